@@ -1,0 +1,108 @@
+"""Select rules, run them, apply severity overrides and waivers -> :class:`Report`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ropa.findings import Finding, Report, Waived
+from ropa.model.common import Severity
+from ropa.model.register import Register
+from ropa.rules import CATALOGUE_VERSION, catalogue
+from ropa.rules.base import Context, Hit, Rule
+
+WAIVER_EXPIRED = "WAIVER-expired"
+WAIVER_UNUSED = "WAIVER-unused"
+
+
+def _finding(register: Register, rule: Rule, hit: Hit, severity: Severity) -> Finding:
+    line, column = register.locate(hit.file, hit.path)
+    return Finding(
+        rule=rule.id,
+        name=rule.name,
+        severity=severity,
+        message=hit.message,
+        file=hit.file,
+        line=line,
+        column=column,
+        path=hit.path,
+        provider=hit.provider,
+        activity=hit.activity,
+        article=rule.article,
+    )
+
+
+def _meta(rule_id: str, name: str, message: str, register: Register, index: int) -> Finding:
+    path = ("settings", "waivers", index)
+    line, column = register.locate(register.organisation_file, path)
+    return Finding(
+        rule_id, name, Severity.WARNING, message, register.organisation_file, line, column, path,
+        article="Art. 5(2)",
+    )
+
+
+def check(register: Register, as_of: dt.date, select: set[str] | None = None) -> Report:
+    """Run the catalogue (or the ``select``-ed rules) and return the report.
+
+    Args:
+        register: The loaded register.
+        as_of: The date the register is judged on (review ages, waiver expiry).
+        select: Rule ids to run; all when None.
+    """
+    settings = register.organisation.settings
+    overrides = settings.severity_overrides
+    ctx = Context(register, as_of)
+    raw: list[Finding] = []
+    for rule in catalogue().values():
+        if select is not None and rule.id not in select:
+            continue
+        override = overrides.get(rule.id)
+        if override == "off":
+            continue
+        for hit in rule.check(ctx):
+            severity = Severity(override) if override else (hit.severity or rule.severity)
+            raw.append(_finding(register, rule, hit, severity))
+    report = Report(as_of=as_of.isoformat(), catalogue_version=CATALOGUE_VERSION)
+    used = [False] * len(settings.waivers)
+    for finding in raw:
+        waiver_index = next(
+            (
+                i
+                for i, w in enumerate(settings.waivers)
+                if w.rule == finding.rule
+                and w.expires >= as_of
+                and (w.provider is None or w.provider == finding.provider)
+                and (w.activity is None or w.activity == finding.activity)
+            ),
+            None,
+        )
+        if waiver_index is None:
+            report.findings.append(finding)
+        else:
+            used[waiver_index] = True
+            waiver = settings.waivers[waiver_index]
+            report.waived.append(Waived(finding, waiver.reason, waiver.expires.isoformat()))
+    for i, waiver in enumerate(settings.waivers):
+        if waiver.expires < as_of:
+            report.findings.append(
+                _meta(
+                    WAIVER_EXPIRED,
+                    "waivers.expired",
+                    f"waiver for {waiver.rule} expired on {waiver.expires.isoformat()}; "
+                    "renew it with a new date or fix the finding",
+                    register,
+                    i,
+                )
+            )
+        elif not used[i] and (select is None or waiver.rule in select):
+            report.findings.append(
+                _meta(
+                    WAIVER_UNUSED,
+                    "waivers.unused",
+                    f"waiver for {waiver.rule} matches no finding; remove it",
+                    register,
+                    i,
+                )
+            )
+    report.findings.sort(key=Finding.sort_key)
+    report.waived.sort(key=lambda w: w.finding.sort_key())
+    return report

@@ -1,0 +1,177 @@
+"""Command line: thin commands that lazy-import the pipeline. Exit codes 0 / 1 / 2.
+
+- 0: done, nothing reached the failure threshold;
+- 1: rule findings reached the threshold (or a package failed verification);
+- 2: unreadable or invalid input, usage errors, output that could not be written.
+
+Only this module talks to the terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from ropa import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_REGISTER = "."
+FORMAT_NAMES = ("text", "json", "sarif", "junit", "github")
+"""Kept in step with ``ropa.reporters.FORMATS`` by a test (importing it here would slow start-up)."""
+
+
+def _die(error: Exception) -> NoReturn:
+    click.echo(str(error), err=True)
+    sys.exit(getattr(error, "exit_code", 2))
+
+
+def handles_errors(func: F) -> F:
+    """Turn ropa's user errors into one message per problem and exit code 2, never a traceback."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ropa.errors import RopaError
+
+        try:
+            return func(*args, **kwargs)
+        except RopaError as exc:
+            _die(exc)
+        except KeyboardInterrupt:
+            click.echo("interrupted; no output was changed", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value:
+        return dt.date.fromisoformat(value)
+    return dt.date.today()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ropa")
+def main() -> None:
+    """ropa: GDPR Article 30 records of processing activities, as code.
+
+    Describe processing in YAML (organisation.yaml and providers/<id>.yaml), check
+    it with 'ropa validate', render the PDF/XLSX register and Art. 28 annexes with
+    'ropa build', and hand an auditor a verifiable archive with 'ropa package'.
+    """
+
+
+@main.command()
+@click.argument("register", default=DEFAULT_REGISTER, type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option("--as-of", metavar="YYYY-MM-DD", help="Judge review ages and waivers as of this date.")
+@click.option("--rule", "rules", multiple=True, metavar="ID", help="Run only these rules (repeatable).")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@handles_errors
+def validate(
+    register: str,
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    as_of: str | None,
+    rules: tuple[str, ...],
+    color: bool | None,
+) -> None:
+    """Check REGISTER (default: the current folder) against the rule catalogue."""
+    from ropa.pipeline import load_and_check
+    from ropa.reporters import ReportContext, get
+
+    try:
+        date = _as_of(as_of)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
+    _, report = load_and_check(Path(register), date, set(rules) if rules else None, display_root=register)
+    use_color = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None else color
+    ctx = ReportContext(root=register, color=use_color and output is None, tool_version=__version__)
+    text = get(fmt)(report, ctx)
+    if output:
+        from ropa.fsutil import atomic_write
+
+        atomic_write(Path(output), text)
+    else:
+        click.echo(text, nl=False)
+    if fail_on != "never":
+        from ropa.model.common import Severity
+
+        if report.reaches(Severity(fail_on)):
+            sys.exit(1)
+
+
+@main.command()
+@click.argument("rule_id", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@handles_errors
+def rules(rule_id: str | None, fmt: str) -> None:
+    """List the rule catalogue, or explain RULE_ID."""
+    from ropa.rules import catalogue
+    from ropa.rules.docs import explain, listing
+
+    cat = catalogue()
+    if rule_id is not None:
+        rule = cat.get(rule_id) or next((r for r in cat.values() if r.name == rule_id), None)
+        if rule is None:
+            import difflib
+
+            close = difflib.get_close_matches(rule_id, list(cat), n=1)
+            hint = f"; did you mean {close[0]}?" if close else "; run 'ropa rules' for the list"
+            raise click.BadParameter(f"no rule {rule_id!r}{hint}", param_hint="RULE_ID")
+        click.echo(explain(rule, fmt))
+    else:
+        click.echo(listing(list(cat.values()), fmt))
+
+
+@main.command()
+@click.option("--out", default="schemas", show_default=True, type=click.Path(file_okay=False))
+@click.option("--check", is_flag=True, help="Exit 1 when the files in --out are not up to date.")
+@handles_errors
+def schema(out: str, check: bool) -> None:
+    """Write JSON Schemas of the register files to OUT."""
+    from ropa.schema import write_schemas
+
+    stale = write_schemas(Path(out), check_only=check)
+    if check and stale:
+        click.echo("stale schemas: " + ", ".join(stale) + " (run 'ropa schema')", err=True)
+        sys.exit(1)
+    if not check:
+        click.echo(f"wrote JSON Schemas to {out}/")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@handles_errors
+def init(directory: str) -> None:
+    """Start a register in DIRECTORY from the bundled SMS-provider example."""
+    from ropa.scaffold import init_register
+
+    written = init_register(Path(directory))
+    click.echo(f"created {directory} with {len(written)} files; next: ropa validate {directory}")
+
+
+def _register_commands() -> None:
+    """Attach the commands that live in their own modules (build, package, verify, diff)."""
+    from ropa import cli_build
+
+    cli_build.attach(main)
+
+
+_register_commands()

@@ -1,0 +1,72 @@
+"""User errors (bad input, with locations) kept apart from internal errors.
+
+A :class:`Diagnostic` is one problem in the user's input, located in a file. An
+:class:`InputError` carries every diagnostic of a run, so that all of them are
+reported together; the CLI turns it into exit code 2 with no traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+KeyPath = tuple[str | int, ...]
+
+
+def format_path(path: KeyPath) -> str:
+    """Render a key path as ``a.b[0].c`` for messages."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One located problem in the input.
+
+    Attributes:
+        file: Path of the file, as given to the user (relative to the register).
+        line: 1-based line, 0 when unknown.
+        column: 1-based column, 0 when unknown.
+        message: What is wrong and how to fix it, in one line.
+        path: Key path inside the document.
+        code: A pseudo rule id (``INPUT-yaml``, ``INPUT-schema``, ``INPUT-reference`` ...).
+    """
+
+    file: str
+    line: int
+    column: int
+    message: str
+    path: KeyPath = field(default=(), compare=False)
+    code: str = field(default="INPUT-schema", compare=False)
+
+    def render(self) -> str:
+        """One line: ``file:line:col: error CODE message (at key.path)``."""
+        where = f" (at {format_path(self.path)})" if self.path else ""
+        return f"{self.file}:{self.line}:{self.column}: error {self.code} {self.message}{where}"
+
+
+class RopaError(Exception):
+    """Base for every error ropa reports to the user without a traceback."""
+
+    exit_code = 2
+
+
+class InputError(RopaError):
+    """The input cannot be read or does not match the model."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+
+class UsageError(RopaError):
+    """The command line or environment is wrong (unwritable folder, bad option)."""
+
+
+class OutputError(RopaError):
+    """Writing an output failed (disk full, permission denied); nothing partial was left."""

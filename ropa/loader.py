@@ -1,0 +1,296 @@
+"""Register folder -> typed models, with every problem located and explained.
+
+Layout of a register folder::
+
+    organisation.yaml        the organisation, the record's version, settings
+    providers/<id>.yaml      one file per provider, with the activities done with it
+
+All files are read, validated and cross-checked before anything is reported, so
+a run lists every problem at once. Problems become :class:`~ropa.errors.Diagnostic`
+objects raised together in one :class:`~ropa.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ropa.errors import Diagnostic, InputError, KeyPath
+from ropa.model.organisation import Organisation
+from ropa.model.provider import Provider
+from ropa.model.register import Register
+from ropa.source import Document, read_file
+
+ORGANISATION_FILE = "organisation.yaml"
+PROVIDERS_DIR = "providers"
+MAX_PROVIDERS = 5_000
+"""Most provider files a register may hold."""
+MAX_ACTIVITIES = 100_000
+"""Most activities a register may hold."""
+
+_MESSAGES: dict[str, str] = {
+    "missing": "required field {field!r} is missing; add it",
+    "extra_forbidden": "unknown key {field!r}{suggestion}",
+    "string_type": "expected text, got {got}",
+    "int_type": "expected a whole number, got {got}",
+    "int_parsing": "expected a whole number, got {got}",
+    "bool_type": "expected true or false, got {got}",
+    "bool_parsing": "expected true or false, got {got}",
+    "model_type": "expected a mapping of keys to values, got {got}",
+    "model_attributes_type": "expected a mapping of keys to values, got {got}",
+    "dict_type": "expected a mapping of keys to values, got {got}",
+    "list_type": "expected a list, got {got}",
+    "date_type": "expected a date as YYYY-MM-DD, got {got}",
+    "date_from_datetime_parsing": "expected a date as YYYY-MM-DD, got {got}",
+    "date_parsing": "expected a date as YYYY-MM-DD, got {got}",
+    "string_too_short": "must not be empty",
+    "string_too_long": "text is too long ({detail})",
+    "string_pattern_mismatch": "{got} is not valid here ({detail})",
+    "enum": "{got} is not allowed; use one of {detail}",
+    "literal_error": "{got} is not allowed; use one of {detail}",
+    "value_error": "{detail}",
+    "greater_than_equal": "{got} is too small ({detail})",
+}
+
+_PATTERN_HINTS = {
+    r"^[a-z0-9][a-z0-9_-]{0,62}$": "ids use lower-case letters, digits, '-' and '_', at most 63 characters",
+    r"^[A-Za-z]{2}$": "use a two-letter ISO 3166-1 country code such as DE or US",
+    r"^[^@\s]+@[^@\s]+$": "use an e-mail address such as privacy@example.com",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types inside Optional/Union/list/dict/Annotated annotations."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
+    if origin in (list, tuple, set, frozenset):
+        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
+    if origin is dict:
+        return _unwrap(typing.get_args(annotation)[1])
+    return [annotation]
+
+
+def _model_at(model: type[BaseModel], path: KeyPath) -> type[BaseModel] | None:
+    """The model class that holds the mapping at ``path`` (for 'did you mean')."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        candidates = [t for t in _unwrap(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
+        current = candidates[0] if candidates else None
+    return current
+
+
+def _clean_loc(data: Any, loc: tuple[Any, ...]) -> KeyPath:
+    """Drop pydantic's union/function tags from an error location, keeping real keys."""
+    path: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(current, dict) and isinstance(part, str) and (part in current or last):
+            path.append(part)
+            current = current.get(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+    return tuple(path)
+
+
+def _translate(error: Any, data: Any, model: type[BaseModel], doc: Document) -> Diagnostic:
+    path = _clean_loc(data, error["loc"])
+    kind = error["type"]
+    got = _describe(error.get("input"))
+    field = str(path[-1]) if path else ""
+    ctx = error.get("ctx") or {}
+    detail = ""
+    suggestion = ""
+    if kind == "extra_forbidden":
+        holder = _model_at(model, path[:-1])
+        if holder is not None:
+            close = difflib.get_close_matches(field, list(holder.model_fields), n=1, cutoff=0.6)
+            if close:
+                suggestion = f"; did you mean {close[0]!r}?"
+            else:
+                suggestion = "; remove it (allowed keys: " + ", ".join(sorted(holder.model_fields)) + ")"
+    elif kind == "value_error":
+        detail = str(ctx.get("error", error["msg"]))
+    elif kind in ("enum", "literal_error"):
+        detail = str(ctx.get("expected", ""))
+    elif kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        detail = _PATTERN_HINTS.get(pattern, f"must match {pattern}")
+    elif kind == "string_too_long":
+        detail = f"at most {ctx.get('max_length')} characters"
+    elif kind == "greater_than_equal":
+        detail = f"at least {ctx.get('ge')}"
+    template = _MESSAGES.get(kind)
+    message = (
+        template.format(field=field, got=got, detail=detail, suggestion=suggestion)
+        if template
+        else f"{error['msg']} (got {got})"
+    )
+    if kind == "missing":
+        line, column = doc.locate(path[:-1])
+    else:
+        line, column = doc.locate(path)
+    return Diagnostic(doc.file, line, column, message, path, "INPUT-schema")
+
+
+def _validate(model: type[BaseModel], doc: Document, errors: list[Diagnostic]) -> Any:
+    if not isinstance(doc.data, dict):
+        errors.append(
+            Diagnostic(
+                doc.file,
+                *doc.locate(()),
+                f"the file must hold a mapping of keys to values, got {_describe(doc.data)}",
+                (),
+                "INPUT-schema",
+            )
+        )
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        errors.extend(_translate(e, doc.data, model, doc) for e in exc.errors(include_url=False))
+        return None
+
+
+def _read_all(paths: Iterable[tuple[Path, str]], errors: list[Diagnostic]) -> list[Document]:
+    docs = []
+    for path, display in paths:
+        try:
+            docs.append(read_file(path, display))
+        except InputError as exc:
+            errors.extend(exc.diagnostics)
+    return docs
+
+
+def provider_files(root: Path) -> list[Path]:
+    """The provider files of a register, sorted by name."""
+    folder = root / PROVIDERS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def load_register(root: Path, display_root: str | None = None) -> Register:
+    """Read, validate and cross-check a register folder.
+
+    Args:
+        root: The register folder.
+        display_root: Prefix for file names in messages (defaults to ``root`` as given).
+
+    Raises:
+        InputError: with every problem found in every file.
+    """
+    prefix = str(root) if display_root is None else display_root
+
+    def shown(rel: str) -> str:
+        return f"{prefix.rstrip('/')}/{rel}" if prefix not in ("", ".") else rel
+
+    if not root.is_dir():
+        raise InputError([Diagnostic(str(root), 0, 0, "register folder not found", (), "INPUT-file")])
+    org_path = root / ORGANISATION_FILE
+    if not org_path.is_file():
+        raise InputError(
+            [
+                Diagnostic(
+                    shown(ORGANISATION_FILE),
+                    0,
+                    0,
+                    "organisation.yaml is missing; every register starts with it (see 'ropa init')",
+                    (),
+                    "INPUT-file",
+                )
+            ]
+        )
+    errors: list[Diagnostic] = []
+    files = provider_files(root)
+    if len(files) > MAX_PROVIDERS:
+        raise InputError(
+            [
+                Diagnostic(
+                    shown(PROVIDERS_DIR),
+                    0,
+                    0,
+                    f"{len(files):,} provider files, over the limit of {MAX_PROVIDERS:,}",
+                    (),
+                    "INPUT-limit",
+                )
+            ]
+        )
+    rels = [ORGANISATION_FILE] + [f"{PROVIDERS_DIR}/{p.name}" for p in files]
+    docs = _read_all(((root / rel, shown(rel)) for rel in rels), errors)
+    by_file = {d.file: d for d in docs}
+    org_doc = by_file.get(shown(ORGANISATION_FILE))
+    organisation = _validate(Organisation, org_doc, errors) if org_doc else None
+    providers: list[Provider] = []
+    provider_rel: dict[str, str] = {}
+    for path in files:
+        rel = f"{PROVIDERS_DIR}/{path.name}"
+        doc = by_file.get(shown(rel))
+        if doc is None:
+            continue
+        provider = _validate(Provider, doc, errors)
+        if provider is None:
+            continue
+        if provider.id != path.stem:
+            errors.append(
+                Diagnostic(
+                    doc.file,
+                    *doc.locate(("id",)),
+                    f"provider id {provider.id!r} does not match the file name {path.name!r}; "
+                    f"rename the file to {provider.id}.yaml or change the id",
+                    ("id",),
+                    "INPUT-reference",
+                )
+            )
+            continue
+        providers.append(provider)
+        provider_rel[provider.id] = rel
+    if organisation is None or errors:
+        raise InputError(errors)
+    register = Register(
+        organisation=organisation,
+        providers=sorted(providers, key=lambda p: p.id),
+        provider_files=provider_rel,
+        positions={
+            rel: by_file[shown(rel)].positions for rel in rels if shown(rel) in by_file
+        },
+    )
+    from ropa.references import check_references
+
+    problems = check_references(register)
+    if problems:
+        raise InputError(
+            Diagnostic(shown(p.file), *register.locate(p.file, p.path), p.message, p.path, "INPUT-reference")
+            for p in problems
+        )
+    return register

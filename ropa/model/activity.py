@@ -1,0 +1,224 @@
+"""A processing activity: the unit of the Art. 30(1) controller record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Literal
+
+from pydantic import Field
+
+from ropa.model.common import DocumentRef, Duration, Id, Sourced, Text, Tom
+from ropa.model.transfer import Transfer
+
+
+class LawfulBasis(str, Enum):
+    """Art. 6(1) lawful bases."""
+
+    CONSENT = "6.1.a"
+    CONTRACT = "6.1.b"
+    LEGAL_OBLIGATION = "6.1.c"
+    VITAL_INTERESTS = "6.1.d"
+    PUBLIC_TASK = "6.1.e"
+    LEGITIMATE_INTERESTS = "6.1.f"
+
+
+BASIS_LABELS: dict[LawfulBasis, str] = {
+    LawfulBasis.CONSENT: "Art. 6(1)(a) consent",
+    LawfulBasis.CONTRACT: "Art. 6(1)(b) contract",
+    LawfulBasis.LEGAL_OBLIGATION: "Art. 6(1)(c) legal obligation",
+    LawfulBasis.VITAL_INTERESTS: "Art. 6(1)(d) vital interests",
+    LawfulBasis.PUBLIC_TASK: "Art. 6(1)(e) public task",
+    LawfulBasis.LEGITIMATE_INTERESTS: "Art. 6(1)(f) legitimate interests",
+}
+
+
+class Art9Condition(str, Enum):
+    """Art. 9(2) conditions for special-category data."""
+
+    A = "9.2.a"
+    B = "9.2.b"
+    C = "9.2.c"
+    D = "9.2.d"
+    E = "9.2.e"
+    F = "9.2.f"
+    G = "9.2.g"
+    H = "9.2.h"
+    I = "9.2.i"  # noqa: E741 - the point of the article is called (i)
+    J = "9.2.j"
+
+
+class SpecialCategory(str, Enum):
+    """Art. 9(1) special categories of personal data."""
+
+    RACIAL_ETHNIC = "racial_ethnic_origin"
+    POLITICAL = "political_opinions"
+    RELIGIOUS = "religious_beliefs"
+    TRADE_UNION = "trade_union_membership"
+    GENETIC = "genetic"
+    BIOMETRIC = "biometric"
+    HEALTH = "health"
+    SEX_LIFE = "sex_life_orientation"
+
+
+class Purpose(Sourced):
+    """One purpose of the processing, with its own lawful basis and the evidence for it."""
+
+    description: Text = Field(description="The purpose, specific enough to be checked (Art. 5(1)(b)).")
+    lawful_basis: LawfulBasis | None = Field(
+        default=None,
+        description="Art. 6(1) basis for this purpose: 6.1.a ... 6.1.f. Leave out only if none is stated.",
+    )
+    stated_basis: str | None = Field(
+        default=None,
+        description="The basis in the words of the source, when it does not name one Art. 6(1) point.",
+    )
+    legitimate_interest: str | None = Field(
+        default=None, description="For 6.1.f: the interest pursued."
+    )
+    lia: DocumentRef | None = Field(
+        default=None, description="For 6.1.f: the legitimate interests assessment (reference and date)."
+    )
+    consent_mechanism: str | None = Field(
+        default=None,
+        description="For 6.1.a: how consent is collected and recorded (who, when, which notice), Art. 7(1).",
+    )
+    withdrawal_mechanism: str | None = Field(
+        default=None, description="For 6.1.a: how consent is withdrawn, Art. 7(3)."
+    )
+    legal_provision: str | None = Field(
+        default=None, description="For 6.1.c and 6.1.e: the Union or Member State law (Art. 6(3))."
+    )
+    archiving_research_statistics: bool = Field(
+        default=False, description="Art. 89(1) archiving, research or statistics purpose."
+    )
+
+
+class DataSubjectCategory(Sourced):
+    """A category of data subjects (Art. 30(1)(c))."""
+
+    name: Text = Field(description="The category, e.g. 'end users receiving SMS'.")
+    children: bool | None = Field(default=None, description="Whether the category includes children.")
+
+
+class Retention(Sourced):
+    """How long a data category is kept (Art. 30(1)(f), Art. 5(1)(e))."""
+
+    kind: Literal["duration", "criteria", "statutory", "until_event", "unlimited"] | None = Field(
+        default=None, description="What kind of limit this is; leave out when only a statement is known."
+    )
+    duration: Duration | None = Field(default=None, description="ISO 8601 duration, e.g. P30D, P6M, P7Y.")
+    trigger_event: str | None = Field(default=None, description="The event the duration runs from.")
+    criteria: str | None = Field(
+        default=None, description="Objective criteria used to determine the period, when no duration applies."
+    )
+    statement: str | None = Field(
+        default=None, description="The retention in the source's own words (kept for the record and for checks)."
+    )
+    legal_basis_for_period: str | None = Field(
+        default=None, description="Statute requiring the period, for kind 'statutory'."
+    )
+    end_action: Literal["delete", "anonymise", "archive_restricted"] | None = Field(
+        default=None, description="What happens at the end of the period."
+    )
+    not_possible_reason: str | None = Field(
+        default=None, description="Why no limit can be given (Art. 30(1)(f) 'where possible')."
+    )
+
+
+class DataCategory(Sourced):
+    """A category of personal data, with its own retention (Art. 30(1)(c), (f))."""
+
+    id: Id = Field(description="Identifier of the category within the activity.")
+    name: Text = Field(description="The category, e.g. 'mobile phone number'.")
+    special: SpecialCategory | None = Field(
+        default=None, description="Art. 9(1) special category, when the data is one."
+    )
+    art9_condition: Art9Condition | None = Field(
+        default=None, description="Art. 9(2) condition for special-category data."
+    )
+    art9_law_ref: str | None = Field(
+        default=None, description="Law or agreement cited for Art. 9(2)(b), (g)-(j)."
+    )
+    criminal: bool = Field(default=False, description="Art. 10 data on criminal convictions and offences.")
+    art10_authority: str | None = Field(
+        default=None, description="Official authority or the Union/Member State law authorising Art. 10 data."
+    )
+    not_special_reason: str | None = Field(
+        default=None, description="Why a name that looks special-category is not (silences the heuristic)."
+    )
+    retention: Retention | None = Field(default=None, description="Retention of this category.")
+
+
+class RecipientRole(str, Enum):
+    """The role of a recipient (Art. 4(9))."""
+
+    PROCESSOR = "processor"
+    SUB_PROCESSOR = "sub_processor"
+    CONTROLLER = "controller"
+    JOINT_CONTROLLER = "joint_controller"
+    PUBLIC_AUTHORITY = "public_authority"
+    INTERNAL = "internal"
+
+
+class Recipient(Sourced):
+    """A recipient or category of recipients (Art. 30(1)(d))."""
+
+    provider: str | None = Field(
+        default=None,
+        description="Id of a provider in providers/, or 'provider-id/sub-processor-id' for a sub-processor.",
+    )
+    category: str | None = Field(
+        default=None, description="A named category of recipients, when not a provider of the register."
+    )
+    role: RecipientRole | None = Field(default=None, description="Role of the recipient.")
+    country: str | None = Field(default=None, description="Where the recipient is, ISO 3166 code.")
+    data_shared: list[str] = Field(default_factory=list, description="What is disclosed to this recipient.")
+
+
+class Activity(Sourced):
+    """A processing activity of the controller record (Art. 30(1))."""
+
+    id: Id = Field(description="Identifier, unique in the register.")
+    name: Text = Field(description="Short name of the activity.")
+    description: str | None = Field(default=None, description="What happens, in a sentence or two.")
+    purposes: list[Purpose] = Field(default_factory=list, description="Purposes, each with its basis (Art. 30(1)(b)).")
+    data_subjects: list[DataSubjectCategory] = Field(
+        default_factory=list, description="Categories of data subjects (Art. 30(1)(c))."
+    )
+    data_categories: list[DataCategory] = Field(
+        default_factory=list, description="Categories of personal data with retention (Art. 30(1)(c), (f))."
+    )
+    data_source: str | None = Field(default=None, description="Where the data comes from (Art. 14(2)(f)).")
+    recipients: list[Recipient] | None = Field(
+        default=None,
+        description="Recipients (Art. 30(1)(d)). An empty list states 'no recipients'; leaving it out is a gap.",
+    )
+    transfers: list[Transfer] = Field(
+        default_factory=list, description="Transfers outside the EEA (Art. 30(1)(e))."
+    )
+    retention: Retention | None = Field(
+        default=None, description="Retention for categories that state none of their own."
+    )
+    security_measures: list[Tom] = Field(
+        default_factory=list,
+        description="Measures for this activity (Art. 30(1)(g)); the provider's TOMs apply as well.",
+    )
+    dpia: DocumentRef | None = Field(default=None, description="Data protection impact assessment, if any.")
+    dpia_required: bool | None = Field(default=None, description="Whether a DPIA is required (Art. 35).")
+    owner: str | None = Field(default=None, description="Who in the organisation owns the activity.")
+    last_reviewed: dt.date | None = Field(default=None, description="When the entry was last reviewed.")
+
+
+class ProcessorActivity(Sourced):
+    """A category of processing carried out on behalf of a controller (Art. 30(2))."""
+
+    id: Id = Field(description="Identifier, unique in the register.")
+    controller: Text = Field(description="Name of the controller on whose behalf the organisation acts.")
+    controller_contact: str | None = Field(default=None, description="Contact details of that controller.")
+    categories_of_processing: list[Text] = Field(
+        default_factory=list, description="Categories of processing, e.g. 'SMS delivery' (Art. 30(2)(b))."
+    )
+    transfers: list[Transfer] = Field(default_factory=list, description="Transfers (Art. 30(2)(c)).")
+    security_measures: list[Tom] = Field(default_factory=list, description="Measures (Art. 30(2)(d)).")
+    last_reviewed: dt.date | None = Field(default=None, description="When the entry was last reviewed.")

@@ -1,0 +1,172 @@
+"""A provider (processor, sub-processor or other recipient), one YAML file each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Literal
+
+from pydantic import Field
+
+from ropa.model.activity import Activity
+from ropa.model.common import Address, Contact, CountryCode, Dpo, Duration, Id, Sourced, Strict, Text, Tom
+from ropa.model.transfer import DpfCertification, Mechanism
+
+
+class ProviderRole(str, Enum):
+    """The provider's role towards the organisation."""
+
+    PROCESSOR = "processor"
+    SUB_PROCESSOR = "sub_processor"
+    INDEPENDENT_CONTROLLER = "independent_controller"
+    JOINT_CONTROLLER = "joint_controller"
+
+
+class ClauseRef(Sourced):
+    """Where a contract covers one Art. 28(3) item."""
+
+    covered: bool = Field(default=True, description="Whether the contract covers the item.")
+    section: str | None = Field(default=None, description="Section of the contract that covers it.")
+    note: str | None = Field(default=None, description="How it is covered, or what is missing.")
+
+
+ART28_ITEMS: dict[str, str] = {
+    "a": "documented instructions, including for transfers",
+    "b": "confidentiality of authorised persons",
+    "c": "security measures required by Art. 32",
+    "d": "conditions for engaging another processor (Art. 28(2), (4))",
+    "e": "assistance with data subject rights",
+    "f": "assistance with Arts 32-36 (security, breaches, DPIA, consultation)",
+    "g": "deletion or return of data at the end of the services",
+    "h": "information for compliance and audits, including inspections",
+    "notice": "immediate notice of instructions that infringe data protection law",
+}
+"""The Art. 28(3)(a)-(h) stipulations plus the instruction-infringement notice."""
+
+
+class Art28Coverage(Strict):
+    """Which Art. 28(3)(a)-(h) items the contract covers, and where."""
+
+    a: ClauseRef | None = Field(default=None, description=f"Art. 28(3)(a): {ART28_ITEMS['a']}.")
+    b: ClauseRef | None = Field(default=None, description=f"Art. 28(3)(b): {ART28_ITEMS['b']}.")
+    c: ClauseRef | None = Field(default=None, description=f"Art. 28(3)(c): {ART28_ITEMS['c']}.")
+    d: ClauseRef | None = Field(default=None, description=f"Art. 28(3)(d): {ART28_ITEMS['d']}.")
+    e: ClauseRef | None = Field(default=None, description=f"Art. 28(3)(e): {ART28_ITEMS['e']}.")
+    f: ClauseRef | None = Field(default=None, description=f"Art. 28(3)(f): {ART28_ITEMS['f']}.")
+    g: ClauseRef | None = Field(default=None, description=f"Art. 28(3)(g): {ART28_ITEMS['g']}.")
+    h: ClauseRef | None = Field(default=None, description=f"Art. 28(3)(h): {ART28_ITEMS['h']}.")
+    notice: ClauseRef | None = Field(
+        default=None, description=f"Art. 28(3) second subparagraph: {ART28_ITEMS['notice']}."
+    )
+
+    def item(self, key: str) -> ClauseRef | None:
+        """The reference for item ``key`` (``a`` ... ``h``, ``notice``)."""
+        value: ClauseRef | None = getattr(self, key)
+        return value
+
+
+class Contract(Sourced):
+    """The contract or data processing agreement with the provider (Art. 28(3), (9))."""
+
+    title: Text = Field(description="Title of the agreement.")
+    version: str | None = Field(default=None, description="Version of the agreement.")
+    signed: dt.date | None = Field(default=None, description="Date signed or accepted.")
+    location: str | None = Field(default=None, description="Where the signed copy is kept.")
+    form: Literal["written", "electronic"] | None = Field(
+        default=None, description="Art. 28(9): in writing, including electronic form."
+    )
+    based_on: Literal["custom", "scc_2021_915", "scc_2021_914"] | None = Field(
+        default=None, description="Whether the DPA is built on the Commission's SCCs."
+    )
+    art28: Art28Coverage = Field(
+        default_factory=Art28Coverage, description="Which Art. 28(3) items the contract covers, and where."
+    )
+    subject_matter: str | None = Field(default=None, description="Subject-matter of the processing.")
+    duration: str | None = Field(default=None, description="Duration of the processing.")
+    nature: str | None = Field(default=None, description="Nature of the processing.")
+
+
+class SubProcessorAuthorisation(Sourced):
+    """How the organisation authorises the provider's sub-processors (Art. 28(2))."""
+
+    type: Literal["specific", "general"] = Field(description="Specific or general written authorisation.")
+    notice_period: Duration | None = Field(
+        default=None, description="For general authorisation: advance notice of changes (ISO 8601 duration)."
+    )
+    objection_channel: str | None = Field(
+        default=None, description="For general authorisation: how the organisation can object."
+    )
+
+
+class SubProcessor(Sourced):
+    """A sub-processor engaged by the provider (Art. 28(2), (4))."""
+
+    id: Id = Field(description="Identifier, unique within the provider.")
+    name: Text | None = Field(default=None, description="Legal name of the sub-processor.")
+    category: str | None = Field(
+        default=None, description="The sub-processor in the provider's words, when it is not named."
+    )
+    country: CountryCode | None = Field(default=None, description="Where it processes the data.")
+    address: str | None = Field(default=None, description="Address of the sub-processor.")
+    service: str | None = Field(default=None, description="What it does for the provider.")
+    authorisation: Literal["specific", "general"] | None = Field(
+        default=None, description="How the sub-processor was authorised."
+    )
+    authorised_on: dt.date | None = Field(default=None, description="Date of specific authorisation.")
+    flow_down: str | None = Field(
+        default=None, description="Contract that binds it to the same obligations (Art. 28(4))."
+    )
+    mechanism: Mechanism | None = Field(
+        default=None, description="Transfer mechanism when it is outside the EEA."
+    )
+    dpf: DpfCertification | None = Field(default=None, description="DPF certification, for US recipients.")
+    sub_processors: list[str] = Field(
+        default_factory=list,
+        description="Ids of further sub-processors of this provider it passes data on to (chains).",
+    )
+
+
+class PolicyDocument(Sourced):
+    """The provider document the facts were taken from."""
+
+    title: Text = Field(description="Title of the document.")
+    url: str | None = Field(default=None, description="Where it is published.")
+    date: dt.date | None = Field(default=None, description="Effective or last-updated date.")
+    language: str | None = Field(default=None, description="Language of the document (BCP 47 code).")
+
+
+class Provider(Sourced):
+    """A provider the organisation works with, and the activities done with it."""
+
+    id: Id = Field(description="Identifier; must equal the file name without '.yaml'.")
+    legal_name: Text = Field(description="Legal name of the entity.")
+    trading_name: str | None = Field(default=None, description="Brand or trading name.")
+    registration_number: str | None = Field(default=None, description="Company registration number.")
+    address: Address | None = Field(default=None, description="Registered address.")
+    country: CountryCode = Field(description="Country of establishment.")
+    contacts: list[Contact] = Field(default_factory=list, description="Contacts at the provider.")
+    dpo: Dpo | None = Field(default=None, description="The provider's DPO.")
+    eu_representative: str | None = Field(default=None, description="The provider's Art. 27 representative.")
+    role: ProviderRole = Field(description="Role towards the organisation.")
+    service: Text = Field(description="The service provided.")
+    documents: list[PolicyDocument] = Field(
+        default_factory=list, description="Documents the facts were taken from (privacy policy, DPA)."
+    )
+    contract: Contract | None = Field(
+        default=None, description="The Art. 28 contract / DPA. Leave out when none exists: that is a finding."
+    )
+    data_locations: list[CountryCode] = Field(
+        default_factory=list, description="Countries where the provider stores or accesses the data."
+    )
+    mechanisms: list[Mechanism] = Field(
+        default_factory=list, description="Transfer mechanisms the provider relies on."
+    )
+    dpf: DpfCertification | None = Field(default=None, description="DPF certification, for US providers.")
+    toms: list[Tom] = Field(default_factory=list, description="Technical and organisational measures.")
+    sub_processor_authorisation: SubProcessorAuthorisation | None = Field(
+        default=None, description="How sub-processors are authorised (Art. 28(2))."
+    )
+    sub_processors: list[SubProcessor] = Field(default_factory=list, description="Its sub-processors.")
+    activities: list[Activity] = Field(
+        default_factory=list, description="Processing activities the organisation carries out with it."
+    )

@@ -1,0 +1,24 @@
+"""The stages glued together: read -> load -> check. Pure apart from reading files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ropa.findings import Report
+from ropa.model.register import Register
+
+
+def load_and_check(
+    root: Path, as_of: dt.date, select: set[str] | None = None, display_root: str | None = None
+) -> tuple[Register, Report]:
+    """Load the register at ``root`` and run the rule catalogue on it.
+
+    Raises:
+        InputError: when the register cannot be read or does not match the model.
+    """
+    from ropa.checker import check
+    from ropa.loader import load_register
+
+    register = load_register(root, display_root)
+    return register, check(register, as_of, select)

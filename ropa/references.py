@@ -1,0 +1,135 @@
+"""Cross-reference checks of a register: ids unique, references resolve, no cycles.
+
+These are input errors (the register does not hang together), not rule
+findings: documents cannot be built from a register whose references dangle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ropa.errors import KeyPath
+from ropa.model.provider import Provider
+from ropa.model.register import Register
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A broken reference, located by file (relative to the register) and key path."""
+
+    file: str
+    path: KeyPath
+    message: str
+
+
+def _provider_refs(register: Register, file: str, base: KeyPath, ref: str, what: str) -> list[Problem]:
+    if "/" in ref:
+        if register.sub_processor(ref) is None:
+            provider_id, _, sub_id = ref.partition("/")
+            if register.provider(provider_id) is None:
+                hint = f"no provider {provider_id!r}"
+            else:
+                hint = f"provider {provider_id!r} has no sub-processor {sub_id!r}"
+            return [Problem(file, base, f"{what} {ref!r} is not defined ({hint})")]
+        return []
+    if register.provider(ref) is None:
+        known = ", ".join(p.id for p in register.providers[:8])
+        return [Problem(file, base, f"{what} {ref!r} is not a provider of the register (known: {known})")]
+    return []
+
+
+def check_references(register: Register) -> list[Problem]:
+    """Every broken reference, duplicate id and sub-processor cycle in the register."""
+    problems: list[Problem] = []
+    seen_activities: dict[str, str] = {}
+    for pa in register.organisation.processor_activities:
+        seen_activities.setdefault(pa.id, register.organisation_file)
+    for provider in register.providers:
+        file = register.provider_files[provider.id]
+        sub_ids: dict[str, int] = {}
+        for s_index, sub in enumerate(provider.sub_processors):
+            if sub.id in sub_ids:
+                problems.append(
+                    Problem(file, ("sub_processors", s_index, "id"), f"sub-processor id {sub.id!r} is used twice")
+                )
+            sub_ids[sub.id] = s_index
+        for s_index, sub in enumerate(provider.sub_processors):
+            for c_index, child in enumerate(sub.sub_processors):
+                if child not in sub_ids:
+                    problems.append(
+                        Problem(
+                            file,
+                            ("sub_processors", s_index, "sub_processors", c_index),
+                            f"sub-processor {child!r} is not defined under this provider's sub_processors",
+                        )
+                    )
+        problems.extend(_cycles(provider, file))
+        for a_index, activity in enumerate(provider.activities):
+            base: KeyPath = ("activities", a_index)
+            other = seen_activities.get(activity.id)
+            if other is not None:
+                problems.append(
+                    Problem(file, (*base, "id"), f"activity id {activity.id!r} is already used in {other}")
+                )
+            seen_activities.setdefault(activity.id, file)
+            cat_ids: set[str] = set()
+            for c_index, cat in enumerate(activity.data_categories):
+                if cat.id in cat_ids:
+                    problems.append(
+                        Problem(
+                            file,
+                            (*base, "data_categories", c_index, "id"),
+                            f"data category id {cat.id!r} is used twice in this activity",
+                        )
+                    )
+                cat_ids.add(cat.id)
+            for r_index, recipient in enumerate(activity.recipients or []):
+                if recipient.provider:
+                    problems.extend(
+                        _provider_refs(
+                            register, file, (*base, "recipients", r_index, "provider"), recipient.provider, "recipient"
+                        )
+                    )
+            for t_index, transfer in enumerate(activity.transfers):
+                tpath = (*base, "transfers", t_index)
+                problems.extend(
+                    _provider_refs(register, file, (*tpath, "recipient"), transfer.recipient, "transfer recipient")
+                )
+                for d_index, cat_id in enumerate(transfer.data_categories):
+                    if cat_id not in cat_ids:
+                        problems.append(
+                            Problem(
+                                file,
+                                (*tpath, "data_categories", d_index),
+                                f"data category {cat_id!r} is not defined in this activity",
+                            )
+                        )
+    return problems
+
+
+def _cycles(provider: Provider, file: str) -> list[Problem]:
+    graph = {sub.id: list(sub.sub_processors) for sub in provider.sub_processors}
+    index = {sub.id: i for i, sub in enumerate(provider.sub_processors)}
+    problems: list[Problem] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for child in graph.get(node, []):
+            if state.get(child) == 1:
+                cycle = " -> ".join([*trail[trail.index(child) :], child]) if child in trail else child
+                problems.append(
+                    Problem(
+                        file,
+                        ("sub_processors", index[node], "sub_processors"),
+                        f"sub-processor chain loops back: {cycle}; a chain must end",
+                    )
+                )
+            elif state.get(child) is None and child in graph:
+                visit(child, [*trail, child])
+        state[node] = 2
+
+    for sub_id in graph:
+        if sub_id not in state:
+            visit(sub_id, [sub_id])
+    return problems

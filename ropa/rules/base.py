@@ -1,0 +1,132 @@
+"""The rule type, the context rules run in, and the hits they yield."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ropa.errors import KeyPath
+from ropa.model.activity import Activity
+from ropa.model.common import Severity
+from ropa.model.provider import Provider
+from ropa.model.register import Register
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports: a message at a place, about a provider and/or activity."""
+
+    message: str
+    file: str
+    path: KeyPath = ()
+    provider: str | None = None
+    activity: str | None = None
+    severity: Severity | None = None
+    """Set only when the rule itself lowers or raises its default for this case."""
+
+
+@dataclass
+class Context:
+    """What a rule sees: the register, the date it is checked as of, and place helpers."""
+
+    register: Register
+    as_of: dt.date
+
+    def org(self, *path: str | int, message: str, severity: Severity | None = None) -> Hit:
+        """A hit in organisation.yaml."""
+        return Hit(message, self.register.organisation_file, tuple(path), severity=severity)
+
+    def prov(
+        self, provider: Provider, *path: str | int, message: str, severity: Severity | None = None
+    ) -> Hit:
+        """A hit in a provider's file."""
+        return Hit(message, self.register.provider_files[provider.id], tuple(path), provider.id, None, severity)
+
+    def act(
+        self,
+        provider: Provider,
+        index: int,
+        activity: Activity,
+        *path: str | int,
+        message: str,
+        severity: Severity | None = None,
+    ) -> Hit:
+        """A hit inside one activity of a provider."""
+        return Hit(
+            message,
+            self.register.provider_files[provider.id],
+            ("activities", index, *path),
+            provider.id,
+            activity.id,
+            severity,
+        )
+
+    def activities(self) -> Iterator[tuple[Provider, int, Activity]]:
+        """Every activity with its provider and index."""
+        return self.register.activities()
+
+
+Check = Callable[[Context], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the catalogue.
+
+    Attributes:
+        id: Stable id, never reused (``A44-mechanism``).
+        name: Dotted name (``transfers.mechanism``).
+        severity: Default severity.
+        summary: One line: what the rule checks.
+        article: GDPR provision(s) it rests on.
+        why: Why it matters.
+        fix: How to fix a finding.
+        bad: A YAML fragment that fails the rule.
+        good: The same fragment, fixed.
+        check: The function that yields hits.
+    """
+
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    article: str
+    why: str
+    fix: str
+    bad: str
+    good: str
+    check: Check = field(compare=False, repr=False)
+
+
+def registrar(rules: list[Rule]) -> Callable[..., Callable[[Check], Check]]:
+    """A decorator factory that appends a :class:`Rule` built around a check to ``rules``.
+
+    Usage::
+
+        RULES: list[Rule] = []
+        define = registrar(RULES)
+
+        @define(id="A30-1-b-purpose", name="completeness.purpose", severity=Severity.ERROR, ...)
+        def purpose(ctx: Context) -> Iterator[Hit]: ...
+    """
+
+    def define(
+        *,
+        id: str,
+        name: str,
+        severity: Severity,
+        summary: str,
+        article: str,
+        why: str,
+        fix: str,
+        bad: str,
+        good: str,
+    ) -> Callable[[Check], Check]:
+        def wrap(check: Check) -> Check:
+            rules.append(Rule(id, name, severity, summary, article, why, fix, bad.strip("\n"), good.strip("\n"), check))
+            return check
+
+        return wrap
+
+    return define

@@ -1,0 +1,279 @@
+"""Safe YAML reading that keeps the position of every key and item.
+
+The document is composed into a node tree by libyaml's safe loader (pure-Python
+fallback when libyaml is missing), then walked once: the walk refuses duplicate
+keys, non-string keys, merge keys, tags outside the YAML core schema, alias
+expansion beyond a budget, too deep nesting and oversized scalars, and builds
+plain Python data plus a map from key path to ``(line, column)``. Nothing in
+the input can construct an object or run code.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ropa.errors import Diagnostic, InputError, KeyPath
+
+try:  # libyaml is several times faster; fall back to pure Python where missing.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""Largest register file accepted (8 MiB: far above any real provider file)."""
+MAX_SCALAR_CHARS = 100_000
+"""Longest single value accepted."""
+MAX_DEPTH = 40
+"""Deepest nesting of mappings and lists accepted."""
+MAX_NODES = 2_000_000
+"""Most values one file may expand to, aliases counted at every use."""
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+Position = tuple[int, int]
+
+
+@dataclass
+class Document:
+    """A YAML file read safely: its data and the position of every key path."""
+
+    file: str
+    data: Any
+    positions: dict[KeyPath, Position] = field(default_factory=dict)
+
+    def locate(self, path: KeyPath) -> Position:
+        """Position of the longest prefix of ``path`` that exists (1, 1 as a last resort)."""
+        for end in range(len(path), -1, -1):
+            pos = self.positions.get(path[:end])
+            if pos is not None:
+                return pos
+        return (1, 1)
+
+
+class _Walker:
+    """Turns a composed node tree into data and positions, enforcing the limits."""
+
+    def __init__(self, file: str, loader: Any) -> None:
+        self.file = file
+        self.loader = loader
+        self.positions: dict[KeyPath, Position] = {}
+        self.errors: list[Diagnostic] = []
+        self.nodes = 0
+        self.anchored: dict[int, Any] = {}
+
+    def fail(self, node: yaml.Node, path: KeyPath, message: str) -> None:
+        mark = node.start_mark
+        self.errors.append(
+            Diagnostic(self.file, mark.line + 1, mark.column + 1, message, path, "INPUT-yaml")
+        )
+
+    def walk(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooBig(node)
+        if depth > MAX_DEPTH:
+            self.fail(node, path, f"nesting deeper than {MAX_DEPTH} levels; flatten the structure")
+            return None
+        if node.tag not in _CORE_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.fail(
+                node,
+                path,
+                f"tag {tag!r} is not allowed; register files hold plain text, numbers, "
+                "dates, lists and mappings only (remove the tag)",
+            )
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            out = []
+            for index, item in enumerate(node.value):
+                item_path = (*path, index)
+                self.positions[item_path] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                out.append(self.walk(item, item_path, depth + 1))
+            return out
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
+        if len(node.value) > MAX_SCALAR_CHARS:
+            self.fail(
+                node,
+                path,
+                f"value is {len(node.value):,} characters long, over the limit of "
+                f"{MAX_SCALAR_CHARS:,}; shorten it or refer to a document instead",
+            )
+            return None
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            self.fail(node, path, f"cannot read this value: {getattr(exc, 'problem', exc)}")
+            return None
+        if isinstance(value, _dt.datetime):
+            return value.isoformat()
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_node, path, "merge keys ('<<') are not supported; write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                self.fail(
+                    key_node,
+                    path,
+                    "keys must be plain text; quote this key or rename it",
+                )
+                continue
+            key = key_node.value
+            key_path = (*path, key)
+            if key in out:
+                first = self.positions.get(key_path, (0, 0))
+                self.fail(
+                    key_node,
+                    key_path,
+                    f"duplicate key {key!r} (first defined at line {first[0]}); keep one of them",
+                )
+                continue
+            self.positions[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.walk(value_node, key_path, depth + 1)
+        return out
+
+
+class _TooBig(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            [Diagnostic(file, 1, 1, "file is UTF-16 encoded; save it as UTF-8", (), "INPUT-encoding")]
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    line,
+                    column,
+                    f"invalid UTF-8 byte 0x{raw[exc.start]:02x}; save the file as UTF-8",
+                    (),
+                    "INPUT-encoding",
+                )
+            ]
+        ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise InputError(
+            [Diagnostic(file, line, column, "NUL byte in file; this is not a text file", (), "INPUT-encoding")]
+        )
+    return text
+
+
+def read_text(text: str, file: str) -> Document:
+    """Parse YAML text safely into a :class:`Document`.
+
+    Raises:
+        InputError: with every problem found, each located at file:line:column.
+    """
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise InputError(
+            [Diagnostic(file, 1, 1, "file is empty; fill it in or delete it", (), "INPUT-yaml")]
+        )
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            problem = exc.problem or exc.context or "syntax error"
+            raise InputError(
+                [Diagnostic(file, line, column, f"YAML syntax error: {problem}", (), "INPUT-yaml")]
+            ) from None
+        except yaml.YAMLError as exc:
+            raise InputError([Diagnostic(file, 1, 1, f"YAML error: {exc}", (), "INPUT-yaml")]) from None
+        if node is None:
+            raise InputError(
+                [Diagnostic(file, 1, 1, "file is empty; fill it in or delete it", (), "INPUT-yaml")]
+            )
+        walker = _Walker(file, loader)
+        try:
+            data = walker.walk(node, (), 0)
+        except _TooBig as big:
+            mark = big.node.start_mark
+            raise InputError(
+                [
+                    Diagnostic(
+                        file,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"document expands to more than {MAX_NODES:,} values (alias/anchor bomb?); "
+                        "remove the anchors and aliases",
+                        (),
+                        "INPUT-yaml",
+                    )
+                ]
+            ) from None
+        except RecursionError:
+            raise InputError(
+                [Diagnostic(file, 1, 1, "document nests too deeply; flatten it", (), "INPUT-yaml")]
+            ) from None
+    finally:
+        loader.dispose()
+    if walker.errors:
+        raise InputError(walker.errors)
+    walker.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    return Document(file=file, data=data, positions=walker.positions)
+
+
+def read_file(path: Path, display: str | None = None) -> Document:
+    """Read one YAML file safely; ``display`` is the name used in messages."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                [
+                    Diagnostic(
+                        name,
+                        1,
+                        1,
+                        f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it",
+                        (),
+                        "INPUT-limit",
+                    )
+                ]
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            [Diagnostic(name, 0, 0, f"cannot read file: {exc.strerror or exc}", (), "INPUT-file")]
+        ) from None
+    return read_text(_decode(raw, name), name)
