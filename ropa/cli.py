@@ -12,43 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
 
 import click
 
 from ropa import __version__
-
-F = TypeVar("F", bound=Callable[..., Any])
+from ropa.cli_common import handles_errors
 
 DEFAULT_REGISTER = "."
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "github")
 """Kept in step with ``ropa.reporters.FORMATS`` by a test (importing it here would slow start-up)."""
-
-
-def _die(error: Exception) -> NoReturn:
-    click.echo(str(error), err=True)
-    sys.exit(getattr(error, "exit_code", 2))
-
-
-def handles_errors(func: F) -> F:
-    """Turn ropa's user errors into one message per problem and exit code 2, never a traceback."""
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ropa.errors import RopaError
-
-        try:
-            return func(*args, **kwargs)
-        except RopaError as exc:
-            _die(exc)
-        except KeyboardInterrupt:
-            click.echo("interrupted; no output was changed", err=True)
-            sys.exit(130)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _as_of(value: str | None) -> dt.date:

@@ -1,10 +1,67 @@
-"""The document commands: build (and, attached from cli_package, package/verify/diff)."""
+"""The document commands: 'ropa build' (package, verify and diff live in cli_package)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
+
+from ropa.cli_common import handles_errors
+
+
+def _only(value: str | None) -> set[str] | None:
+    if not value:
+        return None
+    from ropa.build import KINDS
+
+    kinds = {v.strip() for v in value.split(",") if v.strip()}
+    unknown = kinds - set(KINDS)
+    if unknown:
+        raise click.BadParameter(f"unknown kind(s) {', '.join(sorted(unknown))}; use {','.join(KINDS)}")
+    return kinds
+
+
+@click.command()
+@click.argument("register", default=".", type=click.Path(file_okay=False))
+@click.option("--out", default="output", show_default=True, type=click.Path(file_okay=False))
+@click.option("--only", metavar="KINDS", help="Comma-separated subset of pdf,xlsx,annexes.")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder searched before the built-in templates, by file name.",
+)
+@click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@handles_errors
+def build(register: str, out: str, only: str | None, templates: str | None, jobs: int | None, quiet: bool) -> None:
+    """Validate REGISTER, then write the PDF/XLSX register and Art. 28 annexes into OUT."""
+    from ropa.build import build as run_build
+    from ropa.pipeline import load_and_check_for_documents
+
+    kinds = _only(only)
+    reg, report = load_and_check_for_documents(Path(register), display_root=register)
+    summary = report.summary()
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(target: str) -> None:
+        if show:
+            click.echo(f"  rendered {target}", err=True)
+
+    written = run_build(reg, report, Path(out), kinds, Path(templates) if templates else None, jobs, progress)
+    if not quiet:
+        click.echo(
+            f"wrote {len(written)} file(s) to {out}/ "
+            f"({summary['error']} error, {summary['warning']} warning, {summary['info']} info finding(s) "
+            "printed in the documents)"
+        )
 
 
 def attach(group: click.Group) -> None:
     """Add the document commands to the CLI group."""
-    del group
+    group.add_command(build)
+    try:
+        from ropa import cli_package
+    except ImportError:  # the package commands are optional until they land
+        return
+    cli_package.attach(group)

@@ -22,3 +22,12 @@ def load_and_check(
 
     register = load_register(root, display_root)
     return register, check(register, as_of, select)
+
+
+def load_and_check_for_documents(root: Path, display_root: str | None = None) -> tuple[Register, Report]:
+    """Load and check as of the record's own date, so documents do not depend on the clock."""
+    from ropa.checker import check
+    from ropa.loader import load_register
+
+    register = load_register(root, display_root)
+    return register, check(register, register.organisation.record.date)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ropa.model.common import CountryCode, DocumentRef, Duration, Sourced, Strict, Text
+from ropa.model.common import CountryCode, DocumentRef, Duration, Sourced, Text
 
 
 class MechanismType(str, Enum):

@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover
 def load(name: str) -> dict[str, Any]:
     """The parsed content of ``refdata/<name>.yaml``."""
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader, package data
+    data: dict[str, Any] = yaml.load(text, Loader=_Loader)
     return data
 
 

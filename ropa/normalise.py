@@ -1,0 +1,44 @@
+"""The normalised register: one canonical JSON form of what the documents are built from.
+
+Used as the PDF attachment, inside the auditor package, and by ``ropa diff``.
+Keys are sorted and defaults left out, so the same register always gives the
+same bytes and loading the JSON back gives the same models.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ropa.model.register import Register
+
+FORMAT_VERSION = 1
+
+
+def register_data(register: Register) -> dict[str, Any]:
+    """The register as plain JSON-able data: organisation plus providers sorted by id."""
+    return {
+        "format": "ropa-register",
+        "format_version": FORMAT_VERSION,
+        "organisation": register.organisation.model_dump(mode="json", exclude_defaults=True),
+        "providers": [p.model_dump(mode="json", exclude_defaults=True) for p in register.providers],
+    }
+
+
+def register_json(register: Register) -> bytes:
+    """Canonical UTF-8 JSON bytes of :func:`register_data`."""
+    text = json.dumps(register_data(register), indent=2, sort_keys=True, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+def register_from_data(data: dict[str, Any]) -> Register:
+    """Rebuild a register from :func:`register_data` output (no positions)."""
+    from ropa.model.organisation import Organisation
+    from ropa.model.provider import Provider
+
+    providers = sorted((Provider.model_validate(p) for p in data["providers"]), key=lambda p: p.id)
+    return Register(
+        organisation=Organisation.model_validate(data["organisation"]),
+        providers=providers,
+        provider_files={p.id: f"providers/{p.id}.yaml" for p in providers},
+    )
