@@ -52,16 +52,18 @@ def check(register: Register, as_of: dt.date, select: set[str] | None = None) ->
     overrides = settings.severity_overrides
     ctx = Context(register, as_of)
     raw: list[Finding] = []
+    ran: list[str] = []
     for rule in catalogue().values():
         if select is not None and rule.id not in select:
             continue
         override = overrides.get(rule.id)
         if override == "off":
             continue
+        ran.append(rule.id)
         for hit in rule.check(ctx):
             severity = Severity(override) if override else (hit.severity or rule.severity)
             raw.append(_finding(register, rule, hit, severity))
-    report = Report(as_of=as_of.isoformat(), catalogue_version=CATALOGUE_VERSION)
+    report = Report(as_of=as_of.isoformat(), catalogue_version=CATALOGUE_VERSION, rules_run=ran)
     used = [False] * len(settings.waivers)
     for finding in raw:
         waiver_index = next(

@@ -69,6 +69,8 @@ class Report:
     waived: list[Waived] = field(default_factory=list)
     as_of: str = ""
     catalogue_version: str = ""
+    rules_run: list[str] = field(default_factory=list)
+    """Ids of the rules that ran (selected and not switched off), so reporters can show passes."""
 
     def summary(self) -> dict[str, int]:
         """Count of findings per severity, every severity present."""
