@@ -106,6 +106,7 @@ class _Walker:
                 self.positions[item_path] = (item.start_mark.line + 1, item.start_mark.column + 1)
                 out.append(self.walk(item, item_path, depth + 1))
             return out
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, path)
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:

@@ -22,6 +22,10 @@ from ropa.model.common import (
 )
 
 
+def _controller_only() -> list[Literal["controller", "processor"]]:
+    return ["controller"]
+
+
 class Waiver(Strict):
     """A finding the organisation accepts, with a reason and an expiry date."""
 
@@ -83,7 +87,7 @@ class Organisation(Sourced):
         default=None, description="Lead or competent supervisory authority."
     )
     roles: list[Literal["controller", "processor"]] = Field(
-        default_factory=lambda: ["controller"], description="Whether it acts as controller, processor or both."
+        default_factory=_controller_only, description="Whether it acts as controller, processor or both."
     )
     public_authority: bool = Field(default=False, description="Whether it is a public authority or body.")
     employees: int | None = Field(default=None, ge=0, description="Headcount, for the Art. 30(5) derogation.")
