@@ -11,6 +11,7 @@ the input can construct an object or run code.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,9 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Characters no register text may hold: C0/C1 controls except tab, LF, CR; the XML non-characters."""
 
 Position = tuple[int, int]
 
@@ -123,9 +127,30 @@ class _Walker:
         except yaml.YAMLError as exc:
             self.fail(node, path, f"cannot read this value: {getattr(exc, 'problem', exc)}")
             return None
+        except (ValueError, OverflowError) as exc:  # 2026-02-30, integers of thousands of digits
+            if node.tag.endswith(":timestamp"):
+                problem = f"not a real date ({exc}); write YYYY-MM-DD"
+            else:
+                problem = "number too large"
+            self.fail(node, path, f"cannot read this value: {problem}, or quote it if it is meant as text")
+            return None
         if isinstance(value, _dt.datetime):
             return value.isoformat()
+        if isinstance(value, str) and not self._printable(node, path, value):
+            return None
         return value
+
+    def _printable(self, node: yaml.Node, path: KeyPath, text: str) -> bool:
+        """Refuse control characters (escapes such as "\\0" or "\\x07"): no document format holds them."""
+        bad = _CONTROL.search(text)
+        if bad is None:
+            return True
+        self.fail(
+            node,
+            path,
+            f"control character U+{ord(bad.group()):04X} at position {bad.start() + 1} of the value; remove it",
+        )
+        return False
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -141,6 +166,8 @@ class _Walker:
                 )
                 continue
             key = key_node.value
+            if not self._printable(key_node, path, key):
+                continue
             key_path = (*path, key)
             if key in out:
                 first = self.positions.get(key_path, (0, 0))
@@ -195,6 +222,43 @@ def _decode(raw: bytes, file: str) -> str:
     return text
 
 
+def _check_depth(text: str, file: str) -> None:
+    """Refuse too deep nesting from the event stream, before anything is composed.
+
+    libyaml's composer recurses on the C stack and crashes the interpreter (no
+    exception) at a few ten thousand levels, which a 100 kB file of '[' reaches;
+    the event parser is iterative, and costs about a sixth of composing.
+    """
+    events = _Loader(text)
+    try:
+        depth = 0
+        while True:
+            event = events.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    raise InputError(
+                        [
+                            Diagnostic(
+                                file,
+                                line,
+                                column,
+                                f"nesting deeper than {MAX_DEPTH} levels; flatten the structure",
+                                (),
+                                "INPUT-limit",
+                            )
+                        ]
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        events.dispose()
+
+
 def read_text(text: str, file: str) -> Document:
     """Parse YAML text safely into a :class:`Document`.
 
@@ -210,6 +274,7 @@ def read_text(text: str, file: str) -> Document:
     loader = _Loader(text)
     try:
         try:
+            _check_depth(text, file)
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
