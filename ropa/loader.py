@@ -192,6 +192,29 @@ def _read_all(paths: Iterable[tuple[Path, str]], errors: list[Diagnostic]) -> li
     return docs
 
 
+def _check_activity_count(docs: list[Document], where: str) -> None:
+    """Refuse registers with more than :data:`MAX_ACTIVITIES` activities, before validating them."""
+    total = 0
+    for doc in docs:
+        if isinstance(doc.data, dict):
+            for key in ("activities", "processor_activities"):
+                items = doc.data.get(key)
+                total += len(items) if isinstance(items, list) else 0
+    if total > MAX_ACTIVITIES:
+        raise InputError(
+            [
+                Diagnostic(
+                    where,
+                    0,
+                    0,
+                    f"{total:,} activities, over the limit of {MAX_ACTIVITIES:,}; split the register",
+                    (),
+                    "INPUT-limit",
+                )
+            ]
+        )
+
+
 def provider_files(root: Path) -> list[Path]:
     """The provider files of a register, sorted by name."""
     folder = root / PROVIDERS_DIR
@@ -248,6 +271,7 @@ def load_register(root: Path, display_root: str | None = None) -> Register:
         )
     rels = [ORGANISATION_FILE] + [f"{PROVIDERS_DIR}/{p.name}" for p in files]
     docs = _read_all(((root / rel, shown(rel)) for rel in rels), errors)
+    _check_activity_count(docs, shown(PROVIDERS_DIR))
     by_file = {d.file: d for d in docs}
     org_doc = by_file.get(shown(ORGANISATION_FILE))
     organisation = _validate(Organisation, org_doc, errors) if org_doc else None
@@ -268,6 +292,17 @@ def load_register(root: Path, display_root: str | None = None) -> Register:
                     *doc.locate(("id",)),
                     f"provider id {provider.id!r} does not match the file name {path.name!r}; "
                     f"rename the file to {provider.id}.yaml or change the id",
+                    ("id",),
+                    "INPUT-reference",
+                )
+            )
+            continue
+        if provider.id in provider_rel:  # acme.yaml and acme.yml
+            errors.append(
+                Diagnostic(
+                    doc.file,
+                    *doc.locate(("id",)),
+                    f"provider {provider.id!r} is already defined in {provider_rel[provider.id]}; keep one file",
                     ("id",),
                     "INPUT-reference",
                 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,6 +189,10 @@ class _TooBig(Exception):
 
 
 def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(
+            [Diagnostic(file, 1, 1, "file is UTF-32 encoded; save it as UTF-8", (), "INPUT-encoding")]
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(
             [Diagnostic(file, 1, 1, "file is UTF-16 encoded; save it as UTF-8", (), "INPUT-encoding")]
@@ -320,26 +325,39 @@ def read_text(text: str, file: str) -> Document:
 
 
 def read_file(path: Path, display: str | None = None) -> Document:
-    """Read one YAML file safely; ``display`` is the name used in messages."""
+    """Read one YAML file safely; ``display`` is the name used in messages.
+
+    Only regular files are read (a FIFO would block, ``/dev/zero`` never ends),
+    and never more than :data:`MAX_FILE_BYTES` + 1 bytes, even if the file grows
+    between ``stat`` and ``read``.
+    """
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
             raise InputError(
-                [
-                    Diagnostic(
-                        name,
-                        1,
-                        1,
-                        f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it",
-                        (),
-                        "INPUT-limit",
-                    )
-                ]
+                [Diagnostic(name, 0, 0, "not a regular file; register files are plain text files", (), "INPUT-file")]
             )
-        raw = path.read_bytes()
+        raw = b""
+        if info.st_size <= MAX_FILE_BYTES:
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InputError(
             [Diagnostic(name, 0, 0, f"cannot read file: {exc.strerror or exc}", (), "INPUT-file")]
         ) from None
+    size = max(info.st_size, len(raw))
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            [
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it",
+                    (),
+                    "INPUT-limit",
+                )
+            ]
+        )
     return read_text(_decode(raw, name), name)
