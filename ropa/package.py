@@ -1,0 +1,394 @@
+"""'ropa package': the auditor package, one reproducible zip with a manifest of hashes.
+
+The package holds the documents of ``ropa build``, the validation report (PDF for
+people, JSON and SARIF for tools), the normalised register the documents were
+built from, the original YAML, a change log against an earlier package when asked,
+a README for the auditor, ``manifest.json`` and ``SHA256SUMS``.
+
+Reproducible: the same inputs give the same bytes. Entries are sorted, every
+entry carries the document date (the record's date, or ``SOURCE_DATE_EPOCH``) and
+mode 0644, and nothing inside names the clock, the host or the user's folders.
+The zip is assembled in memory and written under a temporary name, then renamed;
+a detached ``<name>.zip.sha256`` is written beside it the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ropa.errors import RopaError
+from ropa.findings import Finding, Report
+from ropa.model.common import Severity
+from ropa.model.register import Register
+
+MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
+README = "README.txt"
+REGISTER_JSON = "register.json"
+SOURCE_DIR = "source"
+REPORT_PDF = "report/validation-report.pdf"
+REPORT_JSON = "report/validation-report.json"
+REPORT_SARIF = "report/validation-report.sarif"
+CHANGES_TEXT = "changes/changes.txt"
+CHANGES_JSON = "changes/changes.json"
+MANIFEST_FORMAT = "ropa-package"
+FORMAT_VERSION = 1
+FILE_MODE = 0o100644
+"""Regular file, rw-r--r--: stored on every entry so extraction gives the same permissions everywhere."""
+
+Progress = Callable[[str], None]
+
+
+class PackageRefused(RopaError):
+    """The register has error-level findings and ``--allow-findings`` was not given (exit 1)."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Since:
+    """The earlier package a change log is written against."""
+
+    name: str
+    sha256: str
+    data: dict[str, Any]
+
+
+@dataclass
+class PackageResult:
+    """What was written, for the command's summary line."""
+
+    path: Path
+    sha256: str
+    size: int
+    members: list[str]
+    report: Report
+    open_findings: list[Finding] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- naming and zip writing
+
+
+def package_name(register: Register) -> str:
+    """``<organisation-slug>-ropa-<version>.zip``; the version keeps its dots."""
+    from ropa.dates import slug
+
+    org = register.organisation
+    version = re.sub(r"[^A-Za-z0-9.]+", "-", org.record.version).strip("-.") or "0"
+    return f"{slug(org.legal_name)}-ropa-{version}.zip"
+
+
+def zip_date(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
+    """A zip entry time from a datetime (UTC), clamped to the format's 1980-2107 range."""
+    stamp = when.astimezone(dt.timezone.utc).timetuple()[:6]
+    low, high = (1980, 1, 1, 0, 0, 0), (2107, 12, 31, 23, 59, 58)
+    clamped = min(max(tuple(stamp), low), high)
+    return (clamped[0], clamped[1], clamped[2], clamped[3], clamped[4], clamped[5])
+
+
+def zip_bytes(members: dict[str, bytes], when: dt.datetime) -> bytes:
+    """A deterministic zip: sorted names, one fixed time, mode 0644, deflated, no comment."""
+    stamp = zip_date(when)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = FILE_MODE << 16
+            archive.writestr(info, members[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sums_text(members: dict[str, bytes]) -> str:
+    """``sha256sum`` format (two spaces, sorted), so ``sha256sum -c SHA256SUMS`` works unchanged."""
+    return "".join(f"{sha256(members[name])}  {name}\n" for name in sorted(members))
+
+
+def parse_sums(text: str) -> dict[str, str] | None:
+    """Read a ``sha256sum`` list back; None when a line does not fit the format."""
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        match = re.fullmatch(r"([0-9a-f]{64}) [ *](.+)", line)
+        if match is None or match.group(2) in out:
+            return None
+        out[match.group(2)] = match.group(1)
+    return out
+
+
+# ---------------------------------------------------------------- contents
+
+
+def input_files(root: Path, register: Register) -> dict[str, bytes]:
+    """The register's own files (organisation.yaml and one per provider), by register-relative path."""
+    rels = [register.organisation_file, *sorted(register.provider_files.values())]
+    return {rel: (root / rel).read_bytes() for rel in rels}
+
+
+def error_findings(report: Report) -> list[Finding]:
+    """The findings that block a package."""
+    return [f for f in report.findings if f.severity is Severity.ERROR]
+
+
+def _finding_line(finding: Finding) -> str:
+    return f"{finding.file}:{finding.line}:{finding.column}: {finding.rule} {finding.message}"
+
+
+def _descriptions(register: Register, names: list[str]) -> list[tuple[str, str]]:
+    """What each member is, in the order of ``names``."""
+    fixed = {
+        README: "this file",
+        MANIFEST: "versions, dates and the SHA-256 and size of every other file and of every input file",
+        SUMS: "the SHA-256 of every other file (manifest.json included), in sha256sum format",
+        "register.pdf": "the record of processing activities (GDPR Art. 30), for reading and printing",
+        "register.xlsx": "the same record as a spreadsheet, one row per processing activity",
+        REPORT_PDF: "the validation report: every finding of the rule catalogue, for reading",
+        REPORT_JSON: "the same report as JSON, for tools",
+        REPORT_SARIF: "the same report as SARIF 2.1.0, for code-scanning tools",
+        REGISTER_JSON: "the normalised register: exactly the data the documents were built from",
+        CHANGES_TEXT: "what changed since the previous package, field by field",
+        CHANGES_JSON: "the same change log as JSON",
+    }
+    out = []
+    for name in names:
+        if name in fixed:
+            out.append((name, fixed[name]))
+        elif name.startswith("annexes/"):
+            provider = register.provider(Path(name).stem)
+            who = provider.legal_name if provider else Path(name).stem
+            out.append((name, f"Art. 28 annex for {who}: contract terms, transfers, sub-processors, measures"))
+        elif name.startswith(f"{SOURCE_DIR}/"):
+            out.append((name, "an original register file, byte for byte as it was packaged"))
+        else:
+            out.append((name, ""))
+    return out
+
+
+def readme_text(
+    register: Register, report: Report, names: list[str], package: str, allowed: list[Finding], since: Since | None
+) -> str:
+    """The auditor's README: what the package is, whether it has open findings, each file, how to verify."""
+    from ropa import __version__
+
+    org = register.organisation
+    record = org.record
+    summary = report.summary()
+    lines = [
+        f"{org.legal_name}: record of processing activities (GDPR Art. 30)",
+        f"Register version {record.version} of {record.date.isoformat()}",
+        f"Package {package}, made by ropa {__version__} with rule catalogue {report.catalogue_version}",
+        "",
+    ]
+    if allowed:
+        lines += [
+            "!!! PACKAGED WITH OPEN FINDINGS !!!",
+            f"The register had {len(allowed)} error-level finding(s) when this package was made, and it was",
+            "packaged anyway on request (--allow-findings). The record is incomplete or wrong on these points:",
+            "",
+            *[f"  - {_finding_line(f)}" for f in allowed],
+            "",
+        ]
+    lines += [
+        f"Findings of the validation, as of {report.as_of}: {summary['error']} error, "
+        f"{summary['warning']} warning, {summary['info']} info; {len(report.waived)} waived.",
+    ]
+    if since is not None:
+        old = since.data.get("organisation", {}).get("record", {})
+        lines.append(
+            f"Changes are listed against the previous package {since.name} "
+            f"(version {old.get('version', '?')} of {old.get('date', '?')}, SHA-256 {since.sha256})."
+        )
+    lines += ["", "WHAT EACH FILE IS", ""]
+    described = _descriptions(register, names)
+    width = max(len(name) for name, _ in described)
+    lines += [f"  {name.ljust(width)}  {text}".rstrip() for name, text in described]
+    lines += [
+        "",
+        "HOW TO VERIFY THIS PACKAGE",
+        "",
+        f"1. The archive as a whole. Its SHA-256 is in {package}.sha256, sent beside it; ask for that",
+        "   value through a second channel (e-mail, ticket) and compare:",
+        f"     sha256sum -c {package}.sha256            (Linux)",
+        f"     shasum -a 256 -c {package}.sha256        (macOS)",
+        f"     Get-FileHash -Algorithm SHA256 {package}  (Windows PowerShell)",
+        "2. Every file inside, with ropa (it reads the archive without extracting it and refuses unsafe",
+        "   archives):",
+        f"     ropa verify {package}",
+        "   Exit code 0: intact; 1: files changed, added or removed (each named); 2: not a ropa package.",
+        "3. Every file inside, without ropa: extract into an empty folder, then run there",
+        f"     sha256sum -c {SUMS}       (or: shasum -a 256 -c {SUMS})",
+        f"   {MANIFEST} lists the same hashes with sizes, and the hashes of the input files under {SOURCE_DIR}/.",
+        "",
+        f"The files inside only prove their agreement with {MANIFEST} and {SUMS}; the archive's own hash,",
+        "received separately, is what ties the package to its author.",
+        "",
+        "The package is reproducible: the same register files give a byte-identical archive, so the",
+        f"author can rebuild it from {SOURCE_DIR}/ with the same ropa version to show nothing else went in.",
+        "All dates inside are the register's date; no clock time or host name is recorded.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def manifest_data(
+    register: Register,
+    report: Report,
+    files: dict[str, bytes],
+    inputs: dict[str, bytes],
+    when: dt.datetime,
+    allowed: list[Finding],
+    since: Since | None,
+) -> dict[str, Any]:
+    """The manifest: versions, dates, findings summary, and the hash and size of every file and input."""
+    from ropa import __version__, refdata
+
+    record = register.organisation.record
+    data: dict[str, Any] = {
+        "format": MANIFEST_FORMAT,
+        "format_version": FORMAT_VERSION,
+        "ropa_version": __version__,
+        "rule_catalogue_version": report.catalogue_version,
+        "register": {
+            "organisation": register.organisation.legal_name,
+            "version": record.version,
+            "date": record.date.isoformat(),
+        },
+        "date": when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "reference_data": {"last_verified": refdata.versions()},
+        "validation": {
+            "as_of": report.as_of,
+            "summary": report.summary(),
+            "waived": len(report.waived),
+            "packaged_with_open_findings": bool(allowed),
+            "open_findings": [f.to_json() for f in allowed],
+        },
+        "files": [{"path": n, "sha256": sha256(files[n]), "size": len(files[n])} for n in sorted(files)],
+        "inputs": [{"path": n, "sha256": sha256(inputs[n]), "size": len(inputs[n])} for n in sorted(inputs)],
+        "not_listed": {MANIFEST: "cannot hold its own hash", SUMS: f"holds the hash of {MANIFEST}"},
+    }
+    if since is not None:
+        old = since.data.get("organisation", {}).get("record", {})
+        data["since"] = {
+            "package": since.name,
+            "sha256": since.sha256,
+            "register_version": old.get("version"),
+            "register_date": old.get("date"),
+        }
+    return data
+
+
+def _report_files(register: Register, report: Report, allowed: list[Finding]) -> dict[str, bytes]:
+    """The validation report as PDF (for people), JSON and SARIF (for tools)."""
+    from ropa import __version__
+    from ropa.render.report_pdf import render_report_pdf
+    from ropa.reporters import ReportContext, get
+
+    ctx = ReportContext(root=".", tool_version=__version__)
+    return {
+        REPORT_PDF: render_report_pdf(register, report, allowed),
+        REPORT_JSON: get("json")(report, ctx).encode("utf-8"),
+        REPORT_SARIF: get("sarif")(report, ctx).encode("utf-8"),
+    }
+
+
+def contents(
+    root: Path,
+    register: Register,
+    report: Report,
+    documents: dict[str, bytes],
+    allowed: list[Finding],
+    since: Since | None,
+    name: str,
+) -> dict[str, bytes]:
+    """Every member of the package, manifest and checksums included."""
+    from ropa.dates import document_datetime
+    from ropa.diff import compare, render_json, render_text
+    from ropa.normalise import register_data, register_json
+
+    inputs = input_files(root, register)
+    files: dict[str, bytes] = dict(documents)
+    files.update(_report_files(register, report, allowed))
+    files[REGISTER_JSON] = register_json(register)
+    files.update({f"{SOURCE_DIR}/{rel}": data for rel, data in inputs.items()})
+    if since is not None:
+        log = compare(since.data, register_data(register))
+        files[CHANGES_TEXT] = render_text(log).encode("utf-8")
+        files[CHANGES_JSON] = render_json(log).encode("utf-8")
+    names = sorted([*files, README, MANIFEST, SUMS])
+    files[README] = readme_text(register, report, names, name, allowed, since).encode("utf-8")
+    when = document_datetime(register)
+    manifest = manifest_data(register, report, files, inputs, when, allowed, since)
+    files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    files[SUMS] = sums_text(files).encode("utf-8")
+    return files
+
+
+def load_since(path: Path) -> Since:
+    """Read the earlier package for ``--since``, refusing it unless it verifies.
+
+    Raises:
+        NotAPackage: when it is not an intact ropa package.
+    """
+    from ropa.verify import file_sha256, read_register_data
+
+    data = read_register_data(path)
+    return Since(path.name, file_sha256(path), data)
+
+
+def build_package(
+    root: Path,
+    out: Path,
+    since: Path | None = None,
+    allow_findings: bool = False,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    display_root: str | None = None,
+) -> PackageResult:
+    """Validate, render and write the package of the register at ``root`` into ``out``.
+
+    Raises:
+        InputError: when the register cannot be loaded.
+        PackageRefused: when it has error-level findings and ``allow_findings`` is False.
+        NotAPackage: when ``since`` is not an intact ropa package.
+        OutputError: when the package cannot be written (nothing is left under its name).
+    """
+    from ropa.build import KINDS, plan, render_all
+    from ropa.dates import document_datetime
+    from ropa.fsutil import atomic_path, clean_stale_temps
+    from ropa.pipeline import load_and_check_for_documents
+
+    register, report = load_and_check_for_documents(root, display_root)
+    errors = error_findings(report)
+    if errors and not allow_findings:
+        from ropa.reporters import ReportContext, get
+
+        text = get("text")(report, ReportContext(root=display_root if display_root is not None else str(root)))
+        raise PackageRefused(
+            f"{text}refused: {len(errors)} error-level finding(s); fix them, or package anyway with --allow-findings"
+        )
+    previous = load_since(since) if since is not None else None
+    documents = render_all(register, report, plan(register, set(KINDS)), None, workers, progress)
+    name = package_name(register)
+    members = contents(root, register, report, documents, errors, previous, name)
+    data = zip_bytes(members, document_datetime(register))
+    digest = sha256(data)
+    target = out / name
+    with atomic_path(target.with_name(name + ".sha256")) as side_tmp:
+        side_tmp.write_text(f"{digest}  {name}\n", encoding="utf-8")
+        with atomic_path(target) as zip_tmp:
+            zip_tmp.write_bytes(data)
+    clean_stale_temps(out)
+    return PackageResult(target, digest, len(data), sorted(members), report, errors)
