@@ -1,21 +1,46 @@
-"""Atomic writes and safe paths: every file ropa writes goes through here."""
+"""Atomic writes and safe paths: every file ropa writes goes through here.
+
+A file is written to a temporary name beside its target, flushed to disk and
+renamed over the target in one step, so a reader (or a later run) sees either
+the previous file or the new one, never a truncated mix: after a full disk, a
+read-only folder, a crash or a ``kill -9``. Temporary names carry the writer's
+process id, so a run cleans up only what dead runs left behind and never the
+files a concurrent run is still writing.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from ropa.errors import OutputError
 
 TMP_PREFIX = ".ropa-tmp-"
+"""Start of every temporary file name: ``.ropa-tmp-<pid>-<random><suffix>``."""
+STALE_AFTER_SECONDS = 24 * 3600
+"""Age after which a temporary file is removed even if its process id is in use again."""
 
 
 def _fail(path: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or str(exc)
-    return OutputError(f"{path}: cannot write ({reason}); nothing was changed")
+    return OutputError(f"{path}: cannot write ({reason}); any earlier {path.name} is left as it was")
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    flag = getattr(os, "O_DIRECTORY", None)
+    if flag is None:
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | flag)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 @contextlib.contextmanager
@@ -27,12 +52,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
     left under the target name.
 
     Raises:
-        OutputError: when the folder cannot be written.
+        OutputError: when the folder cannot be written (read-only, disk full...).
     """
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=path.suffix, dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", suffix=path.suffix, dir=folder)
         os.close(fd)
     except OSError as exc:
         raise _fail(path, exc) from None
@@ -49,22 +74,54 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _fsync_folder(folder)
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` atomically (temp file + fsync + rename)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with atomic_path(path) as tmp:
-        try:
-            tmp.write_bytes(payload)
-        except OSError as exc:
-            raise _fail(path, exc) from None
+        tmp.write_bytes(payload)
+
+
+def _owner(name: str) -> int | None:
+    """The process id in a temporary file name, or None for names of another form."""
+    pid, sep, _ = name[len(TMP_PREFIX) :].partition("-")
+    return int(pid) if sep and pid.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (conservatively True when it cannot be told)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, under another user
+        return True
+    return True
 
 
 def clean_stale_temps(folder: Path) -> None:
-    """Remove temporary files left by an earlier run that was killed mid-write."""
+    """Remove temporary files left by earlier runs that died mid-write (``kill -9``, power loss).
+
+    A temporary file is stale when the process named in it is gone, or when it is
+    older than :data:`STALE_AFTER_SECONDS` (the id may have been reused). Files of
+    this run and of concurrent runs are left alone.
+    """
     if not folder.is_dir():
         return
-    for stale in folder.glob(f"{TMP_PREFIX}*"):
+    now = time.time()
+    for temp in folder.glob(f"{TMP_PREFIX}*"):
+        pid = _owner(temp.name)
+        try:
+            old = now - temp.lstat().st_mtime > STALE_AFTER_SECONDS
+        except OSError:
+            continue
+        if pid is not None and _alive(pid) and not old:
+            continue
         with contextlib.suppress(OSError):
-            stale.unlink()
+            temp.unlink()
