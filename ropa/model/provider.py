@@ -143,7 +143,10 @@ class Provider(Sourced):
     trading_name: str | None = Field(default=None, description="Brand or trading name.")
     registration_number: str | None = Field(default=None, description="Company registration number.")
     address: Address | None = Field(default=None, description="Registered address.")
-    country: CountryCode = Field(description="Country of establishment.")
+    country: CountryCode | None = Field(
+        default=None,
+        description="Country of establishment. Leave out only when the sources do not state it: that is a gap.",
+    )
     contacts: list[Contact] = Field(default_factory=list, description="Contacts at the provider.")
     dpo: Dpo | None = Field(default=None, description="The provider's DPO.")
     eu_representative: str | None = Field(default=None, description="The provider's Art. 27 representative.")
