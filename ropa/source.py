@@ -34,6 +34,8 @@ MAX_DEPTH = 40
 """Deepest nesting of mappings and lists accepted."""
 MAX_NODES = 2_000_000
 """Most values one file may expand to, aliases counted at every use."""
+MAX_ALIAS_NODES = 100_000
+"""Most values aliases may add to one file: reuse stays cheap, an alias bomb stops within a second."""
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -79,6 +81,9 @@ class _Walker:
         self.errors: list[Diagnostic] = []
         self.nodes = 0
         self.anchored: dict[int, Any] = {}
+        self.seen: set[int] = set()
+        self.replaying = 0
+        self.alias_nodes = 0
 
     def fail(self, node: yaml.Node, path: KeyPath, message: str) -> None:
         mark = node.start_mark
@@ -87,9 +92,26 @@ class _Walker:
         )
 
     def walk(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        """Walk ``node``; a node met again is an alias use, and what it expands to is budgeted."""
+        reused = id(node) in self.seen
+        if reused:
+            self.replaying += 1
+        else:
+            self.seen.add(id(node))
+        try:
+            if self.replaying:
+                self.alias_nodes += 1
+                if self.alias_nodes > MAX_ALIAS_NODES:
+                    raise _TooBig(node, f"aliases expand to more than {MAX_ALIAS_NODES:,} values (an alias bomb?)")
+            return self._walk(node, path, depth)
+        finally:
+            if reused:
+                self.replaying -= 1
+
+    def _walk(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _TooBig(node)
+            raise _TooBig(node, f"document expands to more than {MAX_NODES:,} values (alias/anchor bomb?)")
         if depth > MAX_DEPTH:
             self.fail(node, path, f"nesting deeper than {MAX_DEPTH} levels; flatten the structure")
             return None
@@ -184,8 +206,9 @@ class _Walker:
 
 
 class _TooBig(Exception):
-    def __init__(self, node: yaml.Node) -> None:
+    def __init__(self, node: yaml.Node, what: str) -> None:
         self.node = node
+        self.what = what
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -284,7 +307,7 @@ def read_text(text: str, file: str) -> Document:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            problem = exc.problem or exc.context or "syntax error"
+            problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
             raise InputError(
                 [Diagnostic(file, line, column, f"YAML syntax error: {problem}", (), "INPUT-yaml")]
             ) from None
@@ -305,8 +328,7 @@ def read_text(text: str, file: str) -> Document:
                         file,
                         mark.line + 1,
                         mark.column + 1,
-                        f"document expands to more than {MAX_NODES:,} values (alias/anchor bomb?); "
-                        "remove the anchors and aliases",
+                        f"{big.what}; remove the anchors and aliases",
                         (),
                         "INPUT-yaml",
                     )
