@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -18,6 +22,26 @@ def die(error: Exception) -> NoReturn:
     sys.exit(getattr(error, "exit_code", 2))
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Let SIGTERM unwind like Ctrl-C while a command runs, so temporary files are removed on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def interrupt(signum: int, frame: Any) -> None:
+        if os.getpid() != owner:  # a forked render worker: die as SIGTERM would
+            os._exit(128 + signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def handles_errors(func: F) -> F:
     """Turn ropa's user errors into one message per problem and exit code 2, never a traceback."""
 
@@ -26,11 +50,16 @@ def handles_errors(func: F) -> F:
         from ropa.errors import RopaError
 
         try:
-            return func(*args, **kwargs)
+            with _terminate_as_interrupt():
+                return func(*args, **kwargs)
         except RopaError as exc:
             die(exc)
+        except OSError as exc:  # the environment, not a bug: a folder that vanished, a device error
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"{where}{exc.strerror or exc}", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
-            click.echo("interrupted; no output was changed", err=True)
+            click.echo("interrupted; files written so far are complete, no partial file was left", err=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
