@@ -1,0 +1,238 @@
+"""Word lists that flag vague or tell-tale values, and the one way they are matched.
+
+Every list is matched the same way, so a rule never guesses: the text is
+Unicode-normalised (NFKC) and case-folded, and a phrase matches only as whole
+words (``partners`` matches "our partners" but not "partnership"). Separators
+between the words of a phrase may be spaces, hyphens or slashes, so "third-party"
+matches ``third party`` and "N/A" matches ``n/a``.
+
+Three questions can be asked of a list:
+
+- :func:`contains`: does any phrase occur anywhere in the text?
+- :func:`alone`: is the whole text one phrase of the list (surrounding
+  punctuation ignored)?
+- :func:`only`: once every phrase of the list and every :data:`FILLER` word is
+  taken out, is nothing left? ("our trusted partners and affiliates")
+
+The lists start from gdpr-reference.md section 6.1. They are plain tuples so an
+organisation can see exactly what is flagged; results are cached because
+registers repeat the same values many times.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+Lexicon = tuple[str, ...]
+
+VAGUE_GENERIC: Lexicon = (
+    "various", "misc", "miscellaneous", "other", "others", "etc", "n/a", "na", "tbd", "tbc", "todo",
+    "to do", "see above", "as applicable", "as required", "as needed", "general", "standard", "unknown",
+    "none specified", "not specified", "not applicable", "placeholder", "xxx",
+)
+"""Values that say nothing: placeholders left in a field (checked with :func:`alone`)."""
+
+VAGUE_PURPOSE_ANYWHERE: Lexicon = (
+    "business purposes", "legitimate business purposes", "business operations", "business needs",
+    "improving the user experience", "improving user experience", "improve the user experience",
+    "improve user experience", "improving users' experience", "enhance the user experience",
+    "improve our services", "improving our services", "improve our products", "internal purposes",
+    "future use", "any other purpose", "any other purposes", "other purposes", "such purposes",
+)
+"""Purpose phrases that are not specific wherever they appear (WP29 Opinion 03/2013)."""
+
+VAGUE_PURPOSE_ALONE: Lexicon = (
+    "marketing", "analytics", "administration", "admin", "compliance", "research", "operations",
+    "service", "services", "business", "processing", "communication", "communications", "security",
+)
+"""Purpose words that are not specific when they are all the purpose says (checked with :func:`only`)."""
+
+VAGUE_DATA: Lexicon = (
+    "personal data", "pii", "personal information", "personally identifiable information", "all data",
+    "customer data", "user data", "data", "information", "client data",
+)
+"""Data-category names that name no category (checked with :func:`alone`)."""
+
+VAGUE_RECIPIENT: Lexicon = (
+    "service provider", "service providers", "provider", "providers", "third party", "third parties",
+    "third party providers", "third party service providers", "partner", "partners", "business partners",
+    "trusted partners", "affiliate", "affiliates", "affiliated companies", "group companies",
+    "group entities", "companies", "other companies", "vendor", "vendors", "supplier", "suppliers",
+    "contractor", "contractors", "subcontractor", "subcontractors", "processor", "processors",
+    "sub processor", "sub processors", "entities", "organisations", "organizations", "recipients",
+    "authorities", "advisers", "advisors", "agents",
+)
+"""Recipient categories that do not say who receives the data (checked with :func:`only`)."""
+
+VAGUE_RETENTION: Lexicon = (
+    "indefinite", "indefinitely", "forever", "permanent", "permanently", "unlimited", "perpetual",
+    "perpetually", "as long as necessary", "as long as needed", "as long as required",
+    "as long as is necessary", "as long as is needed", "as long as is required", "as long as appropriate",
+    "as long as reasonably necessary", "until no longer needed", "until no longer required",
+    "until no longer necessary", "until it is no longer needed", "until it is no longer necessary",
+    "for as long as", "per policy", "per our policy", "according to our policy", "according to policy",
+    "in accordance with our policy", "in line with our retention policy", "per retention policy",
+    "standard retention", "standard period", "ongoing", "as appropriate", "reasonable period",
+    "reasonable time",
+)
+"""Retention wording that sets no limit (checked with :func:`contains`)."""
+
+UNLIMITED_RETENTION: Lexicon = (
+    "indefinite", "indefinitely", "forever", "permanent", "permanently", "unlimited", "perpetual",
+    "perpetually", "no time limit", "never deleted", "not deleted",
+)
+"""Retention wording that says the data is never erased (checked with :func:`contains`)."""
+
+GENERIC_TOMS: Lexicon = (
+    "industry standard", "industry standards", "industry standard measures", "industry-standard security",
+    "appropriate technical and organisational measures", "appropriate technical and organizational measures",
+    "appropriate measures", "appropriate security measures", "best practice", "best practices",
+    "state of the art", "secure", "security", "reasonable security", "reasonable measures",
+    "commercially reasonable", "robust security", "strict security", "safeguards", "protected",
+)
+"""Measure descriptions that describe nothing concrete (checked with :func:`only`)."""
+
+SPECIAL_CAT_HINTS: Lexicon = (
+    "health", "medical", "diagnosis", "sick leave", "sickness leave", "sickness", "disability", "disabilities",
+    "pregnancy", "biometric", "biometrics", "fingerprint", "fingerprints", "face print", "faceprint",
+    "facial template", "facial recognition", "iris", "voiceprint", "voice print", "genetic", "dna", "racial",
+    "race", "ethnic", "ethnicity", "religion", "religious", "belief", "beliefs", "political", "trade union",
+    "union membership", "sex life", "sexual orientation",
+)
+"""Words suggesting Art. 9(1) special-category data (checked with :func:`contains`)."""
+
+CRIMINAL_HINTS: Lexicon = (
+    "criminal record", "criminal records", "criminal", "conviction", "convictions", "offence", "offences",
+    "offense", "offenses", "background check", "background checks", "dbs", "police record", "police records",
+)
+"""Words suggesting Art. 10 criminal-conviction and offence data (checked with :func:`contains`)."""
+
+CHILD_HINTS: Lexicon = (
+    "child", "children", "minor", "minors", "pupil", "pupils", "under 16", "under 18", "under 13",
+    "juvenile", "juveniles", "kid", "kids", "teen", "teens", "teenager", "teenagers", "school student",
+    "school students", "schoolchildren",
+)
+"""Words suggesting children among the data subjects (checked with :func:`contains`)."""
+
+FILLER: Lexicon = (
+    "a", "an", "the", "our", "its", "their", "your", "us", "we", "other", "others", "certain", "selected",
+    "select", "trusted", "various", "some", "any", "all", "external", "and", "or", "of", "with", "to", "for",
+    "e g", "eg", "i e", "ie", "etc", "including", "such", "as", "like", "who", "which", "that", "may", "might",
+    "help", "helps", "helping", "assist", "on", "behalf", "in", "relevant", "appropriate", "necessary",
+    "purpose", "purposes", "reasons", "reason", "related", "general", "generally", "legitimate", "and/or",
+)
+"""Words that add nothing specific; ignored by :func:`only`."""
+
+_UNIT = r"(?:minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|mos?|h|d|w|m|y)"
+RETENTION_RANGE = re.compile(
+    rf"(?<![\w.])\d+(?:[.,]\d+)?\s*(?:{_UNIT}\s*)?(?:[-‐‑‒–—―]|to|or)\s*\d+(?:[.,]\d+)?\s*{_UNIT}(?!\w)"
+    rf"|\bbetween\s+\d+(?:[.,]\d+)?\s*(?:{_UNIT}\s+)?and\s+\d+(?:[.,]\d+)?(?:\s*{_UNIT}(?!\w))?",
+)
+"""A range instead of a limit: "6–24 months", "12-24 months", "1 to 3 years", "between 2 and 5 years"."""
+
+RETENTION_OPEN_ENDED = re.compile(
+    rf"\d+\s*\+\s*{_UNIT}(?!\w)"
+    r"|\b(?:at\s+least|a\s+minimum\s+of|minimum\s+of|minimum|no\s+less\s+than|not\s+less\s+than"
+    rf"|(?<!\bno )(?<!\bnot )more\s+than)\s+\d+(?:[.,]\d+)?(?:\s*{_UNIT}(?!\w))?"
+    r"|\b\d+(?:[.,]\d+)?\s*\w*\s+(?:or\s+more|or\s+longer|and\s+beyond|and\s+more)\b",
+)
+"""A lower bound instead of a limit: "7+ years", "at least 5 years", "3 years or longer"."""
+
+RETENTION_FOR_THE_DURATION = re.compile(r"\bfor\s+the\s+duration\b(?!\s+of\b)")
+"""'for the duration' with no object: the duration of what?"""
+
+BARE_NUMBER = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*$")
+"""A number with no unit: 30 what?"""
+
+_SEPARATOR = r"[\s\-‐‑‒–—―_/.'’]+"
+
+
+def normalise(text: str) -> str:
+    """NFKC-normalised, case-folded text with runs of whitespace collapsed and ends trimmed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _phrase_pattern(phrase: str) -> str:
+    words = re.findall(r"\w+", normalise(phrase))
+    return _SEPARATOR.join(re.escape(w) for w in words)
+
+
+@lru_cache(maxsize=64)
+def _compiled(lexicon: Lexicon) -> re.Pattern[str]:
+    # Longest phrases first, so "third party service providers" wins over "providers".
+    phrases = sorted({_phrase_pattern(p) for p in lexicon if re.search(r"\w", p)}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)")
+
+
+@lru_cache(maxsize=65_536)
+def find(lexicon: Lexicon, text: str) -> str | None:
+    """The first phrase of ``lexicon`` found in ``text`` as whole words, as written in the text, or None."""
+    match = _compiled(lexicon).search(normalise(text))
+    return match.group(0) if match else None
+
+
+def contains(lexicon: Lexicon, text: str) -> bool:
+    """Whether any phrase of ``lexicon`` occurs in ``text`` as whole words."""
+    return find(lexicon, text) is not None
+
+
+@lru_cache(maxsize=65_536)
+def alone(lexicon: Lexicon, text: str) -> bool:
+    """Whether the whole of ``text`` (surrounding punctuation ignored) is one phrase of ``lexicon``.
+
+    Text made of punctuation only ("-", "?", "...") also counts: it is a placeholder in any list.
+    """
+    core = normalise(text).strip(" \t\n.,;:!()[]{}\"'’")
+    if not re.search(r"\w", core):
+        return True
+    return _compiled(lexicon).fullmatch(core) is not None
+
+
+@lru_cache(maxsize=65_536)
+def only(lexicon: Lexicon, text: str) -> bool:
+    """Whether ``text`` says nothing beyond phrases of ``lexicon`` and :data:`FILLER` words.
+
+    At least one phrase of ``lexicon`` must be present: empty or filler-only text is
+    a matter for :func:`alone` with :data:`VAGUE_GENERIC`.
+    """
+    norm = normalise(text)
+    rest, found = _compiled(lexicon).subn(" ", norm)
+    if not found:
+        return False
+    rest = _compiled(FILLER).sub(" ", rest)
+    return re.search(r"\w", rest) is None
+
+
+def word_count(text: str) -> int:
+    """Number of words in ``text``."""
+    return len(re.findall(r"\w+", normalise(text)))
+
+
+@lru_cache(maxsize=65_536)
+def retention_vagueness(statement: str) -> str | None:
+    """Why a retention statement sets no usable limit, or None when it may.
+
+    Returns a short reason naming the offending wording: a vague phrase, a range,
+    an open-ended period, 'for the duration' with no object, or a placeholder.
+    Unlimited wording ("indefinitely") is not reported here: it is a different
+    finding (``A5-1-e-retention-unlimited``).
+    """
+    if contains(UNLIMITED_RETENTION, statement):
+        return None
+    norm = normalise(statement)
+    if alone(VAGUE_GENERIC, statement):
+        return f"{statement.strip()!r} is a placeholder"
+    phrase = find(VAGUE_RETENTION, statement)
+    if phrase is not None:
+        return f"{phrase!r} sets no limit"
+    match = RETENTION_RANGE.search(norm)
+    if match:
+        return f"{match.group(0).strip()!r} is a range, not a limit"
+    match = RETENTION_OPEN_ENDED.search(norm)
+    if match:
+        return f"{match.group(0).strip()!r} is open-ended"
+    if RETENTION_FOR_THE_DURATION.search(norm):
+        return "'for the duration' does not say of what"
+    return None
