@@ -6,6 +6,8 @@ findings: documents cannot be built from a register whose references dangle.
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 
 from ropa.errors import KeyPath
@@ -22,7 +24,15 @@ class Problem:
     message: str
 
 
-def _provider_refs(register: Register, file: str, base: KeyPath, ref: str, what: str) -> list[Problem]:
+_REFERENCE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}(/[a-z0-9][a-z0-9_-]{0,62})?$")
+"""What a provider or 'provider/sub-processor' reference looks like; anything else is a plain name."""
+
+
+def _provider_refs(
+    register: Register, file: str, base: KeyPath, ref: str, what: str, names_allowed: bool = False
+) -> list[Problem]:
+    if names_allowed and not _REFERENCE.match(ref):
+        return []  # a recipient named in words ("Acme Inc."), not a reference to resolve
     if "/" in ref:
         if register.sub_processor(ref) is None:
             provider_id, _, sub_id = ref.partition("/")
@@ -33,8 +43,11 @@ def _provider_refs(register: Register, file: str, base: KeyPath, ref: str, what:
             return [Problem(file, base, f"{what} {ref!r} is not defined ({hint})")]
         return []
     if register.provider(ref) is None:
-        known = ", ".join(p.id for p in register.providers[:8])
-        return [Problem(file, base, f"{what} {ref!r} is not a provider of the register (known: {known})")]
+        ids = [p.id for p in register.providers]
+        close = difflib.get_close_matches(ref, ids, n=1, cutoff=0.6)
+        more = ", ..." if len(ids) > 8 else ""
+        hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(ids[:8]) + more
+        return [Problem(file, base, f"{what} {ref!r} is not a provider of the register ({hint})")]
     return []
 
 
@@ -93,7 +106,9 @@ def check_references(register: Register) -> list[Problem]:
             for t_index, transfer in enumerate(activity.transfers):
                 tpath = (*base, "transfers", t_index)
                 problems.extend(
-                    _provider_refs(register, file, (*tpath, "recipient"), transfer.recipient, "transfer recipient")
+                    _provider_refs(
+                        register, file, (*tpath, "recipient"), transfer.recipient, "transfer recipient", True
+                    )
                 )
                 for d_index, cat_id in enumerate(transfer.data_categories):
                     if cat_id not in cat_ids:
