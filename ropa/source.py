@@ -34,6 +34,9 @@ MAX_DEPTH = 40
 """Deepest nesting of mappings and lists accepted."""
 MAX_NODES = 2_000_000
 """Most values one file may expand to, aliases counted at every use."""
+MAX_TEXT_CHARS = 8 * 1024 * 1024
+"""Most characters of text one file may expand to, aliases counted at every use (a file without
+aliases never reaches it; one long value aliased many times would give gigabytes to render)."""
 MAX_ALIAS_NODES = 100_000
 """Most values aliases may add to one file: reuse stays cheap, an alias bomb stops within a second."""
 
@@ -84,6 +87,7 @@ class _Walker:
         self.seen: set[int] = set()
         self.replaying = 0
         self.alias_nodes = 0
+        self.chars = 0
 
     def fail(self, node: yaml.Node, path: KeyPath, message: str) -> None:
         mark = node.start_mark
@@ -145,6 +149,9 @@ class _Walker:
                 f"{MAX_SCALAR_CHARS:,}; shorten it or refer to a document instead",
             )
             return None
+        self.chars += len(node.value)
+        if self.chars > MAX_TEXT_CHARS:
+            raise _TooBig(node, f"document expands to more than {MAX_TEXT_CHARS:,} characters of text (an alias bomb?)")
         try:
             value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
