@@ -1,0 +1,314 @@
+"""The data-flow figure: organisation -> providers -> sub-processors, laid out in Python, drawn as SVG.
+
+The layout is computed here as plain boxes, lines and text lines in SVG user
+units; the template only writes them out. One figure part holds as many
+providers as fit on an A4 page; a larger register gets several parts, each
+repeating the organisation on the left, so the figure stays legible with 5
+providers and with 100. Sub-processors sit beside their provider as a grid of
+small boxes. Everything outside the EEA is drawn in the "outside" style (red,
+dashed connector) and says so in words, not only in colour.
+
+No user text ever reaches an attribute: texts are element content, which
+Jinja escapes; attributes hold numbers and fixed class names only.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from ropa.model.provider import Provider
+from ropa.model.register import Register
+from ropa.render.context import outside_eea as _outside
+from ropa.render.context import provider_locations, sub_processor_name
+
+WIDTH = 700.0
+"""Width of every part in SVG user units; printed 174 mm wide (about 0.25 mm per unit)."""
+WIDTH_MM = 174.0
+MAX_HEIGHT = 880.0
+"""Tallest part, so that a part and its caption fit on one A4 page."""
+FONT = 11.0
+LINE = 13.5
+LEGEND_H = 34.0
+
+ORG_X, ORG_W = 6.0, 150.0
+PROV_X, PROV_W = 196.0, 196.0
+GROUP_X = 410.0
+GROUP_W = WIDTH - GROUP_X - 4.0
+CHIP_COLUMNS = 2
+CHIP_GAP = 8.0
+CHIP_W = (GROUP_W - 2 * CHIP_GAP - (CHIP_COLUMNS - 1) * CHIP_GAP) / CHIP_COLUMNS
+CHIP_H = 12.0 + 3 * LINE
+ROW_GAP = 12.0
+MAX_CHIP_ROWS = 14
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle; ``cls`` is one of the fixed classes of the template's SVG style."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    cls: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A text line at (x, y) (baseline, start anchored)."""
+
+    x: float
+    y: float
+    text: str
+    cls: str
+
+
+@dataclass(frozen=True)
+class Path:
+    """A connector: an SVG path made of numbers only."""
+
+    d: str
+    cls: str
+
+
+@dataclass(frozen=True)
+class FigurePart:
+    """One SVG of the figure (one page at most)."""
+
+    number: int
+    width: float
+    height: float
+    width_mm: float
+    height_mm: float
+    boxes: list[Box]
+    paths: list[Path]
+    lines: list[Line]
+    caption: str
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """The whole figure: its parts plus counts for the caption."""
+
+    parts: list[FigurePart]
+    providers: int
+    sub_processors: int
+    outside: int
+    summary: str
+
+
+def _char_width(char: str) -> float:
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return FONT
+    if unicodedata.combining(char):
+        return 0.0
+    return FONT * 0.56
+
+
+def text_width(text: str) -> float:
+    """Estimated width of ``text`` at the figure's font size (generous, so text never overflows)."""
+    return sum(_char_width(c) for c in text)
+
+
+def wrap(text: str, width: float, max_lines: int) -> list[str]:
+    """Break ``text`` into at most ``max_lines`` lines of ``width``; the last one ends in an ellipsis if cut.
+
+    Breaks at spaces where possible and anywhere inside a word that is longer
+    than a line (long identifiers, CJK text without spaces).
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        while text_width(word) > width:
+            cut = len(word)
+            while cut > 1 and text_width(word[:cut]) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        kept = lines[:max_lines]
+        last = kept[-1]
+        while last and text_width(last + "\u2026") > width:
+            last = last[:-1]
+        kept[-1] = last.rstrip() + "\u2026"
+        return kept
+    return lines or [""]
+
+
+@dataclass(frozen=True)
+class _Chip:
+    name: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class _Row:
+    provider: Provider
+    chips: list[_Chip]
+    continued: bool
+    empty: bool
+
+
+def _rows(register: Register) -> list[_Row]:
+    per_row = MAX_CHIP_ROWS * CHIP_COLUMNS
+    rows: list[_Row] = []
+    for provider in register.providers:
+        chips = [_Chip(sub_processor_name(s), s.country) for s in provider.sub_processors]
+        if not chips:
+            rows.append(_Row(provider, [], False, True))
+            continue
+        for start in range(0, len(chips), per_row):
+            rows.append(_Row(provider, chips[start : start + per_row], start > 0, False))
+    return rows
+
+
+def _country_line(code: str | None) -> tuple[str, bool]:
+    if not code:
+        return "country not stated", False
+    if _outside(code):
+        return f"{code} \u00b7 outside the EEA", True
+    return f"{code} \u00b7 EEA", False
+
+
+def _provider_lines(provider: Provider, continued: bool) -> tuple[list[str], str, bool]:
+    name = provider.legal_name + (" (continued)" if continued else "")
+    lines = wrap(name, PROV_W - 14, 3)
+    locations = provider_locations(provider)
+    outside = any(_outside(c) for c in locations)
+    where = str(provider.country)
+    extra = [c for c in locations if c != provider.country]
+    if extra:
+        where += ", data in " + ", ".join(extra)
+    country = where + (" \u00b7 outside the EEA" if outside else " \u00b7 EEA")
+    return lines, wrap(country, PROV_W - 14, 1)[0], outside
+
+
+def _row_height(row: _Row) -> float:
+    name_lines, _country, _out = _provider_lines(row.provider, row.continued)
+    provider_h = 12.0 + (len(name_lines) + 2) * LINE
+    chip_rows = max(1, -(-len(row.chips) // CHIP_COLUMNS))
+    group_h = 2 * CHIP_GAP + chip_rows * CHIP_H + (chip_rows - 1) * CHIP_GAP
+    if row.empty:
+        group_h = 2 * CHIP_GAP + LINE + 6
+    return max(provider_h, group_h)
+
+
+def _legend(boxes: list[Box], lines: list[Line], paths: list[Path]) -> None:
+    x = 4.0
+    for label, cls in (
+        ("Organisation", "org"),
+        ("Provider", "provider"),
+        ("Sub-processor", "sub"),
+        ("Outside the EEA", "sub outside"),
+    ):
+        boxes.append(Box(x, 8.0, 16.0, 12.0, cls))
+        lines.append(Line(x + 22.0, 18.0, label, "legend"))
+        x += 22.0 + text_width(label) + 18.0
+    paths.append(Path(f"M {x:.1f} 14.0 L {x + 30:.1f} 14.0", "edge outside"))
+    lines.append(Line(x + 36.0, 18.0, "Data leaves the EEA", "legend"))
+
+
+def _part(number: int, register: Register, rows: list[_Row], heights: list[float]) -> FigurePart:
+    boxes: list[Box] = []
+    paths: list[Path] = []
+    lines: list[Line] = []
+    _legend(boxes, lines, paths)
+    top = LEGEND_H
+    total = top + sum(heights) + ROW_GAP * (len(rows) - 1) + 4.0
+    org = register.organisation
+    org_lines = wrap(org.legal_name, ORG_W - 14, 4)
+    org_h = 12.0 + (len(org_lines) + 1) * LINE
+    org_y = top + (total - top - org_h) / 2
+    boxes.append(Box(ORG_X, org_y, ORG_W, org_h, "org"))
+    for i, text in enumerate(org_lines):
+        lines.append(Line(ORG_X + 7, org_y + 6 + LINE * (i + 1) - 3, text, "name on-dark"))
+    org_country, _org_out = _country_line(org.country)
+    lines.append(Line(ORG_X + 7, org_y + 6 + LINE * (len(org_lines) + 1) - 3, org_country, "country on-dark"))
+    org_cy = org_y + org_h / 2
+    y = top
+    for row, height in zip(rows, heights, strict=True):
+        name_lines, country, outside = _provider_lines(row.provider, row.continued)
+        provider_h = 12.0 + (len(name_lines) + 2) * LINE
+        py = y + (height - provider_h) / 2
+        cy = py + provider_h / 2
+        boxes.append(Box(PROV_X, py, PROV_W, provider_h, "provider outside" if outside else "provider"))
+        for i, text in enumerate(name_lines):
+            lines.append(Line(PROV_X + 7, py + 6 + LINE * (i + 1) - 3, text, "name"))
+        service = wrap(row.provider.service, PROV_W - 14, 1)[0]
+        lines.append(Line(PROV_X + 7, py + 6 + LINE * (len(name_lines) + 1) - 3, service, "service"))
+        country_cls = "country outside" if outside else "country"
+        lines.append(Line(PROV_X + 7, py + 6 + LINE * (len(name_lines) + 2) - 3, country, country_cls))
+        mid = (ORG_X + ORG_W + PROV_X) / 2
+        paths.append(
+            Path(
+                f"M {ORG_X + ORG_W:.1f} {org_cy:.1f} C {mid:.1f} {org_cy:.1f} {mid:.1f} {cy:.1f} {PROV_X:.1f} {cy:.1f}",
+                "edge outside" if outside else "edge",
+            )
+        )
+        if row.empty:
+            gh = 2 * CHIP_GAP + LINE + 6
+            gy = y + (height - gh) / 2
+            boxes.append(Box(GROUP_X, gy, GROUP_W, gh, "group empty"))
+            lines.append(Line(GROUP_X + CHIP_GAP, gy + CHIP_GAP + LINE - 1, "No sub-processors recorded", "note"))
+            paths.append(Path(f"M {PROV_X + PROV_W:.1f} {cy:.1f} L {GROUP_X:.1f} {cy:.1f}", "edge"))
+        else:
+            chip_rows = -(-len(row.chips) // CHIP_COLUMNS)
+            gh = 2 * CHIP_GAP + chip_rows * CHIP_H + (chip_rows - 1) * CHIP_GAP
+            gy = y + (height - gh) / 2
+            boxes.append(Box(GROUP_X, gy, GROUP_W, gh, "group"))
+            edge_cls = "edge outside" if any(_outside(c.country) for c in row.chips) else "edge"
+            paths.append(Path(f"M {PROV_X + PROV_W:.1f} {cy:.1f} L {GROUP_X:.1f} {cy:.1f}", edge_cls))
+            for index, chip in enumerate(row.chips):
+                cx = GROUP_X + CHIP_GAP + (index % CHIP_COLUMNS) * (CHIP_W + CHIP_GAP)
+                chip_y = gy + CHIP_GAP + (index // CHIP_COLUMNS) * (CHIP_H + CHIP_GAP)
+                text, chip_out = _country_line(chip.country)
+                boxes.append(Box(cx, chip_y, CHIP_W, CHIP_H, "sub outside" if chip_out else "sub"))
+                for i, name in enumerate(wrap(chip.name, CHIP_W - 12, 2)):
+                    lines.append(Line(cx + 6, chip_y + 6 + LINE * (i + 1) - 3, name, "name small"))
+                lines.append(
+                    Line(cx + 6, chip_y + 6 + LINE * 3 - 3, text, "country outside" if chip_out else "country")
+                )
+        y += height + ROW_GAP
+    first = rows[0].provider.legal_name
+    last = rows[-1].provider.legal_name
+    caption = f"{first} to {last}" if first != last else first
+    height_mm = round(total * WIDTH_MM / WIDTH, 1)
+    return FigurePart(number, WIDTH, round(total, 1), WIDTH_MM, height_mm, boxes, paths, lines, caption)
+
+
+def build_figure(register: Register) -> FigureView:
+    """Lay out the data-flow figure of ``register`` in page-sized parts."""
+    rows = _rows(register)
+    parts: list[FigurePart] = []
+    batch: list[_Row] = []
+    heights: list[float] = []
+    used = LEGEND_H
+    for row in rows:
+        height = _row_height(row)
+        if batch and used + height + ROW_GAP > MAX_HEIGHT:
+            parts.append(_part(len(parts) + 1, register, batch, heights))
+            batch, heights, used = [], [], LEGEND_H
+        batch.append(row)
+        heights.append(height)
+        used += height + ROW_GAP
+    if batch:
+        parts.append(_part(len(parts) + 1, register, batch, heights))
+    subs = sum(len(p.sub_processors) for p in register.providers)
+    outside = sum(1 for p in register.providers if any(_outside(c) for c in provider_locations(p)))
+    outside += sum(1 for p in register.providers for s in p.sub_processors if _outside(s.country))
+    summary = (
+        f"{len(register.providers)} provider(s) and {subs} sub-processor(s); "
+        f"{outside} of them hold data outside the EEA."
+    )
+    return FigureView(parts, len(register.providers), subs, outside, summary)
