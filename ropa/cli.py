@@ -30,6 +30,33 @@ def _as_of(value: str | None) -> dt.date:
     return dt.date.today()
 
 
+def _selected_rules(given: tuple[str, ...]) -> set[str]:
+    """Rule ids for ``--rule`` values (ids or dotted names); an unknown one is a usage error, not a silent pass."""
+    from ropa.rules import catalogue
+
+    cat = catalogue()
+    by_name = {rule.name: rule_id for rule_id, rule in cat.items()}
+    selected = set()
+    for value in given:
+        rule_id = value if value in cat else by_name.get(value)
+        if rule_id is None:
+            raise click.BadParameter(f"no rule {value!r}{_rule_hint(value)}", param_hint="--rule")
+        selected.add(rule_id)
+    return selected
+
+
+def _rule_hint(value: str) -> str:
+    """'; did you mean X?' for the closest rule id or name (case ignored), else where to find the list."""
+    import difflib
+
+    from ropa.rules import catalogue
+
+    names = [*catalogue(), *(rule.name for rule in catalogue().values())]
+    lowered = {name.lower(): name for name in names}
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1)
+    return f"; did you mean {lowered[close[0]]}?" if close else "; run 'ropa rules' for the list"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ropa")
 def main() -> None:
@@ -73,7 +100,8 @@ def validate(
         date = _as_of(as_of)
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
-    _, report = load_and_check(Path(register), date, set(rules) if rules else None, display_root=register)
+    select = _selected_rules(rules) if rules else None
+    _, report = load_and_check(Path(register), date, select, display_root=register)
     use_color = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None else color
     ctx = ReportContext(root=register, color=use_color and output is None, tool_version=__version__)
     text = get(fmt)(report, ctx)
@@ -103,11 +131,7 @@ def rules(rule_id: str | None, fmt: str) -> None:
     if rule_id is not None:
         rule = cat.get(rule_id) or next((r for r in cat.values() if r.name == rule_id), None)
         if rule is None:
-            import difflib
-
-            close = difflib.get_close_matches(rule_id, list(cat), n=1)
-            hint = f"; did you mean {close[0]}?" if close else "; run 'ropa rules' for the list"
-            raise click.BadParameter(f"no rule {rule_id!r}{hint}", param_hint="RULE_ID")
+            raise click.BadParameter(f"no rule {rule_id!r}{_rule_hint(rule_id)}", param_hint="RULE_ID")
         click.echo(explain(rule, fmt))
     else:
         click.echo(listing(list(cat.values()), fmt))
