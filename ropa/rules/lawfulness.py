@@ -72,6 +72,7 @@ def basis(ctx: Context) -> Iterator[Hit]:
                     activity,
                     "purposes",
                     p_index,
+                    "lawful_basis",
                     message=(
                         f"purpose {purpose.description!r} has no lawful basis; set lawful_basis to one Art. 6(1) "
                         "point (6.1.a ... 6.1.f)"
