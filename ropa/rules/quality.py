@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 from ropa.errors import KeyPath
 from ropa.model.activity import Activity, Retention
-from ropa.model.common import Severity
+from ropa.model.common import Severity, Tom
+from ropa.model.provider import Provider
 from ropa.rules import lexicons as lx
 from ropa.rules.base import Context, Hit, Rule, registrar
 
@@ -143,3 +144,292 @@ def recipients_vague(ctx: Context) -> Iterator[Hit]:
                         "provider (provider: <id>) or describe the category concretely"
                     ),
                 )
+
+
+def _placeholder(text: str, data: bool = False) -> bool:
+    return lx.alone(lx.VAGUE_GENERIC, text) or (data and lx.alone(lx.VAGUE_DATA, text))
+
+
+@define(
+    id="VAL-placeholder",
+    name="quality.placeholder",
+    severity=Severity.WARNING,
+    summary="No mandatory field holds only a placeholder such as 'TBD', 'N/A', 'various', '-' or 'personal data'.",
+    article="Art. 30(1)-(2); Art. 5(2)",
+    why="A placeholder fills the cell but records nothing; the record looks complete and is not.",
+    fix="Replace the placeholder with the real value, or remove the entry until it is known (the gap is reported).",
+    bad="""
+activities:
+  - id: otp
+    name: One-time passcodes
+    data_categories:
+      - id: data
+        name: Personal data
+""",
+    good="""
+activities:
+  - id: otp
+    name: One-time passcodes
+    data_categories:
+      - id: phone
+        name: Mobile phone number
+""",
+)
+def placeholder(ctx: Context) -> Iterator[Hit]:
+    def hit(provider: Provider, index: int, activity: Activity, path: KeyPath, value: str) -> Hit:
+        return ctx.act(
+            provider, index, activity, *path,
+            message=f"{path[0]} holds only the placeholder {value!r}; write the real value",
+        )
+
+    for provider, index, activity in ctx.activities():
+        if _placeholder(activity.name):
+            yield hit(provider, index, activity, ("name",), activity.name)
+        for p_index, purpose in enumerate(activity.purposes):
+            if _placeholder(purpose.description):
+                yield hit(provider, index, activity, ("purposes", p_index, "description"), purpose.description)
+        for s_index, subject in enumerate(activity.data_subjects):
+            if _placeholder(subject.name):
+                yield hit(provider, index, activity, ("data_subjects", s_index, "name"), subject.name)
+        for c_index, category in enumerate(activity.data_categories):
+            if _placeholder(category.name, data=True):
+                yield hit(provider, index, activity, ("data_categories", c_index, "name"), category.name)
+        for r_index, recipient in enumerate(activity.recipients or ()):
+            if recipient.category and not recipient.provider and _placeholder(recipient.category):
+                yield hit(provider, index, activity, ("recipients", r_index, "category"), recipient.category)
+
+
+@define(
+    id="A30-1-b-purpose-vague",
+    name="quality.purpose-vague",
+    severity=Severity.WARNING,
+    summary="A purpose is specific: not 'marketing' or 'improve our services', and not shorter than N words.",
+    article="Art. 5(1)(b); Art. 30(1)(b); WP29 Opinion 03/2013",
+    why=(
+        "Purposes must be specified and explicit; 'marketing' or 'improving the user experience' on their own "
+        "allow almost any use and cannot be checked against the data kept."
+    ),
+    fix=(
+        "Say what is done, with which data, for whom: e.g. 'Send SMS offers to customers who opted in'. The "
+        "minimum number of words is settings.min_purpose_words (default 4)."
+    ),
+    bad="""
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Marketing
+        lawful_basis: 6.1.a
+""",
+    good="""
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Send SMS offers to customers who opted in at checkout
+        lawful_basis: 6.1.a
+""",
+)
+def purpose_vague(ctx: Context) -> Iterator[Hit]:
+    minimum = ctx.register.organisation.settings.min_purpose_words
+    for provider, index, activity in ctx.activities():
+        for p_index, purpose in enumerate(activity.purposes):
+            text = purpose.description
+            if _placeholder(text):
+                continue  # VAL-placeholder reports it
+            phrase = lx.find(lx.VAGUE_PURPOSE_ANYWHERE, text)
+            if phrase is not None:
+                why = f"{phrase!r} is not a specific purpose"
+            elif lx.only(lx.VAGUE_PURPOSE_ALONE, text):
+                why = "it names a broad field, not a purpose"
+            elif lx.word_count(text) < minimum:
+                why = f"it has fewer than {minimum} words"
+            else:
+                continue
+            yield ctx.act(
+                provider, index, activity, "purposes", p_index, "description",
+                message=f"purpose {text!r} is vague: {why}; say what is done with which data and why",
+            )
+
+
+@define(
+    id="A5-1-e-retention-trigger",
+    name="quality.retention-trigger",
+    severity=Severity.WARNING,
+    summary="A retention duration says what it runs from (trigger_event); a bare number has a unit.",
+    article="Art. 5(1)(e); Art. 30(1)(f)",
+    why="'5 years' from what? Without the starting event the erasure date cannot be worked out.",
+    fix="Add trigger_event (e.g. 'end of the customer relationship'); write numbers as ISO 8601 durations.",
+    bad="""
+activities:
+  - id: invoices
+    name: Invoicing
+    retention:
+      kind: statutory
+      duration: P10Y
+      legal_basis_for_period: HGB § 257
+""",
+    good="""
+activities:
+  - id: invoices
+    name: Invoicing
+    retention:
+      kind: statutory
+      duration: P10Y
+      trigger_event: end of the calendar year in which the invoice was issued
+      legal_basis_for_period: HGB § 257
+""",
+)
+def retention_trigger(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        for path, retention, label in retentions(activity):
+            if retention.trigger_event:
+                continue
+            if retention.duration:
+                yield ctx.act(
+                    provider, index, activity, *path, "duration",
+                    message=(
+                        f"retention of {label} is {retention.duration} but does not say from when; add trigger_event"
+                    ),
+                )
+            elif retention.kind == "until_event" and not retention.criteria:
+                yield ctx.act(
+                    provider, index, activity, *path, "kind",
+                    message=f"retention of {label} runs until an event it does not name; add trigger_event",
+                )
+            elif retention.statement and lx.BARE_NUMBER.match(retention.statement) and not retention.criteria:
+                yield ctx.act(
+                    provider, index, activity, *path, "statement",
+                    message=(
+                        f"retention of {label} is the bare number {retention.statement!r}; give a duration with "
+                        "its unit (ISO 8601, e.g. P30D) and a trigger_event"
+                    ),
+                )
+
+
+@define(
+    id="A5-1-e-retention-unlimited",
+    name="quality.retention-unlimited",
+    severity=Severity.ERROR,
+    summary="Data is kept without limit only for Art. 89(1) archiving, research or statistics purposes.",
+    article="Art. 5(1)(e); Art. 89(1)",
+    why=(
+        "Storage limitation allows keeping data longer than needed only for archiving in the public interest, "
+        "research or statistics with Art. 89(1) safeguards; anything else must end."
+    ),
+    fix=(
+        "Set a limit (duration with trigger_event, or criteria); or, if a purpose really is Art. 89(1) archiving, "
+        "research or statistics, mark it archiving_research_statistics: true."
+    ),
+    bad="""
+activities:
+  - id: logs
+    name: Delivery logs
+    purposes:
+      - description: Prove delivery of each SMS to the customer
+        lawful_basis: 6.1.f
+    retention:
+      statement: Kept indefinitely
+""",
+    good="""
+activities:
+  - id: logs
+    name: Delivery logs
+    purposes:
+      - description: Prove delivery of each SMS to the customer
+        lawful_basis: 6.1.f
+    retention:
+      statement: Kept indefinitely
+      duration: P13M
+      trigger_event: message delivered
+""",
+)
+def retention_unlimited(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        if any(p.archiving_research_statistics for p in activity.purposes):
+            continue
+        for path, retention, label in retentions(activity):
+            if retention.duration or retention.criteria:
+                continue
+            if retention.kind == "unlimited":
+                where: KeyPath = (*path, "kind")
+                said = "kind 'unlimited'"
+            elif retention.statement and lx.contains(lx.UNLIMITED_RETENTION, retention.statement):
+                where = (*path, "statement")
+                said = repr(retention.statement)
+            else:
+                continue
+            yield ctx.act(
+                provider, index, activity, *where,
+                message=(
+                    f"retention of {label} is unlimited ({said}) but no purpose of activity {activity.id!r} is "
+                    "Art. 89(1) archiving, research or statistics; set a limit"
+                ),
+            )
+
+
+TOM_MIN_KINDS = 3
+"""Fewest distinct Annex II measure types a set of measures should cover."""
+
+
+@define(
+    id="A32-1-toms-generic",
+    name="quality.toms-generic",
+    severity=Severity.WARNING,
+    summary="Security measures are concrete and cover at least 3 of the 17 Annex II measure types.",
+    article="Art. 32(1); 2021/914 Annex II and 2021/915 Annex III explanatory notes",
+    why=(
+        "'Industry-standard security' or 'appropriate measures' describe nothing; the SCC annexes require "
+        "measures in specific, not generic, terms."
+    ),
+    fix="Describe each measure concretely (what, where, how strong) and cover the relevant measure kinds.",
+    bad="""
+toms:
+  - kind: confidentiality_integrity
+    measure: Industry-standard security
+""",
+    good="""
+toms:
+  - kind: confidentiality_integrity
+    measure: Production systems in ISO 27001-certified data centres in Frankfurt
+  - kind: transmission
+    measure: TLS 1.2+ on every API call and SMPP bind
+  - kind: identification_authorisation
+    measure: SSO with hardware-key MFA for all staff; least-privilege roles reviewed quarterly
+""",
+)
+def toms_generic(ctx: Context) -> Iterator[Hit]:
+    def generic(tom: Tom) -> bool:
+        return lx.only(lx.GENERIC_TOMS, tom.measure) or lx.alone(lx.VAGUE_GENERIC, tom.measure)
+
+    message = "measure {!r} is generic; describe concretely what is done"
+    for provider in ctx.register.providers:
+        for t_index, tom in enumerate(provider.toms):
+            if generic(tom):
+                yield ctx.prov(provider, "toms", t_index, "measure", message=message.format(tom.measure))
+        kinds = {t.kind for t in provider.toms}
+        if provider.toms and len(kinds) < TOM_MIN_KINDS:
+            yield ctx.prov(
+                provider, "toms",
+                message=(
+                    f"provider {provider.id}'s measures cover {len(kinds)} measure type(s) "
+                    f"({', '.join(sorted(k.value for k in kinds))}); describe at least {TOM_MIN_KINDS}"
+                ),
+            )
+        for index, activity in enumerate(provider.activities):
+            for t_index, tom in enumerate(activity.security_measures):
+                if generic(tom):
+                    yield ctx.act(
+                        provider, index, activity, "security_measures", t_index, "measure",
+                        message=message.format(tom.measure),
+                    )
+            if activity.security_measures and len(kinds) < TOM_MIN_KINDS:
+                all_kinds = kinds | {t.kind for t in activity.security_measures}
+                if len(all_kinds) < TOM_MIN_KINDS:
+                    yield ctx.act(
+                        provider, index, activity, "security_measures",
+                        message=(
+                            f"activity {activity.id!r} and provider {provider.id} together cover {len(all_kinds)} "
+                            f"measure type(s); describe at least {TOM_MIN_KINDS}"
+                        ),
+                    )
