@@ -148,6 +148,13 @@ def _finding_line(finding: Finding) -> str:
     return f"{finding.file}:{finding.line}:{finding.column}: {finding.rule} {finding.message}"
 
 
+def _wrapped(text: str, width: int = 100) -> str:
+    """A list item wrapped for a plain-text reader, continuation lines indented under the text."""
+    import textwrap
+
+    return textwrap.fill(text, width, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False)
+
+
 def _descriptions(register: Register, names: list[str]) -> list[tuple[str, str]]:
     """What each member is, in the order of ``names``."""
     fixed = {
@@ -157,11 +164,11 @@ def _descriptions(register: Register, names: list[str]) -> list[tuple[str, str]]
         "register.pdf": "the record of processing activities (GDPR Art. 30), for reading and printing",
         "register.xlsx": "the same record as a spreadsheet, one row per processing activity",
         REPORT_PDF: "the validation report: every finding of the rule catalogue, for reading",
-        REPORT_JSON: "the same report as JSON, for tools",
-        REPORT_SARIF: "the same report as SARIF 2.1.0, for code-scanning tools",
+        REPORT_JSON: "the validation report as JSON, for tools",
+        REPORT_SARIF: "the validation report as SARIF 2.1.0, for code-scanning tools",
         REGISTER_JSON: "the normalised register: exactly the data the documents were built from",
         CHANGES_TEXT: "what changed since the previous package, field by field",
-        CHANGES_JSON: "the same change log as JSON",
+        CHANGES_JSON: "the change log as JSON, for tools",
     }
     out = []
     for name in names:
@@ -199,7 +206,7 @@ def readme_text(
             f"The register had {len(allowed)} error-level finding(s) when this package was made, and it was",
             "packaged anyway on request (--allow-findings). The record is incomplete or wrong on these points:",
             "",
-            *[f"  - {_finding_line(f)}" for f in allowed],
+            *[_wrapped(f"- {_finding_line(f)}") for f in allowed],
             "",
         ]
     lines += [

@@ -1,0 +1,1 @@
+"""Tests of the auditor package, verify and diff."""

@@ -1,0 +1,76 @@
+"""Fixtures for the package, verify and diff tests: small hand-made packages and archive surgery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ropa.package import MANIFEST, MANIFEST_FORMAT, SUMS, sha256, sums_text, zip_bytes
+
+WHEN = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sms-providers"
+
+
+def package_bytes(files: dict[str, bytes]) -> bytes:
+    """A minimal well-formed package of ``files``: manifest and checksum list added."""
+    members = dict(files)
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "format_version": 1,
+        "register": {"version": "1", "date": "2026-11-01"},
+        "files": [{"path": n, "sha256": sha256(members[n]), "size": len(members[n])} for n in sorted(members)],
+    }
+    members[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True).encode()
+    members[SUMS] = sums_text(members).encode()
+    return zip_bytes(members, WHEN)
+
+
+def read_members(path: Path) -> dict[str, bytes]:
+    """Every member of a (trusted, test-made) zip."""
+    with zipfile.ZipFile(path) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+@pytest.fixture
+def mini_package(tmp_path: Path) -> Path:
+    """A small valid package on disk, without the detached hash file."""
+    files = {
+        "README.txt": b"read me\n",
+        "register.json": b'{"format": "ropa-register"}\n',
+        "annexes/acme.pdf": b"%PDF-1.7 not really\n" * 50,
+    }
+    path = tmp_path / "mini.zip"
+    path.write_bytes(package_bytes(files))
+    return path
+
+
+@pytest.fixture
+def rezip(tmp_path: Path) -> Callable[[Path, Callable[[dict[str, bytes]], None]], Path]:
+    """Copy a package with its members changed by ``edit`` (re-zipped cleanly, manifest untouched)."""
+
+    def make(source: Path, edit: Callable[[dict[str, bytes]], None]) -> Path:
+        members = read_members(source)
+        edit(members)
+        target = tmp_path / f"edited-{len(list(tmp_path.iterdir()))}.zip"
+        target.write_bytes(zip_bytes(members, WHEN))
+        return target
+
+    return make
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Callable[[str], Path]:
+    """A writable copy of the example register under ``tmp_path/<name>``."""
+
+    def make(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(EXAMPLE, target)
+        return target
+
+    return make
