@@ -19,6 +19,7 @@ import hashlib
 import json
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,10 @@ class NotAPackage(RopaError):
     """The file is not a readable ropa package, or is unsafe to read (exit code 2)."""
 
     exit_code = 2
+
+
+class Damaged(Exception):
+    """A member's data fails to decompress or fails its CRC: its content was altered."""
 
 
 def _name_problem(name: str) -> str | None:
@@ -142,26 +147,36 @@ class SafeArchive:
         return entries
 
     def _stream(self, name: str) -> Iterator[bytes]:
-        """The member's bytes in chunks, never more than its declared size."""
+        """The member's bytes in chunks, never more than its declared size.
+
+        Raises:
+            NotAPackage: when the entry's local header is broken or its size differs from the declared one.
+            Damaged: when its data does not decompress or fails its CRC (the content was altered).
+        """
         info = self.entries[name]
-        read = 0
         try:
-            handle: IO[bytes]
-            with self._zip.open(info) as handle:
-                while True:
+            handle: IO[bytes] = self._zip.open(info)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+            raise NotAPackage(f"{self.path}: entry {name!r} cannot be opened ({exc})") from None
+        read = 0
+        with handle:
+            while True:
+                try:
                     chunk = handle.read(min(CHUNK, info.file_size - read + 1))
-                    if not chunk:
-                        break
-                    read += len(chunk)
-                    if read > info.file_size:
-                        raise NotAPackage(f"{self.path}: refused: entry {name!r} holds more than its declared size")
-                    yield chunk
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-            raise NotAPackage(f"{self.path}: entry {name!r} cannot be read ({exc})") from None
-        except RuntimeError as exc:  # zipfile raises it for encrypted members
-            raise NotAPackage(f"{self.path}: entry {name!r} cannot be read ({exc})") from None
+                except EOFError:
+                    break
+                except (zipfile.BadZipFile, zlib.error, OSError, ValueError) as exc:
+                    raise Damaged(str(exc)) from None
+                if not chunk:
+                    break
+                read += len(chunk)
+                if read > info.file_size:
+                    raise NotAPackage(f"{self.path}: refused: entry {name!r} holds more than its declared size")
+                yield chunk
         if read != info.file_size:
-            raise NotAPackage(f"{self.path}: refused: entry {name!r} holds {read:,} bytes, declares {info.file_size:,}")
+            raise NotAPackage(
+                f"{self.path}: refused: entry {name!r} holds {read:,} bytes but declares {info.file_size:,}"
+            )
 
     def digest(self, name: str) -> tuple[str, int]:
         """SHA-256 (hex) and size of a member, streamed."""
@@ -181,7 +196,10 @@ class SafeArchive:
         info = self.entries[name]
         if info.file_size > self.limits.max_metadata_bytes:
             raise NotAPackage(f"{self.path}: refused: {name} is {info.file_size:,} bytes, too large to read")
-        return b"".join(self._stream(name))
+        try:
+            return b"".join(self._stream(name))
+        except Damaged as exc:
+            raise NotAPackage(f"{self.path}: {name} is damaged ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -305,18 +323,27 @@ def verify(path: Path, expected_sha256: str | None = None, limits: Limits | None
         manifest, table = read_manifest(archive)
         result = Verification(path, manifest)
         actual: dict[str, tuple[str, int]] = {}
+        damaged: dict[str, str] = {}
         for name in sorted(archive.entries):
-            actual[name] = archive.digest(name)
-        sums_text = archive.read(SUMS).decode("utf-8", errors="replace") if SUMS in archive.entries else None
-    result.checked = len(actual)
+            try:
+                actual[name] = archive.digest(name)
+            except Damaged as exc:
+                damaged[name] = f"damaged: {exc}"
+        sums_text = archive.read(SUMS).decode("utf-8", errors="replace") if SUMS in actual else None
+    result.checked = len(archive.entries)
     for name, entry in table.items():
-        if name not in actual:
+        if name in damaged:
+            result.changed[name] = damaged[name]
+        elif name not in actual:
             result.removed.append(name)
         elif actual[name] != (entry.sha256, entry.size):
             why = "size differs" if actual[name][1] != entry.size else "SHA-256 differs"
             result.changed[name] = f"{why} from the manifest"
-    result.added = sorted(set(actual) - set(table) - {MANIFEST, SUMS})
-    _check_sums(result, table, actual[MANIFEST][0], sums_text)
+    result.added = sorted(set(archive.entries) - set(table) - {MANIFEST, SUMS})
+    if SUMS in damaged:
+        result.changed[SUMS] = damaged[SUMS]
+    else:
+        _check_sums(result, table, actual[MANIFEST][0], sums_text)
     result.removed.sort()
     whole, source = _expected_whole(path, expected_sha256)
     result.archive_sha256 = file_sha256(path)
