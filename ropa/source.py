@@ -30,6 +30,8 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 """Largest register file accepted (8 MiB: far above any real provider file)."""
 MAX_SCALAR_CHARS = 100_000
 """Longest single value accepted."""
+MAX_KEY_CHARS = 1_024
+"""Longest key accepted (keys are field names and rule ids; YAML's own limit for plain keys)."""
 MAX_DEPTH = 40
 """Deepest nesting of mappings and lists accepted."""
 MAX_NODES = 2_000_000
@@ -196,6 +198,9 @@ class _Walker:
                 )
                 continue
             key = key_node.value
+            if len(key) > MAX_KEY_CHARS:
+                self.fail(key_node, path, f"key is {len(key):,} characters long, over the limit of {MAX_KEY_CHARS:,}")
+                continue
             if not self._printable(key_node, path, key):
                 continue
             key_path = (*path, key)
