@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ropa.model.activity import BASIS_LABELS, Art9Condition, LawfulBasis
 from ropa.model.common import Severity
+from ropa.rules import lexicons as lx
 from ropa.rules.base import Context, Hit, Rule, registrar
 
 RULES: list[Rule] = []
@@ -78,3 +80,472 @@ def basis(ctx: Context) -> Iterator[Hit]:
                         "point (6.1.a ... 6.1.f)"
                     ),
                 )
+
+
+@define(
+    id="A6-1-a-consent-proof",
+    name="lawfulness.consent-proof",
+    severity=Severity.ERROR,
+    summary="A purpose based on consent says how consent is collected and recorded.",
+    article="Art. 7(1); Art. 6(1)(a)",
+    why="Where processing rests on consent, the controller must be able to demonstrate that consent was given.",
+    fix="Add consent_mechanism: where and how consent is asked, which notice version, and where it is stored.",
+    bad="""
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Send SMS offers to customers who opted in at checkout
+        lawful_basis: 6.1.a
+""",
+    good="""
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Send SMS offers to customers who opted in at checkout
+        lawful_basis: 6.1.a
+        consent_mechanism: Unticked checkbox at checkout; timestamp and notice version stored in the CRM
+""",
+)
+def consent_proof(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        for p_index, purpose in enumerate(activity.purposes):
+            if purpose.lawful_basis == LawfulBasis.CONSENT and not purpose.consent_mechanism:
+                yield ctx.act(
+                    provider, index, activity, "purposes", p_index, "lawful_basis",
+                    message=(
+                        f"purpose {purpose.description!r} rests on consent but does not say how it is collected and "
+                        "recorded; add consent_mechanism"
+                    ),
+                )
+
+
+@define(
+    id="A6-1-a-consent-withdrawal",
+    name="lawfulness.consent-withdrawal",
+    severity=Severity.WARNING,
+    summary="Consent (Art. 6(1)(a) or explicit consent under Art. 9(2)(a)) comes with a way to withdraw it.",
+    article="Art. 7(3)",
+    why="Withdrawing consent must be as easy as giving it; the record should show how.",
+    fix="Add withdrawal_mechanism to the purpose (e.g. 'reply STOP; unsubscribe link in the account').",
+    bad="""
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Send SMS offers to customers who opted in at checkout
+        lawful_basis: 6.1.a
+        consent_mechanism: Checkbox at checkout, logged in the CRM
+""",
+    good="""
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Send SMS offers to customers who opted in at checkout
+        lawful_basis: 6.1.a
+        consent_mechanism: Checkbox at checkout, logged in the CRM
+        withdrawal_mechanism: Reply STOP to any message, or untick in the customer account
+""",
+)
+def consent_withdrawal(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        for p_index, purpose in enumerate(activity.purposes):
+            if purpose.lawful_basis == LawfulBasis.CONSENT and not purpose.withdrawal_mechanism:
+                yield ctx.act(
+                    provider, index, activity, "purposes", p_index, "lawful_basis",
+                    message=(
+                        f"purpose {purpose.description!r} rests on consent but says no way to withdraw it; add "
+                        "withdrawal_mechanism"
+                    ),
+                )
+        if any(p.withdrawal_mechanism for p in activity.purposes):
+            continue
+        for c_index, category in enumerate(activity.data_categories):
+            if category.art9_condition == Art9Condition.A:
+                yield ctx.act(
+                    provider, index, activity, "data_categories", c_index, "art9_condition",
+                    message=(
+                        f"data category {category.id!r} rests on explicit consent (9.2.a) but no purpose of the "
+                        "activity says how to withdraw it; add withdrawal_mechanism"
+                    ),
+                )
+
+
+@define(
+    id="A6-1-f-lia",
+    name="lawfulness.legitimate-interests-assessment",
+    severity=Severity.WARNING,
+    summary="A purpose based on legitimate interests states the interest and references a dated LIA.",
+    article="Art. 6(1)(f); Art. 5(2); Art. 13(1)(d); EDPB Guidelines 1/2024",
+    why=(
+        "Legitimate interests is a balancing test; without the interest and the assessment on record the "
+        "controller cannot show that the balance was struck before processing."
+    ),
+    fix="Add legitimate_interest (the interest pursued) and lia: {ref: ..., date: YYYY-MM-DD}.",
+    bad="""
+activities:
+  - id: fraud
+    name: Fraud prevention
+    purposes:
+      - description: Block SMS pumping fraud on the login endpoint
+        lawful_basis: 6.1.f
+""",
+    good="""
+activities:
+  - id: fraud
+    name: Fraud prevention
+    purposes:
+      - description: Block SMS pumping fraud on the login endpoint
+        lawful_basis: 6.1.f
+        legitimate_interest: Preventing fraudulent SMS charges and account takeover
+        lia:
+          ref: LIA-2026-04 SMS fraud controls
+          date: 2026-04-12
+""",
+)
+def legitimate_interests_assessment(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        for p_index, purpose in enumerate(activity.purposes):
+            if purpose.lawful_basis != LawfulBasis.LEGITIMATE_INTERESTS:
+                continue
+            missing = []
+            if not purpose.legitimate_interest:
+                missing.append("the interest pursued (legitimate_interest)")
+            if purpose.lia is None:
+                missing.append("the assessment (lia with ref and date)")
+            elif purpose.lia.date is None:
+                missing.append("the date of the assessment (lia.date)")
+            if missing:
+                yield ctx.act(
+                    provider, index, activity, "purposes", p_index, "lawful_basis",
+                    message=(
+                        f"purpose {purpose.description!r} rests on legitimate interests but is missing "
+                        + " and ".join(missing)
+                    ),
+                )
+
+
+@define(
+    id="A6-1-f-public-authority",
+    name="lawfulness.public-authority-interests",
+    severity=Severity.ERROR,
+    summary="A public authority does not rely on legitimate interests.",
+    article="Art. 6(1), second subparagraph",
+    why="Legitimate interests is not available to public authorities for processing in the performance of their tasks.",
+    fix="Use the basis the law gives the task (6.1.e public task or 6.1.c legal obligation), with the law cited.",
+    bad="""
+# organisation.yaml
+public_authority: true
+---
+activities:
+  - id: reminders
+    name: Appointment reminders
+    purposes:
+      - description: Remind citizens of their appointments by SMS
+        lawful_basis: 6.1.f
+""",
+    good="""
+# organisation.yaml
+public_authority: true
+---
+activities:
+  - id: reminders
+    name: Appointment reminders
+    purposes:
+      - description: Remind citizens of their appointments by SMS
+        lawful_basis: 6.1.e
+        legal_provision: Municipal Services Act § 12
+""",
+)
+def public_authority_interests(ctx: Context) -> Iterator[Hit]:
+    if not ctx.register.organisation.public_authority:
+        return
+    for provider, index, activity in ctx.activities():
+        for p_index, purpose in enumerate(activity.purposes):
+            if purpose.lawful_basis == LawfulBasis.LEGITIMATE_INTERESTS:
+                yield ctx.act(
+                    provider, index, activity, "purposes", p_index, "lawful_basis",
+                    message=(
+                        f"purpose {purpose.description!r} relies on legitimate interests, which a public authority "
+                        "cannot use for its tasks; use the basis its law gives (6.1.e or 6.1.c)"
+                    ),
+                )
+
+
+@define(
+    id="A6-3-legal-ref",
+    name="lawfulness.legal-reference",
+    severity=Severity.WARNING,
+    summary="A purpose based on a legal obligation or a public task cites the law.",
+    article="Art. 6(3)",
+    why="For 6.1.c and 6.1.e the basis must be laid down by Union or Member State law, which the record should name.",
+    fix="Add legal_provision with the statute and section (e.g. 'HGB § 257; AO § 147').",
+    bad="""
+activities:
+  - id: invoices
+    name: Invoicing
+    purposes:
+      - description: Keep invoices for statutory bookkeeping
+        lawful_basis: 6.1.c
+""",
+    good="""
+activities:
+  - id: invoices
+    name: Invoicing
+    purposes:
+      - description: Keep invoices for statutory bookkeeping
+        lawful_basis: 6.1.c
+        legal_provision: HGB § 257; AO § 147
+""",
+)
+def legal_reference(ctx: Context) -> Iterator[Hit]:
+    needs_law = (LawfulBasis.LEGAL_OBLIGATION, LawfulBasis.PUBLIC_TASK)
+    for provider, index, activity in ctx.activities():
+        for p_index, purpose in enumerate(activity.purposes):
+            if purpose.lawful_basis in needs_law and not purpose.legal_provision:
+                assert purpose.lawful_basis is not None
+                yield ctx.act(
+                    provider, index, activity, "purposes", p_index, "lawful_basis",
+                    message=(
+                        f"purpose {purpose.description!r} rests on {BASIS_LABELS[purpose.lawful_basis]} but cites "
+                        "no law; add legal_provision"
+                    ),
+                )
+
+
+@define(
+    id="A9-2-condition",
+    name="lawfulness.special-category-condition",
+    severity=Severity.ERROR,
+    summary="Special-category data has an Art. 9(2) condition, in addition to the Art. 6 basis.",
+    article="Art. 9(1)-(2); Recital 51",
+    why="Processing special-category data is prohibited unless one of the Art. 9(2) conditions applies.",
+    fix="Set art9_condition (9.2.a ... 9.2.j) on the data category; keep the purpose's Art. 6 basis too.",
+    bad="""
+activities:
+  - id: pharmacy
+    name: Prescription-ready SMS
+    data_categories:
+      - id: rx
+        name: Prescription ready for collection
+        special: health
+""",
+    good="""
+activities:
+  - id: pharmacy
+    name: Prescription-ready SMS
+    data_categories:
+      - id: rx
+        name: Prescription ready for collection
+        special: health
+        art9_condition: 9.2.a
+""",
+)
+def special_category_condition(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        for c_index, category in enumerate(activity.data_categories):
+            if category.special is not None and category.art9_condition is None:
+                yield ctx.act(
+                    provider, index, activity, "data_categories", c_index, "special",
+                    message=(
+                        f"data category {category.id!r} is special-category data ({category.special.value}) with no "
+                        "Art. 9(2) condition; add art9_condition"
+                    ),
+                )
+
+
+LAW_CONDITIONS = (Art9Condition.B, Art9Condition.G, Art9Condition.H, Art9Condition.I, Art9Condition.J)
+
+
+@define(
+    id="A9-2-law-ref",
+    name="lawfulness.special-category-law",
+    severity=Severity.WARNING,
+    summary="Art. 9(2)(b), (g), (h), (i) and (j) conditions cite the law or collective agreement they rest on.",
+    article="Art. 9(2)(b), (g)-(j); Art. 9(3)",
+    why="These conditions exist only on the basis of Union or Member State law (or a collective agreement).",
+    fix="Add art9_law_ref to the data category.",
+    bad="""
+activities:
+  - id: sick-notes
+    name: Sick-leave notifications
+    data_categories:
+      - id: sick
+        name: Sick-leave notice
+        special: health
+        art9_condition: 9.2.b
+""",
+    good="""
+activities:
+  - id: sick-notes
+    name: Sick-leave notifications
+    data_categories:
+      - id: sick
+        name: Sick-leave notice
+        special: health
+        art9_condition: 9.2.b
+        art9_law_ref: BDSG § 26(3); EntgFG § 5
+""",
+)
+def special_category_law(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        for c_index, category in enumerate(activity.data_categories):
+            if category.art9_condition in LAW_CONDITIONS and not category.art9_law_ref:
+                assert category.art9_condition is not None
+                yield ctx.act(
+                    provider, index, activity, "data_categories", c_index, "art9_condition",
+                    message=(
+                        f"data category {category.id!r} relies on Art. 9(2) condition "
+                        f"{category.art9_condition.value} but cites no law; add art9_law_ref"
+                    ),
+                )
+
+
+@define(
+    id="A9-1-undeclared",
+    name="lawfulness.special-category-undeclared",
+    severity=Severity.WARNING,
+    summary="A data category whose name suggests health, biometric, criminal ... data is flagged as such.",
+    article="Art. 9(1); Art. 10",
+    why=(
+        "Special-category and criminal data carry extra conditions; a name like 'health status' or 'background "
+        "check' not flagged as such hides them. This is a heuristic: it never flags anything by itself."
+    ),
+    fix=(
+        "Set 'special' (and art9_condition) or 'criminal: true' on the category; if it is not such data, say why "
+        "in not_special_reason."
+    ),
+    bad="""
+activities:
+  - id: pharmacy
+    name: Pharmacy notices
+    data_categories:
+      - id: rx
+        name: Medical prescription status
+""",
+    good="""
+activities:
+  - id: pharmacy
+    name: Pharmacy notices
+    data_categories:
+      - id: rx
+        name: Medical prescription status
+        not_special_reason: Only 'your order is ready' is sent; no medicine or condition is named
+""",
+)
+def special_category_undeclared(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        for c_index, category in enumerate(activity.data_categories):
+            if category.not_special_reason:
+                continue
+            word = None
+            kind = ""
+            if category.special is None:
+                word = lx.find(lx.SPECIAL_CAT_HINTS, category.name)
+                kind = "special-category (set 'special' and art9_condition)"
+            if word is None and not category.criminal:
+                word = lx.find(lx.CRIMINAL_HINTS, category.name)
+                kind = "criminal-offence data (set 'criminal: true')"
+            if word is not None:
+                yield ctx.act(
+                    provider, index, activity, "data_categories", c_index, "name",
+                    message=(
+                        f"data category {category.name!r} mentions {word!r}: if it is {kind}; otherwise say why in "
+                        "not_special_reason"
+                    ),
+                )
+
+
+@define(
+    id="A10-authorisation",
+    name="lawfulness.criminal-data-authorisation",
+    severity=Severity.ERROR,
+    summary="Criminal-conviction and offence data names the official authority or the law authorising it.",
+    article="Art. 10",
+    why="Such data may be processed only under official authority or where Union or Member State law authorises it.",
+    fix="Add art10_authority: the authority in control, or the statute authorising the processing.",
+    bad="""
+activities:
+  - id: vetting
+    name: Driver vetting
+    data_categories:
+      - id: record
+        name: Criminal record certificate
+        criminal: true
+""",
+    good="""
+activities:
+  - id: vetting
+    name: Driver vetting
+    data_categories:
+      - id: record
+        name: Criminal record certificate
+        criminal: true
+        art10_authority: PBefG § 13 (passenger transport licensing)
+""",
+)
+def criminal_data_authorisation(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        for c_index, category in enumerate(activity.data_categories):
+            if category.criminal and not category.art10_authority:
+                yield ctx.act(
+                    provider, index, activity, "data_categories", c_index, "criminal",
+                    message=(
+                        f"data category {category.id!r} holds criminal-offence data with no authorising law or "
+                        "official authority; add art10_authority"
+                    ),
+                )
+
+
+@define(
+    id="CHILD-safeguards",
+    name="lawfulness.children",
+    severity=Severity.WARNING,
+    summary="An activity whose data subjects include children references a DPIA or DPIA screening.",
+    article="Art. 6(1)(f); Art. 8; Art. 12(1); Recital 38; Art. 35 (WP248 criteria)",
+    why=(
+        "Children merit specific protection; vulnerable data subjects are a DPIA criterion, so the record should "
+        "show the risk was assessed. Children are detected from the 'children' flag or the category's words."
+    ),
+    fix=(
+        "Add dpia: {ref: ..., date: ...} (the DPIA or its screening); if the category holds no children, set "
+        "children: false."
+    ),
+    bad="""
+activities:
+  - id: school
+    name: School closure alerts
+    data_subjects:
+      - name: Pupils and their parents
+""",
+    good="""
+activities:
+  - id: school
+    name: School closure alerts
+    data_subjects:
+      - name: Pupils and their parents
+    dpia:
+      ref: DPIA screening 2026-07 school alerts
+      date: 2026-07-01
+""",
+)
+def children(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        if activity.dpia is not None:
+            continue
+        for s_index, subject in enumerate(activity.data_subjects):
+            if subject.children is False:
+                continue
+            hint = None if subject.children else lx.find(lx.CHILD_HINTS, subject.name)
+            if subject.children or hint:
+                why = "is flagged as including children" if subject.children else f"mentions {hint!r}"
+                yield ctx.act(
+                    provider, index, activity, "data_subjects", s_index,
+                    message=(
+                        f"data subjects {subject.name!r} {why}, but activity {activity.id!r} references no DPIA or "
+                        "screening; add dpia (or set children: false if there are none)"
+                    ),
+                )
+                break

@@ -168,7 +168,7 @@ def _compiled(lexicon: Lexicon) -> re.Pattern[str]:
 
 @lru_cache(maxsize=65_536)
 def find(lexicon: Lexicon, text: str) -> str | None:
-    """The first phrase of ``lexicon`` found in ``text`` as whole words, as written in the text, or None."""
+    """The first phrase of ``lexicon`` found in ``text`` as whole words (in normalised, case-folded form), or None."""
     match = _compiled(lexicon).search(normalise(text))
     return match.group(0) if match else None
 
