@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ropa.cli import main
+from ropa.fsutil import TMP_PREFIX
 from ropa.reporters import FORMATS
 from ropa.rules import catalogue
 
@@ -177,7 +178,7 @@ def test_failed_output_write_leaves_the_old_file(tmp_path: Path, monkeypatch: py
     assert result.exit_code == 2
     assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
     assert out.read_text() == "old\n"
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".ropa-tmp-")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)] == []
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

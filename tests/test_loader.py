@@ -281,3 +281,19 @@ def test_display_root_prefixes_file_names(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_register(root)
     assert info.value.diagnostics[0].file == f"{root}/providers/acme.yaml"
+
+
+def test_check_references_reports_register_relative_places(tmp_path: Path) -> None:
+    """The cross-reference pass on its own: problems carry the file relative to the register and a key path."""
+    from ropa.model import Recipient
+    from ropa.references import check_references
+
+    register = load_register(_register(tmp_path, {"acme.yaml": ACME + "activities:\n  - id: otp\n    name: OTP\n"}))
+    assert check_references(register) == []
+    provider = register.providers[0]
+    activity = provider.activities[0].model_copy(update={"recipients": [Recipient(provider="ghost")]})
+    register.providers[0] = provider.model_copy(update={"activities": [activity]})
+    (problem,) = check_references(register)
+    assert problem.file == "providers/acme.yaml"
+    assert problem.path == ("activities", 0, "recipients", 0, "provider")
+    assert "recipient 'ghost' is not a provider of the register" in problem.message
