@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ropa import refdata
 from ropa.errors import KeyPath
 from ropa.model.common import Severity
 from ropa.model.provider import Provider, ProviderRole, SubProcessor
-from ropa.model.transfer import DpfCertification, Mechanism, MechanismType, Transfer
+from ropa.model.transfer import Derogation, DpfCertification, Mechanism, MechanismType, Transfer
+from ropa.rules import lexicons as lx
 from ropa.rules.base import Context, Hit, Rule, registrar
 
 RULES: list[Rule] = []
@@ -211,7 +212,7 @@ def sites(ctx: Context) -> Iterator[Site]:
     for provider in ctx.register.providers:
         file = ctx.register.provider_files[provider.id]
         role = _role_of(provider)
-        provider_outside = provider.country not in eea
+        provider_outside = provider.country is not None and provider.country not in eea
         for m_index, mech in enumerate(provider.mechanisms):
             if provider_outside:
                 country: str | None = provider.country
@@ -486,3 +487,634 @@ def us_dpf_certification(ctx: Context) -> Iterator[Hit]:
             ),
             severity=Severity.WARNING if stale_only else None,
         )
+
+
+def adequacy_entry(site: Site) -> dict[str, Any] | None:
+    """The adequacy-list entry for the site's destination (country, or international organisation by id or name)."""
+    table = refdata.adequacy()
+    if site.country:
+        return table.get(site.country)
+    if site.organisation_dest:
+        wanted = lx.normalise(site.organisation_dest)
+        for entry in table.values():
+            if entry.get("kind") == "international_org" and wanted in (
+                lx.normalise(entry["id"]),
+                lx.normalise(entry["name"]),
+            ):
+                return entry
+    return None
+
+
+def _date_text(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+@define(
+    id="A45-adequacy-unknown",
+    name="transfers.adequacy-unknown",
+    severity=Severity.ERROR,
+    summary="A transfer relying on adequacy goes to a destination with an adequacy decision in force.",
+    article="Art. 45(1), (3), (5)",
+    why=(
+        "Only the Commission's decisions make a destination adequate; a country not on the list, or whose "
+        "decision expired or was annulled, gives the transfer no mechanism."
+    ),
+    fix=(
+        "Use an Art. 46 safeguard (SCCs 2021/914 with the module) or an Art. 49 derogation, or correct the "
+        "destination. The list is ropa/refdata/adequacy.yaml (see its last_verified date)."
+    ),
+    bad="""
+country: IN
+mechanisms:
+  - type: adequacy
+""",
+    good="""
+country: IN
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+""",
+)
+def adequacy_unknown(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        if mech.type != MechanismType.ADEQUACY or site.regime != "EU" or not site.outside:
+            continue
+        entry = adequacy_entry(site)
+        where = site.country or site.organisation_dest
+        if entry is None:
+            yield site.hit(
+                "type",
+                message=(
+                    f"{site.label} relies on adequacy, but {where} has no EU adequacy decision; use SCCs 2021/914 "
+                    "(or another Art. 46 safeguard) or an Art. 49 derogation"
+                ),
+            )
+        elif entry.get("status", "in_force") != "in_force":
+            yield site.hit(
+                "type",
+                message=(
+                    f"{site.label} relies on adequacy, but the decision for {where} ({entry['decision']}) is "
+                    f"{entry['status']}; use SCCs 2021/914 or another Art. 46 safeguard"
+                ),
+            )
+        elif entry.get("valid_until") and _date_text(entry["valid_until"]) < ctx.as_of.isoformat():
+            yield site.hit(
+                "type",
+                message=(
+                    f"{site.label} relies on adequacy, but the decision for {where} expired on "
+                    f"{_date_text(entry['valid_until'])}; use SCCs 2021/914 or check for a renewal"
+                ),
+            )
+
+
+@define(
+    id="A46-tia",
+    name="transfers.transfer-impact-assessment",
+    severity=Severity.WARNING,
+    summary="A transfer on an Art. 46 safeguard has a dated transfer impact assessment with its outcome.",
+    article="CJEU C-311/18 (Schrems II); EDPB Recommendations 01/2020; 2021/914 Clause 14(b), (d)",
+    why=(
+        "SCCs and other Art. 46 tools work only if the destination's law lets the importer comply; the exporter "
+        "must assess that, document it, and repeat it. An assessment older than 24 months is stale."
+    ),
+    fix="Add tia: {ref, date, outcome} to the mechanism (outcome: proceed, proceed-with-measures or suspend).",
+    bad="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+""",
+    good="""
+# as of 2026-11-23
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+    tia:
+      ref: TIA-2026-02 US CPaaS
+      date: 2026-02-10
+      outcome: proceed-with-measures
+      supplementary_measures: [Message content encrypted with keys held in the EU]
+""",
+)
+def transfer_impact_assessment(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        if mech.type not in ART46_TOOLS or not site.outside:
+            continue
+        tia = mech.tia
+        if tia is None:
+            yield site.hit(
+                "type",
+                message=f"{site.label} relies on an Art. 46 safeguard ({mech.type.value}) with no transfer impact "
+                "assessment; add tia with ref, date and outcome",
+            )
+            continue
+        if tia.outcome == "suspend":
+            yield site.hit(
+                "tia", "outcome",
+                message=f"the transfer impact assessment {tia.ref!r} concluded 'suspend', yet {site.label} is "
+                "still recorded; stop the transfer or record a new assessment",
+                severity=Severity.ERROR,
+            )
+            continue
+        missing = [name for name, value in (("date", tia.date), ("outcome", tia.outcome)) if value is None]
+        if missing:
+            yield site.hit(
+                "tia",
+                message=f"the transfer impact assessment {tia.ref!r} for {site.label} has no "
+                + " and no ".join(missing) + "; add them",
+            )
+        elif tia.date is not None and (ctx.as_of - tia.date).days > TIA_MAX_AGE_DAYS:
+            yield site.hit(
+                "tia", "date",
+                message=f"the transfer impact assessment {tia.ref!r} for {site.label} dates from "
+                f"{tia.date.isoformat()}, over 24 months ago; review it and record the new date",
+            )
+
+
+_EVIDENCE: dict[MechanismType, str] = {
+    MechanismType.BCR: "the BCR approval (evidence) and the approving authority (approving_authority)",
+    MechanismType.CODE_OF_CONDUCT: "the approved code and the importer's binding commitment (evidence)",
+    MechanismType.CERTIFICATION: "the certificate and the importer's binding commitment (evidence)",
+    MechanismType.AD_HOC_CLAUSES: "the supervisory authority's authorisation (evidence)",
+    MechanismType.ADMINISTRATIVE_ARRANGEMENT: "the supervisory authority's authorisation (evidence)",
+    MechanismType.PUBLIC_INSTRUMENT: "the legally binding instrument between the public bodies (evidence)",
+}
+
+
+@define(
+    id="A46-mechanism-evidence",
+    name="transfers.mechanism-evidence",
+    severity=Severity.ERROR,
+    summary="BCRs, codes, certifications, ad hoc clauses and public instruments reference their evidence.",
+    article="Art. 46(2)(a), (b), (e), (f); Art. 46(3); Art. 47(1)",
+    why=(
+        "These safeguards exist only through a specific act: an approval, a certificate plus binding commitment, "
+        "or an authorisation. Naming the type without it shows nothing."
+    ),
+    fix="Add evidence: {ref, date} (and approving_authority for BCRs).",
+    bad="""
+country: IN
+mechanisms:
+  - type: bcr
+""",
+    good="""
+country: IN
+mechanisms:
+  - type: bcr
+    approving_authority: Autoriteit Persoonsgegevens
+    evidence:
+      ref: BCR-P approval z2024-01234
+      date: 2024-05-02
+""",
+)
+def mechanism_evidence(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        needed = _EVIDENCE.get(mech.type)
+        if needed is None:
+            continue
+        if mech.evidence is None or (mech.type == MechanismType.BCR and not mech.approving_authority):
+            yield site.hit(
+                "type",
+                message=f"{site.label} relies on {mech.type.value} without {needed}; add it",
+            )
+
+
+@define(
+    id="A49-1-derogation-use",
+    name="transfers.derogation-use",
+    severity=Severity.WARNING,
+    summary="An Art. 49(1) derogation names its point, is not used for regular transfers, and is justified.",
+    article="Art. 49(1); EDPB Guidelines 2/2018",
+    why=(
+        "Derogations are exceptions for occasional transfers and are read restrictively; a regular flow on "
+        "'contract necessity' or consent needs an Art. 46 safeguard instead."
+    ),
+    fix=(
+        "Name the point (derogation: 49.1.a ... 49.1.g); for (b)-(f) give the necessity in 'justification'; for "
+        "(a) reference the explicit, informed consent in 'evidence'; use SCCs for regular transfers."
+    ),
+    bad="""
+country: IN
+activities:
+  - id: support
+    name: Support tickets
+    transfers:
+      - country: IN
+        recipient: acme
+        frequency: continuous
+        mechanism:
+          type: derogation
+          derogation: 49.1.b
+""",
+    good="""
+country: IN
+activities:
+  - id: support
+    name: Support tickets
+    transfers:
+      - country: IN
+        recipient: acme
+        frequency: occasional
+        mechanism:
+          type: derogation
+          derogation: 49.1.b
+          justification: Only when the customer asks for delivery to an address in India
+""",
+)
+def derogation_use(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        for t_index, transfer in enumerate(activity.transfers):
+            mech = transfer.mechanism
+            if mech is None or mech.type != MechanismType.DEROGATION or mech.derogation == Derogation.SECOND:
+                continue
+            site = transfer_site(ctx, provider, index, t_index, transfer)
+            problems = []
+            if mech.derogation is None:
+                problems.append("it does not name the Art. 49(1) point (derogation: 49.1.a ... 49.1.g)")
+            if transfer.frequency in ("regular", "continuous"):
+                problems.append(f"the transfer is {transfer.frequency}, but derogations suit occasional transfers")
+            if mech.derogation in _NEEDS_NECESSITY and not mech.justification:
+                problems.append("it does not say why the transfer is necessary (justification)")
+            if mech.derogation == Derogation.A and mech.evidence is None:
+                problems.append("it references no explicit, informed consent to the transfer (evidence)")
+            if problems:
+                yield site.hit(
+                    "type",
+                    message=f"{site.label} relies on a derogation, but " + "; ".join(problems)
+                    + "; use SCCs 2021/914 for regular transfers",
+                )
+
+
+_NEEDS_NECESSITY = frozenset({Derogation.B, Derogation.C, Derogation.D, Derogation.E, Derogation.F})
+
+
+@define(
+    id="A49-1-compelling-li",
+    name="transfers.compelling-legitimate-interests",
+    severity=Severity.ERROR,
+    summary="A transfer on compelling legitimate interests (Art. 49(1) second subparagraph) is documented.",
+    article="Art. 49(1), second subparagraph; Art. 49(6); Art. 30(1)(e)",
+    why=(
+        "The last-resort derogation is allowed only for a non-repetitive transfer, with an assessment and "
+        "suitable safeguards documented in the record itself."
+    ),
+    fix=(
+        "Reference the assessment in 'evidence', describe the safeguards in 'justification', and record the "
+        "transfer as one-off or occasional; the supervisory authority and the data subjects must be informed."
+    ),
+    bad="""
+country: IN
+activities:
+  - id: claims
+    name: Claims handling
+    transfers:
+      - country: IN
+        recipient: acme
+        mechanism:
+          type: derogation
+          derogation: 49.1.second
+""",
+    good="""
+country: IN
+activities:
+  - id: claims
+    name: Claims handling
+    transfers:
+      - country: IN
+        recipient: acme
+        frequency: one-off
+        mechanism:
+          type: derogation
+          derogation: 49.1.second
+          justification: Pseudonymised extract; deleted after the expert opinion; SA informed 2026-03-01
+          evidence:
+            ref: Art. 49 assessment 2026-02
+            date: 2026-02-20
+""",
+)
+def compelling_legitimate_interests(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity in ctx.activities():
+        for t_index, transfer in enumerate(activity.transfers):
+            mech = transfer.mechanism
+            if mech is None or mech.derogation != Derogation.SECOND:
+                continue
+            site = transfer_site(ctx, provider, index, t_index, transfer)
+            missing = []
+            if mech.evidence is None:
+                missing.append("the assessment (evidence)")
+            if not mech.justification:
+                missing.append("the suitable safeguards (justification)")
+            if transfer.frequency not in ("one-off", "occasional"):
+                missing.append("a frequency of one-off or occasional (it must not be repetitive)")
+            if missing:
+                yield site.hit(
+                    "derogation",
+                    message=f"{site.label} relies on compelling legitimate interests but lacks " + "; ".join(missing),
+                )
+
+
+@define(
+    id="A49-3-public-authority",
+    name="transfers.public-authority-derogation",
+    severity=Severity.ERROR,
+    summary="A public authority does not use the consent, contract or compelling-interests derogations.",
+    article="Art. 49(3)",
+    why="Art. 49(1)(a), (b), (c) and the second subparagraph are not available to public authorities exercising "
+    "their public powers.",
+    fix="Use an Art. 46 safeguard (e.g. an administrative arrangement or a public instrument), or 49.1.d.",
+    bad="""
+# organisation.yaml
+public_authority: true
+---
+country: IN
+mechanisms:
+  - type: derogation
+    derogation: 49.1.a
+""",
+    good="""
+# organisation.yaml
+public_authority: true
+---
+country: IN
+mechanisms:
+  - type: public_instrument
+    evidence:
+      ref: Memorandum on data exchange 2025
+""",
+)
+def public_authority_derogation(ctx: Context) -> Iterator[Hit]:
+    if not ctx.register.organisation.public_authority:
+        return
+    barred = {Derogation.A, Derogation.B, Derogation.C, Derogation.SECOND}
+    for site, mech in recorded(ctx):
+        if mech.type == MechanismType.DEROGATION and mech.derogation in barred:
+            assert mech.derogation is not None
+            yield site.hit(
+                "derogation",
+                message=f"{site.label} relies on derogation {mech.derogation.value}, which a public authority "
+                "cannot use (Art. 49(3)); use an Art. 46 safeguard or 49.1.d",
+            )
+
+
+def _scc_modules(mech: Mechanism) -> frozenset[int]:
+    return frozenset(mech.modules) if mech.type == MechanismType.SCC_2021_914 else frozenset()
+
+
+@define(
+    id="SCC914-module-roles",
+    name="transfers.scc-module-roles",
+    severity=Severity.ERROR,
+    summary="The SCC module matches the roles recorded: 1 C→C, 2 C→P, 3 P→P, 4 P→C.",
+    article="2021/914 Annex (module headings); Annex I.A 'Role (controller/processor)'",
+    why=(
+        "Each module carries the obligations of one pair of roles; clauses signed under the wrong module do not "
+        "fit the processing and may leave obligations uncovered."
+    ),
+    fix=(
+        "Declare the module the roles call for (the message names it), or correct the provider's role. "
+        "A controller using a processor outside the EEA needs Module 2."
+    ),
+    bad="""
+country: US
+role: processor
+mechanisms:
+  - type: scc_2021_914
+    modules: [1]
+""",
+    good="""
+country: US
+role: processor
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+""",
+)
+def scc_module_roles(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        modules = _scc_modules(mech)
+        if not modules or site.regime != "EU":
+            continue
+        expected = site.expected_module()
+        declared = ", ".join(str(m) for m in sorted(modules))
+        if expected is not None and expected not in modules:
+            yield site.hit(
+                "modules",
+                message=(
+                    f"{site.label}: SCC module(s) {declared} do not fit the roles recorded ({site.exporter_role} "
+                    f"exporting to {site.importer_role} {site.importer_name}); that is {MODULE_NAMES[expected]}"
+                ),
+            )
+        elif expected is None and site.acceptable is not None and not modules & site.acceptable:
+            fits = " or ".join(MODULE_NAMES[m] for m in sorted(site.acceptable))
+            yield site.hit(
+                "modules",
+                message=(
+                    f"{site.label}: SCC module(s) {declared} do not fit a {site.exporter_role} exporting its data "
+                    f"onwards; that is {fits}"
+                ),
+            )
+
+
+@define(
+    id="SCC914-scope-art3-2",
+    name="transfers.scc-scope-art3-2",
+    severity=Severity.WARNING,
+    summary="SCCs 2021/914 are not relied on for an importer that is itself subject to the GDPR (Art. 3(2)).",
+    article="2021/914 Art. 1(1), Recital 7; EDPB Guidelines 05/2021",
+    why=(
+        "The 2021/914 clauses are meant for importers whose processing is not subject to the GDPR; an importer "
+        "with an Art. 27 representative is caught by Art. 3(2), and the clauses do not fit it."
+    ),
+    fix=(
+        "Check with counsel which instrument covers the transfer (the Commission announced SCCs for Art. 3(2) "
+        "importers); record the outcome, and waive this finding with a reason if the SCCs are kept."
+    ),
+    bad="""
+country: US
+eu_representative: Rep Services Ireland Ltd
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+""",
+    good="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+""",
+)
+def scc_scope_art3_2(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        if mech.type == MechanismType.SCC_2021_914 and site.art3_2 and site.regime == "EU":
+            yield site.hit(
+                "type",
+                message=(
+                    f"{site.label}: {site.importer_name} has an EU representative, so the GDPR applies to it via "
+                    "Art. 3(2), and SCCs 2021/914 are not meant for such importers; review the instrument"
+                ),
+            )
+
+
+@define(
+    id="SCC914-c9-subprocessors",
+    name="transfers.scc-clause-9",
+    severity=Severity.ERROR,
+    summary="Module 2/3 SCCs select a Clause 9(a) option; the general option names its notice period.",
+    article="2021/914 Clause 9(a); Annex III explanatory note",
+    why=(
+        "Clause 9 must be completed for Modules 2 and 3: either prior specific authorisation of each "
+        "sub-processor, or general authorisation with a notice period in which the exporter can object."
+    ),
+    fix="Set clause9_option (specific or general); for general, clause9_notice_period (e.g. P30D).",
+    bad="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+    clause9_option: general
+""",
+    good="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+    clause9_option: general
+    clause9_notice_period: P30D
+""",
+)
+def scc_clause_9(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        if not _scc_modules(mech) & {2, 3} or site.regime != "EU":
+            continue
+        if mech.clause9_option is None:
+            yield site.hit(
+                "modules",
+                message=f"{site.label}: Module 2/3 SCCs select no Clause 9(a) option; set clause9_option "
+                "(specific or general)",
+            )
+        elif mech.clause9_option == "general" and not mech.clause9_notice_period:
+            yield site.hit(
+                "clause9_option",
+                message=f"{site.label}: Clause 9(a) general authorisation names no notice period; set "
+                "clause9_notice_period (e.g. P30D)",
+            )
+
+
+@define(
+    id="SCC914-c13-annex-ic",
+    name="transfers.scc-competent-authority",
+    severity=Severity.ERROR,
+    summary="Module 1-3 SCCs name the competent supervisory authority (Clause 13, Annex I.C).",
+    article="2021/914 Clause 13(a); Annex I.C",
+    why="Annex I.C must identify the supervisory authority the importer submits to; it is blank otherwise.",
+    fix="Set competent_authority: the exporter's authority (or, without an EU establishment, per Clause 13).",
+    bad="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+""",
+    good="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+    competent_authority: Berliner Beauftragte für Datenschutz und Informationsfreiheit
+""",
+)
+def scc_competent_authority(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        if _scc_modules(mech) & {1, 2, 3} and site.regime == "EU" and not mech.competent_authority:
+            yield site.hit(
+                "modules",
+                message=f"{site.label}: Module 1-3 SCCs name no competent supervisory authority (Annex I.C); "
+                "set competent_authority",
+            )
+
+
+@define(
+    id="SCC914-c17-c18-law-forum",
+    name="transfers.scc-law-forum",
+    severity=Severity.ERROR,
+    summary="Module 1-3 SCCs choose the law and courts of an EU Member State; Module 4 names a country for both.",
+    article="2021/914 Clauses 17, 18",
+    why=(
+        "Clauses 17 and 18 must be completed: for Modules 1-3 with an EU Member State whose law allows "
+        "third-party beneficiary rights, so data subjects can enforce the clauses."
+    ),
+    fix="Set governing_law and forum (ISO codes of EU Member States for Modules 1-3, e.g. IE).",
+    bad="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+    governing_law: US
+""",
+    good="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+    governing_law: IE
+    forum: IE
+""",
+)
+def scc_law_forum(ctx: Context) -> Iterator[Hit]:
+    eu = frozenset(refdata.load("eea")["eu"])
+    for site, mech in recorded(ctx):
+        modules = _scc_modules(mech)
+        if not modules or site.regime != "EU":
+            continue
+        eu_needed = bool(modules & {1, 2, 3})
+        for key, clause in (("governing_law", "Clause 17 governing law"), ("forum", "Clause 18 courts")):
+            value = getattr(mech, key)
+            if value is None:
+                yield site.hit(
+                    "modules",
+                    message=f"{site.label}: the SCCs name no {clause}; set {key}"
+                    + (" (an EU Member State)" if eu_needed else ""),
+                )
+            elif eu_needed and value not in eu:
+                yield site.hit(
+                    key,
+                    message=f"{site.label}: {clause} is {value}, which is not an EU Member State, as Modules 1-3 "
+                    "require; choose one (e.g. the exporter's)",
+                )
+
+
+@define(
+    id="SCC914-annex-ii",
+    name="transfers.scc-annex-ii",
+    severity=Severity.ERROR,
+    summary="For Module 1-3 SCCs the importer's security measures (Annex II) are recorded.",
+    article="2021/914 Annex II; Appendix explanatory note",
+    why="Annex II must describe the importer's technical and organisational measures; the SCCs are incomplete "
+    "without them.",
+    fix="Add 'toms' to the importing provider, concretely and per measure type.",
+    bad="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+""",
+    good="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+toms:
+  - kind: encryption
+    measure: Message bodies encrypted at rest with AES-256, keys in an HSM
+""",
+)
+def scc_annex_ii(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        if not _scc_modules(mech) & {1, 2, 3} or site.regime != "EU":
+            continue
+        if isinstance(site.importer, Provider) and not site.importer.toms:
+            yield site.hit(
+                "modules",
+                message=f"{site.label}: the SCCs need the importer's measures (Annex II), but {site.importer_name} "
+                "records no toms; add them",
+            )
