@@ -102,6 +102,34 @@ def test_empty_report_renders(fmt: str) -> None:
     assert text.strip()
 
 
+# --- text and JSON -------------------------------------------------------------------------------
+
+def test_text_keeps_one_line_per_finding(report: Report) -> None:
+    lines = get("text")(report, CTX).splitlines()
+    assert len(lines) == len(report.findings) + 1
+    hostile = next(line for line in lines if "second line" in line)
+    assert hostile == (
+        f"registers/main/providers/acme.yaml:3:5: error {_rule_ids()[0]} "
+        'bad value "x" <b>&amp;</b> 100% \'q\' / second line / ::error file=evil.yaml::injected, a:b'
+    )
+    assert lines[-1] == "3 error(s), 2 warning(s), 1 info, 1 waived"
+
+
+def test_text_colours_only_when_asked(report: Report) -> None:
+    plain = get("text")(report, CTX)
+    coloured = get("text")(report, ReportContext(root="registers/main", color=True))
+    assert "\033[" not in plain
+    assert "\033[31merror\033[0m" in coloured
+
+
+def test_json_round_trips_hostile_text(report: Report) -> None:
+    data = json.loads(get("json")(report, CTX))
+    assert [f["message"] for f in data["findings"]] == [f.message for f in report.findings]
+    assert data["findings"][0]["file"].startswith("registers/main/")
+    assert data["summary"] == {"error": 3, "warning": 2, "info": 1}
+    assert data["waived"][0]["waiver_reason"] == 'contract renegotiation "Q1" <2027>'
+
+
 # --- SARIF ---------------------------------------------------------------------------------------
 
 def _obj(properties: dict[str, Any], required: list[str] | None = None, closed: bool = True) -> dict[str, Any]:
