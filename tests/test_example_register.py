@@ -302,6 +302,18 @@ def test_providers_without_a_dpa_are_reported(register: Register, report: Report
     assert_found(report, "A28-3-contract", provider, (), ("id:", "role:", "contract", "legal_name:"))
 
 
+@pytest.mark.parametrize(
+    ("provider", "activity"),
+    [("tecparts", "tecparts-otp"), ("symphonyroute", "symphonyroute-order-notifications"),
+     ("backtrace", "backtrace-fallback-sms")],
+)
+def test_sccs_without_transfer_impact_assessment(
+    register: Register, report: Report, provider: str, activity: str
+) -> None:
+    path = transfer_path(register, provider, activity, provider)
+    assert_found(report, "A46-tia", provider, path, ("mechanism", "scc_unspecified"))
+
+
 def test_sendsmsgate_general_authorisation_without_notice_period(report: Report) -> None:
     assert_found(
         report,
