@@ -38,7 +38,12 @@ GROUP_W = WIDTH - GROUP_X - 4.0
 CHIP_COLUMNS = 2
 CHIP_GAP = 8.0
 CHIP_W = (GROUP_W - 2 * CHIP_GAP - (CHIP_COLUMNS - 1) * CHIP_GAP) / CHIP_COLUMNS
-CHIP_H = 12.0 + 3 * LINE
+PAD = 5.0
+"""Space above the first and below the last line of text in a box."""
+INSET = 6.0
+"""Space left and right of text in a box."""
+CHIP_H = 2 * PAD + 3 * LINE
+EMPTY_H = 2 * CHIP_GAP + LINE
 ROW_GAP = 12.0
 MAX_CHIP_ROWS = 14
 
@@ -56,12 +61,28 @@ class Box:
 
 @dataclass(frozen=True)
 class Line:
-    """A text line at (x, y) (baseline, start anchored)."""
+    """One line of label text, placed over the SVG as HTML so that the text engine shapes it.
+
+    SVG text in WeasyPrint is drawn letter by letter, which breaks Arabic and other
+    scripts that join letters or run right to left; HTML text does not. ``x``, ``top``
+    and ``width`` are in SVG units; ``left_mm``, ``top_mm`` and ``width_mm`` are the
+    same in millimetres for the template (numbers only, never user text).
+    """
 
     x: float
-    y: float
+    top: float
+    width: float
     text: str
     cls: str
+    left_mm: float = 0.0
+    top_mm: float = 0.0
+    width_mm: float = 0.0
+
+    @classmethod
+    def at(cls, x: float, top: float, width: float, text: str, css: str) -> Line:
+        """A line with its millimetre position computed from SVG units."""
+        scale = WIDTH_MM / WIDTH
+        return cls(x, top, width, text, css, round(x * scale, 2), round(top * scale, 2), round(width * scale, 2))
 
 
 @dataclass(frozen=True)
@@ -173,50 +194,60 @@ def _rows(register: Register) -> list[_Row]:
     return rows
 
 
-def _country_line(code: str | None) -> tuple[str, bool]:
+def _country_line(code: str | None) -> tuple[str, str]:
+    """``("US · outside the EEA", "country outside")`` and the like."""
     if not code:
-        return "country not stated", False
+        return "country not stated", "country"
     if _outside(code):
-        return f"{code} \u00b7 outside the EEA", True
-    return f"{code} \u00b7 EEA", False
+        return f"{code} \u00b7 outside the EEA", "country outside"
+    return f"{code} \u00b7 EEA", "country"
 
 
-def _provider_lines(provider: Provider, continued: bool) -> tuple[list[str], str, bool]:
+def _stack(x: float, top: float, width: float, texts: list[tuple[str, str]]) -> list[Line]:
+    """Lines of text stacked from ``top`` down, one per (text, class)."""
+    return [Line.at(x, top + PAD + LINE * i, width, text, css) for i, (text, css) in enumerate(texts)]
+
+
+def _provider_texts(provider: Provider, continued: bool) -> tuple[list[tuple[str, str]], bool]:
+    """Name (up to three lines), service, country, and where else it keeps data."""
+    inner = PROV_W - 2 * INSET
     name = provider.legal_name + (" (continued)" if continued else "")
-    lines = wrap(name, PROV_W - 14, 3)
-    locations = provider_locations(provider)
-    outside = any(_outside(c) for c in locations)
-    where = str(provider.country)
-    extra = [c for c in locations if c != provider.country]
+    texts = [(line, "name") for line in wrap(name, inner, 3)]
+    texts.append((wrap(provider.service, inner * 1.1, 1)[0], "service"))
+    country, css = _country_line(provider.country)
+    texts.append((country, css))
+    extra = [c for c in provider_locations(provider) if c != provider.country]
     if extra:
-        where += ", data in " + ", ".join(extra)
-    country = where + (" \u00b7 outside the EEA" if outside else " \u00b7 EEA")
-    return lines, wrap(country, PROV_W - 14, 1)[0], outside
+        where = "data also in " + ", ".join(f"{c} (outside the EEA)" if _outside(c) else c for c in extra)
+        texts.extend((line, "country outside" if any(_outside(c) for c in extra) else "country")
+                     for line in wrap(where, inner, 2))
+    outside = any(_outside(c) for c in provider_locations(provider))
+    return texts, outside
 
 
 def _row_height(row: _Row) -> float:
-    name_lines, _country, _out = _provider_lines(row.provider, row.continued)
-    provider_h = 12.0 + (len(name_lines) + 2) * LINE
-    chip_rows = max(1, -(-len(row.chips) // CHIP_COLUMNS))
-    group_h = 2 * CHIP_GAP + chip_rows * CHIP_H + (chip_rows - 1) * CHIP_GAP
+    texts, _outside_eea = _provider_texts(row.provider, row.continued)
+    provider_h = 2 * PAD + len(texts) * LINE
     if row.empty:
-        group_h = 2 * CHIP_GAP + LINE + 6
-    return max(provider_h, group_h)
+        return max(provider_h, EMPTY_H)
+    chip_rows = -(-len(row.chips) // CHIP_COLUMNS)
+    return max(provider_h, 2 * CHIP_GAP + chip_rows * CHIP_H + (chip_rows - 1) * CHIP_GAP)
 
 
 def _legend(boxes: list[Box], lines: list[Line], paths: list[Path]) -> None:
     x = 4.0
-    for label, cls in (
+    for label, css in (
         ("Organisation", "org"),
         ("Provider", "provider"),
         ("Sub-processor", "sub"),
         ("Outside the EEA", "sub outside"),
     ):
-        boxes.append(Box(x, 8.0, 16.0, 12.0, cls))
-        lines.append(Line(x + 22.0, 18.0, label, "legend"))
-        x += 22.0 + text_width(label) + 18.0
+        boxes.append(Box(x, 8.0, 16.0, 12.0, css))
+        lines.append(Line.at(x + 21.0, 7.0, text_width(label) + 12, label, "legend"))
+        x += 21.0 + text_width(label) + 16.0
     paths.append(Path(f"M {x:.1f} 14.0 L {x + 30:.1f} 14.0", "edge outside"))
-    lines.append(Line(x + 36.0, 18.0, "Data leaves the EEA", "legend"))
+    label = "Data leaves the EEA"
+    lines.append(Line.at(x + 35.0, 7.0, text_width(label) + 12, label, "legend"))
 
 
 def _part(number: int, register: Register, rows: list[_Row], heights: list[float]) -> FigurePart:
@@ -227,29 +258,23 @@ def _part(number: int, register: Register, rows: list[_Row], heights: list[float
     top = LEGEND_H
     total = top + sum(heights) + ROW_GAP * (len(rows) - 1) + 4.0
     org = register.organisation
-    org_lines = wrap(org.legal_name, ORG_W - 14, 4)
-    org_h = 12.0 + (len(org_lines) + 1) * LINE
+    org_texts = [(line, "name on-dark") for line in wrap(org.legal_name, ORG_W - 2 * INSET, 4)]
+    org_country, _css = _country_line(org.country)
+    org_texts.append((org_country, "country on-dark"))
+    org_h = 2 * PAD + len(org_texts) * LINE
     org_y = top + (total - top - org_h) / 2
     boxes.append(Box(ORG_X, org_y, ORG_W, org_h, "org"))
-    for i, text in enumerate(org_lines):
-        lines.append(Line(ORG_X + 7, org_y + 6 + LINE * (i + 1) - 3, text, "name on-dark"))
-    org_country, _org_out = _country_line(org.country)
-    lines.append(Line(ORG_X + 7, org_y + 6 + LINE * (len(org_lines) + 1) - 3, org_country, "country on-dark"))
+    lines.extend(_stack(ORG_X + INSET, org_y, ORG_W - 2 * INSET, org_texts))
     org_cy = org_y + org_h / 2
     y = top
+    mid = (ORG_X + ORG_W + PROV_X) / 2
     for row, height in zip(rows, heights, strict=True):
-        name_lines, country, outside = _provider_lines(row.provider, row.continued)
-        provider_h = 12.0 + (len(name_lines) + 2) * LINE
+        texts, outside = _provider_texts(row.provider, row.continued)
+        provider_h = 2 * PAD + len(texts) * LINE
         py = y + (height - provider_h) / 2
         cy = py + provider_h / 2
         boxes.append(Box(PROV_X, py, PROV_W, provider_h, "provider outside" if outside else "provider"))
-        for i, text in enumerate(name_lines):
-            lines.append(Line(PROV_X + 7, py + 6 + LINE * (i + 1) - 3, text, "name"))
-        service = wrap(row.provider.service, PROV_W - 14, 1)[0]
-        lines.append(Line(PROV_X + 7, py + 6 + LINE * (len(name_lines) + 1) - 3, service, "service"))
-        country_cls = "country outside" if outside else "country"
-        lines.append(Line(PROV_X + 7, py + 6 + LINE * (len(name_lines) + 2) - 3, country, country_cls))
-        mid = (ORG_X + ORG_W + PROV_X) / 2
+        lines.extend(_stack(PROV_X + INSET, py, PROV_W - 2 * INSET, texts))
         paths.append(
             Path(
                 f"M {ORG_X + ORG_W:.1f} {org_cy:.1f} C {mid:.1f} {org_cy:.1f} {mid:.1f} {cy:.1f} {PROV_X:.1f} {cy:.1f}",
@@ -257,33 +282,32 @@ def _part(number: int, register: Register, rows: list[_Row], heights: list[float
             )
         )
         if row.empty:
-            gh = 2 * CHIP_GAP + LINE + 6
-            gy = y + (height - gh) / 2
-            boxes.append(Box(GROUP_X, gy, GROUP_W, gh, "group empty"))
-            lines.append(Line(GROUP_X + CHIP_GAP, gy + CHIP_GAP + LINE - 1, "No sub-processors recorded", "note"))
+            gy = y + (height - EMPTY_H) / 2
+            boxes.append(Box(GROUP_X, gy, GROUP_W, EMPTY_H, "group empty"))
+            lines.append(Line.at(GROUP_X + CHIP_GAP, gy + (EMPTY_H - LINE) / 2, GROUP_W - 2 * CHIP_GAP,
+                                 "No sub-processors recorded", "note"))
             paths.append(Path(f"M {PROV_X + PROV_W:.1f} {cy:.1f} L {GROUP_X:.1f} {cy:.1f}", "edge"))
-        else:
-            chip_rows = -(-len(row.chips) // CHIP_COLUMNS)
-            gh = 2 * CHIP_GAP + chip_rows * CHIP_H + (chip_rows - 1) * CHIP_GAP
-            gy = y + (height - gh) / 2
-            boxes.append(Box(GROUP_X, gy, GROUP_W, gh, "group"))
-            edge_cls = "edge outside" if any(_outside(c.country) for c in row.chips) else "edge"
-            paths.append(Path(f"M {PROV_X + PROV_W:.1f} {cy:.1f} L {GROUP_X:.1f} {cy:.1f}", edge_cls))
-            for index, chip in enumerate(row.chips):
-                cx = GROUP_X + CHIP_GAP + (index % CHIP_COLUMNS) * (CHIP_W + CHIP_GAP)
-                chip_y = gy + CHIP_GAP + (index // CHIP_COLUMNS) * (CHIP_H + CHIP_GAP)
-                text, chip_out = _country_line(chip.country)
-                boxes.append(Box(cx, chip_y, CHIP_W, CHIP_H, "sub outside" if chip_out else "sub"))
-                for i, name in enumerate(wrap(chip.name, CHIP_W - 12, 2)):
-                    lines.append(Line(cx + 6, chip_y + 6 + LINE * (i + 1) - 3, name, "name small"))
-                lines.append(
-                    Line(cx + 6, chip_y + 6 + LINE * 3 - 3, text, "country outside" if chip_out else "country")
-                )
+            y += height + ROW_GAP
+            continue
+        chip_rows = -(-len(row.chips) // CHIP_COLUMNS)
+        gh = 2 * CHIP_GAP + chip_rows * CHIP_H + (chip_rows - 1) * CHIP_GAP
+        gy = y + (height - gh) / 2
+        boxes.append(Box(GROUP_X, gy, GROUP_W, gh, "group"))
+        edge_cls = "edge outside" if any(_outside(c.country) for c in row.chips) else "edge"
+        paths.append(Path(f"M {PROV_X + PROV_W:.1f} {cy:.1f} L {GROUP_X:.1f} {cy:.1f}", edge_cls))
+        for index, chip in enumerate(row.chips):
+            cx = GROUP_X + CHIP_GAP + (index % CHIP_COLUMNS) * (CHIP_W + CHIP_GAP)
+            chip_y = gy + CHIP_GAP + (index // CHIP_COLUMNS) * (CHIP_H + CHIP_GAP)
+            country, css = _country_line(chip.country)
+            boxes.append(Box(cx, chip_y, CHIP_W, CHIP_H, "sub outside" if css.endswith("outside") else "sub"))
+            texts = [(line, "name small") for line in wrap(chip.name, CHIP_W - 2 * INSET, 2)]
+            texts.append((country, css))
+            lines.extend(_stack(cx + INSET, chip_y, CHIP_W - 2 * INSET, texts))
         y += height + ROW_GAP
     first = rows[0].provider.legal_name
     last = rows[-1].provider.legal_name
     caption = f"{first} to {last}" if first != last else first
-    height_mm = round(total * WIDTH_MM / WIDTH, 1)
+    height_mm = round(total * WIDTH_MM / WIDTH, 2)
     return FigurePart(number, WIDTH, round(total, 1), WIDTH_MM, height_mm, boxes, paths, lines, caption)
 
 
