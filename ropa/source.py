@@ -239,7 +239,7 @@ def _decode(raw: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1  # characters, as editors count
         raise InputError(
             [
                 Diagnostic(

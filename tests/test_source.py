@@ -123,9 +123,14 @@ def test_quoted_number_key_is_fine() -> None:
 
 
 def test_invalid_utf8_is_located(tmp_path: Path) -> None:
-    (d,) = _file_errors(tmp_path, "id: acme\nname: Caf".encode() + b"\xe9 Ltd\n")
+    (d,) = _file_errors(tmp_path, b"id: acme\nname: Caf\xe9 Ltd\n")  # Latin-1, not UTF-8
     assert _where(d) == ("providers/acme.yaml", 2, 10)
     assert "invalid UTF-8 byte 0xe9" in d.message and "save the file as UTF-8" in d.message
+
+
+def test_invalid_utf8_column_counts_characters_not_bytes(tmp_path: Path) -> None:
+    (d,) = _file_errors(tmp_path, "id: acme\nname: Café – ".encode() + b"\xff\n")
+    assert _where(d) == ("providers/acme.yaml", 2, 14)
 
 
 @pytest.mark.parametrize("bom", ["utf-16-le", "utf-16-be"])
