@@ -1,0 +1,79 @@
+"""Run ``ropa`` in this process with faults injected, for tests that need a real, separate process.
+
+Usage: ``python driver.py SPEC_JSON ropa-arguments...`` where the spec may hold
+
+- ``stub_render``: replace rendering with small fixed documents (fast, known bytes);
+- ``slow_write``: ``{"suffix": ".xlsx", "seconds": 2}`` pause half-way through writing the file with
+  that suffix (temporary files keep their target's suffix);
+- ``kill_in_write``: a suffix; SIGKILL this process half-way through writing that file;
+- ``announce``: a path; written (outside the output folder) when the half-way point is reached.
+
+Nothing here is part of ropa: the faults are injected from outside, by patching.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def stub_document(target: str, version: str) -> bytes:
+    """The bytes the stub renderer gives ``target`` for a register of ``version`` (tests compute them too)."""
+    line = f"stub {target} of register version {version}\n".encode()
+    return line * 2000
+
+
+def install(spec: dict[str, Any]) -> None:
+    """Patch rendering and writing as ``spec`` asks."""
+    import ropa.build
+
+    if spec.get("stub_render"):
+
+        def render_job(job: Any, register: Any, report: Any, templates: Any) -> bytes:
+            return stub_document(job.target, register.organisation.record.version)
+
+        ropa.build.render_job = render_job  # type: ignore[assignment]
+
+    slow = spec.get("slow_write") or {}
+    kill = spec.get("kill_in_write")
+    suffix = kill or slow.get("suffix")
+    announce = spec.get("announce")
+    if not suffix:
+        return
+    real_write_bytes = Path.write_bytes
+
+    def write_bytes(self: Path, data: Any) -> int:
+        if not (self.name.startswith(".ropa-tmp-") and self.name.endswith(suffix)):
+            return real_write_bytes(self, data)
+        with open(self, "wb") as handle:
+            half = len(data) // 2
+            handle.write(data[:half])
+            handle.flush()
+            os.fsync(handle.fileno())
+            if announce:
+                Path(announce).write_text(self.name + "\n")
+            if kill:
+                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(float(slow["seconds"]))
+            handle.write(data[half:])
+        return len(data)
+
+    Path.write_bytes = write_bytes  # type: ignore[method-assign]
+
+
+def main() -> None:
+    """Install the faults, then run the ropa command line with the remaining arguments."""
+    spec = json.loads(sys.argv[1])
+    install(spec)
+    from ropa.cli import main as ropa_main
+
+    ropa_main(sys.argv[2:], prog_name="ropa")
+
+
+if __name__ == "__main__":
+    main()
