@@ -31,12 +31,18 @@ def _finding(register: Register, rule: Rule, hit: Hit, severity: Severity) -> Fi
     )
 
 
-def _meta(rule_id: str, name: str, message: str, register: Register, index: int) -> Finding:
+def _meta(rule_id: str, message: str, register: Register, index: int) -> Finding | None:
+    """A finding about waiver ``index``, under the catalogue entry ``rule_id`` and its override (None when off)."""
+    rule = catalogue()[rule_id]
+    override = register.organisation.settings.severity_overrides.get(rule_id)
+    if override == "off":
+        return None
     path = ("settings", "waivers", index)
     line, column = register.locate(register.organisation_file, path)
+    severity = Severity(override) if override else rule.severity
     return Finding(
-        rule_id, name, Severity.WARNING, message, register.organisation_file, line, column, path,
-        article="Art. 5(2)",
+        rule_id, rule.name, severity, message, register.organisation_file, line, column, path,
+        article=rule.article,
     )
 
 
@@ -84,27 +90,20 @@ def check(register: Register, as_of: dt.date, select: set[str] | None = None) ->
             waiver = settings.waivers[waiver_index]
             report.waived.append(Waived(finding, waiver.reason, waiver.expires.isoformat()))
     for i, waiver in enumerate(settings.waivers):
+        meta: Finding | None = None
         if waiver.expires < as_of:
-            report.findings.append(
-                _meta(
+            if select is None or waiver.rule in select or WAIVER_EXPIRED in select:
+                meta = _meta(
                     WAIVER_EXPIRED,
-                    "waivers.expired",
                     f"waiver for {waiver.rule} expired on {waiver.expires.isoformat()}; "
                     "renew it with a new date or fix the finding",
                     register,
                     i,
                 )
-            )
         elif not used[i] and (select is None or waiver.rule in select):
-            report.findings.append(
-                _meta(
-                    WAIVER_UNUSED,
-                    "waivers.unused",
-                    f"waiver for {waiver.rule} matches no finding; remove it",
-                    register,
-                    i,
-                )
-            )
+            meta = _meta(WAIVER_UNUSED, f"waiver for {waiver.rule} matches no finding; remove it", register, i)
+        if meta is not None:
+            report.findings.append(meta)
     report.findings.sort(key=Finding.sort_key)
     report.waived.sort(key=lambda w: w.finding.sort_key())
     return report
