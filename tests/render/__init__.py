@@ -1,0 +1,1 @@
+"""Tests of the rendered documents (PDF register, annexes, safety of rendering)."""

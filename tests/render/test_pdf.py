@@ -1,0 +1,304 @@
+"""The PDF register, read back: content, structure, metadata, attachment, reproducibility, layout."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ropa.findings import Report
+from ropa.model.register import Register
+from tests.render.conftest import LONG_WORD, flat, load, pdf_text, register_files
+
+
+def _reader(pdf: bytes):  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(pdf))
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in _reader(pdf).pages]
+
+
+def test_every_activity_provider_and_section_appears(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    register, _report, pdf = small_register_pdf
+    text = flat(pdf_text(pdf))
+    for provider, _index, activity in register.activities():
+        assert flat(activity.name) in text
+        assert flat(provider.legal_name) in text
+    for provider in register.providers:
+        assert flat(provider.legal_name) in text
+    for phrase in (
+        "Contents",
+        "1. The controller (Art. 30(1)(a))",
+        "Purposes and lawful basis",
+        "Art. 6(1)(f) legitimate interests",
+        "30 days (P30D) from delivery; then deleted",
+        "Processing on behalf of controllers (Art. 30(2))",
+        "Ελληνικά Καταστήματα Α.Ε.",
+        "Recipients and providers",
+        "Transfers outside the EEA",
+        "Module Two (controller to processor)",
+        "Retention per data category",
+        "Security measures",
+        "Data flows: providers and sub-processors",
+        "深圳短信科技有限公司",
+        "Appendix A. Validation findings",
+        "Validation status",
+        "Record version",
+        "2026.3",
+        "2026-11-01",
+    ):
+        assert flat(phrase) in text, phrase
+
+
+def test_cover_holds_organisation_version_date_and_status(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    _register, report, pdf = small_register_pdf
+    cover = flat(_page_texts(pdf)[0])
+    assert flat("Rīgas Ziņu Serviss SIA") in cover
+    assert "2026.3" in cover and "2026-11-01" in cover
+    summary = report.summary()
+    assert flat(f"{summary['error']} errors, {summary['warning']} warnings") in cover
+    assert flat("Findings to fix: the record has errors") in cover
+
+
+def test_toc_page_numbers_point_at_the_headings(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    _register, _report, pdf = small_register_pdf
+    pages = _page_texts(pdf)
+    toc = pages[1]
+    checked = 0
+    titles = ("1. The controller (Art. 30(1)(a))", "4.2 Transfers outside the EEA", "Appendix A. Validation findings")
+    for title in titles:
+        match = re.search(re.escape(title) + r"[ .]*?(\d+)\s*$", toc, re.M)
+        assert match, f"{title!r} not in the contents"
+        page = int(match.group(1))
+        assert title in pages[page - 1], f"{title!r} is not on page {page}"
+        checked += 1
+    assert checked == 3
+
+
+def test_running_header_and_footer(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    _register, _report, pdf = small_register_pdf
+    pages = _page_texts(pdf)
+    total = len(pages)
+    assert 8 <= total <= 40
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"page {number} of {total}" in text
+        assert "Rīgas Ziņu Serviss SIA" in text
+        assert "version 2026.3" in text
+
+
+def test_missing_facts_are_marked_not_stated(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    _register, _report, pdf = small_register_pdf
+    text = pdf_text(pdf)
+    marketing = text[text.rindex("2.2 Marketing SMS") :]
+    section = marketing[: marketing.index("Processing on behalf of controllers")]
+    # Beta states neither recipients nor data categories nor an owner: every gap is shown.
+    assert section.count("Not stated") >= 6
+    assert "Recipients (Art. 30(1)(d))\nNot stated" in section
+
+
+def test_findings_appendix_lists_every_finding(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    _register, report, pdf = small_register_pdf
+    assert report.findings, "the fixture is meant to have findings"
+    text = flat(pdf_text(pdf))
+    appendix = text[text.rindex(flat("Appendix A. Validation findings")) :]
+    for finding in report.findings:
+        assert flat(finding.rule) in appendix
+
+
+def test_no_findings_is_stated_clearly(small_register: tuple[Register, Report]) -> None:
+    from ropa.render.pdf import render_register_pdf
+
+    register, _report = small_register
+    text = flat(pdf_text(render_register_pdf(register, Report(as_of="2026-11-01"), None)))
+    assert flat("There are no validation findings") in text
+    assert flat("Passed: no findings") in text
+
+
+def test_metadata_pdfa_tags_and_language(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    _register, _report, pdf = small_register_pdf
+    reader = _reader(pdf)
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "Record of processing activities \u2013 Rīgas Ziņu Serviss SIA"
+    assert meta.author == "Rīgas Ziņu Serviss SIA"
+    assert "Art. 30 GDPR" in (meta.subject or "")
+    assert meta["/CreationDate"] == "D:20261101000000Z"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root, "the PDF should be tagged"
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+
+
+def test_register_json_is_the_only_attachment(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    from ropa.normalise import register_json
+
+    register, _report, pdf = small_register_pdf
+    attachments = _reader(pdf).attachments
+    assert list(attachments) == ["register.json"]
+    assert attachments["register.json"] == [register_json(register)]
+
+
+def test_same_input_same_bytes(small_register: tuple[Register, Report], monkeypatch: pytest.MonkeyPatch) -> None:
+    from ropa.render.pdf import render_register_pdf
+
+    register, report = small_register
+    first = hashlib.sha256(render_register_pdf(register, report, None)).hexdigest()
+    second = hashlib.sha256(render_register_pdf(register, report, None)).hexdigest()
+    assert first == second
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    epoch_a = render_register_pdf(register, report, None)
+    epoch_b = render_register_pdf(register, report, None)
+    assert hashlib.sha256(epoch_a).digest() == hashlib.sha256(epoch_b).digest()
+    assert _reader(epoch_a).metadata["/CreationDate"] == "D:20231114221320Z"
+    assert hashlib.sha256(epoch_a).hexdigest() != first
+
+
+def test_html_is_built_once_and_exposed(small_register: tuple[Register, Report]) -> None:
+    from ropa.render.pdf import register_html
+
+    register, report = small_register
+    html = register_html(register, report, None)
+    assert html.startswith("<!DOCTYPE html>")
+    assert html == register_html(register, report, None)
+    assert html.count("<svg") == 1
+    assert "leader(" in html and "target-counter(" in html
+
+
+def test_fonts_cover_latvian_greek_chinese_arabic(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    _register, _report, pdf = small_register_pdf
+    out = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=False)
+    if out.returncode != 0:  # older poppler cannot read stdin
+        names = {
+            str(font["/BaseFont"])
+            for page in _reader(pdf).pages
+            for font in (page["/Resources"].get("/Font") or {}).values()
+        }
+        listing = " ".join(names)
+    else:
+        listing = out.stdout.decode()
+    assert "DejaVu" in listing
+    assert "CJK" in listing
+    text = pdf_text(pdf)
+    assert "Rīgas" in text and "Ελληνικά" in text and "深圳短信科技有限公司" in text
+    assert "شركة الرسائل القصيرة" in text.replace("\u202b", "").replace("\u202c", "")
+    assert "\ufffd" not in text
+
+
+def test_nothing_runs_off_the_page(small_register_pdf: tuple[Register, Report, bytes], tmp_path: Path) -> None:
+    """Every word's box lies inside the A4 page: long words wrap inside their table cells."""
+    _register, _report, pdf = small_register_pdf
+    path = tmp_path / "register.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">', html)
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)
+    assert pages and words
+    width, height = (float(v) for v in pages[0])
+    assert max(float(w[2]) for w in words) <= width - 30  # inside the right margin (17 mm = 48 pt)
+    assert max(float(w[3]) for w in words) <= height
+    pieces = [w[4] for w in words if w[4] and w[4] in LONG_WORD]
+    assert len("".join(pieces)) >= len(LONG_WORD), "the long word is printed whole, over several lines"
+
+
+def test_user_templates_are_searched_first(small_register: tuple[Register, Report], tmp_path: Path) -> None:
+    from ropa.render.pdf import render_register_pdf
+
+    register, report = small_register
+    custom = tmp_path / "templates"
+    (custom / "partials").mkdir(parents=True)
+    builtin = Path(__file__).resolve().parents[2] / "templates" / "partials" / "cover.html"
+    (custom / "partials" / "cover.html").write_text(
+        builtin.read_text("utf-8").replace("Record of processing activities · Article 30 GDPR", "House style cover"),
+        "utf-8",
+    )
+    text = pdf_text(render_register_pdf(register, report, custom))
+    assert "HOUSE STYLE COVER" in text.upper()
+    assert "ARTICLE 30 GDPR" not in text.upper()
+    assert "Appendix A. Validation findings" in text  # everything else still from the built-in folder
+
+
+def test_templates_readme_documents_every_view_field() -> None:
+    from ropa.render import annexes, context, figures
+
+    readme = (Path(__file__).resolve().parents[2] / "templates" / "README.md").read_text("utf-8")
+    views: list[type] = [
+        context.RegisterView, context.ActivityView, context.ProcessorActivityView, context.ControllerView,
+        context.Party, context.TransferView, context.MeasureView, context.MeasureGroup, context.RecipientRow,
+        context.RetentionRow, context.FindingView, context.WaivedView, context.Status, context.DocumentMeta,
+        context.PurposeView, context.SubjectView, context.CategoryView, context.RecipientView, context.TocEntry,
+        context.Detail, figures.FigureView, figures.FigurePart, figures.Box, figures.Path, figures.Line,
+        annexes.AnnexView, annexes.AnnexParty, annexes.SensitiveView, annexes.SubProcessingView,
+        annexes.SubProcessorView, annexes.ChecklistItem, annexes.TransferAnnex,
+    ]
+    missing = [
+        f"{view.__name__}.{f.name}"
+        for view in views
+        for f in dataclasses.fields(view)
+        if f"`{f.name}`" not in readme
+    ]
+    assert not missing, f"templates/README.md does not mention: {missing}"
+
+
+def test_build_writes_the_register_and_one_annex_per_provider(
+    make_register: Callable[..., Path], tmp_path: Path
+) -> None:
+    from ropa.build import build
+
+    organisation, providers = register_files()
+    register, report = load(make_register(providers, organisation))
+    out = tmp_path / "out"
+    written = build(register, report, out, only={"pdf", "annexes"}, workers=2)
+    annexes = sorted((out / "annexes").glob("*.pdf"))
+    assert len(annexes) == len(register.providers) == 3
+    assert {p.stem for p in annexes} == {p.id for p in register.providers}
+    assert out / "register.pdf" in written
+    for annex in annexes:
+        provider = register.provider(annex.stem)
+        assert provider is not None
+        assert flat(provider.legal_name) in flat(pdf_text(annex.read_bytes()))
+
+
+# ---------------------------------------------------------------------------- the bundled example
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[Register, Report, bytes]:
+    from ropa.render.pdf import render_register_pdf
+
+    register, report = load(Path(__file__).resolve().parents[2] / "examples" / "sms-providers")
+    return register, report, render_register_pdf(register, report, None)
+
+
+def test_example_register_shows_every_activity_and_provider(example: tuple[Register, Report, bytes]) -> None:
+    register, _report, pdf = example
+    text = flat(pdf_text(pdf))
+    assert register.providers
+    for provider in register.providers:
+        assert flat(provider.legal_name) in text
+        for activity in provider.activities:
+            assert flat(activity.name) in text
+    pages = len(_reader(pdf).pages)
+    assert 6 <= pages <= 20 + 4 * sum(1 for _ in register.activities())
+
+
+def test_example_annexes_one_per_provider(example: tuple[Register, Report, bytes], tmp_path: Path) -> None:
+    from ropa.build import build
+
+    register, report, _pdf = example
+    build(register, report, tmp_path, only={"annexes"}, workers=2)
+    annexes = sorted((tmp_path / "annexes").glob("*.pdf"))
+    assert [p.stem for p in annexes] == sorted(p.id for p in register.providers)
+    for annex in annexes:
+        text = flat(pdf_text(annex.read_bytes()))
+        assert flat("ANNEX I – List of parties") in text
+        assert flat("Article 28(3) checklist") in text
