@@ -28,6 +28,13 @@ def stub_document(target: str, version: str) -> bytes:
     return line * 2000
 
 
+def stub_report() -> None:
+    """Replace the package's validation-report PDF too (it renders with WeasyPrint, about a second)."""
+    import ropa.render.report_pdf
+
+    ropa.render.report_pdf.render_report_pdf = lambda *args, **kwargs: b"%PDF-1.7 stub report\n"  # type: ignore[assignment]
+
+
 def install(spec: dict[str, Any]) -> None:
     """Patch rendering and writing as ``spec`` asks."""
     import ropa.build
@@ -38,6 +45,7 @@ def install(spec: dict[str, Any]) -> None:
             return stub_document(job.target, register.organisation.record.version)
 
         ropa.build.render_job = render_job  # type: ignore[assignment]
+        stub_report()
 
     slow = spec.get("slow_write") or {}
     kill = spec.get("kill_in_write")
