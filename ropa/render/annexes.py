@@ -172,11 +172,12 @@ def _sensitive(activities: list[Activity]) -> list[SensitiveView]:
             if key in seen:
                 continue
             seen.add(key)
-            safeguards = None
             if category.art9_condition is not None:
                 point = category.art9_condition.value.removeprefix("9.2.")
-                safeguards = f"Condition Art. 9(2)({point})" + (f", {category.art9_law_ref}" if category.art9_law_ref else "")
-            rows.append(SensitiveView(category.name, "; ".join(kinds), safeguards))
+                law = f", {category.art9_law_ref}" if category.art9_law_ref else ""
+                kinds.append(f"condition Art. 9(2)({point}){law}")
+            # The register models no restrictions or safeguards per category: the annex says so.
+            rows.append(SensitiveView(category.name, "; ".join(kinds), None))
     return rows
 
 
@@ -214,7 +215,9 @@ def _modules(mechanisms: list[Mechanism]) -> str | None:
     return "; ".join(MODULE_LABELS[m] for m in modules)
 
 
-def _transfer_annex(register: Register, provider: Provider, sub_processing: list[SubProcessingView]) -> TransferAnnex | None:
+def _transfer_annex(
+    register: Register, provider: Provider, sub_processing: list[SubProcessingView]
+) -> TransferAnnex | None:
     transfers = _transfers_to(register, provider)
     destinations: list[Detail] = []
     mechanisms: list[Mechanism] = []
