@@ -31,6 +31,7 @@ from ropa.model.register import Register
 from ropa.render.rows import Table, Value, build_tables
 
 if TYPE_CHECKING:
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.workbook.workbook import Workbook
 
 MAX_CELL_CHARS = 32_767
@@ -65,34 +66,47 @@ def _keep_carriage_returns(chunk: bytes) -> bytes:
     return chunk.replace(b"\r", b"&#13;")
 
 
-class _Styles:
-    """The few cell styles the workbook uses, created once per workbook."""
-
-    def __init__(self) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        self.body_alignment = Alignment(wrap_text=True, vertical="top")
-        self.header_font = Font(bold=True)
-        self.header_fill = PatternFill("solid", fgColor="FFD9E1F2")
-        self.header_border = Border(bottom=Side(style="thin"))
+BODY_STYLE = "ropa body"
+HEADER_STYLE = "ropa header"
 
 
-def _cell(ws: Any, value: Value | None, styles: _Styles, header: bool = False) -> Any:
-    """A write-only cell; strings are forced to text so nothing becomes a formula or error."""
-    from openpyxl.cell import WriteOnlyCell
+def _add_styles(wb: Workbook) -> tuple[StyleArray, StyleArray]:
+    """Register the named cell styles every sheet uses; return (header, body) as style arrays.
 
-    if isinstance(value, str):
-        cell = WriteOnlyCell(ws, value=cell_text(value) if value else None)
-        if value:
-            cell.data_type = "s"
-    else:
-        cell = WriteOnlyCell(ws, value=value)
-    cell.alignment = styles.body_alignment
-    if header:
-        cell.font = styles.header_font
-        cell.fill = styles.header_fill
-        cell.border = styles.header_border
-    return cell
+    Passing a style array to each new cell costs a copy; assigning ``cell.style`` or
+    ``cell.alignment`` instead looks the style up for every cell, which was a
+    seventh of the render time of large registers. The names also show up in the
+    spreadsheet's style gallery.
+    """
+    from openpyxl.styles import DEFAULT_FONT, Alignment, Border, Font, NamedStyle, PatternFill, Side
+    from openpyxl.styles.cell_style import StyleArray
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    body = NamedStyle(name=BODY_STYLE, alignment=wrap, font=DEFAULT_FONT)
+    bold = Font(
+        name=DEFAULT_FONT.name, sz=DEFAULT_FONT.sz, family=DEFAULT_FONT.family, scheme=DEFAULT_FONT.scheme, b=True
+    )
+    header = NamedStyle(
+        name=HEADER_STYLE,
+        alignment=wrap,
+        font=bold,
+        fill=PatternFill("solid", fgColor="FFD9E1F2"),
+        border=Border(bottom=Side(style="thin")),
+    )
+    wb.add_named_style(body)
+    wb.add_named_style(header)
+    return StyleArray(header.as_tuple()), StyleArray(body.as_tuple())
+
+
+def _cell(ws: Any, value: Value | None, style: StyleArray) -> Any:
+    """A write-only cell; strings are forced to text so nothing becomes a formula or error value."""
+    from openpyxl.cell.cell import Cell
+
+    if isinstance(value, str) and value:
+        cell = Cell(ws, row=1, column=1, value=cell_text(value), style_array=style)
+        cell.data_type = "s"
+        return cell
+    return Cell(ws, row=1, column=1, value=None if value == "" else value, style_array=style)
 
 
 def _setup_sheet(ws: Any, table: Table) -> None:
@@ -115,16 +129,17 @@ def _setup_sheet(ws: Any, table: Table) -> None:
     ws.oddFooter.right.text = "Page &P of &N"
 
 
-def _write_table(wb: Workbook, table: Table, styles: _Styles) -> int:
+def _write_table(wb: Workbook, table: Table, styles: tuple[StyleArray, StyleArray]) -> int:
     """Stream one table into a new sheet; returns the number of data rows."""
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(table.name)
     _setup_sheet(ws, table)
-    ws.append([_cell(ws, h, styles, header=True) for h in table.headers])
+    header, body = styles
+    ws.append([_cell(ws, h, header) for h in table.headers])
     count = 0
     for row in table.rows():
-        ws.append([_cell(ws, v, styles) for v in row])
+        ws.append([_cell(ws, v, body) for v in row])
         count += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{count + 1}"
     return count
@@ -167,7 +182,7 @@ def render_register_xlsx(register: Register, report: Report) -> bytes:
     tables = build_tables(register, report, generated_by, when.date())
 
     wb = Workbook(write_only=True)
-    styles = _Styles()
+    styles = _add_styles(wb)
     for table in tables:
         _write_table(wb, table, styles)
     _properties(wb, register, when, generated_by)
