@@ -33,10 +33,16 @@ def _only(value: str | None) -> set[str] | None:
 )
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@click.option(
+    "--no-cache", is_flag=True, help="Render every document, even those unchanged since the last build in OUT."
+)
 @handles_errors
-def build(register: str, out: str, only: str | None, templates: str | None, jobs: int | None, quiet: bool) -> None:
+def build(
+    register: str, out: str, only: str | None, templates: str | None, jobs: int | None, quiet: bool, no_cache: bool
+) -> None:
     """Validate REGISTER, then write the PDF/XLSX register and Art. 28 annexes into OUT."""
     from ropa.build import build as run_build
+    from ropa.cache import BuildCache
     from ropa.pipeline import load_and_check_for_documents
 
     kinds = _only(only)
@@ -48,10 +54,14 @@ def build(register: str, out: str, only: str | None, templates: str | None, jobs
         if show:
             click.echo(f"  rendered {target}", err=True)
 
-    written = run_build(reg, report, Path(out), kinds, Path(templates) if templates else None, jobs, progress)
+    cache = BuildCache(Path(out))
+    written = run_build(
+        reg, report, Path(out), kinds, Path(templates) if templates else None, jobs, progress, not no_cache, cache
+    )
     if not quiet:
+        reused = f", {len(cache.hits)} unchanged since the last build" if cache.hits else ""
         click.echo(
-            f"wrote {len(written)} file(s) to {out}/ "
+            f"wrote {len(written)} file(s) to {out}/{reused} "
             f"({summary['error']} error, {summary['warning']} warning, {summary['info']} info finding(s) "
             "printed in the documents)"
         )
