@@ -606,6 +606,21 @@ def _measures(provider: Provider, a: Activity) -> str:
     return lines([*own, *theirs])
 
 
+PROCESSOR_ROLES = (ProviderRole.PROCESSOR, ProviderRole.SUB_PROCESSOR)
+"""Provider roles that need an Art. 28(3) contract."""
+
+
+def contract_ref(provider: Provider) -> str:
+    """The provider's Art. 28 contract in one line (title, version, where kept), or why there is none to show."""
+    if provider.role not in PROCESSOR_ROLES:
+        return f"Not applicable ({PROVIDER_ROLE_LABELS[provider.role].lower()})"
+    c = provider.contract
+    if c is None:
+        return NOT_STATED
+    out = f"{c.title} (version {c.version})" if c.version else c.title
+    return f"{out}, kept at {c.location}" if c.location else out
+
+
 def _dpia_required(a: Activity) -> str:
     return yes_no(a.dpia_required, "Required", "Not required")
 
@@ -646,11 +661,13 @@ def _activity_columns(register: Register) -> list[Column[ActivityItem]]:
         ),
         Column("Source of the data", 24, lambda i: text(i.activity.data_source)),
         Column("Recipients (Art. 30(1)(d))", 36, recipients),
+        Column("Contract with processor (Art. 28(3))", 30, lambda i: contract_ref(i.provider)),
         Column(
             "Transfers: country, mechanism, SCC module (Art. 30(1)(e))",
             44,
             lambda i: lines((transfer(register, t) for t in i.activity.transfers), empty=NONE_RECORDED),
         ),
+        Column("Location of personal data", 22, lambda i: lines(country(c) for c in i.provider.data_locations)),
         Column("Retention per data category (Art. 30(1)(f))", 44, lambda i: _retention_lines(i.activity)),
         Column("Security measures (Art. 30(1)(g), Art. 32)", 48, lambda i: _measures(i.provider, i.activity)),
         Column("DPIA required (Art. 35)", 14, lambda i: _dpia_required(i.activity)),
@@ -761,7 +778,7 @@ def _recipient_columns(register: Register) -> list[Column[RecipientItem]]:
 def _provider_columns() -> list[Column[Provider]]:
     def art28(key: str) -> Callable[[Provider], str]:
         def value(p: Provider) -> str:
-            if p.role not in (ProviderRole.PROCESSOR, ProviderRole.SUB_PROCESSOR):
+            if p.role not in PROCESSOR_ROLES:
                 return f"Not applicable ({PROVIDER_ROLE_LABELS[p.role].lower()})"
             if p.contract is None:
                 return NOT_STATED

@@ -196,5 +196,5 @@ def render_register_xlsx(register: Register, report: Report) -> bytes:
         order="sorted",
         first=("[Content_Types].xml",),
         replace={"docProps/core.xml": core},
-        filters=[("*.xml", _keep_carriage_returns)],
+        filters=[("xl/worksheets/*.xml", _keep_carriage_returns), ("docProps/core.xml", _keep_carriage_returns)],
     )

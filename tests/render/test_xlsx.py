@@ -154,6 +154,7 @@ ACME: dict[str, Any] = {
             "c": {"covered": False, "note": "Refers to a security page only"},
         },
     },
+    "data_locations": ["US", "DE"],
     "toms": [{"kind": "encryption", "measure": "AES-256 for stored messages"}],
     "sub_processor_authorisation": {"type": "general", "notice_period": "P30D", "objection_channel": "e-mail"},
     "sub_processors": [
@@ -214,6 +215,8 @@ EXPECTED_ACTIVITY_ROW: dict[str, Any] = {
     "Recipients (Art. 30(1)(d))": (
         "Acme Messaging Inc. (acme) [Processor, United States (US)]\nCustomer support staff [Internal]"
     ),
+    "Contract with processor (Art. 28(3))": "Acme Data Processing Addendum (version 3.1)",
+    "Location of personal data": "United States (US)\nGermany (DE)",
     "Transfers: country, mechanism, SCC module (Art. 30(1)(e))": (
         "United States (US) to Acme Messaging Inc. (acme): Standard contractual clauses 2021/914 (Art. 46(2)(c)); "
         "Module 2 (controller to processor); Clause 9(a) general authorisation"
