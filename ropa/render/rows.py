@@ -405,7 +405,10 @@ def transfer(register: Register, value: Transfer) -> str:
     target = value.recipient
     if register.provider(target.partition("/")[0]) is not None:
         target = recipient_name(register, target)
-    return f"{destination(value)} to {target}: {mechanism(value.mechanism)}"
+    where = destination(value)
+    where = "Destination not stated" if where == NOT_STATED else where
+    how = mechanism(value.mechanism) if value.mechanism is not None else "mechanism not stated"
+    return f"{where}, to {target}: {how}"
 
 
 # ---------------------------------------------------------------------------
@@ -594,6 +597,13 @@ def _criminal(c: DataCategory) -> str:
     return f"{c.name}: authority {text(c.art10_authority)}"
 
 
+def _per_category(a: Activity, get: Callable[[DataCategory], str]) -> str:
+    """Lines for the categories that have the detail; "None" only when categories are stated at all."""
+    if not a.data_categories:
+        return NOT_STATED
+    return lines((get(c) for c in a.data_categories), empty="None")
+
+
 def _retention_lines(a: Activity) -> str:
     if not a.data_categories:
         return retention(a.retention) if a.retention else NOT_STATED
@@ -649,16 +659,8 @@ def _activity_columns(register: Register) -> list[Column[ActivityItem]]:
             34,
             lambda i: lines(c.name for c in i.activity.data_categories),
         ),
-        Column(
-            "Special categories and Art. 9 condition",
-            34,
-            lambda i: lines((_special(c) for c in i.activity.data_categories), empty="None"),
-        ),
-        Column(
-            "Criminal offence data (Art. 10)",
-            26,
-            lambda i: lines((_criminal(c) for c in i.activity.data_categories), empty="None"),
-        ),
+        Column("Special categories and Art. 9 condition", 34, lambda i: _per_category(i.activity, _special)),
+        Column("Criminal offence data (Art. 10)", 26, lambda i: _per_category(i.activity, _criminal)),
         Column("Source of the data", 24, lambda i: text(i.activity.data_source)),
         Column("Recipients (Art. 30(1)(d))", 36, recipients),
         Column("Contract with processor (Art. 28(3))", 30, lambda i: contract_ref(i.provider)),

@@ -218,7 +218,7 @@ EXPECTED_ACTIVITY_ROW: dict[str, Any] = {
     "Contract with processor (Art. 28(3))": "Acme Data Processing Addendum (version 3.1)",
     "Location of personal data": "United States (US)\nGermany (DE)",
     "Transfers: country, mechanism, SCC module (Art. 30(1)(e))": (
-        "United States (US) to Acme Messaging Inc. (acme): Standard contractual clauses 2021/914 (Art. 46(2)(c)); "
+        "United States (US), to Acme Messaging Inc. (acme): Standard contractual clauses 2021/914 (Art. 46(2)(c)); "
         "Module 2 (controller to processor); Clause 9(a) general authorisation"
     ),
     "Retention per data category (Art. 30(1)(f))": (
@@ -443,6 +443,8 @@ def test_missing_facts_read_not_stated_never_blank(workbook: Workbook) -> None:
         "Lawful basis per purpose (Art. 6)",
         "Categories of data subjects (Art. 30(1)(c))",
         "Categories of personal data (Art. 30(1)(c))",
+        "Special categories and Art. 9 condition",
+        "Criminal offence data (Art. 10)",
         "Recipients (Art. 30(1)(d))",
         "Retention per data category (Art. 30(1)(f))",
         "DPIA required (Art. 35)",
