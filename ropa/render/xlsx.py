@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,9 @@ from ropa.render.rows import Table, Value, build_tables
 if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray
     from openpyxl.workbook.workbook import Workbook
+
+MAX_DATA_ROWS = 1_048_575
+"""Excel's 1,048,576 rows per sheet, less the header row; longer tables continue on a new sheet."""
 
 MAX_CELL_CHARS = 32_767
 """Excel's limit on the characters of one cell."""
@@ -130,19 +134,33 @@ def _setup_sheet(ws: Any, table: Table) -> None:
 
 
 def _write_table(wb: Workbook, table: Table, styles: tuple[StyleArray, StyleArray]) -> int:
-    """Stream one table into a new sheet; returns the number of data rows."""
+    """Stream one table into a new sheet, continued on "Name (2)", ... past Excel's row limit.
+
+    Returns the number of data rows written.
+    """
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(table.name)
-    _setup_sheet(ws, table)
     header, body = styles
-    ws.append([_cell(ws, h, header) for h in table.headers])
-    count = 0
-    for row in table.rows():
-        ws.append([_cell(ws, v, body) for v in row])
-        count += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{count + 1}"
-    return count
+    rows = iter(table.rows())
+    total = 0
+    part = 1
+    while True:
+        ws = wb.create_sheet(table.name if part == 1 else f"{table.name} ({part})")
+        _setup_sheet(ws, table)
+        ws.append([_cell(ws, h, header) for h in table.headers])
+        count = 0
+        for row in rows:
+            ws.append([_cell(ws, v, body) for v in row])
+            count += 1
+            if count == MAX_DATA_ROWS:
+                break
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{count + 1}"
+        total += count
+        following = next(rows, None)
+        if following is None:
+            return total
+        rows = itertools.chain([following], rows)
+        part += 1
 
 
 def _properties(wb: Workbook, register: Register, when: dt.datetime, generated_by: str) -> None:

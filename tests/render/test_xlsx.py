@@ -517,6 +517,22 @@ def test_findings_sheet_lists_every_finding_with_its_location(
     assert bare and all(r["File"] == "providers/acme.yaml" for r in bare)
 
 
+def test_tables_past_the_row_limit_continue_on_numbered_sheets(
+    workbook: Workbook, register: tuple[Register, Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ropa.render.xlsx as xlsx
+
+    whole = records(workbook["Data categories"])
+    assert len(whole) == 4
+    monkeypatch.setattr(xlsx, "MAX_DATA_ROWS", 2)
+    split = load_workbook(io.BytesIO(render_register_xlsx(*register)))
+    parts = [n for n in split.sheetnames if n.startswith("Data categories")]
+    assert parts == ["Data categories", "Data categories (2)"]  # exactly full: no empty third sheet
+    assert records(split[parts[0]]) + records(split[parts[1]]) == whole
+    for name in parts:
+        assert split[name].freeze_panes == "A2" and split[name].auto_filter.ref == f"A1:Q{split[name].max_row}"
+
+
 # ---------------------------------------------------------------------------
 # Hostile text
 # ---------------------------------------------------------------------------
