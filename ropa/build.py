@@ -140,7 +140,8 @@ class _Shared:
     report: Report
     templates: Path | None
     environment: str | None
-    """The cache's environment digest; None when the cache is off."""
+    """The cache's environment digest (code, document date); None when the cache is off."""
+    templates_digest: str
     cache_root: Path | None
 
 
@@ -167,7 +168,8 @@ def _run(job: Job, previous: tuple[str, str] | None) -> Rendered:
         from ropa.cache import document_key, read_blob
 
         inputs = job_inputs(job, shared.register, shared.report, shared.templates)
-        key = document_key(job.kind, shared.environment, _renderer_name(), job.target, *inputs)
+        looks = shared.templates_digest if job.kind != "xlsx" else ""  # the workbook uses no template
+        key = document_key(job.kind, shared.environment, looks, _renderer_name(), job.target, *inputs)
         if previous is not None and previous[0] == key and shared.cache_root is not None:
             data = read_blob(shared.cache_root, key, previous[1])
             if data is not None:
@@ -215,13 +217,14 @@ def render_all(
             reused, the others rendered and stored in it. None renders everything.
     """
     global _SHARED
-    from ropa.cache import environment_digest
+    from ropa.cache import environment_digest, templates_digest
 
     shared = _Shared(
         register,
         report,
         templates,
-        environment_digest(templates) if cache is not None else None,
+        environment_digest() if cache is not None else None,
+        templates_digest(templates) if cache is not None else "",
         cache.root if cache is not None else None,
     )
     previous = {job.target: cache.entry(job.target) if cache is not None else None for job in jobs}

@@ -8,7 +8,7 @@ a SHA-256 over:
 * the code: ropa's version plus a hash of its own package files (Python,
   reference data, built-in templates), and the versions of WeasyPrint and
   openpyxl, so an upgrade or a local edit never serves an old rendering;
-* the user's template folder (every file, by relative path and content);
+* for PDFs, the user's template folder (every file, by relative path and content);
 * the document's own inputs. For a PDF that is the exact HTML handed to
   WeasyPrint plus its attachments and date: the HTML is a pure function of the
   register, the findings and the templates, costs milliseconds to make, and
@@ -121,10 +121,10 @@ def document_key(kind: str, environment: str, *inputs: bytes | str) -> str:
     return digest.hexdigest()
 
 
-def environment_digest(templates: Path | None) -> str:
-    """Code digest plus the user's templates and ``SOURCE_DATE_EPOCH``: shared by every key of a build."""
+def environment_digest() -> str:
+    """Code digest plus ``SOURCE_DATE_EPOCH`` (which sets every document's date): part of every key."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return document_key("environment", code_digest(), templates_digest(templates), epoch)
+    return document_key("environment", code_digest(), epoch)
 
 
 def _blob(root: Path, key: str) -> Path:
