@@ -51,10 +51,10 @@ def mini_package(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def rezip(tmp_path: Path) -> Callable[[Path, Callable[[dict[str, bytes]], None]], Path]:
+def rezip(tmp_path: Path) -> Callable[[Path, Callable[[dict[str, bytes]], object]], Path]:
     """Copy a package with its members changed by ``edit`` (re-zipped cleanly, manifest untouched)."""
 
-    def make(source: Path, edit: Callable[[dict[str, bytes]], None]) -> Path:
+    def make(source: Path, edit: Callable[[dict[str, bytes]], object]) -> Path:
         members = read_members(source)
         edit(members)
         target = tmp_path / f"edited-{len(list(tmp_path.iterdir()))}.zip"

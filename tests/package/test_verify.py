@@ -20,7 +20,7 @@ from ropa.verify import Limits, NotAPackage, verify
 
 from .conftest import WHEN, package_bytes
 
-Rezip = Callable[[Path, Callable[[dict[str, bytes]], None]], Path]
+Rezip = Callable[[Path, Callable[[dict[str, bytes]], object]], Path]
 
 
 def run(*args: str) -> tuple[int, str]:
