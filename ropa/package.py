@@ -54,6 +54,10 @@ class PackageRefused(RopaError):
     exit_code = 1
 
 
+class InputsChanged(RopaError):
+    """A register file changed while the package was being made, so documents and sources could disagree."""
+
+
 @dataclass(frozen=True)
 class Since:
     """The earlier package a change log is written against."""
@@ -137,6 +141,30 @@ def input_files(root: Path, register: Register) -> dict[str, bytes]:
     """The register's own files (organisation.yaml and one per provider), by register-relative path."""
     rels = [register.organisation_file, *sorted(register.provider_files.values())]
     return {rel: (root / rel).read_bytes() for rel in rels}
+
+
+def _unchanged_since_loaded(root: Path, register: Register, inputs: dict[str, bytes]) -> None:
+    """Refuse to package when a register file was edited during the (long) render.
+
+    Raises:
+        InputsChanged: naming the files that differ from what was read when loading.
+    """
+    from ropa.loader import ORGANISATION_FILE, provider_files
+
+    now = {ORGANISATION_FILE, *(f"providers/{p.name}" for p in provider_files(root))}
+    changed = sorted(now ^ set(inputs))
+    for rel in sorted(now & set(inputs)):
+        try:
+            same = (root / rel).read_bytes() == inputs[rel]
+        except OSError:
+            same = False
+        if not same:
+            changed.append(rel)
+    if changed:
+        raise InputsChanged(
+            f"{root}: register files changed while the package was being made ({', '.join(changed)}); "
+            "nothing was written, run it again"
+        )
 
 
 def error_findings(report: Report) -> list[Finding]:
@@ -312,7 +340,7 @@ def _report_files(register: Register, report: Report, allowed: list[Finding]) ->
 
 
 def contents(
-    root: Path,
+    inputs: dict[str, bytes],
     register: Register,
     report: Report,
     documents: dict[str, bytes],
@@ -325,7 +353,6 @@ def contents(
     from ropa.diff import compare, render_json, render_text
     from ropa.normalise import register_data, register_json
 
-    inputs = input_files(root, register)
     files: dict[str, bytes] = dict(documents)
     files.update(_report_files(register, report, allowed))
     files[REGISTER_JSON] = register_json(register)
@@ -387,9 +414,11 @@ def build_package(
             f"{text}refused: {len(errors)} error-level finding(s); fix them, or package anyway with --allow-findings"
         )
     previous = load_since(since) if since is not None else None
+    inputs = input_files(root, register)
     documents = render_all(register, report, plan(register, set(KINDS)), None, workers, progress)
+    _unchanged_since_loaded(root, register, inputs)
     name = package_name(register)
-    members = contents(root, register, report, documents, errors, previous, name)
+    members = contents(inputs, register, report, documents, errors, previous, name)
     data = zip_bytes(members, document_datetime(register))
     digest = sha256(data)
     target = out / name

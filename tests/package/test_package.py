@@ -309,3 +309,22 @@ def test_failure_leaves_nothing_under_the_target_name(
     assert "cannot write (No space left on device)" in text
     assert sorted(p.name for p in out.iterdir()) == [first.path.name + ".sha256"]
     assert first.path.with_name(first.path.name + ".sha256").read_bytes() == side_before
+
+
+def test_register_edited_during_the_render_is_refused(
+    clean_register: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ropa.build
+
+    real = ropa.build.render_all
+
+    def edit_then_render(*args: Any, **kwargs: Any) -> dict[str, bytes]:
+        provider = clean_register / "providers" / "acme.yaml"
+        provider.write_text(provider.read_text("utf-8") + "# edited\n", "utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ropa.build, "render_all", edit_then_render)
+    code, out = cli("package", str(clean_register), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "register files changed while the package was being made (providers/acme.yaml)" in out
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.zip"))
