@@ -7,10 +7,12 @@ them out. Three things matter more than looks:
   memory stays flat however many activities the register holds. Everything that
   write-only mode writes before the rows (column widths, frozen panes, page fit)
   is set before the first row; the autofilter, written after the rows, is set last.
+  Print titles are workbook-level names and can be set at any time.
 * **Text stays text.** openpyxl turns a string starting with ``=`` into a formula
   and ``#N/A`` into an error value. Every user string is therefore forced to a
   string cell (``data_type = "s"``), so ``=HYPERLINK(...)`` or DDE payloads are
-  shown, never evaluated.
+  shown, never evaluated. Carriage returns are written as ``&#13;`` (a raw CR
+  would be read back as LF) and control characters as OOXML ``_xHHHH_`` escapes.
 * **Same input, same bytes.** The saved zip is rewritten by
   :mod:`ropa.render.zipnorm` with one fixed entry time (the document date) and a
   pinned ``docProps/core.xml``, so two renders of one register are identical.
