@@ -1,0 +1,546 @@
+"""Benchmarks: ropa's speed and memory against the floor of each step, on synthetic registers.
+
+For each size (activities; see :mod:`synth` for the shape) the script times, in
+fresh processes so start-up and peak memory are real:
+
+* ``ropa validate``           vs parsing the same YAML files with the same parser (libyaml CSafeLoader);
+* ``ropa build --only xlsx``  vs a bare openpyxl write-only workbook of the same cells;
+* ``ropa build --only pdf``   vs a bare WeasyPrint ``write_pdf()`` of the very HTML ropa produced;
+* ``ropa build --only annexes`` vs bare WeasyPrint on each annex's HTML, one after the other;
+* ``ropa package``            vs zipping the same files;
+
+then CLI start-up (``ropa --version``, ``ropa validate`` on the bundled example,
+and which heavy modules that imports), and an incremental rebuild after one
+provider of 100 changed, checked byte for byte against a clean build.
+
+Wall time, CPU time (user + system of the process and its workers) and peak
+memory are printed; peak memory is the highest sum of the resident set sizes of
+the process tree (sampled every 20 ms), or the kernel's high-water mark of the
+largest single process where that is higher. Floors are measured in the same
+run, on the same data, in processes of their own. Rendering sizes above
+``--render-max`` are skipped (WeasyPrint lays out about four pages a second; the
+register prints about two pages per activity) and the skipped rows say so.
+
+Usage::
+
+    python benchmarks/run.py                      # sizes 10,100,1000,10000 (about 15 minutes on 2 cores)
+    python benchmarks/run.py --quick              # sizes 10,100 (about 5 minutes)
+    python benchmarks/run.py --sizes 1000 --render-max 1000 --skip incremental
+    python benchmarks/run.py --json results.json  # also write the figures as JSON
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import synth  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "sms-providers"
+HEAVY = ("weasyprint", "openpyxl", "pypdf")
+STEPS = ("validate", "xlsx", "pdf", "annexes", "package")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+# ----------------------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Sample:
+    """One process run: wall and CPU seconds, peak memory in MB, exit code."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+    code: int
+    stderr: str = ""
+
+
+def _children_map() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        kids.setdefault(ppid, []).append(int(entry))
+    return kids
+
+
+def _tree_rss(pid: int) -> int:
+    """Sum of the resident set sizes of ``pid`` and all its descendants, in bytes."""
+    kids = _children_map()
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/statm", "rb") as handle:
+                total += int(handle.read().split()[1]) * PAGE_SIZE
+        except (OSError, IndexError, ValueError):
+            pass
+        todo.extend(kids.get(current, []))
+    return total
+
+
+def measure(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Sample:
+    """Run ``cmd`` to the end; its wall time, CPU time (children included) and peak memory."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, _tree_rss(proc.pid))
+                done.wait(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    peak_mb = max(peak / 2**20, usage.ru_maxrss / 1024)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peak_mb, proc.returncode, stderr)
+
+
+def python(code: str, *args: str) -> list[str]:
+    """A command running ``code`` in a fresh interpreter (``sys.argv[1:]`` are ``args``)."""
+    return [sys.executable, "-c", code, *args]
+
+
+def ropa_cmd(*args: str) -> list[str]:
+    """The ropa command as installed: the console script beside this interpreter, else ``python -m ropa``."""
+    script = Path(sys.executable).with_name("ropa")
+    if script.is_file():
+        return [str(script), *args]
+    return [sys.executable, "-m", "ropa", *args]
+
+
+def checked(sample: Sample, what: str, ok: Sequence[int] = (0, 1)) -> Sample:
+    """``sample``, or an error naming ``what`` when the process failed."""
+    if sample.code not in ok:
+        raise SystemExit(f"{what} failed with exit code {sample.code}:\n{sample.stderr[-3000:]}")
+    return sample
+
+
+# ------------------------------------------------------------------------------------------ floors
+
+PARSE_FLOOR = """
+import sys, yaml
+from pathlib import Path
+root = Path(sys.argv[1])
+for path in [root / "organisation.yaml", *sorted((root / "providers").glob("*.yaml"))]:
+    yaml.load(path.read_bytes().decode("utf-8"), Loader=yaml.CSafeLoader)
+"""
+
+XLSX_FLOOR = """
+import io, pickle, sys
+from openpyxl import Workbook
+tables = pickle.load(open(sys.argv[1], "rb"))
+wb = Workbook(write_only=True)
+for name, headers, rows in tables:
+    ws = wb.create_sheet(name)
+    ws.append(list(headers))
+    for row in rows:
+        ws.append(list(row))
+wb.save(io.BytesIO())
+"""
+
+PDF_FLOOR = """
+import sys
+from pathlib import Path
+from weasyprint import HTML
+base = Path(sys.argv[1]).resolve().as_uri() + "/"
+for page in sys.argv[2:]:
+    HTML(string=Path(page).read_text(encoding="utf-8"), base_url=base).write_pdf()
+"""
+
+ZIP_FLOOR = """
+import sys, zipfile
+from pathlib import Path
+src = Path(sys.argv[1])
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as archive:
+    for path in sorted(p for p in src.rglob("*") if p.is_file()):
+        archive.write(path, path.relative_to(src).as_posix())
+"""
+
+
+def prepare(register: str, work: str, kinds: str) -> None:
+    """Write the floors' inputs (run in a process of its own): cells, HTML of the register and annexes."""
+    from ropa.pipeline import load_and_check_for_documents
+
+    reg, report = load_and_check_for_documents(Path(register))
+    out = Path(work)
+    out.mkdir(parents=True, exist_ok=True)
+    if "xlsx" in kinds:
+        from ropa import __version__
+        from ropa.dates import document_datetime
+        from ropa.render.rows import build_tables
+
+        when = document_datetime(reg).date()
+        tables = [(t.name, t.headers, list(t.rows())) for t in build_tables(reg, report, f"ropa {__version__}", when)]
+        (out / "cells.pkl").write_bytes(pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
+    if "pdf" in kinds:
+        from ropa.render.pdf import register_html
+
+        (out / "register.html").write_text(register_html(reg, report, None), encoding="utf-8")
+    if "annexes" in kinds:
+        from ropa.render.annexes import annex_html
+
+        folder = out / "annexes"
+        folder.mkdir(exist_ok=True)
+        for p in reg.providers:
+            (folder / f"{p.id}.html").write_text(annex_html(reg, p.id, report, None), encoding="utf-8")
+
+
+def templates_dir() -> Path:
+    """The built-in template folder, the base URL ropa gives WeasyPrint."""
+    from ropa.render.html import BUILTIN
+
+    return BUILTIN.resolve()
+
+
+# ------------------------------------------------------------------------------------------- steps
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    size: int
+    step: str
+    ropa: Sample | None
+    floor: Sample | None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _prep(register: Path, work: Path, kinds: str) -> None:
+    checked(measure(python(f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; run.prepare(*sys.argv[1:])",
+                           str(register), str(work), kinds)), "preparing the floors' inputs", ok=(0,))
+
+
+def run_validate(size: int, register: Path) -> Row:
+    ropa = checked(measure(ropa_cmd("validate", str(register), "--fail-on", "never", "--format", "json",
+                                    "--output", os.devnull)), "ropa validate")
+    floor = checked(measure(python(PARSE_FLOOR, str(register))), "parse floor", ok=(0,))
+    files = [register / "organisation.yaml", *sorted((register / "providers").glob("*.yaml"))]
+    mb = sum(p.stat().st_size for p in files) / 1e6
+    return Row(size, "validate", ropa, floor, f"{mb:.1f} MB of YAML in {len(files)} files", {"yaml_mb": mb})
+
+
+def run_build(size: int, register: Path, work: Path, kind: str, jobs: int | None) -> Row:
+    out = work / f"out-{kind}"
+    shutil.rmtree(out, ignore_errors=True)
+    args = ["build", str(register), "--out", str(out), "--only", kind, "--no-cache", "--quiet"]
+    if jobs:
+        args += ["--jobs", str(jobs)]
+    ropa = checked(measure(ropa_cmd(*args)), f"ropa build --only {kind}", ok=(0,))
+    inputs = work / "floor-inputs"
+    _prep(register, inputs, kind)
+    if kind == "xlsx":
+        floor = measure(python(XLSX_FLOOR, str(inputs / "cells.pkl")))
+        size_note = (out / "register.xlsx").stat().st_size
+    elif kind == "pdf":
+        floor = measure(python(PDF_FLOOR, str(templates_dir()), str(inputs / "register.html")))
+        size_note = (out / "register.pdf").stat().st_size
+    else:
+        pages = sorted(str(p) for p in (inputs / "annexes").glob("*.html"))
+        floor = measure(python(PDF_FLOOR, str(templates_dir()), *pages))
+        size_note = sum(p.stat().st_size for p in (out / "annexes").glob("*.pdf"))
+    checked(floor, f"{kind} floor", ok=(0,))
+    extra: dict[str, Any] = {"bytes": size_note}
+    note = f"{size_note / 1e6:.1f} MB written"
+    if kind == "pdf":
+        pages_count = _pdf_pages(out / "register.pdf")
+        extra["pages"] = pages_count
+        note += f", {pages_count} pages"
+    if kind == "annexes":
+        pages_count = sum(_pdf_pages(p) for p in (out / "annexes").glob("*.pdf"))
+        extra["pages"] = pages_count
+        note += f", {pages_count} pages in {len(list((out / 'annexes').glob('*.pdf')))} annexes"
+    shutil.rmtree(inputs, ignore_errors=True)
+    return Row(size, kind, ropa, floor, note, extra)
+
+
+def _pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+def run_package(size: int, register: Path, work: Path, jobs: int | None) -> Row:
+    out = work / "out-package"
+    shutil.rmtree(out, ignore_errors=True)
+    args = ["package", str(register), "--out", str(out), "--allow-findings", "--quiet"]
+    if jobs:
+        args += ["--jobs", str(jobs)]
+    ropa = checked(measure(ropa_cmd(*args)), "ropa package", ok=(0,))
+    archive = next(out.glob("*.zip"))
+    members = work / "package-members"
+    shutil.rmtree(members, ignore_errors=True)
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(members)
+    floor = checked(measure(python(ZIP_FLOOR, str(members), str(work / "floor.zip"))), "zip floor", ok=(0,))
+    count = sum(1 for p in members.rglob("*") if p.is_file())
+    shutil.rmtree(members, ignore_errors=True)
+    return Row(size, "package", ropa, floor, f"{archive.stat().st_size / 1e6:.1f} MB zip, {count} files")
+
+
+def run_startup(repeat: int) -> list[Row]:
+    """``ropa --version`` and ``ropa validate`` on the example, first run and median; heavy imports."""
+    rows = []
+    for label, args in (("--version", ["--version"]), ("validate example", ["validate", str(EXAMPLE),
+                                                                              "--fail-on", "never"])):
+        samples = [checked(measure(ropa_cmd(*args)), f"ropa {label}") for _ in range(repeat)]
+        walls = [s.wall for s in samples]
+        median = statistics.median(walls)
+        best = min(samples, key=lambda s: abs(s.wall - median))
+        note = f"first {walls[0] * 1000:.0f} ms, median {median * 1000:.0f} ms, min {min(walls) * 1000:.0f} ms"
+        rows.append(Row(0, f"start-up: ropa {label}", best, None, f"{note} of {repeat}", {"walls": walls}))
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['ropa', 'validate', {str(EXAMPLE)!r}, '--fail-on', 'never']\n"
+        "try:\n    runpy.run_module('ropa', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        f"sys.stderr.write(' '.join(m for m in {HEAVY!r} if m in sys.modules) or 'none')\n"
+    )
+    heavy = measure(python(probe)).stderr.strip().splitlines()[-1]
+    rows.append(Row(0, "start-up: heavy imports on validate", None, None, heavy, {"heavy": heavy}))
+    shim = shutil.which("ropa")
+    if shim and Path(shim).resolve() != Path(ropa_cmd()[0]).resolve():
+        sample = measure([shim, "--version"])
+        rows.append(Row(0, "start-up: ropa --version via PATH", sample, None,
+                        f"{shim} (a wrapper such as a pyenv shim adds its own start-up)"))
+    return rows
+
+
+def run_incremental(work: Path, seed: int, providers: int, per: int, jobs: int | None) -> list[Row]:
+    """Full build, one provider changed, rebuild; then a clean build of the changed register to compare."""
+    register = work / f"incr-{providers}x{per}"
+    shutil.rmtree(register, ignore_errors=True)
+    synth.write_register(register, providers, per, seed)
+    out, clean = work / "incr-out", work / "incr-clean"
+    for folder in (out, clean):
+        shutil.rmtree(folder, ignore_errors=True)
+    extra = ["--jobs", str(jobs)] if jobs else []
+    full = checked(measure(ropa_cmd("build", str(register), "--out", str(out), "--quiet", *extra)), "full build", (0,))
+    changed = synth.provider_ids(providers)[providers // 2]
+    synth.touch_provider(register, changed)
+    proc = subprocess.run(ropa_cmd("--version"), capture_output=True, text=True)  # warm the page cache alike
+    del proc
+    incremental = measure(ropa_cmd("build", str(register), "--out", str(out), *extra))
+    checked(incremental, "incremental build", (0,))
+    checked(measure(ropa_cmd("build", str(register), "--out", str(clean), "--no-cache", "--quiet", *extra)),
+            "clean build", (0,))
+    same = _tree_bytes(out) == _tree_bytes(clean)
+    index = json.loads((out / ".ropa-cache" / "index.json").read_text())
+    speedup = full.wall / incremental.wall if incremental.wall else 0.0
+    return [
+        Row(providers * per, f"full build ({providers} providers)", full, None, "all documents, --no-cache"),
+        Row(providers * per, "incremental rebuild", incremental, full,
+            f"after changing {changed}: {speedup:.1f}x faster than full; byte-identical to a clean build: "
+            f"{'yes' if same else 'NO'}; {len(index['entries'])} cache entries",
+            {"speedup": speedup, "identical": same}),
+    ]
+
+
+def _tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".ropa-cache" not in p.parts
+    }
+
+
+# ------------------------------------------------------------------------------------------ output
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def _fmt_time(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 120:
+        return f"{seconds:.2f} s"
+    return f"{seconds / 60:.1f} min"
+
+
+def _cell(sample: Sample | None) -> tuple[str, str, str]:
+    if sample is None:
+        return ("", "", "")
+    return (_fmt_time(sample.wall), _fmt_time(sample.cpu), f"{sample.peak_mb:.0f} MB")
+
+
+def table(rows: list[Row]) -> str:
+    """The one table: ropa and floor side by side, with the ratio of their wall times."""
+    head = ("size", "step", "ropa wall", "cpu", "peak", "floor wall", "cpu", "peak", "ratio wall", "cpu", "note")
+    lines = [head]
+    for row in rows:
+        ratio = cpu_ratio = ""
+        if row.ropa and row.floor and row.floor.wall and row.floor.cpu:
+            ratio = f"{row.ropa.wall / row.floor.wall:.2f}x"
+            cpu_ratio = f"{row.ropa.cpu / row.floor.cpu:.2f}x"
+        lines.append((f"{row.size:,}" if row.size else "", row.step, *_cell(row.ropa), *_cell(row.floor), ratio,
+                      cpu_ratio, row.note))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head) - 1)]
+    text = []
+    for n, line in enumerate(lines):
+        cells = [c.ljust(w) if i == 1 else c.rjust(w) for i, (c, w) in enumerate(zip(line[:-1], widths, strict=True))]
+        text.append("  ".join(cells) + "  " + line[-1])
+        if n == 0:
+            text.append("-" * (sum(widths) + 2 * len(widths) + 4))
+    return "\n".join(text)
+
+
+def scaling(rows: list[Row]) -> str:
+    """Per-activity cost at each size, and the exponent between neighbouring sizes (1.0 is linear)."""
+    import math
+
+    out = []
+    for step in STEPS:
+        points = sorted((r.size, r.ropa.wall, r.floor.wall if r.floor else 0.0) for r in rows
+                        if r.step == step and r.ropa and r.size)
+        if len(points) < 2:
+            continue
+        parts = []
+        for i, (size, wall, _floor) in enumerate(points):
+            part = f"{size:,}: {wall / size * 1000:.2f} ms/activity"
+            if i:
+                prev_size, prev_wall, _ = points[i - 1]
+                part += f" (exponent {math.log(wall / prev_wall) / math.log(size / prev_size):.2f})"
+            parts.append(part)
+        out.append(f"  {step:9s} " + "; ".join(parts))
+    return "\n".join(out)
+
+
+# -------------------------------------------------------------------------------------------- main
+
+
+def _register(work: Path, size: int, seed: int) -> Path:
+    """The synthetic register of ``size`` activities, generated once and reused while its shape holds."""
+    providers, per = synth.default_shape(size)
+    register = work / f"register-{size}"
+    meta = register / ".synth.json"
+    wanted = {"providers": providers, "per_provider": per, "seed": seed, "activities": providers * per}
+    if not meta.is_file() or json.loads(meta.read_text()) != wanted:
+        shutil.rmtree(register, ignore_errors=True)
+        synth.write_register(register, providers, per, seed)
+    return register
+
+
+def _run_size(
+    size: int,
+    register: Path,
+    work: Path,
+    skip: set[str],
+    render_max: int,
+    jobs: int | None,
+    step: Callable[[str, Callable[[], Any]], None],
+    rows: list[Row],
+) -> None:
+    """Every step of one size."""
+    if "validate" not in skip:
+        step(f"{size:,} validate", lambda: run_validate(size, register))
+    if "xlsx" not in skip:
+        step(f"{size:,} xlsx", lambda: run_build(size, register, work, "xlsx", jobs))
+    for kind in ("pdf", "annexes", "package"):
+        if kind in skip:
+            continue
+        if size > render_max:
+            rows.append(Row(size, kind, None, None, f"skipped: above --render-max {render_max}"))
+        elif kind == "package":
+            step(f"{size:,} package", lambda: run_package(size, register, work, jobs))
+        else:
+            step(f"{size:,} {kind}", lambda kind=kind: run_build(size, register, work, kind, jobs))
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100,1000,10000", help="activities per register, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="sizes 10,100 and fewer start-up repeats")
+    parser.add_argument("--render-max", type=int, default=100,
+                        help="largest size for the PDF, annexes and package steps (default 100)")
+    parser.add_argument("--skip", default="", help="comma-separated steps to leave out: " + ",".join(
+        (*STEPS, "startup", "incremental")))
+    parser.add_argument("--incremental", default="100x1", metavar="PxA",
+                        help="providers x activities of the incremental register (default 100x1)")
+    parser.add_argument("--jobs", type=int, help="worker processes for build and package (default: one per core)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--work", type=Path, help="folder for registers and outputs (default: a temporary one)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    sizes = [10, 100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    work = args.work or Path(tempfile.mkdtemp(prefix="ropa-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"ropa benchmarks: sizes {', '.join(map(str, sizes))}; {os.cpu_count()} cores; work folder {work}; "
+          f"load average {_load()}", flush=True)
+    rows: list[Row] = []
+
+    def step(label: str, action: Callable[[], Any]) -> None:
+        started = time.perf_counter()
+        print(f"  {label} ...", end="", flush=True)
+        result = action()
+        rows.extend(result if isinstance(result, list) else [result])
+        print(f" {time.perf_counter() - started:.0f} s", flush=True)
+
+    if "startup" not in skip:
+        step("start-up", lambda: run_startup(5 if args.quick else 10))
+    for size in sizes:
+        register = _register(work, size, args.seed)
+        _run_size(size, register, work, skip, args.render_max, args.jobs, step, rows)
+    if "incremental" not in skip:
+        p, a = (int(x) for x in args.incremental.lower().split("x"))
+        step(f"incremental {p}x{a}", lambda: run_incremental(work, args.seed, p, a, args.jobs))
+    print(f"\nload average at the end: {_load()} (wall times stretch when other work shares the cores; "
+          "CPU times much less)")
+    print(table(rows))
+    print()
+    print("Scaling (wall time per activity; exponent between neighbouring sizes, 1.00 = linear):")
+    print(scaling(rows))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in rows], indent=1) + "\n", encoding="utf-8")
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
