@@ -392,8 +392,7 @@ def party_of_provider(provider: Provider) -> Party:
 
 def provider_locations(provider: Provider) -> list[str]:
     """Country codes where the provider is established or keeps data, sorted, no repeats."""
-    codes: set[str] = {str(provider.country)}
-    codes.update(str(code) for code in provider.data_locations)
+    codes = {str(code) for code in (provider.country, *provider.data_locations) if code}
     return sorted(codes)
 
 
@@ -740,7 +739,7 @@ def recipient_view(register: Register, recipient: Recipient) -> RecipientView:
             else:
                 provider = register.provider(recipient.provider)
                 country = provider.country if provider else None
-    if recipient.category:
+    if recipient.category and (name is None or recipient.category not in name):
         name = f"{name} \u2013 {recipient.category}" if name else recipient.category
     return RecipientView(
         name=name or "Unnamed recipient",
@@ -811,8 +810,9 @@ def recipient_rows(register: Register) -> list[RecipientRow]:
             )
         locations = [code for code in provider_locations(provider) if code != provider.country]
         country = country_label(provider.country)
-        if locations and country:
-            country += "; data also in " + ", ".join(locations)
+        if locations:
+            where = ", ".join(locations)
+            country = f"{country}; data also in {where}" if country else f"establishment not stated; data in {where}"
         rows.append(
             RecipientRow(
                 name=provider.legal_name + (f" ({provider.trading_name})" if provider.trading_name else ""),
@@ -836,6 +836,11 @@ def recipient_rows(register: Register) -> list[RecipientRow]:
             if activity.name not in others[key]:
                 others[key].append(activity.name)
             details.setdefault(key, view)
+    no_contract = {
+        ROLE_LABELS[RecipientRole.PUBLIC_AUTHORITY.value]: "Not applicable (public authority)",
+        ROLE_LABELS[RecipientRole.SUB_PROCESSOR.value]: "Through the provider's contract (Art. 28(4))",
+        ROLE_LABELS[RecipientRole.INTERNAL.value]: "Not applicable (internal)",
+    }
     for key in sorted(others):
         view = details[key]
         rows.append(
@@ -845,7 +850,7 @@ def recipient_rows(register: Register) -> list[RecipientRow]:
                 country=view.country,
                 outside_eea=view.outside_eea,
                 service=view.data,
-                contract=None,
+                contract=no_contract.get(view.role or ""),
                 activities=", ".join(others[key]),
             )
         )

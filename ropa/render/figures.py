@@ -25,8 +25,10 @@ from ropa.render.context import provider_locations, sub_processor_name
 WIDTH = 700.0
 """Width of every part in SVG user units; printed 174 mm wide (about 0.25 mm per unit)."""
 WIDTH_MM = 174.0
-MAX_HEIGHT = 880.0
-"""Tallest part, so that a part and its caption fit on one A4 page."""
+MAX_HEIGHT_FIRST = 880.0
+"""Tallest first part: it shares its page with the section heading and introduction."""
+MAX_HEIGHT = 1000.0
+"""Tallest later part, so that a part and its caption fit on one A4 page (about 249 mm)."""
 FONT = 11.0
 LINE = 13.5
 LEGEND_H = 34.0
@@ -127,17 +129,28 @@ def _char_width(char: str) -> float:
     return FONT * 0.56
 
 
-def text_width(text: str) -> float:
-    """Estimated width of ``text`` at the figure's font size (generous, so text never overflows)."""
-    return sum(_char_width(c) for c in text)
+SCALES = {"name": 1.0, "small": 0.93, "service": 0.9, "country": 0.9, "outside": 0.96, "legend": 0.93, "note": 0.93}
+"""Font size of each label class relative to ``FONT`` (bold "outside" text runs wider); see register.css."""
 
 
-def wrap(text: str, width: float, max_lines: int) -> list[str]:
+def scale_of(css: str) -> float:
+    """Relative font size of a label with classes ``css`` (the widest of its classes)."""
+    return max((SCALES[c] for c in css.split() if c in SCALES), default=1.0)
+
+
+def text_width(text: str, scale: float = 1.0) -> float:
+    """Estimated width of ``text`` at the figure's font size times ``scale`` (generous, so text never overflows)."""
+    return sum(_char_width(c) for c in text) * scale
+
+
+def wrap(text: str, width: float, max_lines: int, scale: float = 1.0) -> list[str]:
     """Break ``text`` into at most ``max_lines`` lines of ``width``; the last one ends in an ellipsis if cut.
 
     Breaks at spaces where possible and anywhere inside a word that is longer
-    than a line (long identifiers, CJK text without spaces).
+    than a line (long identifiers, CJK text without spaces). ``scale`` is the
+    relative font size (see :data:`SCALES`).
     """
+    width = width / scale
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -213,14 +226,14 @@ def _provider_texts(provider: Provider, continued: bool) -> tuple[list[tuple[str
     inner = PROV_W - 2 * INSET
     name = provider.legal_name + (" (continued)" if continued else "")
     texts = [(line, "name") for line in wrap(name, inner, 3)]
-    texts.append((wrap(provider.service, inner * 1.1, 1)[0], "service"))
+    texts.append((wrap(provider.service, inner, 1, SCALES["service"])[0], "service"))
     country, css = _country_line(provider.country)
     texts.append((country, css))
     extra = [c for c in provider_locations(provider) if c != provider.country]
     if extra:
         where = "data also in " + ", ".join(f"{c} (outside the EEA)" if _outside(c) else c for c in extra)
-        texts.extend((line, "country outside" if any(_outside(c) for c in extra) else "country")
-                     for line in wrap(where, inner, 2))
+        css = "country outside" if any(_outside(c) for c in extra) else "country"
+        texts.extend((line, css) for line in wrap(where, inner, 2, scale_of(css)))
     outside = any(_outside(c) for c in provider_locations(provider))
     return texts, outside
 
@@ -243,11 +256,11 @@ def _legend(boxes: list[Box], lines: list[Line], paths: list[Path]) -> None:
         ("Outside the EEA", "sub outside"),
     ):
         boxes.append(Box(x, 8.0, 16.0, 12.0, css))
-        lines.append(Line.at(x + 21.0, 7.0, text_width(label) + 12, label, "legend"))
-        x += 21.0 + text_width(label) + 16.0
+        lines.append(Line.at(x + 21.0, 7.0, text_width(label, SCALES["legend"]) + 12, label, "legend"))
+        x += 21.0 + text_width(label, SCALES["legend"]) + 16.0
     paths.append(Path(f"M {x:.1f} 14.0 L {x + 30:.1f} 14.0", "edge outside"))
     label = "Data leaves the EEA"
-    lines.append(Line.at(x + 35.0, 7.0, text_width(label) + 12, label, "legend"))
+    lines.append(Line.at(x + 35.0, 7.0, text_width(label, SCALES["legend"]) + 12, label, "legend"))
 
 
 def _part(number: int, register: Register, rows: list[_Row], heights: list[float]) -> FigurePart:
@@ -300,7 +313,7 @@ def _part(number: int, register: Register, rows: list[_Row], heights: list[float
             chip_y = gy + CHIP_GAP + (index // CHIP_COLUMNS) * (CHIP_H + CHIP_GAP)
             country, css = _country_line(chip.country)
             boxes.append(Box(cx, chip_y, CHIP_W, CHIP_H, "sub outside" if css.endswith("outside") else "sub"))
-            texts = [(line, "name small") for line in wrap(chip.name, CHIP_W - 2 * INSET, 2)]
+            texts = [(line, "name small") for line in wrap(chip.name, CHIP_W - 2 * INSET, 2, SCALES["small"])]
             texts.append((country, css))
             lines.extend(_stack(cx + INSET, chip_y, CHIP_W - 2 * INSET, texts))
         y += height + ROW_GAP
@@ -320,7 +333,8 @@ def build_figure(register: Register) -> FigureView:
     used = LEGEND_H
     for row in rows:
         height = _row_height(row)
-        if batch and used + height + ROW_GAP > MAX_HEIGHT:
+        limit = MAX_HEIGHT if parts else MAX_HEIGHT_FIRST
+        if batch and used + height + ROW_GAP > limit:
             parts.append(_part(len(parts) + 1, register, batch, heights))
             batch, heights, used = [], [], LEGEND_H
         batch.append(row)

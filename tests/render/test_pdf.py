@@ -302,3 +302,88 @@ def test_example_annexes_one_per_provider(example: tuple[Register, Report, bytes
         text = flat(pdf_text(annex.read_bytes()))
         assert flat("ANNEX I – List of parties") in text
         assert flat("Article 28(3) checklist") in text
+
+
+# ---------------------------------------------------------------------------- the data-flow figure
+
+
+def _synthetic(providers: int, subs_each: int) -> Register:
+    """A register of ``providers`` providers with ``subs_each`` sub-processors each, built in memory."""
+    from ropa.model.organisation import Organisation
+    from ropa.model.provider import Provider
+
+    organisation = Organisation.model_validate(
+        {"legal_name": "Nordlicht Commerce GmbH", "country": "DE", "record": {"version": "1", "date": "2026-11-01"}}
+    )
+    countries = ["DE", "US", "CN", "FR", "IN"]
+    items = [
+        Provider.model_validate(
+            {
+                "id": f"p{i:03d}",
+                "legal_name": f"Provider {i} " + "International Messaging Networks " * (i % 3) + "Ltd",
+                "country": countries[i % len(countries)],
+                "role": "processor",
+                "service": "SMS delivery",
+                "sub_processors": [
+                    {"id": f"s{j}", "name": f"Sub {i}.{j} Hosting", "country": countries[(i + j) % len(countries)]}
+                    for j in range(subs_each + i % 4)
+                ],
+            }
+        )
+        for i in range(providers)
+    ]
+    return Register(organisation=organisation, providers=items, provider_files={p.id: f"{p.id}.yaml" for p in items})
+
+
+@pytest.mark.parametrize(("providers", "subs_each"), [(5, 2), (100, 3), (3, 60)])
+def test_figure_layout_stays_legible(providers: int, subs_each: int) -> None:
+    from ropa.render import figures
+
+    register = _synthetic(providers, subs_each)
+    view = figures.build_figure(register)
+    assert view.providers == providers
+    if providers <= 5 and subs_each < 10:
+        assert len(view.parts) == 1
+    else:
+        assert len(view.parts) > 1
+    chips = 0
+    named: set[str] = set()
+    for index, part in enumerate(view.parts):
+        limit = figures.MAX_HEIGHT_FIRST if index == 0 else figures.MAX_HEIGHT
+        assert part.height <= limit + figures.LEGEND_H
+        assert part.height_mm <= 250
+        for box in part.boxes:
+            assert box.x >= 0 and box.x + box.w <= part.width and box.y >= 0 and box.y + box.h <= part.height
+        nodes = [b for b in part.boxes if b.cls.split()[0] in ("provider", "sub")]
+        for a_index, a in enumerate(nodes):  # no two boxes overlap
+            for b in nodes[a_index + 1 :]:
+                assert a.x + a.w <= b.x or b.x + b.w <= a.x or a.y + a.h <= b.y or b.y + b.h <= a.y
+        for line in part.lines:
+            assert figures.text_width(line.text, figures.scale_of(line.cls)) <= line.width + 0.01, line.text
+            assert line.x + line.width <= part.width and line.top + figures.LINE <= part.height + 0.01
+        chips += sum(1 for b in part.boxes if b.cls.split()[0] == "sub" and b.y > figures.LEGEND_H)
+        named.update(line.text for line in part.lines if line.cls == "name")
+    assert chips == sum(len(p.sub_processors) for p in register.providers)
+    for provider in register.providers:
+        assert any(provider.legal_name.startswith(text.rstrip("\u2026")) for text in named), provider.legal_name
+
+
+def test_figure_marks_what_is_outside_the_eea() -> None:
+    from ropa.render.figures import build_figure
+
+    view = build_figure(_synthetic(5, 2))
+    part = view.parts[0]
+    outside = [line.text for line in part.lines if "outside" in line.cls.split()]
+    assert "US \u00b7 outside the EEA" in outside and "CN \u00b7 outside the EEA" in outside
+    assert not any(text.startswith(("DE", "FR")) for text in outside)
+    assert any(b.cls == "sub outside" for b in part.boxes)
+    assert any(p.cls == "edge outside" for p in part.paths)
+    assert any(p.cls == "edge" for p in part.paths)
+
+
+def test_figure_page_of_the_pdf(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    _register, _report, pdf = small_register_pdf
+    page = next(t for t in _page_texts(pdf) if "Data flows: providers and sub-processors" in t and "Figure 1" in t)
+    for text in ("Alpha Messaging Inc.", "CN · outside the EEA", "US · outside the EEA", "LV · EEA",
+                 "No sub-processors recorded", "Data leaves the EEA"):
+        assert text in page, text
