@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 from ropa.findings import Finding, Report, Waived
 from ropa.model.common import Severity
@@ -49,11 +50,25 @@ def _meta(rule_id: str, message: str, register: Register, index: int) -> Finding
 def check(register: Register, as_of: dt.date, select: set[str] | None = None) -> Report:
     """Run the catalogue (or the ``select``-ed rules) and return the report.
 
+    The cyclic garbage collector is paused meanwhile: rules create no cycles, and
+    otherwise every few thousand findings it walks the whole loaded register
+    again, which on 10,000 activities costs more than the rules themselves.
+
     Args:
         register: The loaded register.
         as_of: The date the register is judged on (review ages, waiver expiry).
         select: Rule ids to run; all when None.
     """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(register, as_of, select)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _check(register: Register, as_of: dt.date, select: set[str] | None) -> Report:
     settings = register.organisation.settings
     overrides = settings.severity_overrides
     ctx = Context(register, as_of)

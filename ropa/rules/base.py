@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from ropa.errors import KeyPath
 from ropa.model.activity import Activity
 from ropa.model.common import Severity
 from ropa.model.provider import Provider
 from ropa.model.register import Register
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,15 @@ class Context:
 
     register: Register
     as_of: dt.date
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Indexes built once per check and reused by several rules (see :meth:`once`)."""
+
+    def once(self, key: str, build: Callable[[Context], T]) -> T:
+        """``build(self)``, computed on first use and shared by every rule of this check."""
+        if key not in self.shared:
+            self.shared[key] = build(self)
+        value: T = self.shared[key]
+        return value
 
     def org(self, *path: str | int, message: str, severity: Severity | None = None) -> Hit:
         """A hit in organisation.yaml."""
@@ -63,8 +75,8 @@ class Context:
         )
 
     def activities(self) -> Iterator[tuple[Provider, int, Activity]]:
-        """Every activity with its provider and index."""
-        return self.register.activities()
+        """Every activity with its provider and index (listed once per check, then reused by every rule)."""
+        return iter(self.once("activities", lambda ctx: list(ctx.register.activities())))
 
 
 Check = Callable[[Context], Iterable[Hit]]

@@ -491,6 +491,8 @@ def third_country_recipient(ctx: Context) -> Iterator[Hit]:
         for r_index, recipient in enumerate(activity.recipients or ()):
             where: str | None = recipient.country
             party = recipient.provider
+            if party == provider.id and not where:
+                continue  # the activity's own provider: checked above
             if party and not where:
                 if "/" in party:
                     found = ctx.register.sub_processor(party)
@@ -683,7 +685,7 @@ def processing_categories(ctx: Context) -> Iterator[Hit]:
                 message=f"processor activity {pa.id!r} lists no categories_of_processing; add them",
             )
         for c_index, category in enumerate(pa.categories_of_processing):
-            if lx.alone(lx.VAGUE_GENERIC, category):
+            if lx.VAGUE_GENERIC.alone(category):
                 yield ctx.org(
                     "processor_activities", p_index, "categories_of_processing", c_index,
                     message=f"category of processing {category!r} says nothing; describe the processing",

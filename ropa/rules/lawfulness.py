@@ -111,7 +111,7 @@ activities:
 def consent_proof(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity in ctx.activities():
         for p_index, purpose in enumerate(activity.purposes):
-            if purpose.lawful_basis == LawfulBasis.CONSENT and not purpose.consent_mechanism:
+            if purpose.lawful_basis is LawfulBasis.CONSENT and not purpose.consent_mechanism:
                 yield ctx.act(
                     provider, index, activity, "purposes", p_index, "lawful_basis",
                     message=(
@@ -152,7 +152,7 @@ activities:
 def consent_withdrawal(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity in ctx.activities():
         for p_index, purpose in enumerate(activity.purposes):
-            if purpose.lawful_basis == LawfulBasis.CONSENT and not purpose.withdrawal_mechanism:
+            if purpose.lawful_basis is LawfulBasis.CONSENT and not purpose.withdrawal_mechanism:
                 yield ctx.act(
                     provider, index, activity, "purposes", p_index, "lawful_basis",
                     message=(
@@ -163,7 +163,7 @@ def consent_withdrawal(ctx: Context) -> Iterator[Hit]:
         if any(p.withdrawal_mechanism for p in activity.purposes):
             continue
         for c_index, category in enumerate(activity.data_categories):
-            if category.art9_condition == Art9Condition.A:
+            if category.art9_condition is Art9Condition.A:
                 yield ctx.act(
                     provider, index, activity, "data_categories", c_index, "art9_condition",
                     message=(
@@ -208,7 +208,7 @@ activities:
 def legitimate_interests_assessment(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity in ctx.activities():
         for p_index, purpose in enumerate(activity.purposes):
-            if purpose.lawful_basis != LawfulBasis.LEGITIMATE_INTERESTS:
+            if purpose.lawful_basis is not LawfulBasis.LEGITIMATE_INTERESTS:
                 continue
             missing = []
             if not purpose.legitimate_interest:
@@ -264,7 +264,7 @@ def public_authority_interests(ctx: Context) -> Iterator[Hit]:
         return
     for provider, index, activity in ctx.activities():
         for p_index, purpose in enumerate(activity.purposes):
-            if purpose.lawful_basis == LawfulBasis.LEGITIMATE_INTERESTS:
+            if purpose.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS:
                 yield ctx.act(
                     provider, index, activity, "purposes", p_index, "lawful_basis",
                     message=(
@@ -301,7 +301,7 @@ activities:
 """,
 )
 def legal_reference(ctx: Context) -> Iterator[Hit]:
-    needs_law = (LawfulBasis.LEGAL_OBLIGATION, LawfulBasis.PUBLIC_TASK)
+    needs_law = frozenset({LawfulBasis.LEGAL_OBLIGATION, LawfulBasis.PUBLIC_TASK})
     for provider, index, activity in ctx.activities():
         for p_index, purpose in enumerate(activity.purposes):
             if purpose.lawful_basis in needs_law and not purpose.legal_provision:
@@ -356,7 +356,7 @@ def special_category_condition(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-LAW_CONDITIONS = (Art9Condition.B, Art9Condition.G, Art9Condition.H, Art9Condition.I, Art9Condition.J)
+LAW_CONDITIONS = frozenset({Art9Condition.B, Art9Condition.G, Art9Condition.H, Art9Condition.I, Art9Condition.J})
 
 
 @define(
@@ -443,10 +443,10 @@ def special_category_undeclared(ctx: Context) -> Iterator[Hit]:
             word = None
             kind = ""
             if category.special is None:
-                word = lx.find(lx.SPECIAL_CAT_HINTS, category.name)
+                word = lx.SPECIAL_CAT_HINTS.find(category.name)
                 kind = "special-category (set 'special' and art9_condition)"
             if word is None and not category.criminal:
-                word = lx.find(lx.CRIMINAL_HINTS, category.name)
+                word = lx.CRIMINAL_HINTS.find(category.name)
                 kind = "criminal-offence data (set 'criminal: true')"
             if word is not None:
                 yield ctx.act(
@@ -538,7 +538,7 @@ def children(ctx: Context) -> Iterator[Hit]:
         for s_index, subject in enumerate(activity.data_subjects):
             if subject.children is False:
                 continue
-            hint = None if subject.children else lx.find(lx.CHILD_HINTS, subject.name)
+            hint = None if subject.children else lx.CHILD_HINTS.find(subject.name)
             if subject.children or hint:
                 why = "is flagged as including children" if subject.children else f"mentions {hint!r}"
                 yield ctx.act(

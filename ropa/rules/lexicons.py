@@ -6,35 +6,144 @@ words (``partners`` matches "our partners" but not "partnership"). Separators
 between the words of a phrase may be spaces, hyphens or slashes, so "third-party"
 matches ``third party`` and "N/A" matches ``n/a``.
 
-Three questions can be asked of a list:
+Three questions can be asked of a :class:`Lexicon`:
 
-- :func:`contains`: does any phrase occur anywhere in the text?
-- :func:`alone`: is the whole text one phrase of the list (surrounding
+- :meth:`Lexicon.find` / :meth:`Lexicon.contains`: does any phrase occur anywhere in the text?
+- :meth:`Lexicon.alone`: is the whole text one phrase of the list (surrounding
   punctuation ignored)?
-- :func:`only`: once every phrase of the list and every :data:`FILLER` word is
+- :meth:`Lexicon.only`: once every phrase of the list and every :data:`FILLER` word is
   taken out, is nothing left? ("our trusted partners and affiliates")
 
-The lists start from gdpr-reference.md section 6.1. They are plain tuples so an
-organisation can see exactly what is flagged; results are cached because
-registers repeat the same values many times.
+The lists start from gdpr-reference.md section 6.1; each keeps its phrases as a
+plain tuple (``Lexicon.phrases``) so anyone can see exactly what is flagged.
+Matching is fast on large registers: a text whose words cannot form any phrase
+is answered from a set lookup without running the regular expression, and
+answers are cached per text because registers repeat the same values.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
-Lexicon = tuple[str, ...]
+_SEPARATOR = r"[\s\-‐‑‒–—―_/.'’]+"
+_WORD = re.compile(r"\w+")
+_CACHE_LIMIT = 200_000
+"""Answers kept per lexicon and question before the cache is emptied (bounds memory on huge registers)."""
 
-VAGUE_GENERIC: Lexicon = (
+
+def normalise(text: str) -> str:
+    """NFKC-normalised, case-folded text with runs of whitespace collapsed and ends trimmed."""
+    if text.isascii():  # NFKC leaves ASCII unchanged, and casefold() equals lower() there
+        return " ".join(text.lower().split())
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+_ANALYSED: dict[str, tuple[str, frozenset[str], int]] = {}
+
+
+def analyse(text: str) -> tuple[str, frozenset[str], int]:
+    """``(normalised text, its set of words, its number of words)``, cached per text for every lexicon."""
+    found = _ANALYSED.get(text)
+    if found is None:
+        if len(_ANALYSED) > _CACHE_LIMIT:
+            _ANALYSED.clear()
+        norm = normalise(text)
+        tokens = _WORD.findall(norm)
+        found = _ANALYSED[text] = (norm, frozenset(tokens), len(tokens))
+    return found
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` after :func:`normalise`."""
+    return _WORD.findall(normalise(text))
+
+
+def word_count(text: str) -> int:
+    """Number of words in ``text``."""
+    return analyse(text)[2]
+
+
+class Lexicon:
+    """A named list of phrases, matched as whole words after normalisation.
+
+    Each question first compares the text's set of words with the words of the
+    phrases; only when every needed word is present does the regular expression
+    run, so the answer is exactly the regular expression's.
+
+    Attributes:
+        name: The list's name, as in gdpr-reference.md section 6.1.
+        phrases: The phrases, as written.
+    """
+
+    def __init__(self, name: str, *phrases: str) -> None:
+        self.name = name
+        self.phrases = phrases
+        tokens = [t for t in (tuple(words(p)) for p in phrases) if t]
+        self._words = frozenset(w for t in tokens for w in t)
+        self._firsts = frozenset(t[0] for t in tokens)
+        self._max_words = max((len(t) for t in tokens), default=0)
+        # Longest phrases first, so "third party service providers" wins over "providers".
+        patterns = sorted({_SEPARATOR.join(re.escape(w) for w in t) for t in tokens}, key=len, reverse=True)
+        self._regex = re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)")
+
+    def __repr__(self) -> str:
+        return f"Lexicon({self.name!r}, {len(self.phrases)} phrases)"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.phrases)
+
+    def find(self, text: str) -> str | None:
+        """The first phrase found in ``text`` as whole words (in normalised, case-folded form), or None."""
+        norm, found, _ = analyse(text)
+        if self._firsts.isdisjoint(found):
+            return None
+        match = self._regex.search(norm)
+        return match.group(0) if match else None
+
+    def contains(self, text: str) -> bool:
+        """Whether any phrase occurs in ``text`` as whole words."""
+        return self.find(text) is not None
+
+    def alone(self, text: str) -> bool:
+        """Whether the whole of ``text`` (surrounding punctuation ignored) is one phrase.
+
+        Text made of punctuation only ("-", "?", "...") also counts: it is a placeholder in any list.
+        """
+        norm, found, count = analyse(text)
+        if not count:
+            return True
+        if count > self._max_words or not self._words.issuperset(found):
+            return False
+        return self._regex.fullmatch(norm.strip(" \t\n.,;:!()[]{}\"'’")) is not None
+
+    def only(self, text: str) -> bool:
+        """Whether ``text`` says nothing beyond this list's phrases and :data:`FILLER` words.
+
+        At least one phrase must be present: empty or filler-only text is a matter
+        for ``VAGUE_GENERIC.alone``.
+        """
+        norm, found, count = analyse(text)
+        if not count or self._firsts.isdisjoint(found):
+            return False
+        if not all(w in self._words or w in FILLER._words for w in found):
+            return False
+        rest, hits = self._regex.subn(" ", norm)
+        return bool(hits) and _WORD.search(FILLER._regex.sub(" ", rest)) is None
+
+
+VAGUE_GENERIC = Lexicon(
+    "VAGUE_GENERIC",
     "various", "misc", "miscellaneous", "other", "others", "etc", "n/a", "na", "tbd", "tbc", "todo",
     "to do", "see above", "as applicable", "as required", "as needed", "general", "standard", "unknown",
     "none specified", "not specified", "not applicable", "placeholder", "xxx",
 )
 """Values that say nothing: placeholders left in a field (checked with :func:`alone`)."""
 
-VAGUE_PURPOSE_ANYWHERE: Lexicon = (
+VAGUE_PURPOSE_ANYWHERE = Lexicon(
+    "VAGUE_PURPOSE_ANYWHERE",
     "business purposes", "legitimate business purposes", "business operations", "business needs",
     "improving the user experience", "improving user experience", "improve the user experience",
     "improve user experience", "improving users' experience", "enhance the user experience",
@@ -43,19 +152,22 @@ VAGUE_PURPOSE_ANYWHERE: Lexicon = (
 )
 """Purpose phrases that are not specific wherever they appear (WP29 Opinion 03/2013)."""
 
-VAGUE_PURPOSE_ALONE: Lexicon = (
+VAGUE_PURPOSE_ALONE = Lexicon(
+    "VAGUE_PURPOSE_ALONE",
     "marketing", "analytics", "administration", "admin", "compliance", "research", "operations",
     "service", "services", "business", "processing", "communication", "communications", "security",
 )
 """Purpose words that are not specific when they are all the purpose says (checked with :func:`only`)."""
 
-VAGUE_DATA: Lexicon = (
+VAGUE_DATA = Lexicon(
+    "VAGUE_DATA",
     "personal data", "pii", "personal information", "personally identifiable information", "all data",
     "customer data", "user data", "data", "information", "client data",
 )
 """Data-category names that name no category (checked with :func:`alone`)."""
 
-VAGUE_RECIPIENT: Lexicon = (
+VAGUE_RECIPIENT = Lexicon(
+    "VAGUE_RECIPIENT",
     "service provider", "service providers", "provider", "providers", "third party", "third parties",
     "third party providers", "third party service providers", "partner", "partners", "business partners",
     "trusted partners", "affiliate", "affiliates", "affiliated companies", "group companies",
@@ -66,7 +178,8 @@ VAGUE_RECIPIENT: Lexicon = (
 )
 """Recipient categories that do not say who receives the data (checked with :func:`only`)."""
 
-VAGUE_RETENTION: Lexicon = (
+VAGUE_RETENTION = Lexicon(
+    "VAGUE_RETENTION",
     "indefinite", "indefinitely", "forever", "permanent", "permanently", "unlimited", "perpetual",
     "perpetually", "as long as necessary", "as long as needed", "as long as required",
     "as long as is necessary", "as long as is needed", "as long as is required", "as long as appropriate",
@@ -79,13 +192,15 @@ VAGUE_RETENTION: Lexicon = (
 )
 """Retention wording that sets no limit (checked with :func:`contains`)."""
 
-UNLIMITED_RETENTION: Lexicon = (
+UNLIMITED_RETENTION = Lexicon(
+    "UNLIMITED_RETENTION",
     "indefinite", "indefinitely", "forever", "permanent", "permanently", "unlimited", "perpetual",
     "perpetually", "no time limit", "never deleted", "not deleted",
 )
 """Retention wording that says the data is never erased (checked with :func:`contains`)."""
 
-GENERIC_TOMS: Lexicon = (
+GENERIC_TOMS = Lexicon(
+    "GENERIC_TOMS",
     "industry standard", "industry standards", "industry standard measures", "industry-standard security",
     "appropriate technical and organisational measures", "appropriate technical and organizational measures",
     "appropriate measures", "appropriate security measures", "best practice", "best practices",
@@ -94,7 +209,8 @@ GENERIC_TOMS: Lexicon = (
 )
 """Measure descriptions that describe nothing concrete (checked with :func:`only`)."""
 
-SPECIAL_CAT_HINTS: Lexicon = (
+SPECIAL_CAT_HINTS = Lexicon(
+    "SPECIAL_CAT_HINTS",
     "health", "medical", "diagnosis", "sick leave", "sickness leave", "sickness", "disability", "disabilities",
     "pregnancy", "biometric", "biometrics", "fingerprint", "fingerprints", "face print", "faceprint",
     "facial template", "facial recognition", "iris", "voiceprint", "voice print", "genetic", "dna", "racial",
@@ -103,20 +219,23 @@ SPECIAL_CAT_HINTS: Lexicon = (
 )
 """Words suggesting Art. 9(1) special-category data (checked with :func:`contains`)."""
 
-CRIMINAL_HINTS: Lexicon = (
+CRIMINAL_HINTS = Lexicon(
+    "CRIMINAL_HINTS",
     "criminal record", "criminal records", "criminal", "conviction", "convictions", "offence", "offences",
     "offense", "offenses", "background check", "background checks", "dbs", "police record", "police records",
 )
 """Words suggesting Art. 10 criminal-conviction and offence data (checked with :func:`contains`)."""
 
-CHILD_HINTS: Lexicon = (
+CHILD_HINTS = Lexicon(
+    "CHILD_HINTS",
     "child", "children", "minor", "minors", "pupil", "pupils", "under 16", "under 18", "under 13",
     "juvenile", "juveniles", "kid", "kids", "teen", "teens", "teenager", "teenagers", "school student",
     "school students", "schoolchildren",
 )
 """Words suggesting children among the data subjects (checked with :func:`contains`)."""
 
-FILLER: Lexicon = (
+FILLER = Lexicon(
+    "FILLER",
     "a", "an", "the", "our", "its", "their", "your", "us", "we", "other", "others", "certain", "selected",
     "select", "trusted", "various", "some", "any", "all", "external", "and", "or", "of", "with", "to", "for",
     "e g", "eg", "i e", "ie", "etc", "including", "such", "as", "like", "who", "which", "that", "may", "might",
@@ -146,70 +265,6 @@ RETENTION_FOR_THE_DURATION = re.compile(r"\bfor\s+the\s+duration\b(?!\s+of\b)")
 BARE_NUMBER = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*$")
 """A number with no unit: 30 what?"""
 
-_SEPARATOR = r"[\s\-‐‑‒–—―_/.'’]+"
-
-
-def normalise(text: str) -> str:
-    """NFKC-normalised, case-folded text with runs of whitespace collapsed and ends trimmed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def _phrase_pattern(phrase: str) -> str:
-    words = re.findall(r"\w+", normalise(phrase))
-    return _SEPARATOR.join(re.escape(w) for w in words)
-
-
-@lru_cache(maxsize=64)
-def _compiled(lexicon: Lexicon) -> re.Pattern[str]:
-    # Longest phrases first, so "third party service providers" wins over "providers".
-    phrases = sorted({_phrase_pattern(p) for p in lexicon if re.search(r"\w", p)}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)")
-
-
-@lru_cache(maxsize=65_536)
-def find(lexicon: Lexicon, text: str) -> str | None:
-    """The first phrase of ``lexicon`` found in ``text`` as whole words (in normalised, case-folded form), or None."""
-    match = _compiled(lexicon).search(normalise(text))
-    return match.group(0) if match else None
-
-
-def contains(lexicon: Lexicon, text: str) -> bool:
-    """Whether any phrase of ``lexicon`` occurs in ``text`` as whole words."""
-    return find(lexicon, text) is not None
-
-
-@lru_cache(maxsize=65_536)
-def alone(lexicon: Lexicon, text: str) -> bool:
-    """Whether the whole of ``text`` (surrounding punctuation ignored) is one phrase of ``lexicon``.
-
-    Text made of punctuation only ("-", "?", "...") also counts: it is a placeholder in any list.
-    """
-    core = normalise(text).strip(" \t\n.,;:!()[]{}\"'’")
-    if not re.search(r"\w", core):
-        return True
-    return _compiled(lexicon).fullmatch(core) is not None
-
-
-@lru_cache(maxsize=65_536)
-def only(lexicon: Lexicon, text: str) -> bool:
-    """Whether ``text`` says nothing beyond phrases of ``lexicon`` and :data:`FILLER` words.
-
-    At least one phrase of ``lexicon`` must be present: empty or filler-only text is
-    a matter for :func:`alone` with :data:`VAGUE_GENERIC`.
-    """
-    norm = normalise(text)
-    rest, found = _compiled(lexicon).subn(" ", norm)
-    if not found:
-        return False
-    rest = _compiled(FILLER).sub(" ", rest)
-    return re.search(r"\w", rest) is None
-
-
-def word_count(text: str) -> int:
-    """Number of words in ``text``."""
-    return len(re.findall(r"\w+", normalise(text)))
-
-
 @lru_cache(maxsize=65_536)
 def retention_vagueness(statement: str) -> str | None:
     """Why a retention statement sets no usable limit, or None when it may.
@@ -219,12 +274,12 @@ def retention_vagueness(statement: str) -> str | None:
     Unlimited wording ("indefinitely") is not reported here: it is a different
     finding (``A5-1-e-retention-unlimited``).
     """
-    if contains(UNLIMITED_RETENTION, statement):
+    if UNLIMITED_RETENTION.contains(statement):
         return None
     norm = normalise(statement)
-    if alone(VAGUE_GENERIC, statement):
+    if VAGUE_GENERIC.alone(statement):
         return f"{statement.strip()!r} is a placeholder"
-    phrase = find(VAGUE_RETENTION, statement)
+    phrase = VAGUE_RETENTION.find(statement)
     if phrase is not None:
         return f"{phrase!r} sets no limit"
     match = RETENTION_RANGE.search(norm)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ropa.errors import KeyPath
-from ropa.model.activity import Activity, Retention
+from ropa.model.activity import Activity, DataCategory, Retention
 from ropa.model.common import Severity, Tom
 from ropa.model.provider import Provider
 from ropa.rules import lexicons as lx
@@ -20,17 +20,20 @@ RULES: list[Rule] = []
 define = registrar(RULES)
 
 
-def retentions(activity: Activity) -> Iterator[tuple[KeyPath, Retention, str]]:
-    """Every retention stated in an activity: its key path, the object, and what it is the retention of."""
+def retentions(activity: Activity) -> Iterator[tuple[KeyPath, Retention, DataCategory | None]]:
+    """Every retention stated in an activity: its key path, the object, and its data category (None: activity)."""
     if activity.retention is not None:
-        yield ("retention",), activity.retention, f"activity {activity.id!r}"
+        yield ("retention",), activity.retention, None
     for c_index, category in enumerate(activity.data_categories):
         if category.retention is not None:
-            yield (
-                ("data_categories", c_index, "retention"),
-                category.retention,
-                f"data category {category.id!r} ({category.name})",
-            )
+            yield ("data_categories", c_index, "retention"), category.retention, category
+
+
+def label(activity: Activity, category: DataCategory | None) -> str:
+    """What a retention is the retention of, for messages."""
+    if category is None:
+        return f"activity {activity.id!r}"
+    return f"data category {category.id!r} ({category.name})"
 
 
 @define(
@@ -72,7 +75,7 @@ activities:
 )
 def retention_vague(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity in ctx.activities():
-        for path, retention, label in retentions(activity):
+        for path, retention, category in retentions(activity):
             if retention.statement is None or retention.duration or retention.criteria:
                 continue
             if retention.kind == "unlimited":
@@ -87,7 +90,8 @@ def retention_vague(ctx: Context) -> Iterator[Hit]:
                 *path,
                 "statement",
                 message=(
-                    f"retention of {label} is only stated as {retention.statement!r}: {reason}; add a duration "
+                    f"retention of {label(activity, category)} is only stated as {retention.statement!r}: {reason}; "
+                    "add a duration "
                     "(ISO 8601, e.g. P24M) with trigger_event, or objective criteria"
                 ),
             )
@@ -129,9 +133,9 @@ def recipients_vague(ctx: Context) -> Iterator[Hit]:
         for r_index, recipient in enumerate(activity.recipients or ()):
             if recipient.provider or not recipient.category:
                 continue
-            if lx.alone(lx.VAGUE_GENERIC, recipient.category):
+            if lx.VAGUE_GENERIC.alone(recipient.category):
                 continue  # a bare placeholder: VAL-placeholder reports it
-            if lx.only(lx.VAGUE_RECIPIENT, recipient.category):
+            if lx.VAGUE_RECIPIENT.only(recipient.category):
                 yield ctx.act(
                     provider,
                     index,
@@ -147,7 +151,7 @@ def recipients_vague(ctx: Context) -> Iterator[Hit]:
 
 
 def _placeholder(text: str, data: bool = False) -> bool:
-    return lx.alone(lx.VAGUE_GENERIC, text) or (data and lx.alone(lx.VAGUE_DATA, text))
+    return lx.VAGUE_GENERIC.alone(text) or (data and lx.VAGUE_DATA.alone(text))
 
 
 @define(
@@ -183,8 +187,6 @@ def placeholder(ctx: Context) -> Iterator[Hit]:
         )
 
     for provider, index, activity in ctx.activities():
-        if _placeholder(activity.name):
-            yield hit(provider, index, activity, ("name",), activity.name)
         for p_index, purpose in enumerate(activity.purposes):
             if _placeholder(purpose.description):
                 yield hit(provider, index, activity, ("purposes", p_index, "description"), purpose.description)
@@ -237,10 +239,10 @@ def purpose_vague(ctx: Context) -> Iterator[Hit]:
             text = purpose.description
             if _placeholder(text):
                 continue  # VAL-placeholder reports it
-            phrase = lx.find(lx.VAGUE_PURPOSE_ANYWHERE, text)
+            phrase = lx.VAGUE_PURPOSE_ANYWHERE.find(text)
             if phrase is not None:
                 why = f"{phrase!r} is not a specific purpose"
-            elif lx.only(lx.VAGUE_PURPOSE_ALONE, text):
+            elif lx.VAGUE_PURPOSE_ALONE.only(text):
                 why = "it names a broad field, not a purpose"
             elif lx.word_count(text) < minimum:
                 why = f"it has fewer than {minimum} words"
@@ -282,26 +284,27 @@ activities:
 )
 def retention_trigger(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity in ctx.activities():
-        for path, retention, label in retentions(activity):
+        for path, retention, category in retentions(activity):
             if retention.trigger_event:
                 continue
+            what = label(activity, category)
             if retention.duration:
                 yield ctx.act(
                     provider, index, activity, *path, "duration",
                     message=(
-                        f"retention of {label} is {retention.duration} but does not say from when; add trigger_event"
+                        f"retention of {what} is {retention.duration} but does not say from when; add trigger_event"
                     ),
                 )
             elif retention.kind == "until_event" and not retention.criteria:
                 yield ctx.act(
                     provider, index, activity, *path, "kind",
-                    message=f"retention of {label} runs until an event it does not name; add trigger_event",
+                    message=f"retention of {what} runs until an event it does not name; add trigger_event",
                 )
             elif retention.statement and lx.BARE_NUMBER.match(retention.statement) and not retention.criteria:
                 yield ctx.act(
                     provider, index, activity, *path, "statement",
                     message=(
-                        f"retention of {label} is the bare number {retention.statement!r}; give a duration with "
+                        f"retention of {what} is the bare number {retention.statement!r}; give a duration with "
                         "its unit (ISO 8601, e.g. P30D) and a trigger_event"
                     ),
                 )
@@ -346,23 +349,24 @@ activities:
 )
 def retention_unlimited(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity in ctx.activities():
-        if any(p.archiving_research_statistics for p in activity.purposes):
-            continue
-        for path, retention, label in retentions(activity):
+        for path, retention, category in retentions(activity):
             if retention.duration or retention.criteria:
                 continue
             if retention.kind == "unlimited":
                 where: KeyPath = (*path, "kind")
                 said = "kind 'unlimited'"
-            elif retention.statement and lx.contains(lx.UNLIMITED_RETENTION, retention.statement):
+            elif retention.statement and lx.UNLIMITED_RETENTION.contains(retention.statement):
                 where = (*path, "statement")
                 said = repr(retention.statement)
             else:
                 continue
+            if any(p.archiving_research_statistics for p in activity.purposes):
+                break
             yield ctx.act(
                 provider, index, activity, *where,
                 message=(
-                    f"retention of {label} is unlimited ({said}) but no purpose of activity {activity.id!r} is "
+                    f"retention of {label(activity, category)} is unlimited ({said}) but no purpose of activity "
+                    f"{activity.id!r} is "
                     "Art. 89(1) archiving, research or statistics; set a limit"
                 ),
             )
@@ -400,7 +404,7 @@ toms:
 )
 def toms_generic(ctx: Context) -> Iterator[Hit]:
     def generic(tom: Tom) -> bool:
-        return lx.only(lx.GENERIC_TOMS, tom.measure) or lx.alone(lx.VAGUE_GENERIC, tom.measure)
+        return lx.GENERIC_TOMS.only(tom.measure) or lx.VAGUE_GENERIC.alone(tom.measure)
 
     message = "measure {!r} is generic; describe concretely what is done"
     for provider in ctx.register.providers:

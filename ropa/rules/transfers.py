@@ -7,6 +7,12 @@ three through :func:`sites`:
 - a provider's own ``mechanisms`` (how the provider's data flow is covered);
 - a sub-processor's ``mechanism`` (the processor's onward transfer).
 
+SCCs are signed per importer, so when a transfer relies on ``scc_2021_914``
+and its importer's own record (provider ``mechanisms`` or sub-processor
+``mechanism``) holds SCCs too, the clause-level rules (module present, Clause
+9, 13, 17/18, Annex II, TIA) check the importer's record once instead of every
+transfer repeating it (:attr:`Site.details_on_importer`).
+
 Only facts written in the register are used: nothing is inferred, a role or a
 module is never filled in. Rules that apply EU law only look at transfers whose
 ``origin_regime`` is ``EU``, so UK or Swiss exports are not judged by EU rules.
@@ -97,6 +103,9 @@ class Site:
         importer_role: Role of the importer, when the register states it.
         acceptable: Modules that fit the roles when the importer is not known (provider-level mechanisms).
         art3_2: Whether the importer has an Art. 27 representative (so the GDPR applies to it via Art. 3(2)).
+        transfer: The transfer, for sites of kind ``transfer``.
+        details_on_importer: A transfer on SCCs whose importer records its own SCCs: clause-level
+            rules check those instead.
     """
 
     kind: str
@@ -115,6 +124,8 @@ class Site:
     importer_role: Role | None
     acceptable: frozenset[int] | None = None
     art3_2: bool = False
+    transfer: Transfer | None = None
+    details_on_importer: bool = False
 
     def hit(self, *sub: str | int, message: str, severity: Severity | None = None) -> Hit:
         """A hit at the mechanism (or ``sub`` inside it)."""
@@ -178,13 +189,19 @@ def transfer_site(ctx: Context, provider: Provider, index: int, t_index: int, tr
         if sub is None:
             importer = target
             importer_role = _role_of(target)
-            if target.role == ProviderRole.SUB_PROCESSOR:
+            if target.role is ProviderRole.SUB_PROCESSOR:
                 exporter_role = "processor"
             art3_2 = bool(target.eu_representative)
         else:
             importer = sub
             exporter_role = _role_of(target)
             importer_role = "processor"
+    details_on_importer = False
+    if transfer.mechanism is not None and transfer.mechanism.type is MechanismType.SCC_2021_914:
+        if isinstance(importer, Provider):
+            details_on_importer = any(m.type is MechanismType.SCC_2021_914 for m in importer.mechanisms)
+        elif importer is not None and importer.mechanism is not None:
+            details_on_importer = importer.mechanism.type is MechanismType.SCC_2021_914
     dest = transfer.country or transfer.international_organisation or "no destination"
     return Site(
         kind="transfer",
@@ -202,11 +219,18 @@ def transfer_site(ctx: Context, provider: Provider, index: int, t_index: int, tr
         exporter_role=exporter_role,
         importer_role=importer_role,
         art3_2=art3_2,
+        transfer=transfer,
+        details_on_importer=details_on_importer,
     )
 
 
-def sites(ctx: Context) -> Iterator[Site]:
-    """Every recorded or required mechanism in the register, in file order; one pass over activities."""
+def sites(ctx: Context) -> list[Site]:
+    """Every recorded or required mechanism in the register, in file order; built once per check."""
+    return ctx.once("transfers.sites", lambda c: list(_build_sites(c)))
+
+
+def _build_sites(ctx: Context) -> Iterator[Site]:
+    """One pass over providers and activities yielding every :class:`Site`."""
     eea = refdata.eea()
     org_role = organisation_role(ctx)
     for provider in ctx.register.providers:
@@ -216,7 +240,7 @@ def sites(ctx: Context) -> Iterator[Site]:
         for m_index, mech in enumerate(provider.mechanisms):
             if provider_outside:
                 country: str | None = provider.country
-                exporter: Role | None = "processor" if provider.role == ProviderRole.SUB_PROCESSOR else org_role
+                exporter: Role | None = "processor" if provider.role is ProviderRole.SUB_PROCESSOR else org_role
                 importer_role: Role | None = role
                 acceptable = None
             else:
@@ -273,6 +297,13 @@ def recorded(ctx: Context) -> Iterator[tuple[Site, Mechanism]]:
             yield site, site.mechanism
 
 
+def scc_details(ctx: Context) -> Iterator[tuple[Site, Mechanism]]:
+    """The sites whose SCC clauses are checked here (EU regime, not deferred to the importer's record)."""
+    for site in sites(ctx):
+        if site.mechanism is not None and site.regime == "EU" and not site.details_on_importer:
+            yield site, site.mechanism
+
+
 # --------------------------------------------------------------------------------------------- rules
 
 
@@ -313,18 +344,14 @@ activities:
 """,
 )
 def mechanism(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for t_index, transfer in enumerate(activity.transfers):
-            if transfer.mechanism is not None:
-                continue
-            site = transfer_site(ctx, provider, index, t_index, transfer)
-            if site.outside:
-                yield site.hit(
-                    message=(
-                        f"{site.label} names no transfer mechanism; add 'mechanism' (adequacy, scc_2021_914 with "
-                        "modules, bcr, ... or an Art. 49 derogation) or stop the transfer"
-                    )
+    for site in sites(ctx):
+        if site.kind == "transfer" and site.mechanism is None and site.outside:
+            yield site.hit(
+                message=(
+                    f"{site.label} names no transfer mechanism; add 'mechanism' (adequacy, scc_2021_914 with "
+                    "modules, bcr, ... or an Art. 49 derogation) or stop the transfer"
                 )
+            )
 
 
 @define(
@@ -398,7 +425,7 @@ mechanisms:
 )
 def scc_version_module(ctx: Context) -> Iterator[Hit]:
     for site, mech in recorded(ctx):
-        if mech.type == MechanismType.SCC_UNSPECIFIED:
+        if mech.type is MechanismType.SCC_UNSPECIFIED:
             expected = site.expected_module()
             hint = f" ({MODULE_NAMES[expected]} for the roles recorded)" if expected else ""
             yield site.hit(
@@ -408,7 +435,7 @@ def scc_version_module(ctx: Context) -> Iterator[Hit]:
                     f"record type scc_2021_914 and its module(s){hint}"
                 ),
             )
-        elif mech.type == MechanismType.SCC_2021_914 and not mech.modules:
+        elif mech.type is MechanismType.SCC_2021_914 and not mech.modules and not site.details_on_importer:
             expected = site.expected_module()
             hint = f"; the roles recorded call for {MODULE_NAMES[expected]}" if expected else ""
             yield site.hit(
@@ -471,7 +498,7 @@ dpf:
 )
 def us_dpf_certification(ctx: Context) -> Iterator[Hit]:
     for site, mech in recorded(ctx):
-        if mech.type != MechanismType.ADEQUACY or site.country != "US" or site.regime != "EU":
+        if mech.type is not MechanismType.ADEQUACY or site.country != "US" or site.regime != "EU":
             continue
         dpf = site.importer.dpf if site.importer is not None else None
         problems, stale_only = _dpf_problems(dpf, ctx.as_of)
@@ -537,7 +564,7 @@ mechanisms:
 )
 def adequacy_unknown(ctx: Context) -> Iterator[Hit]:
     for site, mech in recorded(ctx):
-        if mech.type != MechanismType.ADEQUACY or site.regime != "EU" or not site.outside:
+        if mech.type is not MechanismType.ADEQUACY or site.regime != "EU" or not site.outside:
             continue
         entry = adequacy_entry(site)
         where = site.country or site.organisation_dest
@@ -599,7 +626,7 @@ mechanisms:
 )
 def transfer_impact_assessment(ctx: Context) -> Iterator[Hit]:
     for site, mech in recorded(ctx):
-        if mech.type not in ART46_TOOLS or not site.outside:
+        if mech.type not in ART46_TOOLS or not site.outside or site.details_on_importer:
             continue
         tia = mech.tia
         if tia is None:
@@ -673,7 +700,7 @@ def mechanism_evidence(ctx: Context) -> Iterator[Hit]:
         needed = _EVIDENCE.get(mech.type)
         if needed is None:
             continue
-        if mech.evidence is None or (mech.type == MechanismType.BCR and not mech.approving_authority):
+        if mech.evidence is None or (mech.type is MechanismType.BCR and not mech.approving_authority):
             yield site.hit(
                 "type",
                 message=f"{site.label} relies on {mech.type.value} without {needed}; add it",
@@ -723,27 +750,25 @@ activities:
 """,
 )
 def derogation_use(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for t_index, transfer in enumerate(activity.transfers):
-            mech = transfer.mechanism
-            if mech is None or mech.type != MechanismType.DEROGATION or mech.derogation == Derogation.SECOND:
-                continue
-            site = transfer_site(ctx, provider, index, t_index, transfer)
-            problems = []
-            if mech.derogation is None:
-                problems.append("it does not name the Art. 49(1) point (derogation: 49.1.a ... 49.1.g)")
-            if transfer.frequency in ("regular", "continuous"):
-                problems.append(f"the transfer is {transfer.frequency}, but derogations suit occasional transfers")
-            if mech.derogation in _NEEDS_NECESSITY and not mech.justification:
-                problems.append("it does not say why the transfer is necessary (justification)")
-            if mech.derogation == Derogation.A and mech.evidence is None:
-                problems.append("it references no explicit, informed consent to the transfer (evidence)")
-            if problems:
-                yield site.hit(
-                    "type",
-                    message=f"{site.label} relies on a derogation, but " + "; ".join(problems)
-                    + "; use SCCs 2021/914 for regular transfers",
-                )
+    for site, mech in recorded(ctx):
+        if mech.type is not MechanismType.DEROGATION or mech.derogation is Derogation.SECOND:
+            continue
+        frequency = site.transfer.frequency if site.transfer is not None else None
+        problems = []
+        if mech.derogation is None:
+            problems.append("it does not name the Art. 49(1) point (derogation: 49.1.a ... 49.1.g)")
+        if frequency in ("regular", "continuous"):
+            problems.append(f"the transfer is {frequency}, but derogations suit occasional transfers")
+        if mech.derogation in _NEEDS_NECESSITY and not mech.justification:
+            problems.append("it does not say why the transfer is necessary (justification)")
+        if mech.derogation is Derogation.A and mech.evidence is None:
+            problems.append("it references no explicit, informed consent to the transfer (evidence)")
+        if problems:
+            yield site.hit(
+                "type",
+                message=f"{site.label} relies on a derogation, but " + "; ".join(problems)
+                + "; use SCCs 2021/914 for regular transfers",
+            )
 
 
 _NEEDS_NECESSITY = frozenset({Derogation.B, Derogation.C, Derogation.D, Derogation.E, Derogation.F})
@@ -794,24 +819,22 @@ activities:
 """,
 )
 def compelling_legitimate_interests(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for t_index, transfer in enumerate(activity.transfers):
-            mech = transfer.mechanism
-            if mech is None or mech.derogation != Derogation.SECOND:
-                continue
-            site = transfer_site(ctx, provider, index, t_index, transfer)
-            missing = []
-            if mech.evidence is None:
-                missing.append("the assessment (evidence)")
-            if not mech.justification:
-                missing.append("the suitable safeguards (justification)")
-            if transfer.frequency not in ("one-off", "occasional"):
-                missing.append("a frequency of one-off or occasional (it must not be repetitive)")
-            if missing:
-                yield site.hit(
-                    "derogation",
-                    message=f"{site.label} relies on compelling legitimate interests but lacks " + "; ".join(missing),
-                )
+    for site, mech in recorded(ctx):
+        if mech.type is not MechanismType.DEROGATION or mech.derogation is not Derogation.SECOND:
+            continue
+        frequency = site.transfer.frequency if site.transfer is not None else None
+        missing = []
+        if mech.evidence is None:
+            missing.append("the assessment (evidence)")
+        if not mech.justification:
+            missing.append("the suitable safeguards (justification)")
+        if frequency not in ("one-off", "occasional"):
+            missing.append("a frequency of one-off or occasional (it must not be repetitive)")
+        if missing:
+            yield site.hit(
+                "derogation",
+                message=f"{site.label} relies on compelling legitimate interests but lacks " + "; ".join(missing),
+            )
 
 
 @define(
@@ -848,7 +871,7 @@ def public_authority_derogation(ctx: Context) -> Iterator[Hit]:
         return
     barred = {Derogation.A, Derogation.B, Derogation.C, Derogation.SECOND}
     for site, mech in recorded(ctx):
-        if mech.type == MechanismType.DEROGATION and mech.derogation in barred:
+        if mech.type is MechanismType.DEROGATION and mech.derogation in barred:
             assert mech.derogation is not None
             yield site.hit(
                 "derogation",
@@ -858,7 +881,7 @@ def public_authority_derogation(ctx: Context) -> Iterator[Hit]:
 
 
 def _scc_modules(mech: Mechanism) -> frozenset[int]:
-    return frozenset(mech.modules) if mech.type == MechanismType.SCC_2021_914 else frozenset()
+    return frozenset(mech.modules) if mech.type is MechanismType.SCC_2021_914 else frozenset()
 
 
 @define(
@@ -946,7 +969,7 @@ mechanisms:
 )
 def scc_scope_art3_2(ctx: Context) -> Iterator[Hit]:
     for site, mech in recorded(ctx):
-        if mech.type == MechanismType.SCC_2021_914 and site.art3_2 and site.regime == "EU":
+        if mech.type is MechanismType.SCC_2021_914 and site.art3_2 and site.regime == "EU":
             yield site.hit(
                 "type",
                 message=(
@@ -984,8 +1007,8 @@ mechanisms:
 """,
 )
 def scc_clause_9(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        if not _scc_modules(mech) & {2, 3} or site.regime != "EU":
+    for site, mech in scc_details(ctx):
+        if not _scc_modules(mech) & {2, 3}:
             continue
         if mech.clause9_option is None:
             yield site.hit(
@@ -1024,8 +1047,8 @@ mechanisms:
 """,
 )
 def scc_competent_authority(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        if _scc_modules(mech) & {1, 2, 3} and site.regime == "EU" and not mech.competent_authority:
+    for site, mech in scc_details(ctx):
+        if _scc_modules(mech) & {1, 2, 3} and not mech.competent_authority:
             yield site.hit(
                 "modules",
                 message=f"{site.label}: Module 1-3 SCCs name no competent supervisory authority (Annex I.C); "
@@ -1062,20 +1085,24 @@ mechanisms:
 )
 def scc_law_forum(ctx: Context) -> Iterator[Hit]:
     eu = frozenset(refdata.load("eea")["eu"])
-    for site, mech in recorded(ctx):
+    clauses = (("governing_law", "Clause 17 governing law"), ("forum", "Clause 18 courts"))
+    for site, mech in scc_details(ctx):
         modules = _scc_modules(mech)
-        if not modules or site.regime != "EU":
+        if not modules:
             continue
         eu_needed = bool(modules & {1, 2, 3})
-        for key, clause in (("governing_law", "Clause 17 governing law"), ("forum", "Clause 18 courts")):
+        missing = [f"{clause} ({key})" for key, clause in clauses if getattr(mech, key) is None]
+        if missing:
+            yield site.hit(
+                "modules",
+                message=f"{site.label}: the SCCs name no " + " and no ".join(missing)
+                + ("; set them to an EU Member State" if eu_needed else "; set them"),
+            )
+        if not eu_needed:
+            continue
+        for key, clause in clauses:
             value = getattr(mech, key)
-            if value is None:
-                yield site.hit(
-                    "modules",
-                    message=f"{site.label}: the SCCs name no {clause}; set {key}"
-                    + (" (an EU Member State)" if eu_needed else ""),
-                )
-            elif eu_needed and value not in eu:
+            if value is not None and value not in eu:
                 yield site.hit(
                     key,
                     message=f"{site.label}: {clause} is {value}, which is not an EU Member State, as Modules 1-3 "
@@ -1109,8 +1136,8 @@ toms:
 """,
 )
 def scc_annex_ii(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        if not _scc_modules(mech) & {1, 2, 3} or site.regime != "EU":
+    for site, mech in scc_details(ctx):
+        if not _scc_modules(mech) & {1, 2, 3}:
             continue
         if isinstance(site.importer, Provider) and not site.importer.toms:
             yield site.hit(
