@@ -56,6 +56,30 @@ _CORE_TAGS = {
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters no register text may hold: C0/C1 controls except tab, LF, CR; the XML non-characters."""
 
+_BIDI_EMBEDDINGS = "\u202a\u202b\u202d\u202e"
+"""LRE, RLE, LRO, RLO: closed by PDF (U+202C)."""
+_BIDI_ISOLATES = "\u2066\u2067\u2068"
+"""LRI, RLI, FSI: closed by PDI (U+2069)."""
+
+
+def _unclosed_bidi(text: str) -> int | None:
+    """Index of the first bidirectional embedding or isolate that ``text`` leaves open (UAX #9 pairing)."""
+    if not any("\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2068" for c in text):
+        return None
+    stack: list[tuple[str, int]] = []
+    for index, char in enumerate(text):
+        if char in _BIDI_EMBEDDINGS:
+            stack.append(("embedding", index))
+        elif char in _BIDI_ISOLATES:
+            stack.append(("isolate", index))
+        elif char == "\u202c" and stack and stack[-1][0] == "embedding":
+            stack.pop()
+        elif char == "\u2069" and any(kind == "isolate" for kind, _ in stack):
+            while stack.pop()[0] != "isolate":  # a PDI also closes the embeddings inside its isolate
+                pass
+    return stack[0][1] if stack else None
+
+
 Position = tuple[int, int]
 
 
@@ -173,16 +197,31 @@ class _Walker:
         return value
 
     def _printable(self, node: yaml.Node, path: KeyPath, text: str) -> bool:
-        """Refuse control characters (escapes such as "\\0" or "\\x07"): no document format holds them."""
+        """Refuse control characters (escapes such as "\\0" or "\\x07"): no document format holds them.
+
+        Also refuse a bidirectional embedding, override or isolate left open: it
+        would reverse whatever follows the value in a message, a table row or a
+        terminal line ("Trojan Source"). Closed ones, and the marks LRM/RLM, are fine.
+        """
         bad = _CONTROL.search(text)
-        if bad is None:
-            return True
-        self.fail(
-            node,
-            path,
-            f"control character U+{ord(bad.group()):04X} at position {bad.start() + 1} of the value; remove it",
-        )
-        return False
+        if bad is not None:
+            self.fail(
+                node,
+                path,
+                f"control character U+{ord(bad.group()):04X} at position {bad.start() + 1} of the value; remove it",
+            )
+            return False
+        open_at = _unclosed_bidi(text)
+        if open_at is not None:
+            closer = "U+2069" if text[open_at] in _BIDI_ISOLATES else "U+202C"
+            self.fail(
+                node,
+                path,
+                f"right-to-left control U+{ord(text[open_at]):04X} at position {open_at + 1} is never closed; "
+                f"close it with {closer} or remove it",
+            )
+            return False
+        return True
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
