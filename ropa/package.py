@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,8 +40,6 @@ CHANGES_TEXT = "changes/changes.txt"
 CHANGES_JSON = "changes/changes.json"
 MANIFEST_FORMAT = "ropa-package"
 FORMAT_VERSION = 1
-FILE_MODE = 0o100644
-"""Regular file, rw-r--r--: stored on every entry so extraction gives the same permissions everywhere."""
 
 Progress = Callable[[str], None]
 
@@ -91,26 +87,18 @@ def package_name(register: Register) -> str:
     return f"{slug(org.legal_name)}-ropa-{version}.zip"
 
 
-def zip_date(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
-    """A zip entry time from a datetime (UTC), clamped to the format's 1980-2107 range."""
-    stamp = when.astimezone(dt.timezone.utc).timetuple()[:6]
-    low, high = (1980, 1, 1, 0, 0, 0), (2107, 12, 31, 23, 59, 58)
-    clamped = min(max(tuple(stamp), low), high)
-    return (clamped[0], clamped[1], clamped[2], clamped[3], clamped[4], clamped[5])
+_EMPTY_ZIP = b"PK\x05\x06" + bytes(18)
+"""An archive with no entries: just the end-of-central-directory record."""
 
 
 def zip_bytes(members: dict[str, bytes], when: dt.datetime) -> bytes:
-    """A deterministic zip: sorted names, one fixed time, mode 0644, deflated, no comment."""
-    stamp = zip_date(when)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(members):
-            info = zipfile.ZipInfo(name, stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = FILE_MODE << 16
-            archive.writestr(info, members[name], compresslevel=9)
-    return buffer.getvalue()
+    """A deterministic zip of ``members``: sorted names, one fixed time, mode 0644, deflated, no comment.
+
+    Written by :mod:`ropa.render.zipnorm`, the same normaliser that makes the XLSX reproducible.
+    """
+    from ropa.render.zipnorm import normalise_zip
+
+    return normalise_zip(_EMPTY_ZIP, when=when, replace=members)
 
 
 def sha256(data: bytes) -> str:

@@ -22,7 +22,7 @@ import ropa.render.report_pdf
 from ropa.cli import main
 from ropa.loader import load_register
 from ropa.normalise import register_json
-from ropa.package import FILE_MODE, build_package
+from ropa.package import build_package
 
 from .conftest import EXAMPLE, package_bytes, read_members
 
@@ -131,7 +131,7 @@ def test_zip_entries_are_sorted_with_fixed_time_and_mode(example_package: Path) 
     names = [i.filename for i in infos]
     assert names == sorted(names)
     assert {i.date_time for i in infos} == {ZIP_DATE}
-    assert {i.external_attr >> 16 for i in infos} == {FILE_MODE}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
     assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
 
 
