@@ -103,6 +103,12 @@ class Mechanism(Sourced):
     )
     approving_authority: str | None = Field(default=None, description="Authority that approved BCRs.")
     tia: Tia | None = Field(default=None, description="Transfer impact assessment for Art. 46 tools.")
+    scope_note: str | None = Field(
+        default=None,
+        description=(
+            "For adequacy with a partial decision (e.g. CA, JP, KR, GB): why the recipient falls within its scope."
+        ),
+    )
 
 
 class Transfer(Sourced):
