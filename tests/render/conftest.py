@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +163,19 @@ def register_files() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     return copy.deepcopy(ORGANISATION), {p["id"]: copy.deepcopy(p) for p in (ALPHA, BETA, GAMMA)}
 
 
+def write_register(root: Path, organisation: dict[str, Any], providers: dict[str, dict[str, Any]]) -> Path:
+    """Write a register folder (same YAML form every time, so the same data gives the same files)."""
+    import yaml
+
+    (root / "providers").mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(organisation, allow_unicode=True, sort_keys=False)
+    (root / "organisation.yaml").write_text(text, "utf-8")
+    for pid, data in providers.items():
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (root / "providers" / f"{pid}.yaml").write_text(text, "utf-8")
+    return root
+
+
 def load(root: Path) -> tuple[Register, Report]:
     """Load and check a register folder as ``ropa build`` does."""
     from ropa.pipeline import load_and_check_for_documents
@@ -172,26 +184,19 @@ def load(root: Path) -> tuple[Register, Report]:
 
 
 @pytest.fixture
-def small_register(make_register: Callable[..., Path]) -> tuple[Register, Report]:
-    """The small register above, loaded and checked."""
+def small_register(tmp_path: Path) -> tuple[Register, Report]:
+    """The small register above, written to tmp_path, loaded and checked."""
     organisation, providers = register_files()
-    return load(make_register(providers, organisation))
+    return load(write_register(tmp_path / "register", organisation, providers))
 
 
 @pytest.fixture(scope="session")
 def small_register_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Register, Report, bytes]:
     """The small register rendered once per session (rendering is the slow part)."""
-    import yaml
-
     from ropa.render.pdf import render_register_pdf
 
-    root = tmp_path_factory.mktemp("small") / "register"
-    (root / "providers").mkdir(parents=True)
     organisation, providers = register_files()
-    (root / "organisation.yaml").write_text(yaml.safe_dump(organisation, allow_unicode=True), "utf-8")
-    for pid, data in providers.items():
-        (root / "providers" / f"{pid}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
-    register, report = load(root)
+    register, report = load(write_register(tmp_path_factory.mktemp("small") / "register", organisation, providers))
     return register, report, render_register_pdf(register, report, None)
 
 

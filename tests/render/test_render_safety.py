@@ -18,7 +18,7 @@ import pytest
 
 from ropa.findings import Report
 from ropa.model.register import Register
-from tests.render.conftest import flat, load, pdf_text, register_files
+from tests.render.conftest import flat, load, pdf_text, register_files, write_register
 
 SECRET = "ropa-secret-marker-6b1f"
 """Content of the 'secret' file the hostile text tries to pull into the PDF."""
@@ -56,8 +56,6 @@ def hostile_texts(secret: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory, secret_file: Path) -> tuple[Register, Report, list[str]]:
     """The small register with hostile text in names, purposes, categories, measures and contract notes."""
-    import yaml
-
     texts = hostile_texts(secret_file)
     organisation, providers = register_files()
     organisation["trading_name"] = texts[0]
@@ -73,12 +71,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, secret_file: Path) -> tupl
     activity["data_categories"][0]["name"] = texts[8]
     activity["description"] = " ".join(texts)
     providers["beta"]["legal_name"] = texts[4]
-    root = tmp_path_factory.mktemp("hostile") / "register"
-    (root / "providers").mkdir(parents=True)
-    (root / "organisation.yaml").write_text(yaml.safe_dump(organisation, allow_unicode=True), "utf-8")
-    for pid, data in providers.items():
-        (root / "providers" / f"{pid}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
-    register, report = load(root)
+    register, report = load(write_register(tmp_path_factory.mktemp("hostile") / "register", organisation, providers))
     return register, report, texts
 
 
