@@ -595,6 +595,49 @@ def adequacy_unknown(ctx: Context) -> Iterator[Hit]:
 
 
 @define(
+    id="A45-adequacy-scope",
+    name="transfers.adequacy-scope",
+    severity=Severity.WARNING,
+    summary="A transfer on a partial adequacy decision (CA, JP, KR, GB ...) says why the recipient is in scope.",
+    article="Art. 45(1); the decisions listed in ropa/refdata/adequacy.yaml (scope: partial)",
+    why=(
+        "Some decisions cover only part of a country: Canada only PIPEDA-regulated commercial organisations, "
+        "Japan only APPI operators under the Supplementary Rules, Korea with exclusions. A recipient outside "
+        "that scope is not covered. (US recipients are checked by A45-us-dpf-certification instead.)"
+    ),
+    fix="Add scope_note to the mechanism: why this recipient falls within the decision's scope.",
+    bad="""
+country: CA
+mechanisms:
+  - type: adequacy
+""",
+    good="""
+country: CA
+mechanisms:
+  - type: adequacy
+    scope_note: Commercial organisation subject to PIPEDA (federally regulated telecom carrier)
+""",
+)
+def adequacy_scope(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        if mech.type is not MechanismType.ADEQUACY or site.regime != "EU" or not site.outside:
+            continue
+        if mech.scope_note or site.country == "US":
+            continue
+        entry = adequacy_entry(site)
+        if entry is None or entry.get("scope") != "partial":
+            continue
+        note = entry.get("scope_note") or "it covers only part of the destination"
+        yield site.hit(
+            "type",
+            message=(
+                f"{site.label} relies on a partial adequacy decision ({entry['decision']}): {note} Say why "
+                f"{site.importer_name} is within its scope in scope_note"
+            ),
+        )
+
+
+@define(
     id="A46-tia",
     name="transfers.transfer-impact-assessment",
     severity=Severity.WARNING,
