@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -55,6 +56,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
         OutputError: when the folder cannot be written (read-only, disk full...).
     """
     folder = path.parent
+    if _is_special(path):
+        raise OutputError(f"{path}: not a regular file; write to a file path instead")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", suffix=path.suffix, dir=folder)
@@ -77,9 +80,27 @@ def atomic_path(path: Path) -> Iterator[Path]:
     _fsync_folder(folder)
 
 
+def _is_special(path: Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a link to one (device, pipe, socket)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` atomically (temp file + fsync + rename)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if _is_special(path):
+        # A device or pipe (e.g. --output /dev/stdout or /dev/null): it cannot be
+        # replaced by a rename, and must never be; write to it directly.
+        try:
+            with open(path, "wb") as stream:
+                stream.write(payload)
+        except OSError as exc:
+            raise _fail(path, exc) from None
+        return
     with atomic_path(path) as tmp:
         tmp.write_bytes(payload)
 
