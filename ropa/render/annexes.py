@@ -359,7 +359,11 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
                     if sub.authorisation
                     else None
                 ),
-                mechanism=mechanism_text(sub.mechanism) if outside_eea(sub.country) else "Not applicable (in the EEA)",
+                mechanism=(
+                    "Not applicable (in the EEA)"
+                    if sub.country and not outside_eea(sub.country)
+                    else mechanism_text(sub.mechanism)
+                ),
                 flow_down=sub.flow_down,
             )
         )

@@ -81,6 +81,7 @@ ALPHA: dict[str, Any] = {
             "service": "SMS routing in China",
             "mechanism": {"type": "scc_2021_914", "modules": [3]},
         },
+        {"id": "carriers", "category": "Telecom carriers", "service": "Final delivery to handsets"},
     ],
     "activities": [
         {

@@ -109,6 +109,18 @@ def test_checklist_says_covered_where_or_missing(annexes: dict[str, tuple[bytes,
     assert beta_checklist.count("Missing") == len(ART28_ITEMS)
 
 
+def test_sub_processor_entries(annexes: dict[str, tuple[bytes, str]]) -> None:
+    _pdf, alpha = annexes["alpha"]
+    annex_iv = flat(alpha[alpha.index("ANNEX IV") : alpha.index("Transfers outside the EEA")])
+    assert flat("Type of authorisation (Art. 28(2))general written authorisation") in annex_iv
+    assert flat("Advance notice of changes30 days (P30D)") in annex_iv
+    assert flat("LocationGermany (DE)Transfer mechanismNot applicable (in the EEA)") in annex_iv
+    assert flat("LocationChina (CN) outside the EEATransfer mechanismStandard contractual clauses") in annex_iv
+    # A sub-processor whose country is unknown is not assumed to be in the EEA.
+    assert flat("Telecom carriers") in annex_iv
+    assert flat("LocationNot statedTransfer mechanismNot stated") in annex_iv
+
+
 def test_gaps_show_as_not_stated(annexes: dict[str, tuple[bytes, str]]) -> None:
     _pdf, beta = annexes["beta"]
     text = flat(beta)
