@@ -10,6 +10,7 @@ from ropa.model.common import Severity
 from ropa.model.provider import ProviderRole
 from ropa.rules import lexicons as lx
 from ropa.rules.base import Context, Hit, Rule, registrar
+from ropa.rules.transfers import resolve
 
 RULES: list[Rule] = []
 define = registrar(RULES)
@@ -495,8 +496,8 @@ def third_country_recipient(ctx: Context) -> Iterator[Hit]:
                 continue  # the activity's own provider: checked above
             if party and not where:
                 if "/" in party:
-                    found = ctx.register.sub_processor(party)
-                    where = found[1].country if found else None
+                    found = resolve(ctx, party)
+                    where = found[1].country if found and found[1] else None
                 else:
                     target = ctx.register.provider(party)
                     where = target.country if target else None

@@ -152,8 +152,9 @@ def inside(regime: str) -> frozenset[str]:
     return refdata.eea() | _INSIDE_BY_REGIME.get(regime, frozenset())
 
 
-def _sub_index(provider: Provider) -> dict[str, tuple[int, SubProcessor]]:
-    return {sub.id: (i, sub) for i, sub in enumerate(provider.sub_processors)}
+def _sub_index(ctx: Context) -> dict[str, SubProcessor]:
+    """Every sub-processor by its ``provider/sub`` reference, built once per check."""
+    return {f"{p.id}/{sub.id}": sub for p in ctx.register.providers for sub in p.sub_processors}
 
 
 def resolve(ctx: Context, ref: str) -> tuple[Provider, SubProcessor | None] | None:
@@ -164,8 +165,8 @@ def resolve(ctx: Context, ref: str) -> tuple[Provider, SubProcessor | None] | No
         return None
     if not sub_id:
         return provider, None
-    found = ctx.register.sub_processor(ref)
-    return (provider, found[1]) if found else None
+    sub = ctx.once("transfers.subs", _sub_index).get(ref)
+    return (provider, sub) if sub is not None else None
 
 
 def _name(party: Provider | SubProcessor) -> str:
