@@ -12,10 +12,12 @@ objects raised together in one :class:`~ropa.errors.InputError`.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +229,27 @@ def provider_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a register is read and validated.
+
+    Reading builds millions of small objects (nodes, dicts, lists, key-path tuples,
+    models) that all stay alive, and every full collection walks all of them again:
+    at 10,000 activities that doubled the time to read and tripled the time to
+    validate. What is built here holds no reference cycles, so reference counting
+    frees whatever is dropped; the few cycles of a failed run (exceptions and their
+    tracebacks) are collected once the collector resumes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@collector_paused()
 def load_register(root: Path, display_root: str | None = None) -> Register:
     """Read, validate and cross-check a register folder.
 
