@@ -214,4 +214,22 @@ def flat(text: str) -> str:
     return "".join(text.replace("\u202b", "").replace("\u202c", "").split())
 
 
+def word_boxes(pdf: bytes, folder: Path) -> tuple[float, float, list[tuple[float, float, float, float, str]]]:
+    """Page width and height and every word's box (xMin, yMin, xMax, yMax, text), from ``pdftotext -bbox``."""
+    import re
+    import subprocess
+
+    path = folder / "words.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    width, height = (float(v) for v in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">', html)[0])
+    words = [
+        (float(a), float(b), float(c), float(d), text)
+        for a, b, c, d, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html
+        )
+    ]
+    return width, height, words
+
+
 TODAY = dt.date(2026, 11, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,7 @@ from ropa.findings import Report
 from ropa.model.common import TOM_LABELS
 from ropa.model.provider import ART28_ITEMS
 from ropa.model.register import Register
-from tests.render.conftest import flat, pdf_text
+from tests.render.conftest import LONG_WORD, flat, pdf_text, word_boxes
 
 ANNEX_I = ("Name", "Address", "Contact person's name, position and contact details", "Signature and accession date")
 ANNEX_II = (
@@ -162,6 +163,14 @@ def test_provider_without_findings_says_so(small_register_pdf: tuple[Register, R
     text = flat(pdf_text(render_annex_pdf(register, "gamma", clean, None)))
     assert flat("There are no validation findings about this provider") in text
     assert flat("Passed: no findings") in text
+
+
+def test_annex_text_stays_on_the_page(annexes: dict[str, tuple[bytes, str]], tmp_path: Path) -> None:
+    pdf, text = annexes["alpha"]
+    assert LONG_WORD[:40] in flat(text)
+    width, height, words = word_boxes(pdf, tmp_path)
+    assert max(w[2] for w in words) <= width - 30
+    assert max(w[3] for w in words) <= height
 
 
 def test_annex_metadata_and_pdfa(annexes: dict[str, tuple[bytes, str]]) -> None:

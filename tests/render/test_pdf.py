@@ -14,7 +14,7 @@ import pytest
 
 from ropa.findings import Report
 from ropa.model.register import Register
-from tests.render.conftest import LONG_WORD, flat, load, pdf_text, register_files
+from tests.render.conftest import LONG_WORD, flat, load, pdf_text, register_files, word_boxes
 
 
 def _reader(pdf: bytes):  # type: ignore[no-untyped-def]
@@ -202,15 +202,10 @@ def test_fonts_cover_latvian_greek_chinese_arabic(small_register_pdf: tuple[Regi
 def test_nothing_runs_off_the_page(small_register_pdf: tuple[Register, Report, bytes], tmp_path: Path) -> None:
     """Every word's box lies inside the A4 page: long words wrap inside their table cells."""
     _register, _report, pdf = small_register_pdf
-    path = tmp_path / "register.pdf"
-    path.write_bytes(pdf)
-    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True).stdout.decode()
-    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">', html)
-    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)
-    assert pages and words
-    width, height = (float(v) for v in pages[0])
-    assert max(float(w[2]) for w in words) <= width - 30  # inside the right margin (17 mm = 48 pt)
-    assert max(float(w[3]) for w in words) <= height
+    width, height, words = word_boxes(pdf, tmp_path)
+    assert words
+    assert max(w[2] for w in words) <= width - 30  # inside the right margin (17 mm = 48 pt)
+    assert max(w[3] for w in words) <= height
     pieces = [w[4] for w in words if w[4] and w[4] in LONG_WORD]
     assert len("".join(pieces)) >= len(LONG_WORD), "the long word is printed whole, over several lines"
 
