@@ -56,6 +56,10 @@ _CORE_TAGS = {
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters no register text may hold: C0/C1 controls except tab, LF, CR; the XML non-characters."""
 
+_RAW_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters YAML 1.1 does not allow in a stream (c-printable's complement): C0/C1 controls but tab,
+LF, CR and NEL; surrogates; U+FFFE and U+FFFF."""
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 _BIDI_EMBEDDINGS = "\u202a\u202b\u202d\u202e"
 """LRE, RLE, LRO, RLO: closed by PDF (U+202C)."""
 _BIDI_ISOLATES = "\u2066\u2067\u2068"
@@ -242,6 +246,9 @@ class _Walker:
                 continue
             if not self._printable(key_node, path, key):
                 continue
+            if _LINE_BREAK.search(key):  # a key is a field name; it is printed in every message's key path
+                self.fail(key_node, path, f"key {key!r} holds a line break; keys are names on one line")
+                continue
             key_path = (*path, key)
             if key in out:
                 first = self.positions.get(key_path, (0, 0))
@@ -350,6 +357,24 @@ def read_text(text: str, file: str) -> Document:
         raise InputError(
             [Diagnostic(file, 1, 1, "file is empty; fill it in or delete it", (), "INPUT-yaml")]
         )
+    raw = _RAW_FORBIDDEN.search(text)
+    if raw is not None:  # libyaml would refuse it too, but without saying where
+        at = raw.start()
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise InputError(
+            [
+                Diagnostic(
+                    file,
+                    line,
+                    column,
+                    f"character U+{ord(raw.group()):04X} is not allowed in YAML text "
+                    "(a control character or non-character); remove it",
+                    (),
+                    "INPUT-encoding",
+                )
+            ]
+        )
     loader = _Loader(text)
     try:
         try:
@@ -363,7 +388,8 @@ def read_text(text: str, file: str) -> Document:
                 [Diagnostic(file, line, column, f"YAML syntax error: {problem}", (), "INPUT-yaml")]
             ) from None
         except yaml.YAMLError as exc:
-            raise InputError([Diagnostic(file, 1, 1, f"YAML error: {exc}", (), "INPUT-yaml")]) from None
+            message = " ".join(str(exc).split())
+            raise InputError([Diagnostic(file, 1, 1, f"YAML error: {message}", (), "INPUT-yaml")]) from None
         if node is None:
             raise InputError(
                 [Diagnostic(file, 1, 1, "file is empty; fill it in or delete it", (), "INPUT-yaml")]

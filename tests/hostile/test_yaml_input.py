@@ -202,6 +202,12 @@ def test_non_string_keys_are_refused(ws: Workspace, key: str) -> None:
     refuse(ws, PROVIDER_FILE, with_line2(f"legal_name: Acme\n{key}"), 3, "keys must be plain text")
 
 
+@pytest.mark.parametrize("key", ['"na\\nme"', '"na\\rme"', '"na\\u2028me"'])
+def test_keys_with_line_breaks_are_refused(ws: Workspace, key: str) -> None:
+    """A key is printed in every message's key path; a line break in it would split the message."""
+    refuse(ws, PROVIDER_FILE, with_line2(f"legal_name: Acme\n{key}: x"), 3, "line break")
+
+
 def test_non_string_key_nested(ws: Workspace) -> None:
     refuse(ws, PROVIDER_FILE, PROVIDER.replace("    a: {section", "    1: {section"), 11, "keys must be plain text")
 
@@ -253,6 +259,9 @@ ENCODINGS = {
     "bell-escape": (_P.replace(b"Acme SMS Ltd", b'"Acme\\a"'), 2, "U+0007"),
     "escape-escape": (_P.replace(b"Acme SMS Ltd", b'"\\e[31mAcme"'), 2, "U+001B"),
     "c1-control": (_P.replace(b"Acme SMS Ltd", b'"Acme\\x85"'), 2, "U+0085"),
+    "raw-escape-sequence": (_P.replace(b"Acme SMS Ltd", b"\x1b[31mAcme\x1b[0m"), 2, "U+001B"),
+    "raw-delete": (_P.replace(b"Acme SMS Ltd", b"Acme\x7f"), 2, "U+007F"),
+    "raw-backspace-in-comment": (_P + b"# note\x08\x08\n", PROVIDER.count("\n") + 1, "U+0008"),
 }
 
 
