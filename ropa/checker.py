@@ -7,6 +7,7 @@ import gc
 
 from ropa.findings import Finding, Report, Waived
 from ropa.model.common import Severity
+from ropa.model.organisation import Waiver
 from ropa.model.register import Register
 from ropa.rules import CATALOGUE_VERSION, catalogue
 from ropa.rules.base import Context, Hit, Rule
@@ -86,18 +87,23 @@ def _check(register: Register, as_of: dt.date, select: set[str] | None) -> Repor
             raw.append(_finding(register, rule, hit, severity))
     report = Report(as_of=as_of.isoformat(), catalogue_version=CATALOGUE_VERSION, rules_run=ran)
     used = [False] * len(settings.waivers)
+    live: dict[str, list[tuple[int, Waiver]]] = {}
+    for i, w in enumerate(settings.waivers):
+        if w.expires >= as_of:
+            live.setdefault(w.rule, []).append((i, w))
     for finding in raw:
-        waiver_index = next(
-            (
-                i
-                for i, w in enumerate(settings.waivers)
-                if w.rule == finding.rule
-                and w.expires >= as_of
-                and (w.provider is None or w.provider == finding.provider)
-                and (w.activity is None or w.activity == finding.activity)
-            ),
-            None,
-        )
+        candidates = live.get(finding.rule)
+        waiver_index = None
+        if candidates:
+            waiver_index = next(
+                (
+                    i
+                    for i, w in candidates
+                    if (w.provider is None or w.provider == finding.provider)
+                    and (w.activity is None or w.activity == finding.activity)
+                ),
+                None,
+            )
         if waiver_index is None:
             report.findings.append(finding)
         else:

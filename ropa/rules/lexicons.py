@@ -41,18 +41,17 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-_ANALYSED: dict[str, tuple[str, frozenset[str], int]] = {}
+_ANALYSED: dict[str, tuple[str, tuple[str, ...]]] = {}
 
 
-def analyse(text: str) -> tuple[str, frozenset[str], int]:
-    """``(normalised text, its set of words, its number of words)``, cached per text for every lexicon."""
+def analyse(text: str) -> tuple[str, tuple[str, ...]]:
+    """``(normalised text, its words)``, cached per text and shared by every lexicon."""
     found = _ANALYSED.get(text)
     if found is None:
         if len(_ANALYSED) > _CACHE_LIMIT:
             _ANALYSED.clear()
         norm = normalise(text)
-        tokens = _WORD.findall(norm)
-        found = _ANALYSED[text] = (norm, frozenset(tokens), len(tokens))
+        found = _ANALYSED[text] = (norm, tuple(_WORD.findall(norm)))
     return found
 
 
@@ -63,7 +62,7 @@ def words(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     """Number of words in ``text``."""
-    return analyse(text)[2]
+    return len(analyse(text)[1])
 
 
 class Lexicon:
@@ -97,7 +96,7 @@ class Lexicon:
 
     def find(self, text: str) -> str | None:
         """The first phrase found in ``text`` as whole words (in normalised, case-folded form), or None."""
-        norm, found, _ = analyse(text)
+        norm, found = _ANALYSED.get(text) or analyse(text)
         if self._firsts.isdisjoint(found):
             return None
         match = self._regex.search(norm)
@@ -112,10 +111,10 @@ class Lexicon:
 
         Text made of punctuation only ("-", "?", "...") also counts: it is a placeholder in any list.
         """
-        norm, found, count = analyse(text)
-        if not count:
+        norm, found = _ANALYSED.get(text) or analyse(text)
+        if not found:
             return True
-        if count > self._max_words or not self._words.issuperset(found):
+        if len(found) > self._max_words or not self._words.issuperset(found):
             return False
         return self._regex.fullmatch(norm.strip(" \t\n.,;:!()[]{}\"'’")) is not None
 
@@ -125,13 +124,17 @@ class Lexicon:
         At least one phrase must be present: empty or filler-only text is a matter
         for ``VAGUE_GENERIC.alone``.
         """
-        norm, found, count = analyse(text)
-        if not count or self._firsts.isdisjoint(found):
+        norm, found = _ANALYSED.get(text) or analyse(text)
+        if not found or self._firsts.isdisjoint(found):
             return False
         if not all(w in self._words or w in FILLER._words for w in found):
             return False
         rest, hits = self._regex.subn(" ", norm)
         return bool(hits) and _WORD.search(FILLER._regex.sub(" ", rest)) is None
+
+    def __add__(self, other: Lexicon) -> Lexicon:
+        """Both lists as one (``alone`` of the sum is ``alone`` of either)."""
+        return Lexicon(f"{self.name}+{other.name}", *self.phrases, *other.phrases)
 
 
 VAGUE_GENERIC = Lexicon(

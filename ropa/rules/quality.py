@@ -20,13 +20,26 @@ RULES: list[Rule] = []
 define = registrar(RULES)
 
 
-def retentions(activity: Activity) -> Iterator[tuple[KeyPath, Retention, DataCategory | None]]:
-    """Every retention stated in an activity: its key path, the object, and its data category (None: activity)."""
-    if activity.retention is not None:
-        yield ("retention",), activity.retention, None
-    for c_index, category in enumerate(activity.data_categories):
-        if category.retention is not None:
-            yield ("data_categories", c_index, "retention"), category.retention, category
+RetentionSite = tuple[Provider, int, Activity, KeyPath, Retention, DataCategory | None]
+
+
+def retentions(ctx: Context) -> list[RetentionSite]:
+    """Every retention stated in the register: provider, activity index, activity, key path, the retention and
+    its data category (None for the activity's own). Listed once per check for all retention rules."""
+    return ctx.once("quality.retentions", _list_retentions)
+
+
+def _list_retentions(ctx: Context) -> list[RetentionSite]:
+    out: list[RetentionSite] = []
+    for provider, index, activity in ctx.activities():
+        if activity.retention is not None:
+            out.append((provider, index, activity, ("retention",), activity.retention, None))
+        for c_index, category in enumerate(activity.data_categories):
+            if category.retention is not None:
+                out.append(
+                    (provider, index, activity, ("data_categories", c_index, "retention"), category.retention, category)
+                )
+    return out
 
 
 def label(activity: Activity, category: DataCategory | None) -> str:
@@ -74,27 +87,25 @@ activities:
 """,
 )
 def retention_vague(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for path, retention, category in retentions(activity):
-            if retention.statement is None or retention.duration or retention.criteria:
-                continue
-            if retention.kind == "unlimited":
-                continue
-            reason = lx.retention_vagueness(retention.statement)
-            if reason is None:
-                continue
-            yield ctx.act(
-                provider,
-                index,
-                activity,
-                *path,
-                "statement",
-                message=(
-                    f"retention of {label(activity, category)} is only stated as {retention.statement!r}: {reason}; "
-                    "add a duration "
-                    "(ISO 8601, e.g. P24M) with trigger_event, or objective criteria"
-                ),
-            )
+    for provider, index, activity, path, retention, category in retentions(ctx):
+        if retention.statement is None or retention.duration or retention.criteria:
+            continue
+        if retention.kind == "unlimited":
+            continue
+        reason = lx.retention_vagueness(retention.statement)
+        if reason is None:
+            continue
+        yield ctx.act(
+            provider,
+            index,
+            activity,
+            *path,
+            "statement",
+            message=(
+                f"retention of {label(activity, category)} is only stated as {retention.statement!r}: {reason}; "
+                "add a duration (ISO 8601, e.g. P24M) with trigger_event, or objective criteria"
+            ),
+        )
 
 
 @define(
@@ -150,8 +161,11 @@ def recipients_vague(ctx: Context) -> Iterator[Hit]:
                 )
 
 
+_DATA_PLACEHOLDERS = lx.VAGUE_GENERIC + lx.VAGUE_DATA
+
+
 def _placeholder(text: str, data: bool = False) -> bool:
-    return lx.VAGUE_GENERIC.alone(text) or (data and lx.VAGUE_DATA.alone(text))
+    return (_DATA_PLACEHOLDERS if data else lx.VAGUE_GENERIC).alone(text)
 
 
 @define(
@@ -283,31 +297,33 @@ activities:
 """,
 )
 def retention_trigger(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for path, retention, category in retentions(activity):
-            if retention.trigger_event:
-                continue
-            what = label(activity, category)
-            if retention.duration:
-                yield ctx.act(
-                    provider, index, activity, *path, "duration",
-                    message=(
-                        f"retention of {what} is {retention.duration} but does not say from when; add trigger_event"
-                    ),
-                )
-            elif retention.kind == "until_event" and not retention.criteria:
-                yield ctx.act(
-                    provider, index, activity, *path, "kind",
-                    message=f"retention of {what} runs until an event it does not name; add trigger_event",
-                )
-            elif retention.statement and lx.BARE_NUMBER.match(retention.statement) and not retention.criteria:
-                yield ctx.act(
-                    provider, index, activity, *path, "statement",
-                    message=(
-                        f"retention of {what} is the bare number {retention.statement!r}; give a duration with "
-                        "its unit (ISO 8601, e.g. P30D) and a trigger_event"
-                    ),
-                )
+    for provider, index, activity, path, retention, category in retentions(ctx):
+        if retention.trigger_event:
+            continue
+        if retention.duration:
+            yield ctx.act(
+                provider, index, activity, *path, "duration",
+                message=(
+                    f"retention of {label(activity, category)} is {retention.duration} but does not say from when; "
+                    "add trigger_event"
+                ),
+            )
+        elif retention.kind == "until_event" and not retention.criteria:
+            yield ctx.act(
+                provider, index, activity, *path, "kind",
+                message=(
+                    f"retention of {label(activity, category)} runs until an event it does not name; add "
+                    "trigger_event"
+                ),
+            )
+        elif retention.statement and lx.BARE_NUMBER.match(retention.statement) and not retention.criteria:
+            yield ctx.act(
+                provider, index, activity, *path, "statement",
+                message=(
+                    f"retention of {label(activity, category)} is the bare number {retention.statement!r}; give a "
+                    "duration with its unit (ISO 8601, e.g. P30D) and a trigger_event"
+                ),
+            )
 
 
 @define(
@@ -348,28 +364,26 @@ activities:
 """,
 )
 def retention_unlimited(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for path, retention, category in retentions(activity):
-            if retention.duration or retention.criteria:
-                continue
-            if retention.kind == "unlimited":
-                where: KeyPath = (*path, "kind")
-                said = "kind 'unlimited'"
-            elif retention.statement and lx.UNLIMITED_RETENTION.contains(retention.statement):
-                where = (*path, "statement")
-                said = repr(retention.statement)
-            else:
-                continue
-            if any(p.archiving_research_statistics for p in activity.purposes):
-                break
-            yield ctx.act(
-                provider, index, activity, *where,
-                message=(
-                    f"retention of {label(activity, category)} is unlimited ({said}) but no purpose of activity "
-                    f"{activity.id!r} is "
-                    "Art. 89(1) archiving, research or statistics; set a limit"
-                ),
-            )
+    for provider, index, activity, path, retention, category in retentions(ctx):
+        if retention.duration or retention.criteria:
+            continue
+        if retention.kind == "unlimited":
+            where: KeyPath = (*path, "kind")
+            said = "kind 'unlimited'"
+        elif retention.statement and lx.UNLIMITED_RETENTION.contains(retention.statement):
+            where = (*path, "statement")
+            said = repr(retention.statement)
+        else:
+            continue
+        if any(p.archiving_research_statistics for p in activity.purposes):
+            continue
+        yield ctx.act(
+            provider, index, activity, *where,
+            message=(
+                f"retention of {label(activity, category)} is unlimited ({said}) but no purpose of activity "
+                f"{activity.id!r} is Art. 89(1) archiving, research or statistics; set a limit"
+            ),
+        )
 
 
 TOM_MIN_KINDS = 3
