@@ -97,6 +97,11 @@ class Rule:
         bad: A YAML fragment that fails the rule.
         good: The same fragment, fixed.
         check: The function that yields hits.
+
+    A fragment holds keys of a provider file, or of organisation.yaml when its first
+    line is ``# organisation.yaml``; ``---`` separates files, and a ``# as of
+    YYYY-MM-DD`` line sets the date it is judged on. tests/rules/test_examples.py
+    checks that every ``bad`` fires its rule and every ``good`` does not.
     """
 
     id: str
