@@ -360,7 +360,7 @@ def categories(ctx: Context) -> Iterator[Hit]:
     id="A30-1-d-recipients",
     name="completeness.recipients",
     severity=Severity.ERROR,
-    summary="Every activity states its recipients (an empty list for none), each with a category and a role.",
+    summary="Activities state their recipients (an empty list for none) with a category and role; providers a country.",
     article="Art. 30(1)(d); Art. 4(9)",
     why=(
         "The record must give the categories of recipients; a missing list cannot be told apart from 'none', "
@@ -368,7 +368,8 @@ def categories(ctx: Context) -> Iterator[Hit]:
     ),
     fix=(
         "Add 'recipients' (write 'recipients: []' when there are none); give each a provider id or a category, "
-        "and a role: processor, sub_processor, controller, joint_controller, public_authority or internal."
+        "and a role: processor, sub_processor, controller, joint_controller, public_authority or internal. "
+        "A provider without a country is reported as a warning: add 'country'."
     ),
     bad="""
 activities:
