@@ -111,6 +111,7 @@ def _to_unicode(font: Any) -> dict[int, str]:
 def missing_glyphs(pdf: PdfReader) -> set[str]:
     """Characters drawn as ``.notdef`` (GID 0) anywhere in the document."""
     missing: set[str] = set()
+    maps: dict[int, tuple[dict[int, int] | None, dict[int, str]]] = {}
     for page in pdf.pages:
         resources = page.get("/Resources") or {}
         fonts = {name: ref.get_object() for name, ref in (resources.get("/Font") or {}).items()}
@@ -121,8 +122,10 @@ def missing_glyphs(pdf: PdfReader) -> set[str]:
                 continue
             if operator not in (b"Tj", b"TJ") or current is None or current.get("/Subtype") != "/Type0":
                 continue
-            cids = _code_to_cid(current)
-            unicode = _to_unicode(current)
+            key = id(current)
+            if key not in maps:
+                maps[key] = (_code_to_cid(current), _to_unicode(current))
+            cids, unicode = maps[key]
             strings = operands[0] if operator == b"TJ" else operands
             for item in strings:
                 raw = getattr(item, "original_bytes", None)

@@ -89,7 +89,7 @@ def _laughs(levels: int, width: int) -> str:
 BOMBS = {
     "billion-laughs": _laughs(10, 10),
     "wide-laughs": _laughs(4, 400),
-    "long-value-aliased": PROVIDER + 'x: &a "' + "A" * 90_000 + '"\ny: [' + ", ".join(["*a"] * 5_000) + "]\n",
+    "long-value-aliased": PROVIDER + 'x: &a "' + "A" * 90_000 + '"\ny: [' + ", ".join(["*a"] * 200) + "]\n",
     "mapping-aliased": PROVIDER + "base: &b {" + ", ".join(f"k{i}: v" for i in range(500)) + "}\n"
     + "many: [" + ", ".join(["*b"] * 1_000) + "]\n",
 }
