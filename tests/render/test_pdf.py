@@ -390,3 +390,15 @@ def test_figure_page_of_the_pdf(small_register_pdf: tuple[Register, Report, byte
     for text in ("Alpha Messaging Inc.", "CN · outside the EEA", "US · outside the EEA", "LV · EEA",
                  "No sub-processors recorded", "Data leaves the EEA"):
         assert text in page, text
+
+
+def test_register_without_providers_says_so(tmp_path: Path) -> None:
+    from ropa.render.pdf import render_register_pdf
+    from tests.render.conftest import write_register
+
+    organisation, _providers = register_files()
+    register, report = load(write_register(tmp_path / "register", organisation, {}))
+    text = flat(pdf_text(render_register_pdf(register, report, None)))
+    assert flat("No processing activity is recorded") in text
+    assert flat("No provider is recorded, so there is no data flow to draw") in text
+    assert flat("Processing for Ελληνικά Καταστήματα Α.Ε.") in text
