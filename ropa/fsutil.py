@@ -78,6 +78,24 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
+    _clean_once(folder)
+
+
+_CLEANED: set[str] = set()
+"""Folders this process has already cleaned of dead runs' temporary files."""
+
+
+def _clean_once(folder: Path) -> None:
+    """Clean ``folder`` of stale temporary files on this process's first successful write there.
+
+    So every folder ropa writes into (the output folder, ``annexes/``, the build
+    cache) is tidied by the next run that writes there, without a directory scan
+    per file.
+    """
+    key = os.path.abspath(folder)
+    if key not in _CLEANED:
+        _CLEANED.add(key)
+        clean_stale_temps(folder)
 
 
 def _is_special(path: Path) -> bool:

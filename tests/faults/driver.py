@@ -6,6 +6,7 @@ Usage: ``python driver.py SPEC_JSON ropa-arguments...`` where the spec may hold
 - ``slow_write``: ``{"suffix": ".xlsx", "seconds": 2}`` pause half-way through writing the file with
   that suffix (temporary files keep their target's suffix);
 - ``kill_in_write``: a suffix; SIGKILL this process half-way through writing that file;
+- ``in_folder``: only files whose folder path contains this text count (e.g. ``.ropa-cache``);
 - ``announce``: a path; written (outside the output folder) when the half-way point is reached.
 
 Nothing here is part of ropa: the faults are injected from outside, by patching.
@@ -49,14 +50,16 @@ def install(spec: dict[str, Any]) -> None:
 
     slow = spec.get("slow_write") or {}
     kill = spec.get("kill_in_write")
-    suffix = kill or slow.get("suffix")
+    suffix = kill if kill is not None else slow.get("suffix")
     announce = spec.get("announce")
-    if not suffix:
+    if suffix is None:
         return
     real_write_bytes = Path.write_bytes
 
+    folder = spec.get("in_folder", "")
+
     def write_bytes(self: Path, data: Any) -> int:
-        if not (self.name.startswith(".ropa-tmp-") and self.name.endswith(suffix)):
+        if not (self.name.startswith(".ropa-tmp-") and self.name.endswith(suffix) and folder in str(self.parent)):
             return real_write_bytes(self, data)
         with open(self, "wb") as handle:
             half = len(data) // 2
@@ -65,7 +68,7 @@ def install(spec: dict[str, Any]) -> None:
             os.fsync(handle.fileno())
             if announce:
                 Path(announce).write_text(self.name + "\n")
-            if kill:
+            if kill is not None:
                 os.kill(os.getpid(), signal.SIGKILL)
             time.sleep(float(slow["seconds"]))
             handle.write(data[half:])

@@ -192,3 +192,16 @@ def test_cleanup_removes_only_temporaries_of_dead_processes(tmp_path: Path) -> N
 
 def test_cleanup_of_missing_folder_is_quiet(tmp_path: Path) -> None:
     clean_stale_temps(tmp_path / "nowhere")
+
+
+def test_first_write_into_a_folder_cleans_what_dead_runs_left(tmp_path: Path) -> None:
+    """Every folder ropa writes into (output, annexes, build cache) is tidied by the next run writing there."""
+    folder = tmp_path / "cache" / "objects"
+    folder.mkdir(parents=True)
+    dead = _temp(folder, _dead_pid())
+    mine = _temp(folder, os.getpid(), age=0)
+    atomic_write(folder / "blob", b"data")
+    assert not dead.exists() and mine.exists()
+    again = _temp(folder, _dead_pid(), age=60)
+    atomic_write(folder / "blob2", b"data")
+    assert again.exists(), "one scan per folder and process, not one per file"

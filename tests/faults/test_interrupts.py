@@ -53,6 +53,19 @@ def test_build_killed_half_way_through_a_write(fs: FaultSpace) -> None:
     assert all((fs.out / rel).read_bytes() == stub(rel, "1") for rel in BUILD_TARGETS)
 
 
+def test_build_killed_while_saving_its_cache(fs: FaultSpace) -> None:
+    """Killed after the outputs, half-way through a blob of the build cache: the next run cleans that too."""
+    fs.previous()
+    spec = _spec(stub_render=True, kill_in_write="", in_folder=".ropa-cache")
+    done = run_driver(spec, *_build_args(fs.register, fs.out), cwd=fs.root)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert all((fs.out / rel).read_bytes() == stub(rel, "1") for rel in BUILD_TARGETS)
+    assert [p for p in temps(fs.out) if ".ropa-cache" in p.parts], temps(fs.out)
+    again = run_driver(_spec(stub_render=True), *_build_args(fs.register, fs.out), cwd=fs.root)
+    assert again.returncode == 0, again.stderr
+    assert temps(fs.out) == []
+
+
 def test_build_killed_from_outside_while_writing(fs: FaultSpace) -> None:
     """The writing of register.xlsx is slowed and the process is killed by another one."""
     previous = fs.previous()
