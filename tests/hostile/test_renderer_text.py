@@ -188,7 +188,8 @@ LITERAL_IN_PDF = [
     k for k in (
         "script", "style", "img-file", "img-http", "link-attachment", "link-stylesheet", "css-url-file",
         "css-url-http", "css-url-data", "attribute-break", "svg", "jinja-expression", "jinja-statement", "formula",
-        "formula-hyperlink", "dde", "plus", "at", "error-lookalike", "latvian", "greek", "chinese",
+        "formula-hyperlink", "dde", "plus", "at", "error-lookalike", "latvian", "greek", "chinese", "emoji",
+        "zero-width",
     )
 ]
 
