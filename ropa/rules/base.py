@@ -8,12 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ropa.errors import KeyPath
-from ropa.model.activity import Activity
+from ropa.model.activity import Activity, DataCategory, DataSubjectCategory, Purpose, Recipient
 from ropa.model.common import Severity
 from ropa.model.provider import Provider
 from ropa.model.register import Register
 
 T = TypeVar("T")
+ItemT = TypeVar("ItemT")
+Item = tuple[Provider, int, Activity, int, ItemT]
+"""One item of an activity list (purpose, data category ...) with where it is: provider, activity index,
+activity, item index, item."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,31 @@ class Context:
     def activities(self) -> Iterator[tuple[Provider, int, Activity]]:
         """Every activity with its provider and index (listed once per check, then reused by every rule)."""
         return iter(self.once("activities", lambda ctx: list(ctx.register.activities())))
+
+    def purposes(self) -> list[Item[Purpose]]:
+        """Every purpose of every activity, as ``(provider, activity index, activity, purpose index, purpose)``."""
+        return self.once("purposes", lambda ctx: ctx._flat("purposes"))
+
+    def data_categories(self) -> list[Item[DataCategory]]:
+        """Every data category of every activity, as ``(provider, activity index, activity, index, category)``."""
+        return self.once("data_categories", lambda ctx: ctx._flat("data_categories"))
+
+    def data_subjects(self) -> list[Item[DataSubjectCategory]]:
+        """Every data-subject category of every activity, as ``(provider, activity index, activity, index, it)``."""
+        return self.once("data_subjects", lambda ctx: ctx._flat("data_subjects"))
+
+    def recipients(self) -> list[Item[Recipient]]:
+        """Every recipient of every activity, as ``(provider, activity index, activity, index, recipient)``."""
+        return self.once("recipients", lambda ctx: ctx._flat("recipients"))
+
+    def _flat(self, key: str) -> list[Any]:
+        # One pass, shared by every rule that looks at the same kind of item: rules then loop over a flat list
+        # instead of walking providers and activities again.
+        return [
+            (provider, index, activity, i, item)
+            for provider, index, activity in self.activities()
+            for i, item in enumerate(getattr(activity, key) or ())
+        ]
 
 
 Check = Callable[[Context], Iterable[Hit]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ropa.model.activity import BASIS_LABELS, Art9Condition, LawfulBasis
+from ropa.model.activity import BASIS_LABELS, Activity, Art9Condition, LawfulBasis
 from ropa.model.common import Severity
 from ropa.rules import lexicons as lx
 from ropa.rules.base import Context, Hit, Rule, registrar
@@ -50,36 +50,35 @@ activities:
 """,
 )
 def basis(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for p_index, purpose in enumerate(activity.purposes):
-            if purpose.lawful_basis is not None:
-                continue
-            if purpose.stated_basis:
-                yield ctx.act(
-                    provider,
-                    index,
-                    activity,
-                    "purposes",
-                    p_index,
-                    "stated_basis",
-                    message=(
-                        f"purpose {purpose.description!r} gives its basis only as {purpose.stated_basis!r}; set "
-                        "lawful_basis to one Art. 6(1) point (6.1.a ... 6.1.f)"
-                    ),
-                )
-            else:
-                yield ctx.act(
-                    provider,
-                    index,
-                    activity,
-                    "purposes",
-                    p_index,
-                    "lawful_basis",
-                    message=(
-                        f"purpose {purpose.description!r} has no lawful basis; set lawful_basis to one Art. 6(1) "
-                        "point (6.1.a ... 6.1.f)"
-                    ),
-                )
+    for provider, index, activity, p_index, purpose in ctx.purposes():
+        if purpose.lawful_basis is not None:
+            continue
+        if purpose.stated_basis:
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                "purposes",
+                p_index,
+                "stated_basis",
+                message=(
+                    f"purpose {purpose.description!r} gives its basis only as {purpose.stated_basis!r}; set "
+                    "lawful_basis to one Art. 6(1) point (6.1.a ... 6.1.f)"
+                ),
+            )
+        else:
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                "purposes",
+                p_index,
+                "lawful_basis",
+                message=(
+                    f"purpose {purpose.description!r} has no lawful basis; set lawful_basis to one Art. 6(1) "
+                    "point (6.1.a ... 6.1.f)"
+                ),
+            )
 
 
 @define(
@@ -109,16 +108,15 @@ activities:
 """,
 )
 def consent_proof(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for p_index, purpose in enumerate(activity.purposes):
-            if purpose.lawful_basis is LawfulBasis.CONSENT and not purpose.consent_mechanism:
-                yield ctx.act(
-                    provider, index, activity, "purposes", p_index, "lawful_basis",
-                    message=(
-                        f"purpose {purpose.description!r} rests on consent but does not say how it is collected and "
-                        "recorded; add consent_mechanism"
-                    ),
-                )
+    for provider, index, activity, p_index, purpose in ctx.purposes():
+        if purpose.lawful_basis is LawfulBasis.CONSENT and not purpose.consent_mechanism:
+            yield ctx.act(
+                provider, index, activity, "purposes", p_index, "lawful_basis",
+                message=(
+                    f"purpose {purpose.description!r} rests on consent but does not say how it is collected and "
+                    "recorded; add consent_mechanism"
+                ),
+            )
 
 
 @define(
@@ -150,27 +148,24 @@ activities:
 """,
 )
 def consent_withdrawal(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for p_index, purpose in enumerate(activity.purposes):
-            if purpose.lawful_basis is LawfulBasis.CONSENT and not purpose.withdrawal_mechanism:
-                yield ctx.act(
-                    provider, index, activity, "purposes", p_index, "lawful_basis",
-                    message=(
-                        f"purpose {purpose.description!r} rests on consent but says no way to withdraw it; add "
-                        "withdrawal_mechanism"
-                    ),
-                )
-        if any(p.withdrawal_mechanism for p in activity.purposes):
-            continue
-        for c_index, category in enumerate(activity.data_categories):
-            if category.art9_condition is Art9Condition.A:
-                yield ctx.act(
-                    provider, index, activity, "data_categories", c_index, "art9_condition",
-                    message=(
-                        f"data category {category.id!r} rests on explicit consent (9.2.a) but no purpose of the "
-                        "activity says how to withdraw it; add withdrawal_mechanism"
-                    ),
-                )
+    for provider, index, activity, p_index, purpose in ctx.purposes():
+        if purpose.lawful_basis is LawfulBasis.CONSENT and not purpose.withdrawal_mechanism:
+            yield ctx.act(
+                provider, index, activity, "purposes", p_index, "lawful_basis",
+                message=(
+                    f"purpose {purpose.description!r} rests on consent but says no way to withdraw it; add "
+                    "withdrawal_mechanism"
+                ),
+            )
+    for provider, index, activity, c_index, category in ctx.data_categories():
+        if category.art9_condition is Art9Condition.A and not any(p.withdrawal_mechanism for p in activity.purposes):
+            yield ctx.act(
+                provider, index, activity, "data_categories", c_index, "art9_condition",
+                message=(
+                    f"data category {category.id!r} rests on explicit consent (9.2.a) but no purpose of the "
+                    "activity says how to withdraw it; add withdrawal_mechanism"
+                ),
+            )
 
 
 @define(
@@ -206,25 +201,24 @@ activities:
 """,
 )
 def legitimate_interests_assessment(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for p_index, purpose in enumerate(activity.purposes):
-            if purpose.lawful_basis is not LawfulBasis.LEGITIMATE_INTERESTS:
-                continue
-            missing = []
-            if not purpose.legitimate_interest:
-                missing.append("the interest pursued (legitimate_interest)")
-            if purpose.lia is None:
-                missing.append("the assessment (lia with ref and date)")
-            elif purpose.lia.date is None:
-                missing.append("the date of the assessment (lia.date)")
-            if missing:
-                yield ctx.act(
-                    provider, index, activity, "purposes", p_index, "lawful_basis",
-                    message=(
-                        f"purpose {purpose.description!r} rests on legitimate interests but is missing "
-                        + " and ".join(missing)
-                    ),
-                )
+    for provider, index, activity, p_index, purpose in ctx.purposes():
+        if purpose.lawful_basis is not LawfulBasis.LEGITIMATE_INTERESTS:
+            continue
+        missing = []
+        if not purpose.legitimate_interest:
+            missing.append("the interest pursued (legitimate_interest)")
+        if purpose.lia is None:
+            missing.append("the assessment (lia with ref and date)")
+        elif purpose.lia.date is None:
+            missing.append("the date of the assessment (lia.date)")
+        if missing:
+            yield ctx.act(
+                provider, index, activity, "purposes", p_index, "lawful_basis",
+                message=(
+                    f"purpose {purpose.description!r} rests on legitimate interests but is missing "
+                    + " and ".join(missing)
+                ),
+            )
 
 
 @define(
@@ -262,16 +256,15 @@ activities:
 def public_authority_interests(ctx: Context) -> Iterator[Hit]:
     if not ctx.register.organisation.public_authority:
         return
-    for provider, index, activity in ctx.activities():
-        for p_index, purpose in enumerate(activity.purposes):
-            if purpose.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS:
-                yield ctx.act(
-                    provider, index, activity, "purposes", p_index, "lawful_basis",
-                    message=(
-                        f"purpose {purpose.description!r} relies on legitimate interests, which a public authority "
-                        "cannot use for its tasks; use the basis its law gives (6.1.e or 6.1.c)"
-                    ),
-                )
+    for provider, index, activity, p_index, purpose in ctx.purposes():
+        if purpose.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS:
+            yield ctx.act(
+                provider, index, activity, "purposes", p_index, "lawful_basis",
+                message=(
+                    f"purpose {purpose.description!r} relies on legitimate interests, which a public authority "
+                    "cannot use for its tasks; use the basis its law gives (6.1.e or 6.1.c)"
+                ),
+            )
 
 
 @define(
@@ -302,17 +295,16 @@ activities:
 )
 def legal_reference(ctx: Context) -> Iterator[Hit]:
     needs_law = frozenset({LawfulBasis.LEGAL_OBLIGATION, LawfulBasis.PUBLIC_TASK})
-    for provider, index, activity in ctx.activities():
-        for p_index, purpose in enumerate(activity.purposes):
-            if purpose.lawful_basis in needs_law and not purpose.legal_provision:
-                assert purpose.lawful_basis is not None
-                yield ctx.act(
-                    provider, index, activity, "purposes", p_index, "lawful_basis",
-                    message=(
-                        f"purpose {purpose.description!r} rests on {BASIS_LABELS[purpose.lawful_basis]} but cites "
-                        "no law; add legal_provision"
-                    ),
-                )
+    for provider, index, activity, p_index, purpose in ctx.purposes():
+        if purpose.lawful_basis in needs_law and not purpose.legal_provision:
+            assert purpose.lawful_basis is not None
+            yield ctx.act(
+                provider, index, activity, "purposes", p_index, "lawful_basis",
+                message=(
+                    f"purpose {purpose.description!r} rests on {BASIS_LABELS[purpose.lawful_basis]} but cites "
+                    "no law; add legal_provision"
+                ),
+            )
 
 
 @define(
@@ -344,16 +336,15 @@ activities:
 """,
 )
 def special_category_condition(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for c_index, category in enumerate(activity.data_categories):
-            if category.special is not None and category.art9_condition is None:
-                yield ctx.act(
-                    provider, index, activity, "data_categories", c_index, "special",
-                    message=(
-                        f"data category {category.id!r} is special-category data ({category.special.value}) with no "
-                        "Art. 9(2) condition; add art9_condition"
-                    ),
-                )
+    for provider, index, activity, c_index, category in ctx.data_categories():
+        if category.special is not None and category.art9_condition is None:
+            yield ctx.act(
+                provider, index, activity, "data_categories", c_index, "special",
+                message=(
+                    f"data category {category.id!r} is special-category data ({category.special.value}) with no "
+                    "Art. 9(2) condition; add art9_condition"
+                ),
+            )
 
 
 LAW_CONDITIONS = frozenset({Art9Condition.B, Art9Condition.G, Art9Condition.H, Art9Condition.I, Art9Condition.J})
@@ -390,17 +381,16 @@ activities:
 """,
 )
 def special_category_law(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for c_index, category in enumerate(activity.data_categories):
-            if category.art9_condition in LAW_CONDITIONS and not category.art9_law_ref:
-                assert category.art9_condition is not None
-                yield ctx.act(
-                    provider, index, activity, "data_categories", c_index, "art9_condition",
-                    message=(
-                        f"data category {category.id!r} relies on Art. 9(2) condition "
-                        f"{category.art9_condition.value} but cites no law; add art9_law_ref"
-                    ),
-                )
+    for provider, index, activity, c_index, category in ctx.data_categories():
+        if category.art9_condition in LAW_CONDITIONS and not category.art9_law_ref:
+            assert category.art9_condition is not None
+            yield ctx.act(
+                provider, index, activity, "data_categories", c_index, "art9_condition",
+                message=(
+                    f"data category {category.id!r} relies on Art. 9(2) condition "
+                    f"{category.art9_condition.value} but cites no law; add art9_law_ref"
+                ),
+            )
 
 
 @define(
@@ -436,26 +426,25 @@ activities:
 """,
 )
 def special_category_undeclared(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for c_index, category in enumerate(activity.data_categories):
-            if category.not_special_reason:
-                continue
-            word = None
-            kind = ""
-            if category.special is None:
-                word = lx.SPECIAL_CAT_HINTS.find(category.name)
-                kind = "special-category (set 'special' and art9_condition)"
-            if word is None and not category.criminal:
-                word = lx.CRIMINAL_HINTS.find(category.name)
-                kind = "criminal-offence data (set 'criminal: true')"
-            if word is not None:
-                yield ctx.act(
-                    provider, index, activity, "data_categories", c_index, "name",
-                    message=(
-                        f"data category {category.name!r} mentions {word!r}: if it is {kind}; otherwise say why in "
-                        "not_special_reason"
-                    ),
-                )
+    for provider, index, activity, c_index, category in ctx.data_categories():
+        if category.not_special_reason:
+            continue
+        word = None
+        kind = ""
+        if category.special is None:
+            word = lx.SPECIAL_CAT_HINTS.find(category.name)
+            kind = "special-category (set 'special' and art9_condition)"
+        if word is None and not category.criminal:
+            word = lx.CRIMINAL_HINTS.find(category.name)
+            kind = "criminal-offence data (set 'criminal: true')"
+        if word is not None:
+            yield ctx.act(
+                provider, index, activity, "data_categories", c_index, "name",
+                message=(
+                    f"data category {category.name!r} mentions {word!r}: if it is {kind}; otherwise say why in "
+                    "not_special_reason"
+                ),
+            )
 
 
 @define(
@@ -487,16 +476,15 @@ activities:
 """,
 )
 def criminal_data_authorisation(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for c_index, category in enumerate(activity.data_categories):
-            if category.criminal and not category.art10_authority:
-                yield ctx.act(
-                    provider, index, activity, "data_categories", c_index, "criminal",
-                    message=(
-                        f"data category {category.id!r} holds criminal-offence data with no authorising law or "
-                        "official authority; add art10_authority"
-                    ),
-                )
+    for provider, index, activity, c_index, category in ctx.data_categories():
+        if category.criminal and not category.art10_authority:
+            yield ctx.act(
+                provider, index, activity, "data_categories", c_index, "criminal",
+                message=(
+                    f"data category {category.id!r} holds criminal-offence data with no authorising law or "
+                    "official authority; add art10_authority"
+                ),
+            )
 
 
 @define(
@@ -532,20 +520,18 @@ activities:
 """,
 )
 def children(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        if activity.dpia is not None:
+    reported: Activity | None = None
+    for provider, index, activity, s_index, subject in ctx.data_subjects():
+        if activity.dpia is not None or subject.children is False or activity is reported:
             continue
-        for s_index, subject in enumerate(activity.data_subjects):
-            if subject.children is False:
-                continue
-            hint = None if subject.children else lx.CHILD_HINTS.find(subject.name)
-            if subject.children or hint:
-                why = "is flagged as including children" if subject.children else f"mentions {hint!r}"
-                yield ctx.act(
-                    provider, index, activity, "data_subjects", s_index,
-                    message=(
-                        f"data subjects {subject.name!r} {why}, but activity {activity.id!r} references no DPIA or "
-                        "screening; add dpia (or set children: false if there are none)"
-                    ),
-                )
-                break
+        hint = None if subject.children else lx.CHILD_HINTS.find(subject.name)
+        if subject.children or hint:
+            reported = activity  # one finding per activity
+            why = "is flagged as including children" if subject.children else f"mentions {hint!r}"
+            yield ctx.act(
+                provider, index, activity, "data_subjects", s_index,
+                message=(
+                    f"data subjects {subject.name!r} {why}, but activity {activity.id!r} references no DPIA or "
+                    "screening; add dpia (or set children: false if there are none)"
+                ),
+            )

@@ -140,25 +140,24 @@ activities:
 """,
 )
 def recipients_vague(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
-        for r_index, recipient in enumerate(activity.recipients or ()):
-            if recipient.provider or not recipient.category:
-                continue
-            if lx.VAGUE_GENERIC.alone(recipient.category):
-                continue  # a bare placeholder: VAL-placeholder reports it
-            if lx.VAGUE_RECIPIENT.only(recipient.category):
-                yield ctx.act(
-                    provider,
-                    index,
-                    activity,
-                    "recipients",
-                    r_index,
-                    "category",
-                    message=(
-                        f"recipient category {recipient.category!r} does not say who receives the data; name the "
-                        "provider (provider: <id>) or describe the category concretely"
-                    ),
-                )
+    for provider, index, activity, r_index, recipient in ctx.recipients():
+        if recipient.provider or not recipient.category:
+            continue
+        if lx.VAGUE_GENERIC.alone(recipient.category):
+            continue  # a bare placeholder: VAL-placeholder reports it
+        if lx.VAGUE_RECIPIENT.only(recipient.category):
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                "recipients",
+                r_index,
+                "category",
+                message=(
+                    f"recipient category {recipient.category!r} does not say who receives the data; name the "
+                    "provider (provider: <id>) or describe the category concretely"
+                ),
+            )
 
 
 _DATA_PLACEHOLDERS = lx.VAGUE_GENERIC + lx.VAGUE_DATA
@@ -200,19 +199,19 @@ def placeholder(ctx: Context) -> Iterator[Hit]:
             message=f"{path[0]} holds only the placeholder {value!r}; write the real value",
         )
 
-    for provider, index, activity in ctx.activities():
-        for p_index, purpose in enumerate(activity.purposes):
-            if _placeholder(purpose.description):
-                yield hit(provider, index, activity, ("purposes", p_index, "description"), purpose.description)
-        for s_index, subject in enumerate(activity.data_subjects):
-            if _placeholder(subject.name):
-                yield hit(provider, index, activity, ("data_subjects", s_index, "name"), subject.name)
-        for c_index, category in enumerate(activity.data_categories):
-            if _placeholder(category.name, data=True):
-                yield hit(provider, index, activity, ("data_categories", c_index, "name"), category.name)
-        for r_index, recipient in enumerate(activity.recipients or ()):
-            if recipient.category and not recipient.provider and _placeholder(recipient.category):
-                yield hit(provider, index, activity, ("recipients", r_index, "category"), recipient.category)
+    generic = lx.VAGUE_GENERIC.alone
+    for provider, index, activity, p_index, purpose in ctx.purposes():
+        if generic(purpose.description):
+            yield hit(provider, index, activity, ("purposes", p_index, "description"), purpose.description)
+    for provider, index, activity, s_index, subject in ctx.data_subjects():
+        if generic(subject.name):
+            yield hit(provider, index, activity, ("data_subjects", s_index, "name"), subject.name)
+    for provider, index, activity, c_index, category in ctx.data_categories():
+        if _DATA_PLACEHOLDERS.alone(category.name):
+            yield hit(provider, index, activity, ("data_categories", c_index, "name"), category.name)
+    for provider, index, activity, r_index, recipient in ctx.recipients():
+        if recipient.category and not recipient.provider and generic(recipient.category):
+            yield hit(provider, index, activity, ("recipients", r_index, "category"), recipient.category)
 
 
 @define(
@@ -248,24 +247,23 @@ activities:
 )
 def purpose_vague(ctx: Context) -> Iterator[Hit]:
     minimum = ctx.register.organisation.settings.min_purpose_words
-    for provider, index, activity in ctx.activities():
-        for p_index, purpose in enumerate(activity.purposes):
-            text = purpose.description
-            if _placeholder(text):
-                continue  # VAL-placeholder reports it
-            phrase = lx.VAGUE_PURPOSE_ANYWHERE.find(text)
-            if phrase is not None:
-                why = f"{phrase!r} is not a specific purpose"
-            elif lx.VAGUE_PURPOSE_ALONE.only(text):
-                why = "it names a broad field, not a purpose"
-            elif lx.word_count(text) < minimum:
-                why = f"it has fewer than {minimum} words"
-            else:
-                continue
-            yield ctx.act(
-                provider, index, activity, "purposes", p_index, "description",
-                message=f"purpose {text!r} is vague: {why}; say what is done with which data and why",
-            )
+    for provider, index, activity, p_index, purpose in ctx.purposes():
+        text = purpose.description
+        if _placeholder(text):
+            continue  # VAL-placeholder reports it
+        phrase = lx.VAGUE_PURPOSE_ANYWHERE.find(text)
+        if phrase is not None:
+            why = f"{phrase!r} is not a specific purpose"
+        elif lx.VAGUE_PURPOSE_ALONE.only(text):
+            why = "it names a broad field, not a purpose"
+        elif lx.word_count(text) < minimum:
+            why = f"it has fewer than {minimum} words"
+        else:
+            continue
+        yield ctx.act(
+            provider, index, activity, "purposes", p_index, "description",
+            message=f"purpose {text!r} is vague: {why}; say what is done with which data and why",
+        )
 
 
 @define(
