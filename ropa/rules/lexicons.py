@@ -16,9 +16,9 @@ Three questions can be asked of a :class:`Lexicon`:
 
 The lists start from gdpr-reference.md section 6.1; each keeps its phrases as a
 plain tuple (``Lexicon.phrases``) so anyone can see exactly what is flagged.
-Matching is fast on large registers: a text whose words cannot form any phrase
-is answered from a set lookup without running the regular expression, and
-answers are cached per text because registers repeat the same values.
+Matching is fast on large registers: the words of each text are found once and
+shared by every list, and a text whose words cannot form a phrase is answered
+from a set lookup without running the regular expression.
 """
 
 from __future__ import annotations
@@ -41,17 +41,17 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-_ANALYSED: dict[str, tuple[str, tuple[str, ...]]] = {}
+_WORDS: dict[str, tuple[str, ...]] = {}
 
 
-def analyse(text: str) -> tuple[str, tuple[str, ...]]:
-    """``(normalised text, its words)``, cached per text and shared by every lexicon."""
-    found = _ANALYSED.get(text)
+def text_words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` after :func:`normalise`, cached per text and shared by every lexicon."""
+    found = _WORDS.get(text)
     if found is None:
-        if len(_ANALYSED) > _CACHE_LIMIT:
-            _ANALYSED.clear()
-        norm = normalise(text)
-        found = _ANALYSED[text] = (norm, tuple(_WORD.findall(norm)))
+        if len(_WORDS) > _CACHE_LIMIT:
+            _WORDS.clear()
+        # For ASCII, normalising only lower-cases and collapses whitespace, which leaves the words as they are.
+        found = _WORDS[text] = tuple(_WORD.findall(text.lower() if text.isascii() else normalise(text)))
     return found
 
 
@@ -62,7 +62,7 @@ def words(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     """Number of words in ``text``."""
-    return len(analyse(text)[1])
+    return len(text_words(text))
 
 
 class Lexicon:
@@ -96,10 +96,9 @@ class Lexicon:
 
     def find(self, text: str) -> str | None:
         """The first phrase found in ``text`` as whole words (in normalised, case-folded form), or None."""
-        norm, found = _ANALYSED.get(text) or analyse(text)
-        if self._firsts.isdisjoint(found):
+        if self._firsts.isdisjoint(_WORDS.get(text) or text_words(text)):
             return None
-        match = self._regex.search(norm)
+        match = self._regex.search(normalise(text))
         return match.group(0) if match else None
 
     def contains(self, text: str) -> bool:
@@ -111,12 +110,12 @@ class Lexicon:
 
         Text made of punctuation only ("-", "?", "...") also counts: it is a placeholder in any list.
         """
-        norm, found = _ANALYSED.get(text) or analyse(text)
+        found = _WORDS.get(text) or text_words(text)
         if not found:
             return True
         if len(found) > self._max_words or not self._words.issuperset(found):
             return False
-        return self._regex.fullmatch(norm.strip(" \t\n.,;:!()[]{}\"'’")) is not None
+        return self._regex.fullmatch(normalise(text).strip(" \t\n.,;:!()[]{}\"'’")) is not None
 
     def only(self, text: str) -> bool:
         """Whether ``text`` says nothing beyond this list's phrases and :data:`FILLER` words.
@@ -124,12 +123,12 @@ class Lexicon:
         At least one phrase must be present: empty or filler-only text is a matter
         for ``VAGUE_GENERIC.alone``.
         """
-        norm, found = _ANALYSED.get(text) or analyse(text)
+        found = _WORDS.get(text) or text_words(text)
         if not found or self._firsts.isdisjoint(found):
             return False
         if not all(w in self._words or w in FILLER._words for w in found):
             return False
-        rest, hits = self._regex.subn(" ", norm)
+        rest, hits = self._regex.subn(" ", normalise(text))
         return bool(hits) and _WORD.search(FILLER._regex.sub(" ", rest)) is None
 
     def __add__(self, other: Lexicon) -> Lexicon:

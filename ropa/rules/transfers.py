@@ -82,7 +82,7 @@ def organisation_role(ctx: Context) -> Role:
     return "controller" if "controller" in ctx.register.organisation.roles else "processor"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Site:
     """One place where a transfer mechanism is (or should be) recorded.
 
