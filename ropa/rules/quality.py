@@ -20,146 +20,6 @@ RULES: list[Rule] = []
 define = registrar(RULES)
 
 
-RetentionSite = tuple[Provider, int, Activity, KeyPath, Retention, DataCategory | None]
-
-
-def retentions(ctx: Context) -> list[RetentionSite]:
-    """Every retention stated in the register: provider, activity index, activity, key path, the retention and
-    its data category (None for the activity's own). Listed once per check for all retention rules."""
-    return ctx.once("quality.retentions", _list_retentions)
-
-
-def _list_retentions(ctx: Context) -> list[RetentionSite]:
-    out: list[RetentionSite] = []
-    for provider, index, activity in ctx.activities():
-        if activity.retention is not None:
-            out.append((provider, index, activity, ("retention",), activity.retention, None))
-        for c_index, category in enumerate(activity.data_categories):
-            if category.retention is not None:
-                out.append(
-                    (provider, index, activity, ("data_categories", c_index, "retention"), category.retention, category)
-                )
-    return out
-
-
-def label(activity: Activity, category: DataCategory | None) -> str:
-    """What a retention is the retention of, for messages."""
-    if category is None:
-        return f"activity {activity.id!r}"
-    return f"data category {category.id!r} ({category.name})"
-
-
-@define(
-    id="A5-1-e-retention-vague",
-    name="quality.retention-vague",
-    severity=Severity.ERROR,
-    summary="A retention given only in words states an actual limit, not a vague phrase, a range or a minimum.",
-    article="Art. 5(1)(e); Art. 30(1)(f); Art. 13(2)(a)",
-    why=(
-        "'As long as necessary', '6–24 months' or '7+ years' cannot be applied or checked: nobody can say "
-        "when the data must be erased, which is what storage limitation asks."
-    ),
-    fix=(
-        "Add a structured 'duration' (ISO 8601, e.g. P24M) with its 'trigger_event', or objective 'criteria'; "
-        "keep the source's words in 'statement'. For a range, record the upper bound and what decides it."
-    ),
-    bad="""
-activities:
-  - id: logs
-    name: API request logs
-    data_categories:
-      - id: logs
-        name: API request logs
-        retention:
-          statement: 6–24 months
-""",
-    good="""
-activities:
-  - id: logs
-    name: API request logs
-    data_categories:
-      - id: logs
-        name: API request logs
-        retention:
-          statement: 6–24 months
-          duration: P24M
-          trigger_event: request logged
-""",
-)
-def retention_vague(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, path, retention, category in retentions(ctx):
-        if retention.statement is None or retention.duration or retention.criteria:
-            continue
-        if retention.kind == "unlimited":
-            continue
-        reason = lx.retention_vagueness(retention.statement)
-        if reason is None:
-            continue
-        yield ctx.act(
-            provider,
-            index,
-            activity,
-            *path,
-            "statement",
-            message=(
-                f"retention of {label(activity, category)} is only stated as {retention.statement!r}: {reason}; "
-                "add a duration (ISO 8601, e.g. P24M) with trigger_event, or objective criteria"
-            ),
-        )
-
-
-@define(
-    id="A30-1-d-recipients-vague",
-    name="quality.recipients-vague",
-    severity=Severity.WARNING,
-    summary="A recipient given only as a category says who receives the data, not just 'service providers'.",
-    article="Art. 30(1)(d); Art. 13(1)(e)",
-    why=(
-        "'Third parties', 'partners' or 'affiliates' could be anyone: the record cannot show who receives the "
-        "data, whether they are processors, or whether a transfer follows."
-    ),
-    fix=(
-        "Name the provider ('provider: <id>', with its file in providers/), or describe the category concretely "
-        "(e.g. 'mobile network operators terminating the SMS'), with its role."
-    ),
-    bad="""
-activities:
-  - id: otp
-    name: One-time passcodes
-    recipients:
-      - category: Trusted third-party service providers
-        role: processor
-""",
-    good="""
-activities:
-  - id: otp
-    name: One-time passcodes
-    recipients:
-      - category: Mobile network operators terminating the SMS
-        role: controller
-""",
-)
-def recipients_vague(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, r_index, recipient in ctx.recipients():
-        if recipient.provider or not recipient.category:
-            continue
-        if lx.VAGUE_GENERIC.alone(recipient.category):
-            continue  # a bare placeholder: VAL-placeholder reports it
-        if lx.VAGUE_RECIPIENT.only(recipient.category):
-            yield ctx.act(
-                provider,
-                index,
-                activity,
-                "recipients",
-                r_index,
-                "category",
-                message=(
-                    f"recipient category {recipient.category!r} does not say who receives the data; name the "
-                    "provider (provider: <id>) or describe the category concretely"
-                ),
-            )
-
-
 _DATA_PLACEHOLDERS = lx.VAGUE_GENERIC + lx.VAGUE_DATA
 
 
@@ -263,6 +123,146 @@ def purpose_vague(ctx: Context) -> Iterator[Hit]:
         yield ctx.act(
             provider, index, activity, "purposes", p_index, "description",
             message=f"purpose {text!r} is vague: {why}; say what is done with which data and why",
+        )
+
+
+@define(
+    id="A30-1-d-recipients-vague",
+    name="quality.recipients-vague",
+    severity=Severity.WARNING,
+    summary="A recipient given only as a category says who receives the data, not just 'service providers'.",
+    article="Art. 30(1)(d); Art. 13(1)(e)",
+    why=(
+        "'Third parties', 'partners' or 'affiliates' could be anyone: the record cannot show who receives the "
+        "data, whether they are processors, or whether a transfer follows."
+    ),
+    fix=(
+        "Name the provider ('provider: <id>', with its file in providers/), or describe the category concretely "
+        "(e.g. 'mobile network operators terminating the SMS'), with its role."
+    ),
+    bad="""
+activities:
+  - id: otp
+    name: One-time passcodes
+    recipients:
+      - category: Trusted third-party service providers
+        role: processor
+""",
+    good="""
+activities:
+  - id: otp
+    name: One-time passcodes
+    recipients:
+      - category: Mobile network operators terminating the SMS
+        role: controller
+""",
+)
+def recipients_vague(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity, r_index, recipient in ctx.recipients():
+        if recipient.provider or not recipient.category:
+            continue
+        if lx.VAGUE_GENERIC.alone(recipient.category):
+            continue  # a bare placeholder: VAL-placeholder reports it
+        if lx.VAGUE_RECIPIENT.only(recipient.category):
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                "recipients",
+                r_index,
+                "category",
+                message=(
+                    f"recipient category {recipient.category!r} does not say who receives the data; name the "
+                    "provider (provider: <id>) or describe the category concretely"
+                ),
+            )
+
+
+RetentionSite = tuple[Provider, int, Activity, KeyPath, Retention, DataCategory | None]
+
+
+def retentions(ctx: Context) -> list[RetentionSite]:
+    """Every retention stated in the register: provider, activity index, activity, key path, the retention and
+    its data category (None for the activity's own). Listed once per check for all retention rules."""
+    return ctx.once("quality.retentions", _list_retentions)
+
+
+def _list_retentions(ctx: Context) -> list[RetentionSite]:
+    out: list[RetentionSite] = []
+    for provider, index, activity in ctx.activities():
+        if activity.retention is not None:
+            out.append((provider, index, activity, ("retention",), activity.retention, None))
+        for c_index, category in enumerate(activity.data_categories):
+            if category.retention is not None:
+                out.append(
+                    (provider, index, activity, ("data_categories", c_index, "retention"), category.retention, category)
+                )
+    return out
+
+
+def label(activity: Activity, category: DataCategory | None) -> str:
+    """What a retention is the retention of, for messages."""
+    if category is None:
+        return f"activity {activity.id!r}"
+    return f"data category {category.id!r} ({category.name})"
+
+
+@define(
+    id="A5-1-e-retention-vague",
+    name="quality.retention-vague",
+    severity=Severity.ERROR,
+    summary="A retention given only in words states an actual limit, not a vague phrase, a range or a minimum.",
+    article="Art. 5(1)(e); Art. 30(1)(f); Art. 13(2)(a)",
+    why=(
+        "'As long as necessary', '6–24 months' or '7+ years' cannot be applied or checked: nobody can say "
+        "when the data must be erased, which is what storage limitation asks."
+    ),
+    fix=(
+        "Add a structured 'duration' (ISO 8601, e.g. P24M) with its 'trigger_event', or objective 'criteria'; "
+        "keep the source's words in 'statement'. For a range, record the upper bound and what decides it."
+    ),
+    bad="""
+activities:
+  - id: logs
+    name: API request logs
+    data_categories:
+      - id: logs
+        name: API request logs
+        retention:
+          statement: 6–24 months
+""",
+    good="""
+activities:
+  - id: logs
+    name: API request logs
+    data_categories:
+      - id: logs
+        name: API request logs
+        retention:
+          statement: 6–24 months
+          duration: P24M
+          trigger_event: request logged
+""",
+)
+def retention_vague(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity, path, retention, category in retentions(ctx):
+        if retention.statement is None or retention.duration or retention.criteria:
+            continue
+        if retention.kind == "unlimited":
+            continue
+        reason = lx.retention_vagueness(retention.statement)
+        if reason is None:
+            continue
+        yield ctx.act(
+            provider,
+            index,
+            activity,
+            *path,
+            "statement",
+            message=(
+                f"retention of {label(activity, category)} is only stated as {retention.statement!r}: {reason}; "
+                "add a duration (ISO 8601, e.g. P24M) with trigger_event, or objective criteria"
+            ),
         )
 
 

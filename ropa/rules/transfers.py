@@ -36,6 +36,7 @@ from ropa.rules.base import Context, Hit, Rule, registrar
 RULES: list[Rule] = []
 define = registrar(RULES)
 
+
 Role = Literal["controller", "processor"]
 
 MODULES: dict[tuple[Role, Role], int] = {
@@ -398,125 +399,6 @@ def invalid_mechanism(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@define(
-    id="SCC914-version-module",
-    name="transfers.scc-version-module",
-    severity=Severity.ERROR,
-    summary="Standard contractual clauses name Decision 2021/914 and at least one module (1-4).",
-    article="Decision (EU) 2021/914 Art. 1, Art. 4",
-    why=(
-        "'Standard contractual clauses' alone does not say which clauses were signed; only the 2021/914 "
-        "clauses are valid, and their module decides which obligations apply to whom."
-    ),
-    fix=(
-        "Record type scc_2021_914 and 'modules': 1 controller to controller, 2 controller to processor, "
-        "3 processor to processor, 4 processor to controller."
-    ),
-    bad="""
-country: US
-mechanisms:
-  - type: scc_unspecified
-""",
-    good="""
-country: US
-mechanisms:
-  - type: scc_2021_914
-    modules: [2]
-""",
-)
-def scc_version_module(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        if mech.type is MechanismType.SCC_UNSPECIFIED:
-            expected = site.expected_module()
-            hint = f" ({MODULE_NAMES[expected]} for the roles recorded)" if expected else ""
-            yield site.hit(
-                "type",
-                message=(
-                    f"{site.label} relies on standard contractual clauses without naming the decision or module; "
-                    f"record type scc_2021_914 and its module(s){hint}"
-                ),
-            )
-        elif mech.type is MechanismType.SCC_2021_914 and not mech.modules and not site.details_on_importer:
-            expected = site.expected_module()
-            hint = f"; the roles recorded call for {MODULE_NAMES[expected]}" if expected else ""
-            yield site.hit(
-                "type",
-                message=f"{site.label} relies on SCCs 2021/914 but declares no module; add 'modules'{hint}",
-            )
-
-
-def _dpf_problems(dpf: DpfCertification | None, as_of: dt.date) -> tuple[list[str], bool]:
-    """What is wrong with a DPF record, and whether it is only a staleness warning."""
-    if dpf is None:
-        return ["no DPF certification is recorded"], False
-    problems: list[str] = []
-    if not dpf.certified:
-        problems.append("it is recorded as not certified, so the adequacy decision does not cover it")
-    if dpf.checked_on is None:
-        problems.append("the date the DPF List was checked (dpf.checked_on) is missing")
-    if dpf.part is None:
-        problems.append("the DPF part (dpf.part: EU-US) is missing")
-    elif dpf.part != "EU-US":
-        problems.append(f"its DPF part is {dpf.part!r}, which does not cover data from the EU (needs 'EU-US')")
-    if problems:
-        return problems, False
-    assert dpf.checked_on is not None
-    age = (as_of - dpf.checked_on).days
-    if age > DPF_MAX_AGE_DAYS:
-        return [f"the DPF List was last checked on {dpf.checked_on.isoformat()} ({age} days ago)"], True
-    return [], False
-
-
-@define(
-    id="A45-us-dpf-certification",
-    name="transfers.us-dpf-certification",
-    severity=Severity.ERROR,
-    summary="A US recipient relied on under adequacy is DPF-certified (EU-US part), with the check date.",
-    article="Art. 45(1); Implementing Decision (EU) 2023/1795",
-    why=(
-        "The US adequacy decision covers only organisations on the Data Privacy Framework List, and only under "
-        "its EU-US part; certification is annual. Without a recorded, recent check the transfer has no mechanism."
-    ),
-    fix=(
-        "Check the DPF List and record dpf: {certified: true, checked_on: YYYY-MM-DD, part: EU-US} on the "
-        "recipient, or rely on SCCs 2021/914 instead. A check older than 12 months is reported as a warning."
-    ),
-    bad="""
-country: US
-mechanisms:
-  - type: adequacy
-""",
-    good="""
-country: US
-mechanisms:
-  - type: adequacy
-dpf:
-  certified: true
-  checked_on: 2026-10-01
-  part: EU-US
-  covers: non-hr
-""",
-)
-def us_dpf_certification(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        if mech.type is not MechanismType.ADEQUACY or site.country != "US" or site.regime != "EU":
-            continue
-        dpf = site.importer.dpf if site.importer is not None else None
-        problems, stale_only = _dpf_problems(dpf, ctx.as_of)
-        if not problems:
-            continue
-        yield site.hit(
-            "type",
-            message=(
-                f"{site.label} relies on the US adequacy decision, but for {site.importer_name} "
-                + "; ".join(problems)
-                + ("; check the DPF List again and update dpf.checked_on" if stale_only
-                   else "; record dpf (certified, checked_on, part EU-US) or use SCCs 2021/914")
-            ),
-            severity=Severity.WARNING if stale_only else None,
-        )
-
-
 def adequacy_entry(site: Site) -> dict[str, Any] | None:
     """The adequacy-list entry for the site's destination (country, or international organisation by id or name)."""
     table = refdata.adequacy()
@@ -638,6 +520,126 @@ def adequacy_scope(ctx: Context) -> Iterator[Hit]:
         )
 
 
+def _dpf_problems(dpf: DpfCertification | None, as_of: dt.date) -> tuple[list[str], bool]:
+    """What is wrong with a DPF record, and whether it is only a staleness warning."""
+    if dpf is None:
+        return ["no DPF certification is recorded"], False
+    problems: list[str] = []
+    if not dpf.certified:
+        problems.append("it is recorded as not certified, so the adequacy decision does not cover it")
+    if dpf.checked_on is None:
+        problems.append("the date the DPF List was checked (dpf.checked_on) is missing")
+    if dpf.part is None:
+        problems.append("the DPF part (dpf.part: EU-US) is missing")
+    elif dpf.part != "EU-US":
+        problems.append(f"its DPF part is {dpf.part!r}, which does not cover data from the EU (needs 'EU-US')")
+    if problems:
+        return problems, False
+    assert dpf.checked_on is not None
+    age = (as_of - dpf.checked_on).days
+    if age > DPF_MAX_AGE_DAYS:
+        return [f"the DPF List was last checked on {dpf.checked_on.isoformat()} ({age} days ago)"], True
+    return [], False
+
+
+@define(
+    id="A45-us-dpf-certification",
+    name="transfers.us-dpf-certification",
+    severity=Severity.ERROR,
+    summary="A US recipient relied on under adequacy is DPF-certified (EU-US part), with the check date.",
+    article="Art. 45(1); Implementing Decision (EU) 2023/1795",
+    why=(
+        "The US adequacy decision covers only organisations on the Data Privacy Framework List, and only under "
+        "its EU-US part; certification is annual. Without a recorded, recent check the transfer has no mechanism."
+    ),
+    fix=(
+        "Check the DPF List and record dpf: {certified: true, checked_on: YYYY-MM-DD, part: EU-US} on the "
+        "recipient, or rely on SCCs 2021/914 instead. A check older than 12 months is reported as a warning."
+    ),
+    bad="""
+country: US
+mechanisms:
+  - type: adequacy
+""",
+    good="""
+country: US
+mechanisms:
+  - type: adequacy
+dpf:
+  certified: true
+  checked_on: 2026-10-01
+  part: EU-US
+  covers: non-hr
+""",
+)
+def us_dpf_certification(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        if mech.type is not MechanismType.ADEQUACY or site.country != "US" or site.regime != "EU":
+            continue
+        dpf = site.importer.dpf if site.importer is not None else None
+        problems, stale_only = _dpf_problems(dpf, ctx.as_of)
+        if not problems:
+            continue
+        yield site.hit(
+            "type",
+            message=(
+                f"{site.label} relies on the US adequacy decision, but for {site.importer_name} "
+                + "; ".join(problems)
+                + ("; check the DPF List again and update dpf.checked_on" if stale_only
+                   else "; record dpf (certified, checked_on, part EU-US) or use SCCs 2021/914")
+            ),
+            severity=Severity.WARNING if stale_only else None,
+        )
+
+
+_EVIDENCE: dict[MechanismType, str] = {
+    MechanismType.BCR: "the BCR approval (evidence) and the approving authority (approving_authority)",
+    MechanismType.CODE_OF_CONDUCT: "the approved code and the importer's binding commitment (evidence)",
+    MechanismType.CERTIFICATION: "the certificate and the importer's binding commitment (evidence)",
+    MechanismType.AD_HOC_CLAUSES: "the supervisory authority's authorisation (evidence)",
+    MechanismType.ADMINISTRATIVE_ARRANGEMENT: "the supervisory authority's authorisation (evidence)",
+    MechanismType.PUBLIC_INSTRUMENT: "the legally binding instrument between the public bodies (evidence)",
+}
+
+
+@define(
+    id="A46-mechanism-evidence",
+    name="transfers.mechanism-evidence",
+    severity=Severity.ERROR,
+    summary="BCRs, codes, certifications, ad hoc clauses and public instruments reference their evidence.",
+    article="Art. 46(2)(a), (b), (e), (f); Art. 46(3); Art. 47(1)",
+    why=(
+        "These safeguards exist only through a specific act: an approval, a certificate plus binding commitment, "
+        "or an authorisation. Naming the type without it shows nothing."
+    ),
+    fix="Add evidence: {ref, date} (and approving_authority for BCRs).",
+    bad="""
+country: IN
+mechanisms:
+  - type: bcr
+""",
+    good="""
+country: IN
+mechanisms:
+  - type: bcr
+    approving_authority: Autoriteit Persoonsgegevens
+    evidence:
+      ref: BCR-P approval z2024-01234
+      date: 2024-05-02
+""",
+)
+def mechanism_evidence(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        needed = _EVIDENCE.get(mech.type)
+        if needed is None:
+            continue
+        if mech.evidence is None or (mech.type is MechanismType.BCR and not mech.approving_authority):
+            yield site.hit(
+                "type",
+                message=f"{site.label} relies on {mech.type.value} without {needed}; add it",
+            )
+
+
 @define(
     id="A46-tia",
     name="transfers.transfer-impact-assessment",
@@ -703,52 +705,8 @@ def transfer_impact_assessment(ctx: Context) -> Iterator[Hit]:
             )
 
 
-_EVIDENCE: dict[MechanismType, str] = {
-    MechanismType.BCR: "the BCR approval (evidence) and the approving authority (approving_authority)",
-    MechanismType.CODE_OF_CONDUCT: "the approved code and the importer's binding commitment (evidence)",
-    MechanismType.CERTIFICATION: "the certificate and the importer's binding commitment (evidence)",
-    MechanismType.AD_HOC_CLAUSES: "the supervisory authority's authorisation (evidence)",
-    MechanismType.ADMINISTRATIVE_ARRANGEMENT: "the supervisory authority's authorisation (evidence)",
-    MechanismType.PUBLIC_INSTRUMENT: "the legally binding instrument between the public bodies (evidence)",
-}
-
-
-@define(
-    id="A46-mechanism-evidence",
-    name="transfers.mechanism-evidence",
-    severity=Severity.ERROR,
-    summary="BCRs, codes, certifications, ad hoc clauses and public instruments reference their evidence.",
-    article="Art. 46(2)(a), (b), (e), (f); Art. 46(3); Art. 47(1)",
-    why=(
-        "These safeguards exist only through a specific act: an approval, a certificate plus binding commitment, "
-        "or an authorisation. Naming the type without it shows nothing."
-    ),
-    fix="Add evidence: {ref, date} (and approving_authority for BCRs).",
-    bad="""
-country: IN
-mechanisms:
-  - type: bcr
-""",
-    good="""
-country: IN
-mechanisms:
-  - type: bcr
-    approving_authority: Autoriteit Persoonsgegevens
-    evidence:
-      ref: BCR-P approval z2024-01234
-      date: 2024-05-02
-""",
-)
-def mechanism_evidence(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        needed = _EVIDENCE.get(mech.type)
-        if needed is None:
-            continue
-        if mech.evidence is None or (mech.type is MechanismType.BCR and not mech.approving_authority):
-            yield site.hit(
-                "type",
-                message=f"{site.label} relies on {mech.type.value} without {needed}; add it",
-            )
+_NEEDS_NECESSITY = frozenset({Derogation.B, Derogation.C, Derogation.D, Derogation.E, Derogation.F})
+"""Art. 49(1) points that hold only when the transfer is necessary, which the record must justify."""
 
 
 @define(
@@ -813,9 +771,6 @@ def derogation_use(ctx: Context) -> Iterator[Hit]:
                 message=f"{site.label} relies on a derogation, but " + "; ".join(problems)
                 + "; use SCCs 2021/914 for regular transfers",
             )
-
-
-_NEEDS_NECESSITY = frozenset({Derogation.B, Derogation.C, Derogation.D, Derogation.E, Derogation.F})
 
 
 @define(
@@ -921,6 +876,53 @@ def public_authority_derogation(ctx: Context) -> Iterator[Hit]:
                 "derogation",
                 message=f"{site.label} relies on derogation {mech.derogation.value}, which a public authority "
                 "cannot use (Art. 49(3)); use an Art. 46 safeguard or 49.1.d",
+            )
+
+
+@define(
+    id="SCC914-version-module",
+    name="transfers.scc-version-module",
+    severity=Severity.ERROR,
+    summary="Standard contractual clauses name Decision 2021/914 and at least one module (1-4).",
+    article="Decision (EU) 2021/914 Art. 1, Art. 4",
+    why=(
+        "'Standard contractual clauses' alone does not say which clauses were signed; only the 2021/914 "
+        "clauses are valid, and their module decides which obligations apply to whom."
+    ),
+    fix=(
+        "Record type scc_2021_914 and 'modules': 1 controller to controller, 2 controller to processor, "
+        "3 processor to processor, 4 processor to controller."
+    ),
+    bad="""
+country: US
+mechanisms:
+  - type: scc_unspecified
+""",
+    good="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+""",
+)
+def scc_version_module(ctx: Context) -> Iterator[Hit]:
+    for site, mech in recorded(ctx):
+        if mech.type is MechanismType.SCC_UNSPECIFIED:
+            expected = site.expected_module()
+            hint = f" ({MODULE_NAMES[expected]} for the roles recorded)" if expected else ""
+            yield site.hit(
+                "type",
+                message=(
+                    f"{site.label} relies on standard contractual clauses without naming the decision or module; "
+                    f"record type scc_2021_914 and its module(s){hint}"
+                ),
+            )
+        elif mech.type is MechanismType.SCC_2021_914 and not mech.modules and not site.details_on_importer:
+            expected = site.expected_module()
+            hint = f"; the roles recorded call for {MODULE_NAMES[expected]}" if expected else ""
+            yield site.hit(
+                "type",
+                message=f"{site.label} relies on SCCs 2021/914 but declares no module; add 'modules'{hint}",
             )
 
 
