@@ -33,7 +33,7 @@ def stub_report() -> None:
     """Replace the package's validation-report PDF too (it renders with WeasyPrint, about a second)."""
     import ropa.render.report_pdf
 
-    ropa.render.report_pdf.render_report_pdf = lambda *args, **kwargs: b"%PDF-1.7 stub report\n"  # type: ignore[assignment]
+    ropa.render.report_pdf.render_report_pdf = lambda *args, **kwargs: b"%PDF-1.7 stub report\n"
 
 
 def install(spec: dict[str, Any]) -> None:
@@ -45,7 +45,7 @@ def install(spec: dict[str, Any]) -> None:
         def render_job(job: Any, register: Any, report: Any, templates: Any) -> bytes:
             return stub_document(job.target, register.organisation.record.version)
 
-        ropa.build.render_job = render_job  # type: ignore[assignment]
+        ropa.build.render_job = render_job
         stub_report()
 
     slow = spec.get("slow_write") or {}

@@ -12,6 +12,7 @@ import errno
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from faults.conftest import temps
-from ropa import fsutil
 from ropa.errors import OutputError
 from ropa.fsutil import STALE_AFTER_SECONDS, TMP_PREFIX, atomic_path, atomic_write, clean_stale_temps
 
@@ -77,7 +77,7 @@ def test_failed_rename_keeps_previous_file(target: Path, monkeypatch: pytest.Mon
     def replace(src: object, dst: object) -> None:
         raise OSError(code, os.strerror(code), str(dst))
 
-    monkeypatch.setattr(fsutil.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(OutputError) as info:
         atomic_write(target, NEW)
     monkeypatch.undo()
@@ -90,7 +90,7 @@ def test_folder_that_refuses_new_files(target: Path, monkeypatch: pytest.MonkeyP
     def mkstemp(**kwargs: object) -> tuple[int, str]:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(kwargs.get("dir")))
 
-    monkeypatch.setattr(fsutil.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     with pytest.raises(OutputError, match="Read-only file system"):
         atomic_write(target, NEW)
     monkeypatch.undo()
@@ -101,7 +101,7 @@ def test_failed_fsync_keeps_previous_file(target: Path, monkeypatch: pytest.Monk
     def fsync(fd: int) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
-    monkeypatch.setattr(fsutil.os, "fsync", fsync)
+    monkeypatch.setattr(os, "fsync", fsync)
     with pytest.raises(OutputError, match="Input/output error"):
         atomic_write(target, NEW)
     monkeypatch.undo()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,6 @@ import ropa.build
 import ropa.render.report_pdf
 from faults.conftest import BUILD_TARGETS, FaultSpace, assert_whole, stub, temps
 from faults.driver import stub_document
-from ropa import fsutil
 
 
 @pytest.fixture(autouse=True)
@@ -87,9 +87,9 @@ def _erofs(*args: object, **kwargs: object) -> None:
 def _read_only(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     """Creating the temporary file, or renaming it into place, fails with EROFS."""
     if where == "create":
-        monkeypatch.setattr(fsutil.tempfile, "mkstemp", _erofs)
+        monkeypatch.setattr(tempfile, "mkstemp", _erofs)
     else:
-        monkeypatch.setattr(fsutil.os, "replace", _erofs)
+        monkeypatch.setattr(os, "replace", _erofs)
 
 
 @pytest.mark.parametrize("where", ["create", "rename"])

@@ -77,9 +77,10 @@ def image_count(pdf: PdfReader) -> int:
 def _code_to_cid(font: Any) -> dict[int, int] | None:
     """Code -> CID of a Type0 font's encoding; None means identity."""
     encoding = font.get("/Encoding")
-    if not isinstance(encoding, (StreamObject, IndirectObject)):
+    stream = encoding.get_object() if isinstance(encoding, IndirectObject) else encoding
+    if not isinstance(stream, StreamObject):
         return None
-    data = encoding.get_object().get_data().decode("latin-1")
+    data = stream.get_data().decode("latin-1")
     table: dict[int, int] = {}
     for block in re.findall(r"begincidchar(.*?)endcidchar", data, re.S):
         for code, cid in re.findall(r"<([0-9a-fA-F]+)>\s+(\d+)", block):

@@ -7,6 +7,7 @@ could climb out of the output folder or shadow another must never load.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 import pytest
 
@@ -127,10 +128,10 @@ def test_unreadable_file_is_reported_not_raised(ws: Workspace, monkeypatch: pyte
 
     real_open = Path.open
 
-    def deny(self: Path, *args: object, **kwargs: object) -> object:
+    def deny(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self.name == "acme.yaml":
             raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+        return real_open(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "open", deny)
     ws.refuse_everywhere(PROVIDER_FILE, None, "cannot read file: Permission denied")

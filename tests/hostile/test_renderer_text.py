@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -105,10 +105,10 @@ class Built:
     hits: list[str]
 
 
-def _provider(pid: str, name: str, texts: dict[str, str]) -> dict[str, object]:
+def _provider(pid: str, name: str, texts: dict[str, str]) -> dict[str, Any]:
     """A provider whose fields carry the payloads: one activity holds each payload as a purpose, and the
     spreadsheet payloads as data categories too (one workbook row each)."""
-    data = yaml.safe_load(PROVIDER)
+    data: dict[str, Any] = yaml.safe_load(PROVIDER)
     data["id"] = pid
     data["legal_name"] = name
     data["service"] = texts["jinja-expression"]
@@ -255,7 +255,7 @@ def test_no_cell_is_a_formula_and_payloads_are_text(built: Built) -> None:
     book = load_workbook(built.out / "register.xlsx")
     values: set[str] = set()
     for sheet in book.worksheets:
-        assert not sheet._hyperlinks, f"{sheet.title} has hyperlinks"
+        assert not getattr(sheet, "_hyperlinks", None), f"{sheet.title} has hyperlinks"
         for row in sheet.iter_rows():
             for cell in row:
                 where = f"{sheet.title}!{cell.coordinate}"
