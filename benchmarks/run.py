@@ -14,9 +14,10 @@ and which heavy modules that imports), and an incremental rebuild after one
 provider of 100 changed, checked byte for byte against a clean build.
 
 Wall time, CPU time (user + system of the process and its workers) and peak
-memory are printed; peak memory is the highest sum of the resident set sizes of
-the process tree (sampled every 20 ms), or the kernel's high-water mark of the
-largest single process where that is higher. Floors are measured in the same
+memory are printed; peak memory is the highest memory of the whole process tree
+(sum of proportional set sizes, so pages forked workers share count once; sampled
+every 20 ms), or the kernel's high-water mark of the largest single process
+(``ru_maxrss``) where that is higher. Floors are measured in the same
 run, on the same data, in processes of their own. Rendering sizes above
 ``--render-max`` are skipped (WeasyPrint lays out about four pages a second; the
 register prints about two pages per activity) and the skipped rows say so.
@@ -90,17 +91,29 @@ def _children_map() -> dict[int, list[int]]:
     return kids
 
 
-def _tree_rss(pid: int) -> int:
-    """Sum of the resident set sizes of ``pid`` and all its descendants, in bytes."""
+def _memory(pid: int) -> int:
+    """Proportional set size of one process (shared pages split among their users), else its RSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _tree_memory(pid: int) -> int:
+    """Memory of ``pid`` and all its descendants, in bytes (forked workers share pages: PSS counts them once)."""
     kids = _children_map()
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
-        try:
-            with open(f"/proc/{current}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * PAGE_SIZE
-        except (OSError, IndexError, ValueError):
-            pass
+        total += _memory(current)
         todo.extend(kids.get(current, []))
     return total
 
@@ -116,7 +129,7 @@ def measure(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | N
         def sample() -> None:
             nonlocal peak
             while not done.is_set():
-                peak = max(peak, _tree_rss(proc.pid))
+                peak = max(peak, _tree_memory(proc.pid))
                 done.wait(0.02)
 
         sampler = threading.Thread(target=sample, daemon=True)

@@ -12,9 +12,11 @@ objects raised together in one :class:`~ropa.errors.InputError`.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import difflib
 import gc
+import itertools
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -235,11 +237,20 @@ def _read_all(paths: Iterable[tuple[Path, str]], errors: list[Diagnostic]) -> It
                 errors.extend(result)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pending: collections.deque[Future[Document | list[Diagnostic]]] = collections.deque()
+    todo = iter(items)
     try:
-        for result in pool.map(_read_one, items):
+        # A few files in flight per worker: enough to keep them busy, few enough that read documents
+        # do not pile up in memory faster than they are validated.
+        for item in itertools.islice(todo, 2 * workers):
+            pending.append(pool.submit(_read_one, item))
+        while pending:
+            result = pending.popleft().result()
+            for item in itertools.islice(todo, 1):
+                pending.append(pool.submit(_read_one, item))
             if isinstance(result, Document):
                 yield result
             else:
