@@ -347,7 +347,10 @@ activities:
 )
 def mechanism(ctx: Context) -> Iterator[Hit]:
     for site in sites(ctx):
-        if site.kind == "transfer" and site.mechanism is None and site.outside:
+        # A recorded transfer with no destination is still a transfer: only a known destination inside the
+        # area the export is free within needs no mechanism.
+        unknown = not (site.country or site.organisation_dest)
+        if site.kind == "transfer" and site.mechanism is None and (site.outside or unknown):
             yield site.hit(
                 message=(
                     f"{site.label} names no transfer mechanism; add 'mechanism' (adequacy, scc_2021_914 with "
