@@ -57,7 +57,17 @@ def _rule_hint(value: str) -> str:
     return f"; did you mean {lowered[close[0]]}?" if close else "; run 'ropa rules' for the list"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; refuses NUL bytes in any argument before click's path checks see them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            if "\x00" in arg:
+                raise click.UsageError(f"argument {arg!r} contains a NUL byte; paths and values cannot", ctx)
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ropa")
 def main() -> None:
     """ropa: GDPR Article 30 records of processing activities, as code.

@@ -139,11 +139,6 @@ def test_unreadable_file_is_reported_not_raised(ws: Workspace, monkeypatch: pyte
 
 # --- names on the command line ----------------------------------------------------------------
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="click.Path.convert calls os.stat(), which raises ValueError (not OSError) on a NUL byte; "
-    "the CLI exits 1 with a ValueError instead of a usage error (fix: a path type in ropa/cli.py that refuses NUL)",
-)
 @pytest.mark.parametrize("where", ["register", "out"])
 def test_nul_in_a_path_argument_is_a_usage_error(ws: Workspace, where: str) -> None:
     register = str(ws.register) + ("\x00x" if where == "register" else "")
