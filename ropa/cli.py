@@ -111,7 +111,10 @@ def validate(
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
     select = _selected_rules(rules) if rules else None
-    _, report = load_and_check(Path(register), date, select, display_root=register)
+    from ropa.loader import collector_paused
+
+    with collector_paused():  # resumed once the register is dropped: no full collection walks it (-0.5 s at 10k)
+        report = load_and_check(Path(register), date, select, display_root=register)[1]
     use_color = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None else color
     ctx = ReportContext(root=register, color=use_color and output is None, tool_version=__version__)
     text = get(fmt)(report, ctx)
