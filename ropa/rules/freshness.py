@@ -301,6 +301,7 @@ settings:
       reason: TOM annex requested from the provider
       expires: 2026-12-31
 ---
+# providers/acme.yaml
 toms:
   - kind: transmission
     measure: TLS 1.2+ on every API call
@@ -317,6 +318,7 @@ settings:
       reason: TOM annex requested from the provider
       expires: 2026-12-31
 ---
+# providers/acme.yaml
 activities:
   - id: otp
     name: One-time passcodes

@@ -233,6 +233,7 @@ def legitimate_interests_assessment(ctx: Context) -> Iterator[Hit]:
 # organisation.yaml
 public_authority: true
 ---
+# providers/acme.yaml
 activities:
   - id: reminders
     name: Appointment reminders
@@ -244,6 +245,7 @@ activities:
 # organisation.yaml
 public_authority: true
 ---
+# providers/acme.yaml
 activities:
   - id: reminders
     name: Appointment reminders

@@ -852,6 +852,7 @@ def compelling_legitimate_interests(ctx: Context) -> Iterator[Hit]:
 # organisation.yaml
 public_authority: true
 ---
+# providers/acme.yaml
 country: IN
 mechanisms:
   - type: derogation
@@ -861,6 +862,7 @@ mechanisms:
 # organisation.yaml
 public_authority: true
 ---
+# providers/acme.yaml
 country: IN
 mechanisms:
   - type: public_instrument
