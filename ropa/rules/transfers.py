@@ -107,6 +107,8 @@ class Site:
         transfer: The transfer, for sites of kind ``transfer``.
         details_on_importer: A transfer on SCCs whose importer records its own SCCs: clause-level
             rules check those instead.
+        mtype: The mechanism's type (None when no mechanism is recorded).
+        modules: The 2021/914 modules, for SCCs of that decision (empty otherwise).
     """
 
     kind: str
@@ -127,6 +129,15 @@ class Site:
     art3_2: bool = False
     transfer: Transfer | None = None
     details_on_importer: bool = False
+    mtype: MechanismType | None = None
+    modules: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        # Copied from the mechanism once, so the many rules that filter on them do not each fetch it again.
+        if self.mechanism is not None:
+            self.mtype = self.mechanism.type
+            if self.mtype is MechanismType.SCC_2021_914:
+                self.modules = frozenset(self.mechanism.modules)
 
     def hit(self, *sub: str | int, message: str, severity: Severity | None = None) -> Hit:
         """A hit at the mechanism (or ``sub`` inside it)."""
@@ -388,7 +399,7 @@ mechanisms:
 def invalid_mechanism(ctx: Context) -> Iterator[Hit]:
     invalid = refdata.invalid_mechanisms()
     for site, mech in recorded(ctx):
-        entry = invalid.get(mech.type.value)
+        entry = invalid.get(site.mtype.value) if site.mtype else None
         if entry is None:
             continue
         since = entry["invalid_since"]
@@ -449,8 +460,8 @@ mechanisms:
 """,
 )
 def adequacy_unknown(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        if mech.type is not MechanismType.ADEQUACY or site.regime != "EU" or not site.outside:
+    for site in sites(ctx):
+        if site.mtype is not MechanismType.ADEQUACY or site.regime != "EU" or not site.outside:
             continue
         entry = adequacy_entry(site)
         where = site.country or site.organisation_dest
@@ -506,7 +517,7 @@ mechanisms:
 )
 def adequacy_scope(ctx: Context) -> Iterator[Hit]:
     for site, mech in recorded(ctx):
-        if mech.type is not MechanismType.ADEQUACY or site.regime != "EU" or not site.outside:
+        if site.mtype is not MechanismType.ADEQUACY or site.regime != "EU" or not site.outside:
             continue
         if mech.scope_note or site.country == "US":
             continue
@@ -576,8 +587,8 @@ dpf:
 """,
 )
 def us_dpf_certification(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        if mech.type is not MechanismType.ADEQUACY or site.country != "US" or site.regime != "EU":
+    for site in sites(ctx):
+        if site.mtype is not MechanismType.ADEQUACY or site.country != "US" or site.regime != "EU":
             continue
         dpf = site.importer.dpf if site.importer is not None else None
         problems, stale_only = _dpf_problems(dpf, ctx.as_of)
@@ -633,7 +644,7 @@ mechanisms:
 )
 def mechanism_evidence(ctx: Context) -> Iterator[Hit]:
     for site, mech in recorded(ctx):
-        needed = _EVIDENCE.get(mech.type)
+        needed = _EVIDENCE.get(site.mtype) if site.mtype else None
         if needed is None:
             continue
         if mech.evidence is None or (mech.type is MechanismType.BCR and not mech.approving_authority):
@@ -675,7 +686,7 @@ mechanisms:
 )
 def transfer_impact_assessment(ctx: Context) -> Iterator[Hit]:
     for site, mech in recorded(ctx):
-        if mech.type not in ART46_TOOLS or not site.outside or site.details_on_importer:
+        if site.mtype not in ART46_TOOLS or not site.outside or site.details_on_importer:
             continue
         tia = mech.tia
         if tia is None:
@@ -756,7 +767,7 @@ activities:
 )
 def derogation_use(ctx: Context) -> Iterator[Hit]:
     for site, mech in recorded(ctx):
-        if mech.type is not MechanismType.DEROGATION or mech.derogation is Derogation.SECOND:
+        if site.mtype is not MechanismType.DEROGATION or mech.derogation is Derogation.SECOND:
             continue
         frequency = site.transfer.frequency if site.transfer is not None else None
         problems = []
@@ -822,7 +833,7 @@ activities:
 )
 def compelling_legitimate_interests(ctx: Context) -> Iterator[Hit]:
     for site, mech in recorded(ctx):
-        if mech.type is not MechanismType.DEROGATION or mech.derogation is not Derogation.SECOND:
+        if site.mtype is not MechanismType.DEROGATION or mech.derogation is not Derogation.SECOND:
             continue
         frequency = site.transfer.frequency if site.transfer is not None else None
         missing = []
@@ -875,7 +886,7 @@ def public_authority_derogation(ctx: Context) -> Iterator[Hit]:
         return
     barred = {Derogation.A, Derogation.B, Derogation.C, Derogation.SECOND}
     for site, mech in recorded(ctx):
-        if mech.type is MechanismType.DEROGATION and mech.derogation in barred:
+        if site.mtype is MechanismType.DEROGATION and mech.derogation in barred:
             assert mech.derogation is not None
             yield site.hit(
                 "derogation",
@@ -911,8 +922,8 @@ mechanisms:
 """,
 )
 def scc_version_module(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        if mech.type is MechanismType.SCC_UNSPECIFIED:
+    for site in sites(ctx):
+        if site.mtype is MechanismType.SCC_UNSPECIFIED:
             expected = site.expected_module()
             hint = f" ({MODULE_NAMES[expected]} for the roles recorded)" if expected else ""
             yield site.hit(
@@ -922,17 +933,13 @@ def scc_version_module(ctx: Context) -> Iterator[Hit]:
                     f"record type scc_2021_914 and its module(s){hint}"
                 ),
             )
-        elif mech.type is MechanismType.SCC_2021_914 and not mech.modules and not site.details_on_importer:
+        elif site.mtype is MechanismType.SCC_2021_914 and not site.modules and not site.details_on_importer:
             expected = site.expected_module()
             hint = f"; the roles recorded call for {MODULE_NAMES[expected]}" if expected else ""
             yield site.hit(
                 "type",
                 message=f"{site.label} relies on SCCs 2021/914 but declares no module; add 'modules'{hint}",
             )
-
-
-def _scc_modules(mech: Mechanism) -> frozenset[int]:
-    return frozenset(mech.modules) if mech.type is MechanismType.SCC_2021_914 else frozenset()
 
 
 @define(
@@ -965,8 +972,8 @@ mechanisms:
 """,
 )
 def scc_module_roles(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        modules = _scc_modules(mech)
+    for site in sites(ctx):
+        modules = site.modules
         if not modules or site.regime != "EU":
             continue
         expected = site.expected_module()
@@ -1019,8 +1026,8 @@ mechanisms:
 """,
 )
 def scc_scope_art3_2(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
-        if mech.type is MechanismType.SCC_2021_914 and site.art3_2 and site.regime == "EU":
+    for site in sites(ctx):
+        if site.mtype is MechanismType.SCC_2021_914 and site.art3_2 and site.regime == "EU":
             yield site.hit(
                 "type",
                 message=(
@@ -1059,7 +1066,7 @@ mechanisms:
 )
 def scc_clause_9(ctx: Context) -> Iterator[Hit]:
     for site, mech in scc_details(ctx):
-        if not _scc_modules(mech) & {2, 3}:
+        if not site.modules & {2, 3}:
             continue
         if mech.clause9_option is None:
             yield site.hit(
@@ -1099,7 +1106,7 @@ mechanisms:
 )
 def scc_competent_authority(ctx: Context) -> Iterator[Hit]:
     for site, mech in scc_details(ctx):
-        if _scc_modules(mech) & {1, 2, 3} and not mech.competent_authority:
+        if site.modules & {1, 2, 3} and not mech.competent_authority:
             yield site.hit(
                 "modules",
                 message=f"{site.label}: Module 1-3 SCCs name no competent supervisory authority (Annex I.C); "
@@ -1138,7 +1145,7 @@ def scc_law_forum(ctx: Context) -> Iterator[Hit]:
     eu = frozenset(refdata.load("eea")["eu"])
     clauses = (("governing_law", "Clause 17 governing law"), ("forum", "Clause 18 courts"))
     for site, mech in scc_details(ctx):
-        modules = _scc_modules(mech)
+        modules = site.modules
         if not modules:
             continue
         eu_needed = bool(modules & {1, 2, 3})
@@ -1187,8 +1194,8 @@ toms:
 """,
 )
 def scc_annex_ii(ctx: Context) -> Iterator[Hit]:
-    for site, mech in scc_details(ctx):
-        if not _scc_modules(mech) & {1, 2, 3}:
+    for site, _mech in scc_details(ctx):
+        if not site.modules & {1, 2, 3}:
             continue
         if isinstance(site.importer, Provider) and not site.importer.toms:
             yield site.hit(
