@@ -164,6 +164,11 @@ def _translate(error: Any, data: Any, model: type[BaseModel], doc: Document) -> 
         if template
         else f"{error['msg']} (got {got})"
     )
+    if kind == "string_type" and isinstance(error.get("input"), bool):
+        message += (
+            "; YAML reads unquoted yes/no/on/off/true/false as a boolean (Norway's code NO too): "
+            'put the value in quotes, e.g. "NO"'
+        )
     if kind == "missing":
         line, column = doc.locate(path[:-1])
     else:

@@ -297,3 +297,16 @@ def test_check_references_reports_register_relative_places(tmp_path: Path) -> No
     assert problem.file == "providers/acme.yaml"
     assert problem.path == ("activities", 0, "recipients", 0, "provider")
     assert "recipient 'ghost' is not a provider of the register" in problem.message
+
+
+def test_unquoted_no_as_a_country_says_to_quote_it(make_register) -> None:  # type: ignore[no-untyped-def]
+    from ropa.errors import InputError
+    from ropa.loader import load_register
+
+    root = make_register({"nor": {"id": "nor", "legal_name": "Nordic AS", "role": "processor", "service": "SMS"}})
+    text = (root / "providers" / "nor.yaml").read_text() + "country: NO\n"
+    (root / "providers" / "nor.yaml").write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_register(root)
+    message = caught.value.diagnostics[0].render()
+    assert "nor.yaml:5:" in message and 'quotes, e.g. "NO"' in message
