@@ -134,13 +134,20 @@ def validate(
 @main.command()
 @click.argument("rule_id", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@click.option("--all", "everything", is_flag=True, help="Explain every rule (with --format markdown: docs/rules.md).")
 @handles_errors
-def rules(rule_id: str | None, fmt: str) -> None:
+def rules(rule_id: str | None, fmt: str, everything: bool) -> None:
     """List the rule catalogue, or explain RULE_ID."""
-    from ropa.rules import catalogue
-    from ropa.rules.docs import explain, listing
+    from ropa.rules import CATALOGUE_VERSION, catalogue
+    from ropa.rules.docs import explain, listing, reference_markdown
 
     cat = catalogue()
+    if everything:
+        if fmt == "markdown":
+            click.echo(reference_markdown(list(cat.values()), CATALOGUE_VERSION), nl=False)
+        else:
+            click.echo("\n\n".join(explain(rule, fmt) for rule in cat.values()))
+        return
     if rule_id is not None:
         rule = cat.get(rule_id) or next((r for r in cat.values() if r.name == rule_id), None)
         if rule is None:
