@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, StringConstraints
 
-from ropa.model.common import DocumentRef, Duration, Id, Sourced, Text, Tom
+from ropa.model.common import CountryCode, DocumentRef, Duration, Id, Sourced, Text, Tom
 from ropa.model.transfer import Transfer
 
 
@@ -92,6 +93,13 @@ class Purpose(Sourced):
     archiving_research_statistics: bool = Field(
         default=False, description="Art. 89(1) archiving, research or statistics purpose."
     )
+    purpose_type: Id | None = Field(
+        default=None,
+        description=(
+            "Kind of purpose, e.g. 'marketing' or 'recruitment': retention above the maximum configured for it "
+            "in settings.max_retention is reported."
+        ),
+    )
 
 
 class DataSubjectCategory(Sourced):
@@ -124,6 +132,24 @@ class Retention(Sourced):
     not_possible_reason: str | None = Field(
         default=None, description="Why no limit can be given (Art. 30(1)(f) 'where possible')."
     )
+    statutory_period: Duration | None = Field(
+        default=None,
+        description=(
+            "The period the cited law requires (ISO 8601), when it differs from 'duration': keeping the data "
+            "longer than this plus settings.retention_grace is reported."
+        ),
+    )
+    after_withdrawal: Duration | None = Field(
+        default=None,
+        description="For consent-based processing: how long the data is still kept after consent is withdrawn.",
+    )
+    residual_basis: str | None = Field(
+        default=None,
+        description=(
+            "The basis and reason for keeping data after consent is withdrawn, e.g. 'proof of consent for legal "
+            "claims, 6.1.f'."
+        ),
+    )
 
 
 class DataCategory(Sourced):
@@ -140,6 +166,13 @@ class DataCategory(Sourced):
     art9_law_ref: str | None = Field(
         default=None, description="Law or agreement cited for Art. 9(2)(b), (g)-(j)."
     )
+    professional_secrecy: str | None = Field(
+        default=None,
+        description=(
+            "For Art. 9(2)(h): who processes the data under an obligation of professional secrecy, and what "
+            "binds them (Art. 9(3))."
+        ),
+    )
     criminal: bool = Field(default=False, description="Art. 10 data on criminal convictions and offences.")
     art10_authority: str | None = Field(
         default=None, description="Official authority or the Union/Member State law authorising Art. 10 data."
@@ -147,7 +180,73 @@ class DataCategory(Sourced):
     not_special_reason: str | None = Field(
         default=None, description="Why a name that looks special-category is not (silences the heuristic)."
     )
+    safeguards: str | None = Field(
+        default=None,
+        description=(
+            "For special-category or criminal-offence data: the restrictions or safeguards applied, e.g. access "
+            "only for trained staff, access log (SCC 2021/914 Annex I.B item 3, 2021/915 Annex II)."
+        ),
+    )
     retention: Retention | None = Field(default=None, description="Retention of this category.")
+
+
+_AGES = re.compile(r"\d+")
+
+
+def age_bounds(value: str) -> tuple[int, int]:
+    """Youngest and oldest age of an age range such as ``13-17``."""
+    low, high = (int(n) for n in _AGES.findall(value))
+    return low, high
+
+
+def _age_range(value: str) -> str:
+    low, high = age_bounds(value)
+    if low > high:
+        raise ValueError(f"{value!r} runs backwards; write the youngest age first, e.g. '13-17'")
+    return f"{low}-{high}"
+
+
+AgeRange = Annotated[
+    str,
+    StringConstraints(pattern=r"^\s*\d{1,2}\s*[-–]\s*\d{1,2}\s*$"),
+    AfterValidator(_age_range),
+    Field(json_schema_extra={"examples": ["13-17", "6-12"]}),
+]
+"""Youngest and oldest age, e.g. ``13-17``."""
+
+ConsentAge = Annotated[int, Field(ge=13, le=16)]
+"""Art. 8(1): the age from which a child's own consent is valid, 16 unless a Member State lowers it (not below 13)."""
+
+
+class ChildSafeguards(Sourced):
+    """How an activity whose data subjects include children protects them (Art. 8, Art. 12(1), Recital 38)."""
+
+    age_range: AgeRange | None = Field(default=None, description="Ages of the children concerned, e.g. '13-17'.")
+    consent_ages: dict[CountryCode, ConsentAge] = Field(
+        default_factory=dict,
+        description=(
+            "For an information society service offered to children on consent: per Member State served, the "
+            "age from which a child may consent itself (Art. 8(1): 13 to 16), e.g. {DE: 16, FR: 15}."
+        ),
+    )
+    parental_consent: str | None = Field(
+        default=None,
+        description=(
+            "Below that age: how the holder of parental responsibility gives or authorises consent, and how "
+            "that is verified (Art. 8(2))."
+        ),
+    )
+    notice: str | None = Field(
+        default=None,
+        description="The privacy notice written for the children's age, in clear and plain language (Art. 12(1)).",
+    )
+    lia_reasoning: str | None = Field(
+        default=None,
+        description=(
+            "For legitimate interests: how the balancing test weighs the children's interests (Art. 6(1)(f): "
+            "'in particular where the data subject is a child')."
+        ),
+    )
 
 
 class RecipientRole(str, Enum):
@@ -206,6 +305,35 @@ class Activity(Sourced):
     )
     dpia: DocumentRef | None = Field(default=None, description="Data protection impact assessment, if any.")
     dpia_required: bool | None = Field(default=None, description="Whether a DPIA is required (Art. 35).")
+    frequency: Literal["one-off", "occasional", "regular", "continuous"] | None = Field(
+        default=None,
+        description=(
+            "How often the processing happens; 'occasional' means not regular and outside the regular course of "
+            "business (Art. 30(5), Art. 27(2)(a))."
+        ),
+    )
+    risk: Literal["unlikely", "likely", "high"] | None = Field(
+        default=None,
+        description=(
+            "Whether the processing is likely to result in a risk to data subjects' rights and freedoms: "
+            "'unlikely', 'likely' (a risk, Art. 30(5)) or 'high' (a high risk, Art. 35)."
+        ),
+    )
+    art30_5_derogation: bool | None = Field(
+        default=None,
+        description=(
+            "true: this activity is claimed to fall under the Art. 30(5) derogation for organisations under 250; "
+            "false: it is recorded as required. Left out, the organisation's art30_5_derogation applies."
+        ),
+    )
+    iss_offered_to_children: bool | None = Field(
+        default=None,
+        description="Whether the activity is part of an information society service offered directly to children "
+        "(Art. 8(1)).",
+    )
+    child_safeguards: ChildSafeguards | None = Field(
+        default=None, description="Age range, consent ages, parental consent and notice, where children are concerned."
+    )
     owner: str | None = Field(default=None, description="Who in the organisation owns the activity.")
     last_reviewed: dt.date | None = Field(default=None, description="When the entry was last reviewed.")
 

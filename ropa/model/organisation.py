@@ -14,6 +14,7 @@ from ropa.model.common import (
     CountryCode,
     Dpo,
     Duration,
+    Id,
     Representative,
     Severity,
     Sourced,
@@ -48,6 +49,21 @@ class Settings(Strict):
     )
     waivers: list[Waiver] = Field(default_factory=list, description="Accepted findings.")
     min_purpose_words: int = Field(default=4, ge=1, description="Shortest purpose not reported as vague.")
+    art30_5_regime: Literal["gdpr-2016", "omnibus-iv"] = Field(
+        default="gdpr-2016",
+        description=(
+            "Art. 30(5) as in force ('gdpr-2016': under 250 employees, no risk, occasional, no Art. 9/10 data) or "
+            "as the 2025 Omnibus IV proposal would have it ('omnibus-iv': under 750, no high risk)."
+        ),
+    )
+    max_retention: dict[Id, Duration] = Field(
+        default_factory=dict,
+        description="Longest retention per purpose_type of a purpose, e.g. {marketing: P2Y, recruitment: P6M}.",
+    )
+    retention_grace: Duration = Field(
+        default="P30D",
+        description="How long erasure may take after a statutory period ends or consent is withdrawn (ISO 8601).",
+    )
 
 
 class RecordInfo(Strict):
@@ -91,6 +107,20 @@ class Organisation(Sourced):
     )
     public_authority: bool = Field(default=False, description="Whether it is a public authority or body.")
     employees: int | None = Field(default=None, ge=0, description="Headcount, for the Art. 30(5) derogation.")
+    art30_5_derogation: bool = Field(
+        default=False,
+        description=(
+            "Whether the organisation claims the Art. 30(5) derogation (fewer than 250 employees) for activities "
+            "that do not set art30_5_derogation themselves."
+        ),
+    )
+    art27_2_exemption: str | None = Field(
+        default=None,
+        description=(
+            "Why no Art. 27 representative is needed although Art. 3(2) applies: occasional processing, no "
+            "large-scale Art. 9/10 data, unlikely to result in a risk (Art. 27(2)(a)), or a public authority (b)."
+        ),
+    )
     joint_controllers: list[JointController] = Field(
         default_factory=list, description="Joint controllers (Art. 26), where any."
     )

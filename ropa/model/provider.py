@@ -84,6 +84,24 @@ class Contract(Sourced):
     subject_matter: str | None = Field(default=None, description="Subject-matter of the processing.")
     duration: str | None = Field(default=None, description="Duration of the processing.")
     nature: str | None = Field(default=None, description="Nature of the processing.")
+    data_retention: Duration | None = Field(
+        default=None,
+        description=(
+            "The longest the processor keeps the personal data under the agreement (ISO 8601); it must not "
+            "exceed the record's retention for the same data."
+        ),
+    )
+    clause1_option: Literal["2016/679", "2018/1725"] | None = Field(
+        default=None,
+        description="For DPAs on SCCs 2021/915: the Clause 1 option, the GDPR (2016/679) or Regulation 2018/1725.",
+    )
+    assistance_measures: str | None = Field(
+        default=None,
+        description=(
+            "The specific measures the processor takes to assist the controller with data subject requests, "
+            "breaches and impact assessments (2021/915 Annex III, Clauses 8 and 9)."
+        ),
+    )
 
 
 class SubProcessorAuthorisation(Sourced):
@@ -108,6 +126,10 @@ class SubProcessor(Sourced):
     )
     country: CountryCode | None = Field(default=None, description="Where it processes the data.")
     address: str | None = Field(default=None, description="Address of the sub-processor.")
+    contact: Contact | None = Field(
+        default=None,
+        description="Contact person's name, position and contact details (2021/914 Annex III, 2021/915 Annex IV).",
+    )
     service: str | None = Field(default=None, description="What it does for the provider.")
     authorisation: Literal["specific", "general"] | None = Field(
         default=None, description="How the sub-processor was authorised."

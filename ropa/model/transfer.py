@@ -74,6 +74,25 @@ class Tia(DocumentRef):
     )
 
 
+class CompellingInterests(Sourced):
+    """The conditions of a transfer on compelling legitimate interests (Art. 49(1), second subparagraph)."""
+
+    non_repetitive: bool | None = Field(
+        default=None, description="Confirms that the transfer is not repetitive."
+    )
+    limited_data_subjects: str | None = Field(
+        default=None,
+        description="How many data subjects, and who: their number must be limited (e.g. '3 claimants in case 14').",
+    )
+    sa_informed_on: dt.date | None = Field(
+        default=None, description="When the supervisory authority was informed of the transfer."
+    )
+    data_subjects_informed: str | None = Field(
+        default=None,
+        description="How and when the data subjects were told of the transfer and the compelling interests pursued.",
+    )
+
+
 class Mechanism(Sourced):
     """A transfer mechanism as relied on for one transfer or one provider."""
 
@@ -103,6 +122,17 @@ class Mechanism(Sourced):
     )
     approving_authority: str | None = Field(default=None, description="Authority that approved BCRs.")
     tia: Tia | None = Field(default=None, description="Transfer impact assessment for Art. 46 tools.")
+    acceded_via_clause7: bool = Field(
+        default=False,
+        description="SCC 2021/914: the importer joined existing clauses through the Clause 7 docking clause.",
+    )
+    acceded_on: dt.date | None = Field(
+        default=None, description="Date of that accession: when the party signed Annex I.A."
+    )
+    compelling_interests: CompellingInterests | None = Field(
+        default=None,
+        description="For derogation 49.1.second: non-repetition, the limited data subjects, and who was informed.",
+    )
     scope_note: str | None = Field(
         default=None,
         description=(
