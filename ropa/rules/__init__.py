@@ -9,7 +9,7 @@ from functools import cache
 
 from ropa.rules.base import Check, Context, Hit, Rule
 
-CATALOGUE_VERSION = "2026.11.0"
+CATALOGUE_VERSION = "2026.11.1"
 """Bumped whenever a rule is added, removed or changes meaning."""
 
 RETIRED: dict[str, str] = {}

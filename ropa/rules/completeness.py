@@ -163,13 +163,21 @@ def dpo(ctx: Context) -> Iterator[Hit]:
     id="A30-1-a-representative",
     name="completeness.representative",
     severity=Severity.ERROR,
-    summary="A controller without an EU establishment caught by Art. 3(2) names its EU representative.",
+    summary=(
+        "A controller without an EU establishment caught by Art. 3(2) names its EU representative, or the "
+        "Art. 27(2) exemption with a reason that the record does not contradict."
+    ),
     article="Art. 27(1)-(3); Art. 30(1)(a)",
     why=(
         "A controller outside the EU that targets or monitors people in the EU must designate a representative "
-        "in a Member State, and the record must name it."
+        "in a Member State, and the record must name it. Only occasional processing, unlikely to result in a "
+        "risk and without large-scale Art. 9/10 data (or a public authority) is exempt (Art. 27(2))."
     ),
-    fix="Add eu_representative with its name, member_state (an EU/EEA country) and a contact.",
+    fix=(
+        "Add eu_representative with its name, member_state (an EU/EEA country) and a contact; or, where Art. "
+        "27(2) applies, state why in art27_2_exemption. An exemption is reported when an activity is recorded "
+        "as regular or continuous, or as likely to result in a risk."
+    ),
     bad="""
 # organisation.yaml
 country: US
@@ -193,12 +201,16 @@ def representative(ctx: Context) -> Iterator[Hit]:
     if org.eu_establishment or not org.art3_2_applies:
         return
     rep = org.eu_representative
+    if rep is None and org.art27_2_exemption:
+        yield from _art27_2_exemption(ctx, org.art27_2_exemption)
+        return
     if rep is None:
         yield ctx.org(
             "art3_2_applies",
             message=(
                 f"{org.legal_name} has no EU establishment and Art. 3(2) applies, but no eu_representative is "
-                "recorded; add its name, member_state and contact"
+                "recorded; add its name, member_state and contact (or the reason for the Art. 27(2) exemption "
+                "in art27_2_exemption)"
             ),
         )
         return
@@ -213,6 +225,38 @@ def representative(ctx: Context) -> Iterator[Hit]:
             "eu_representative",
             message=f"representative {rep.name!r} has no contact (email, phone or url); add one",
         )
+
+
+def _art27_2_exemption(ctx: Context, reason: str) -> Iterator[Hit]:
+    """What in the record contradicts a claimed Art. 27(2) exemption from appointing a representative."""
+    if lx.VAGUE_GENERIC.alone(reason):
+        yield ctx.org(
+            "art27_2_exemption",
+            message=f"the Art. 27(2) exemption is claimed with the reason {reason!r}, which says nothing; say why",
+        )
+        return
+    if ctx.register.organisation.public_authority:
+        return  # Art. 27(2)(b): public authorities are exempt whatever they process
+    for provider, index, activity in ctx.activities():
+        if activity.frequency in ("regular", "continuous"):
+            yield ctx.act(
+                provider, index, activity, "frequency",
+                message=(
+                    f"the Art. 27(2)(a) exemption from appointing a representative covers only occasional "
+                    f"processing, but activity {activity.id!r} is {activity.frequency}; designate a representative"
+                ),
+            )
+            return
+        if activity.risk in ("likely", "high"):
+            yield ctx.act(
+                provider, index, activity, "risk",
+                message=(
+                    "the Art. 27(2)(a) exemption from appointing a representative covers only processing "
+                    f"unlikely to result in a risk, but activity {activity.id!r} is recorded as risk "
+                    f"{activity.risk!r}; designate a representative"
+                ),
+            )
+            return
 
 
 @define(
@@ -692,3 +736,134 @@ def processing_categories(ctx: Context) -> Iterator[Hit]:
                     "processor_activities", p_index, "categories_of_processing", c_index,
                     message=f"category of processing {category!r} says nothing; describe the processing",
                 )
+
+
+ART30_5_LIMITS: dict[str, int] = {"gdpr-2016": 250, "omnibus-iv": 750}
+"""Headcount from which the Art. 30(5) derogation is unavailable, per settings.art30_5_regime."""
+
+
+@define(
+    id="A30-5-exemption",
+    name="completeness.art30-5-derogation",
+    severity=Severity.ERROR,
+    summary=(
+        "An activity claimed under the Art. 30(5) derogation has a headcount under 250 and none of its triggers: "
+        "risk, regular processing, Art. 9 or Art. 10 data."
+    ),
+    article="Art. 30(5); WP29 position paper on Art. 30(5) (19 April 2018)",
+    why=(
+        "The derogation for organisations under 250 does not apply to processing that is likely to result in a "
+        "risk, is not occasional, or includes Art. 9 or Art. 10 data; any one of them brings the activity back "
+        "into the record, and payroll, customers or marketing are never occasional. With settings.art30_5_regime "
+        "'omnibus-iv' the 2025 proposal is applied instead: under 750, and only a high risk (Art. 35) counts."
+    ),
+    fix=(
+        "Record the activity in full (art30_5_derogation: false on the activity, or drop the organisation's "
+        "claim). A claim that does not state the activity's frequency and risk is reported as a warning: add them."
+    ),
+    bad="""
+# organisation.yaml
+employees: 40
+art30_5_derogation: true
+---
+# providers/acme.yaml
+activities:
+  - id: offers
+    name: SMS offers
+    frequency: regular
+    risk: unlikely
+""",
+    good="""
+# organisation.yaml
+employees: 40
+art30_5_derogation: true
+---
+# providers/acme.yaml
+activities:
+  - id: open-day
+    name: Invitation to the one-off open day
+    frequency: one-off
+    risk: unlikely
+""",
+)
+def art30_5_derogation(ctx: Context) -> Iterator[Hit]:
+    org = ctx.register.organisation
+    regime = org.settings.art30_5_regime
+    claimed = [
+        (provider, index, activity)
+        for provider, index, activity in ctx.activities()
+        if activity.art30_5_derogation or (activity.art30_5_derogation is None and org.art30_5_derogation)
+    ]
+    if not claimed:
+        return
+    limit = ART30_5_LIMITS[regime]
+    if org.employees is None:
+        yield ctx.org(
+            "employees",
+            message=(
+                f"the Art. 30(5) derogation is claimed for {len(claimed)} activit{'y' if len(claimed) == 1 else 'ies'} "
+                f"but the headcount is not recorded; add employees (the derogation needs fewer than {limit})"
+            ),
+        )
+    elif org.employees >= limit:
+        yield ctx.org(
+            "employees",
+            message=(
+                f"the Art. 30(5) derogation is claimed, but {org.legal_name} employs {org.employees} people; it is "
+                f"only for fewer than {limit} ({regime}), so record every activity in full"
+            ),
+        )
+        return
+    for provider, index, activity in claimed:
+        triggers, unstated = _art30_5_triggers(activity, regime)
+        own = activity.art30_5_derogation is not None
+        where: tuple[str, ...] = ("art30_5_derogation",) if own else ()
+        claim = "is claimed under" if own else "falls under the organisation's claim of"
+        if triggers:
+            yield ctx.act(
+                provider, index, activity, *where,
+                message=(
+                    f"activity {activity.id!r} {claim} the Art. 30(5) derogation, but " + "; ".join(triggers)
+                    + "; record it in full (art30_5_derogation: false)"
+                ),
+            )
+        elif unstated:
+            yield ctx.act(
+                provider, index, activity, *where,
+                message=(
+                    f"activity {activity.id!r} {claim} the Art. 30(5) derogation without stating its "
+                    + " and ".join(unstated) + ", so the claim cannot be shown; add them"
+                ),
+                severity=Severity.WARNING,
+            )
+
+
+def _art30_5_triggers(activity: Activity, regime: str) -> tuple[list[str], list[str]]:
+    """The Art. 30(5) triggers an activity meets, and the facts needed to rule them out that it does not state."""
+    triggers: list[str] = []
+    unstated: list[str] = []
+    if regime == "omnibus-iv":
+        if activity.risk == "high":
+            triggers.append("it is likely to result in a high risk (risk: high)")
+        elif activity.dpia_required:
+            triggers.append("a DPIA is required, so it is likely to result in a high risk")
+        elif activity.risk is None and activity.dpia_required is None:
+            unstated.append("risk")
+        return triggers, unstated
+    if activity.risk in ("likely", "high"):
+        triggers.append(f"it is likely to result in a risk (risk: {activity.risk})")
+    elif activity.dpia_required:
+        triggers.append("a DPIA is required, so it is likely to result in a risk")
+    elif activity.risk is None:
+        unstated.append("risk")
+    if activity.frequency in ("regular", "continuous"):
+        triggers.append(f"it is {activity.frequency}, not occasional")
+    elif activity.frequency is None:
+        unstated.append("frequency")
+    special = next((c for c in activity.data_categories if c.special is not None), None)
+    if special is not None:
+        triggers.append(f"it includes Art. 9 data ({special.id!r})")
+    criminal = next((c for c in activity.data_categories if c.criminal), None)
+    if criminal is not None:
+        triggers.append(f"it includes Art. 10 data ({criminal.id!r})")
+    return triggers, unstated
