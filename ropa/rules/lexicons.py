@@ -236,6 +236,13 @@ CHILD_HINTS = Lexicon(
 )
 """Words suggesting children among the data subjects (checked with :func:`contains`)."""
 
+WITHDRAWAL_HINTS = Lexicon(
+    "WITHDRAWAL_HINTS",
+    "withdrawal", "withdrawn", "withdraw", "withdraws", "withdrew", "revocation", "revoked", "revokes",
+    "opt out", "opts out", "opted out", "unsubscribe", "unsubscribes", "unsubscribed", "stop reply",
+)
+"""Words saying a retention runs from the withdrawal of consent (checked with :func:`contains`)."""
+
 FILLER = Lexicon(
     "FILLER",
     "a", "an", "the", "our", "its", "their", "your", "us", "we", "other", "others", "certain", "selected",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ropa.errors import KeyPath
-from ropa.model.activity import Activity, DataCategory, Retention
-from ropa.model.common import Severity, Tom
+from ropa.model.activity import Activity, DataCategory, LawfulBasis, Retention
+from ropa.model.common import Severity, Tom, duration_days
 from ropa.model.provider import Provider
 from ropa.rules import lexicons as lx
 from ropa.rules.base import Context, Hit, Rule, registrar
@@ -382,6 +382,164 @@ def retention_unlimited(ctx: Context) -> Iterator[Hit]:
                 f"{activity.id!r} is Art. 89(1) archiving, research or statistics; set a limit"
             ),
         )
+
+
+SLACK_DAYS = 1.0
+"""Durations are compared in approximate days (P12M is 365.28, P1Y 365.25): a day of slack keeps equal periods equal."""
+
+
+def _longer(value: str, limit_days: float) -> bool:
+    return duration_days(value) > limit_days + SLACK_DAYS
+
+
+def _purpose_limit(activity: Activity, maxima: dict[str, str]) -> tuple[str, str] | None:
+    """The longest maximum configured for the activity's purposes, as (purpose type, duration); None unless every
+    purpose has one (a purpose without a configured maximum could justify any period)."""
+    best: tuple[str, str] | None = None
+    for purpose in activity.purposes:
+        limit = maxima.get(purpose.purpose_type) if purpose.purpose_type else None
+        if limit is None:
+            return None
+        if best is None or duration_days(limit) > duration_days(best[1]):
+            best = (purpose.purpose_type or "", limit)
+    return best
+
+
+def _consent_only(activity: Activity) -> bool:
+    """Whether consent is the only basis recorded for the activity (no other basis to keep data after withdrawal)."""
+    bases = {p.lawful_basis for p in activity.purposes if p.lawful_basis is not None}
+    return bases == {LawfulBasis.CONSENT}
+
+
+@define(
+    id="A5-1-e-retention-exceeds-need",
+    name="quality.retention-exceeds-need",
+    severity=Severity.WARNING,
+    summary=(
+        "A retention is no longer than the purpose's configured maximum, the statutory period plus grace, consent "
+        "withdrawal plus grace, or the controller's period where the processor's contract keeps data longer."
+    ),
+    article="Art. 5(1)(c), (e); Art. 28(3)(g)",
+    why=(
+        "The law sets no number, so the record is held to itself: the maximum the organisation set per purpose "
+        "type (settings.max_retention), the period the cited law requires (statutory_period), erasure after "
+        "consent is withdrawn, and a processor that may not keep data longer than the controller's retention."
+    ),
+    fix=(
+        "Shorten the duration, or record why longer is needed: the statutory_period, a residual_basis for data "
+        "kept after withdrawal, or a purpose_type with a longer maximum. Grace is settings.retention_grace "
+        "(default P30D). For a processor, align contract.data_retention with the record."
+    ),
+    bad="""
+# organisation.yaml
+settings:
+  max_retention: {marketing: P2Y}
+---
+# providers/acme.yaml
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Send SMS offers to customers who opted in at checkout
+        lawful_basis: 6.1.a
+        purpose_type: marketing
+    retention:
+      kind: duration
+      duration: P5Y
+      trigger_event: opt-in
+""",
+    good="""
+# organisation.yaml
+settings:
+  max_retention: {marketing: P2Y}
+---
+# providers/acme.yaml
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Send SMS offers to customers who opted in at checkout
+        lawful_basis: 6.1.a
+        purpose_type: marketing
+    retention:
+      kind: duration
+      duration: P2Y
+      trigger_event: opt-in
+""",
+)
+def retention_exceeds_need(ctx: Context) -> Iterator[Hit]:
+    settings = ctx.register.organisation.settings
+    grace = duration_days(settings.retention_grace)
+    maxima = settings.max_retention
+    for provider, index, activity, path, retention, category in retentions(ctx):
+        what = label(activity, category)
+        if retention.duration and retention.kind != "statutory" and maxima and activity.purposes:
+            limit = _purpose_limit(activity, maxima)
+            if limit is not None and _longer(retention.duration, duration_days(limit[1])):
+                yield ctx.act(
+                    provider, index, activity, *path, "duration",
+                    message=(
+                        f"retention of {what} is {retention.duration}, longer than the {limit[1]} configured for "
+                        f"purpose type {limit[0]!r} (settings.max_retention); shorten it or say why it is needed"
+                    ),
+                )
+        if retention.duration and retention.statutory_period and _longer(
+            retention.duration, duration_days(retention.statutory_period) + grace
+        ):
+            yield ctx.act(
+                provider, index, activity, *path, "duration",
+                message=(
+                    f"retention of {what} is {retention.duration}, longer than the statutory period "
+                    f"{retention.statutory_period} plus {settings.retention_grace} grace; erase at the end of the "
+                    "statutory period"
+                ),
+            )
+        if retention.residual_basis or not _consent_only(activity):
+            continue
+        after, key = retention.after_withdrawal, "after_withdrawal"
+        if after is None and retention.duration and retention.trigger_event and lx.WITHDRAWAL_HINTS.contains(
+            retention.trigger_event
+        ):
+            after, key = retention.duration, "duration"
+        if after is not None and _longer(after, grace):
+            yield ctx.act(
+                provider, index, activity, *path, key,
+                message=(
+                    f"{what} rests on consent alone but is kept {after} after consent is withdrawn, more than the "
+                    f"{settings.retention_grace} grace; erase it sooner or record the residual_basis for keeping it"
+                ),
+            )
+    yield from _processor_keeps_longer(ctx)
+
+
+def _processor_keeps_longer(ctx: Context) -> Iterator[Hit]:
+    """Activities whose processor may keep data longer under its contract than the record's retention."""
+    for provider in ctx.register.providers:
+        agreement = provider.contract
+        if agreement is None or agreement.data_retention is None:
+            continue
+        kept = duration_days(agreement.data_retention)
+        for index, activity in enumerate(provider.activities):
+            shorter: list[tuple[int, DataCategory, str]] = []
+            for c_index, category in enumerate(activity.data_categories):
+                own = category.retention if category.retention and category.retention.duration else None
+                retention = own or activity.retention
+                if retention is None or not retention.duration:
+                    continue
+                if kept > duration_days(retention.duration) + SLACK_DAYS:
+                    shorter.append((c_index, category, retention.duration))
+            if not shorter:
+                continue
+            c_index, _, _ = shorter[0]
+            listed = ", ".join(f"{c.id!r} ({d})" for _, c, d in shorter)
+            yield ctx.act(
+                provider, index, activity, "data_categories", c_index, "retention",
+                message=(
+                    f"contract {agreement.title!r} lets {provider.id} keep the data for {agreement.data_retention}, "
+                    f"longer than activity {activity.id!r} keeps {listed}; have the processor erase at the end of "
+                    "the record's period, or correct the record"
+                ),
+            )
 
 
 TOM_MIN_KINDS = 3

@@ -19,6 +19,9 @@ from ropa.rules import lexicons as lx
         (lx.CRIMINAL_HINTS, "DBS check", "dbs"),
         (lx.CHILD_HINTS, "Pupils under 16", "pupils"),
         (lx.VAGUE_RECIPIENT, "Third parties", "third parties"),
+        (lx.WITHDRAWAL_HINTS, "Customer opts-out by SMS", "opts-out"),
+        (lx.WITHDRAWAL_HINTS, "Consent WITHDRAWN", "withdrawn"),
+        (lx.WITHDRAWAL_HINTS, "opt-in at checkout", None),
     ],
 )
 def test_find(lexicon: lx.Lexicon, text: str, expected: str | None) -> None:
