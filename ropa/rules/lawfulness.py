@@ -8,13 +8,38 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ropa.model.activity import BASIS_LABELS, Activity, Art9Condition, LawfulBasis
+from ropa.model.activity import BASIS_LABELS, Activity, Art9Condition, DataSubjectCategory, LawfulBasis, age_bounds
 from ropa.model.common import Severity
+from ropa.model.provider import Provider
 from ropa.rules import lexicons as lx
 from ropa.rules.base import Context, Hit, Rule, registrar
 
 RULES: list[Rule] = []
 define = registrar(RULES)
+
+ChildSite = tuple[Provider, int, Activity, int, DataSubjectCategory, str]
+"""An activity whose data subjects include children: provider, activity index, activity, index of the first such
+data-subject category, the category, and why it counts (flag or word)."""
+
+
+def child_activities(ctx: Context) -> list[ChildSite]:
+    """Every activity whose data subjects include children (the flag, or a word of ``CHILD_HINTS`` unless the
+    category says ``children: false``), once per activity; listed once per check."""
+    return ctx.once("lawfulness.children", _list_children)
+
+
+def _list_children(ctx: Context) -> list[ChildSite]:
+    out: list[ChildSite] = []
+    reported: Activity | None = None
+    for provider, index, activity, s_index, subject in ctx.data_subjects():
+        if subject.children is False or activity is reported:
+            continue
+        hint = None if subject.children else lx.CHILD_HINTS.find(subject.name)
+        if subject.children or hint:
+            reported = activity
+            why = "is flagged as including children" if subject.children else f"mentions {hint!r}"
+            out.append((provider, index, activity, s_index, subject, why))
+    return out
 
 
 @define(
@@ -310,6 +335,92 @@ def legal_reference(ctx: Context) -> Iterator[Hit]:
 
 
 @define(
+    id="A8-1-child-consent",
+    name="lawfulness.child-consent",
+    severity=Severity.ERROR,
+    summary=(
+        "Consent to an information society service offered to children records the consent age per Member State "
+        "(13-16) and how parental consent is obtained and verified."
+    ),
+    article="Art. 8(1)-(2); Art. 6(1)(a)",
+    why=(
+        "A child's own consent to an information society service is valid only from 16, or the lower age (not "
+        "below 13) a Member State sets; below it the holder of parental responsibility must give or authorise "
+        "consent, and the controller must make reasonable efforts to verify that. Where children are detected "
+        "but it is not declared whether the service is offered to them, the finding is a warning."
+    ),
+    fix=(
+        "Add child_safeguards with consent_ages per Member State (e.g. {DE: 16, FR: 15}) and parental_consent "
+        "(how it is given and verified); parental consent is not needed when age_range starts at or above every "
+        "consent age. If the activity is not such a service, set iss_offered_to_children: false."
+    ),
+    bad="""
+activities:
+  - id: homework
+    name: Homework reminders
+    iss_offered_to_children: true
+    purposes:
+      - description: Send homework reminders to pupils who signed up in the app
+        lawful_basis: 6.1.a
+""",
+    good="""
+activities:
+  - id: homework
+    name: Homework reminders
+    iss_offered_to_children: true
+    purposes:
+      - description: Send homework reminders to pupils who signed up in the app
+        lawful_basis: 6.1.a
+    child_safeguards:
+      age_range: 10-15
+      consent_ages: {DE: 16, AT: 14}
+      parental_consent: Parent confirms by e-mail link; sign-up stays inactive until confirmed
+""",
+)
+def child_consent(ctx: Context) -> Iterator[Hit]:
+    detected = {id(site[2]): site for site in child_activities(ctx)}
+    for provider, index, activity in ctx.activities():
+        offered = activity.iss_offered_to_children
+        if offered is False or (offered is None and id(activity) not in detected):
+            continue
+        p_index = next((i for i, p in enumerate(activity.purposes) if p.lawful_basis is LawfulBasis.CONSENT), None)
+        if p_index is None:
+            continue
+        safeguards = activity.child_safeguards
+        ages = safeguards.consent_ages if safeguards else {}
+        missing = []
+        if not ages:
+            missing.append("the age from which children may consent in each Member State served "
+                           "(child_safeguards.consent_ages, 13 to 16)")
+        old_enough = bool(ages and safeguards and safeguards.age_range
+                          and age_bounds(safeguards.age_range)[0] >= max(ages.values()))
+        if not (safeguards and safeguards.parental_consent) and not old_enough:
+            missing.append("how the holder of parental responsibility gives or authorises consent and how that is "
+                           "verified (child_safeguards.parental_consent)")
+        if not missing:
+            continue
+        if offered:
+            yield ctx.act(
+                provider, index, activity, "iss_offered_to_children",
+                message=(
+                    f"activity {activity.id!r} offers an information society service to children on consent but "
+                    "does not record " + " or ".join(missing)
+                ),
+            )
+        else:
+            _p, _i, _a, _s, subject, why = detected[id(activity)]
+            yield ctx.act(
+                provider, index, activity, "purposes", p_index, "lawful_basis",
+                message=(
+                    f"data subjects {subject.name!r} {why} and activity {activity.id!r} rests on consent: if it is an "
+                    "information society service offered to them, record " + " and ".join(missing)
+                    + "; otherwise set iss_offered_to_children: false"
+                ),
+                severity=Severity.WARNING,
+            )
+
+
+@define(
     id="A9-2-condition",
     name="lawfulness.special-category-condition",
     severity=Severity.ERROR,
@@ -356,10 +467,20 @@ LAW_CONDITIONS = frozenset({Art9Condition.B, Art9Condition.G, Art9Condition.H, A
     id="A9-2-law-ref",
     name="lawfulness.special-category-law",
     severity=Severity.WARNING,
-    summary="Art. 9(2)(b), (g), (h), (i) and (j) conditions cite the law or collective agreement they rest on.",
-    article="Art. 9(2)(b), (g)-(j); Art. 9(3)",
-    why="These conditions exist only on the basis of Union or Member State law (or a collective agreement).",
-    fix="Add art9_law_ref to the data category.",
+    summary=(
+        "Art. 9(2)(b), (g)-(j) cite their law; 9(2)(h) names who is bound by professional secrecy; 9(2)(a) says "
+        "how explicit consent is collected."
+    ),
+    article="Art. 9(2)(a), (b), (g)-(j); Art. 9(3)",
+    why=(
+        "These conditions exist only on the basis of Union or Member State law (or a collective agreement); "
+        "health and care data under (h) may be processed only by or under people bound by professional secrecy "
+        "(Art. 9(3)); explicit consent under (a) must be shown like any consent."
+    ),
+    fix=(
+        "Add art9_law_ref to the data category; for 9.2.h also professional_secrecy; for 9.2.a a consent_mechanism "
+        "on a purpose of the activity."
+    ),
     bad="""
 activities:
   - id: sick-notes
@@ -384,13 +505,24 @@ activities:
 )
 def special_category_law(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity, c_index, category in ctx.data_categories():
-        if category.art9_condition in LAW_CONDITIONS and not category.art9_law_ref:
-            assert category.art9_condition is not None
+        condition = category.art9_condition
+        if condition is None:
+            continue
+        problems = []
+        if condition in LAW_CONDITIONS and not category.art9_law_ref:
+            problems.append("cites no law (add art9_law_ref)")
+        if condition is Art9Condition.H and not category.professional_secrecy:
+            problems.append("names no one bound by professional secrecy, Art. 9(3) (add professional_secrecy)")
+        if condition is Art9Condition.A and not any(p.consent_mechanism for p in activity.purposes):
+            problems.append(
+                "no purpose of the activity says how the explicit consent is collected (add consent_mechanism)"
+            )
+        if problems:
             yield ctx.act(
                 provider, index, activity, "data_categories", c_index, "art9_condition",
                 message=(
-                    f"data category {category.id!r} relies on Art. 9(2) condition "
-                    f"{category.art9_condition.value} but cites no law; add art9_law_ref"
+                    f"data category {category.id!r} relies on Art. 9(2) condition {condition.value} but "
+                    + " and ".join(problems)
                 ),
             )
 
@@ -493,14 +625,19 @@ def criminal_data_authorisation(ctx: Context) -> Iterator[Hit]:
     id="CHILD-safeguards",
     name="lawfulness.children",
     severity=Severity.WARNING,
-    summary="An activity whose data subjects include children references a DPIA or DPIA screening.",
+    summary=(
+        "An activity whose data subjects include children records their age range, an age-appropriate notice, a "
+        "DPIA or screening, and (for legitimate interests) child-specific balancing."
+    ),
     article="Art. 6(1)(f); Art. 8; Art. 12(1); Recital 38; Art. 35 (WP248 criteria)",
     why=(
-        "Children merit specific protection; vulnerable data subjects are a DPIA criterion, so the record should "
-        "show the risk was assessed. Children are detected from the 'children' flag or the category's words."
+        "Children merit specific protection: information for them must be in clear and plain language they "
+        "understand, legitimate interests weigh a child's interests in particular, and vulnerable data subjects "
+        "are a DPIA criterion. Children are detected from the 'children' flag or the category's words."
     ),
     fix=(
-        "Add dpia: {ref: ..., date: ...} (the DPIA or its screening); if the category holds no children, set "
+        "Add dpia: {ref: ..., date: ...} (the DPIA or its screening) and child_safeguards with age_range, notice "
+        "and, where a purpose rests on 6.1.f, lia_reasoning; if the category holds no children, set "
         "children: false."
     ),
     bad="""
@@ -509,6 +646,9 @@ activities:
     name: School closure alerts
     data_subjects:
       - name: Pupils and their parents
+    dpia:
+      ref: DPIA screening 2026-07 school alerts
+      date: 2026-07-01
 """,
     good="""
 activities:
@@ -519,21 +659,32 @@ activities:
     dpia:
       ref: DPIA screening 2026-07 school alerts
       date: 2026-07-01
+    child_safeguards:
+      age_range: 6-18
+      notice: School alerts notice for pupils, plain-language version 2026-07
 """,
 )
 def children(ctx: Context) -> Iterator[Hit]:
-    reported: Activity | None = None
-    for provider, index, activity, s_index, subject in ctx.data_subjects():
-        if activity.dpia is not None or subject.children is False or activity is reported:
-            continue
-        hint = None if subject.children else lx.CHILD_HINTS.find(subject.name)
-        if subject.children or hint:
-            reported = activity  # one finding per activity
-            why = "is flagged as including children" if subject.children else f"mentions {hint!r}"
+    for provider, index, activity, s_index, subject, why in child_activities(ctx):
+        safeguards = activity.child_safeguards
+        missing = []
+        if activity.dpia is None:
+            missing.append("no DPIA or screening (dpia)")
+        if safeguards is None or not safeguards.age_range:
+            missing.append("no age range (child_safeguards.age_range)")
+        if safeguards is None or not safeguards.notice:
+            missing.append("no notice written for their age (child_safeguards.notice)")
+        if (safeguards is None or not safeguards.lia_reasoning) and any(
+            p.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS for p in activity.purposes
+        ):
+            missing.append(
+                "no child-specific reasoning in the legitimate interests balance (child_safeguards.lia_reasoning)"
+            )
+        if missing:
             yield ctx.act(
                 provider, index, activity, "data_subjects", s_index,
                 message=(
-                    f"data subjects {subject.name!r} {why}, but activity {activity.id!r} references no DPIA or "
-                    "screening; add dpia (or set children: false if there are none)"
+                    f"data subjects {subject.name!r} {why}, but activity {activity.id!r} records "
+                    + ", ".join(missing) + "; add them (or set children: false if there are none)"
                 ),
             )
