@@ -27,7 +27,9 @@ from typing import Any, Literal
 
 from ropa import refdata
 from ropa.errors import KeyPath
-from ropa.model.common import Severity
+from ropa.model.activity import Activity, Retention
+from ropa.model.common import Contact, Dpo, Severity
+from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider, ProviderRole, SubProcessor
 from ropa.model.transfer import Derogation, DpfCertification, Mechanism, MechanismType, Transfer
 from ropa.rules import lexicons as lx
@@ -791,15 +793,20 @@ def derogation_use(ctx: Context) -> Iterator[Hit]:
     id="A49-1-compelling-li",
     name="transfers.compelling-legitimate-interests",
     severity=Severity.ERROR,
-    summary="A transfer on compelling legitimate interests (Art. 49(1) second subparagraph) is documented.",
+    summary=(
+        "A transfer on compelling legitimate interests (Art. 49(1) second subparagraph) is documented: "
+        "assessment, safeguards, non-repetition, limited data subjects, and who was informed."
+    ),
     article="Art. 49(1), second subparagraph; Art. 49(6); Art. 30(1)(e)",
     why=(
-        "The last-resort derogation is allowed only for a non-repetitive transfer, with an assessment and "
-        "suitable safeguards documented in the record itself."
+        "The last-resort derogation is allowed only for a non-repetitive transfer concerning a limited number of "
+        "data subjects, with an assessment and suitable safeguards documented in the record itself; the "
+        "controller must inform the supervisory authority and the data subjects."
     ),
     fix=(
-        "Reference the assessment in 'evidence', describe the safeguards in 'justification', and record the "
-        "transfer as one-off or occasional; the supervisory authority and the data subjects must be informed."
+        "Reference the assessment in 'evidence', describe the safeguards in 'justification', record the transfer "
+        "as one-off or occasional (or compelling_interests.non_repetitive: true), and add compelling_interests "
+        "with limited_data_subjects, sa_informed_on and data_subjects_informed."
     ),
     bad="""
 country: IN
@@ -825,10 +832,14 @@ activities:
         mechanism:
           type: derogation
           derogation: 49.1.second
-          justification: Pseudonymised extract; deleted after the expert opinion; SA informed 2026-03-01
+          justification: Pseudonymised extract; deleted after the expert opinion
           evidence:
             ref: Art. 49 assessment 2026-02
             date: 2026-02-20
+          compelling_interests:
+            limited_data_subjects: The 4 claimants of claim 2026/17
+            sa_informed_on: 2026-03-01
+            data_subjects_informed: Letter to each claimant on 2026-03-02 naming the interest pursued
 """,
 )
 def compelling_legitimate_interests(ctx: Context) -> Iterator[Hit]:
@@ -836,13 +847,27 @@ def compelling_legitimate_interests(ctx: Context) -> Iterator[Hit]:
         if site.mtype is not MechanismType.DEROGATION or mech.derogation is not Derogation.SECOND:
             continue
         frequency = site.transfer.frequency if site.transfer is not None else None
+        conditions = mech.compelling_interests
         missing = []
         if mech.evidence is None:
             missing.append("the assessment (evidence)")
         if not mech.justification:
             missing.append("the suitable safeguards (justification)")
-        if frequency not in ("one-off", "occasional"):
-            missing.append("a frequency of one-off or occasional (it must not be repetitive)")
+        if frequency in ("regular", "continuous"):
+            missing.append(f"a non-repetitive transfer (it is recorded as {frequency})")
+        elif conditions is not None and conditions.non_repetitive is False:
+            missing.append("a non-repetitive transfer (compelling_interests.non_repetitive is false)")
+        elif frequency is None and not (conditions and conditions.non_repetitive):
+            missing.append(
+                "confirmation that it is not repetitive (frequency one-off or occasional, or "
+                "compelling_interests.non_repetitive: true)"
+            )
+        if not (conditions and conditions.limited_data_subjects):
+            missing.append("the limited number of data subjects (compelling_interests.limited_data_subjects)")
+        if not (conditions and conditions.sa_informed_on):
+            missing.append("when the supervisory authority was informed (compelling_interests.sa_informed_on)")
+        if not (conditions and conditions.data_subjects_informed):
+            missing.append("how the data subjects were informed (compelling_interests.data_subjects_informed)")
         if missing:
             yield site.hit(
                 "derogation",
@@ -1041,13 +1066,21 @@ def scc_scope_art3_2(ctx: Context) -> Iterator[Hit]:
     id="SCC914-c9-subprocessors",
     name="transfers.scc-clause-9",
     severity=Severity.ERROR,
-    summary="Module 2/3 SCCs select a Clause 9(a) option; the general option names its notice period.",
+    summary=(
+        "Module 2/3 SCCs select a Clause 9(a) option; the general option names its notice period; under the "
+        "specific option every sub-processor the importer passes data to is on Annex III."
+    ),
     article="2021/914 Clause 9(a); Annex III explanatory note",
     why=(
         "Clause 9 must be completed for Modules 2 and 3: either prior specific authorisation of each "
-        "sub-processor, or general authorisation with a notice period in which the exporter can object."
+        "sub-processor, listed in Annex III, or general authorisation with a notice period in which the exporter "
+        "can object. A sub-processor used without being on Annex III is not authorised."
     ),
-    fix="Set clause9_option (specific or general); for general, clause9_notice_period (e.g. P30D).",
+    fix=(
+        "Set clause9_option (specific or general); for general, clause9_notice_period (e.g. P30D); for specific, "
+        "record authorised_on for each of the importer's sub-processors (those are its Annex III), or stop "
+        "using the ones not authorised."
+    ),
     bad="""
 country: US
 mechanisms:
@@ -1080,6 +1113,35 @@ def scc_clause_9(ctx: Context) -> Iterator[Hit]:
                 message=f"{site.label}: Clause 9(a) general authorisation names no notice period; set "
                 "clause9_notice_period (e.g. P30D)",
             )
+        elif mech.clause9_option == "specific":
+            unlisted = [sub.id for sub in _onward_subs(ctx, site.importer) if sub.authorised_on is None]
+            if unlisted:
+                yield site.hit(
+                    "clause9_option",
+                    message=(
+                        f"{site.label}: under Clause 9(a) Option 1 only the sub-processors on Annex III are "
+                        f"authorised, but {site.importer_name} passes the data to "
+                        + ", ".join(repr(u) for u in unlisted)
+                        + " without an authorisation date; record authorised_on for each, or stop using them"
+                    ),
+                )
+
+
+def _parents(ctx: Context) -> dict[int, Provider]:
+    """The provider each sub-processor belongs to, by the sub-processor's identity; built once per check."""
+    return {id(sub): p for p in ctx.register.providers for sub in p.sub_processors}
+
+
+def _onward_subs(ctx: Context, importer: Provider | SubProcessor | None) -> list[SubProcessor]:
+    """The sub-processors an importer passes the data on to: a provider's own, or a sub-processor's chain."""
+    if isinstance(importer, Provider):
+        return list(importer.sub_processors)
+    if importer is None or not importer.sub_processors:
+        return []
+    parent = ctx.once("transfers.parents", _parents).get(id(importer))
+    if parent is None:
+        return []
+    return [sub for sub in parent.sub_processors if sub.id in importer.sub_processors]
 
 
 @define(
@@ -1166,6 +1228,226 @@ def scc_law_forum(ctx: Context) -> Iterator[Hit]:
                     message=f"{site.label}: {clause} is {value}, which is not an EU Member State, as Modules 1-3 "
                     "require; choose one (e.g. the exporter's)",
                 )
+
+
+def _contact_person(contact: Contact | Dpo | None) -> bool:
+    """Whether a contact names a person or position and says how to reach them (Annex I.A, Annex III)."""
+    return contact is not None and bool(contact.name or contact.position) and bool(contact.channels())
+
+
+def _party_gaps(party: Organisation | Provider | SubProcessor, side: str) -> list[str]:
+    """What Annex I.A lacks for one party: name, address, contact person, activities."""
+    gaps: list[str] = []
+    if isinstance(party, SubProcessor):
+        if not party.name:
+            gaps.append(f"the {side}'s name (name)")
+        if not party.address:
+            gaps.append(f"the {side}'s address (address)")
+        if not _contact_person(party.contact):
+            gaps.append(f"the {side}'s contact person (contact with a name or position and an e-mail, phone or url)")
+        if not party.service:
+            gaps.append(f"the {side}'s activities (service)")
+        return gaps
+    if party.address is None:
+        gaps.append(f"the {side}'s address (address)")
+    contacts = [party.contact] if isinstance(party, Organisation) else list(party.contacts)
+    if not any(_contact_person(c) for c in (*contacts, party.dpo)):
+        gaps.append(
+            f"the {side}'s contact person ({'contact' if isinstance(party, Organisation) else 'contacts'} or dpo "
+            "with a name or position and an e-mail, phone or url)"
+        )
+    return gaps
+
+
+@dataclass(slots=True)
+class _Scope:
+    """What one set of SCCs covers, for its Annex I.B: the activities, the transfers, and who describes the
+    processing (the processor's contract, or a sub-processor's service)."""
+
+    activities: list[Activity]
+    transfers: list[Transfer]
+    categories: set[str] | None
+    provider: Provider | None
+    sub: SubProcessor | None
+
+
+def _by_party(ctx: Context) -> dict[str, list[tuple[Activity, Transfer | None]]]:
+    """Activities naming each party (``provider`` or ``provider/sub``) as recipient or transfer; built once."""
+    out: dict[str, list[tuple[Activity, Transfer | None]]] = {}
+    for _provider, _index, activity in ctx.activities():
+        for recipient in activity.recipients or ():
+            if recipient.provider:
+                out.setdefault(recipient.provider, []).append((activity, None))
+        for transfer in activity.transfers:
+            out.setdefault(transfer.recipient, []).append((activity, transfer))
+    return out
+
+
+def _scope(ctx: Context, site: Site) -> _Scope:
+    """The activities and transfers one SCC site covers."""
+    parties = ctx.once("transfers.by_party", _by_party)
+    if site.kind == "transfer":
+        assert site.transfer is not None and site.provider is not None
+        provider = ctx.register.provider(site.provider)
+        assert provider is not None
+        index = site.path[1]  # ("activities", index, "transfers", ...)
+        assert isinstance(index, int)
+        activity = provider.activities[index]
+        sub = site.importer if isinstance(site.importer, SubProcessor) else None
+        owner = ctx.once("transfers.parents", _parents).get(id(sub)) if sub else None
+        described = site.importer if isinstance(site.importer, Provider) else owner
+        wanted = set(site.transfer.data_categories) or None
+        return _Scope([activity], [site.transfer], wanted, described, sub)
+    provider = ctx.register.provider(site.provider or "")
+    assert provider is not None
+    if site.kind == "sub_processor":
+        sub = site.importer if isinstance(site.importer, SubProcessor) else None
+        named = parties.get(f"{provider.id}/{sub.id}", []) if sub else []
+        activities = list({id(a): a for a, _t in named}.values()) or list(provider.activities)
+        return _Scope(activities, [t for _a, t in named if t is not None], None, provider, sub)
+    named = parties.get(provider.id, [])
+    transfers = [t for _a, t in named if t is not None]
+    if site.importer is None:  # an EEA provider's onward transfers
+        transfers = [t for a in provider.activities for t in a.transfers]
+    return _Scope(list(provider.activities), transfers, None, provider, None)
+
+
+def _has_retention(retention: Retention | None) -> bool:
+    return retention is not None and any(
+        (retention.kind, retention.duration, retention.criteria, retention.statement, retention.not_possible_reason)
+    )
+
+
+def _annex_i_b_gaps(scope: _Scope, modules: frozenset[int]) -> list[str]:
+    """What Annex I.B lacks (items 1 to 8) for the activities and transfers in ``scope``."""
+    gaps: list[str] = []
+    activities = scope.activities
+    categories = [
+        (a, c) for a in activities for c in a.data_categories if scope.categories is None or c.id in scope.categories
+    ]
+    if not any(a.data_subjects for a in activities):
+        gaps.append("1 categories of data subjects (data_subjects)")
+    if not categories:
+        gaps.append("2 categories of personal data (data_categories)")
+    unsafe = [c.id for _a, c in categories if (c.special is not None or c.criminal) and not c.safeguards]
+    if unsafe:
+        gaps.append("3 the safeguards for sensitive data " + ", ".join(repr(u) for u in unsafe) + " (safeguards)")
+    if not any(t.frequency for t in scope.transfers):
+        gaps.append("4 the frequency (frequency on the transfers)")
+    contract = scope.provider.contract if scope.provider is not None else None
+    nature = (scope.sub.service if scope.sub else None) or (contract.nature if contract else None)
+    if not nature:
+        gaps.append("5 the nature of the processing (" + ("service" if scope.sub else "contract.nature") + ")")
+    if not any(a.purposes for a in activities):
+        gaps.append("6 the purposes (purposes)")
+    unkept = [c.id for a, c in categories if not (_has_retention(c.retention) or _has_retention(a.retention))]
+    if unkept:
+        gaps.append("7 the retention of " + ", ".join(repr(u) for u in unkept) + " (retention)")
+    if modules & {2, 3}:
+        subject = (scope.sub.service if scope.sub else None) or (contract.subject_matter if contract else None)
+        duration = contract.duration if contract else None
+        item8 = [name for name, value in (("subject matter", subject), ("duration", duration)) if not value]
+        if item8:
+            where = "service; the processor's contract.duration" if scope.sub else "contract.subject_matter, duration"
+            gaps.append(f"8 the {' and '.join(item8)} of the processing ({where})")
+    return gaps
+
+
+@define(
+    id="SCC914-annex-i",
+    name="transfers.scc-annex-i",
+    severity=Severity.ERROR,
+    summary=(
+        "SCCs 2021/914 can fill Annex I.A (each party's name, address, contact person, activities, signature "
+        "date) and Annex I.B (items 1-7, and item 8 for Modules 2-3) from the record."
+    ),
+    article="2021/914 Annex I.A, I.B; Clause 7",
+    why=(
+        "Annex I describes who transfers what to whom; the clauses apply only to the transfers it describes. "
+        "Sensitive data needs its safeguards stated, transfers to processors their subject matter, nature and "
+        "duration, and a party joining through the Clause 7 docking clause signs Annex I.A on accession."
+    ),
+    fix=(
+        "Add what the message lists: the parties' address and a contact person; the signature date "
+        "(evidence.date, or acceded_on for an accession); frequency on the transfers; safeguards on sensitive "
+        "data categories; contract.nature, subject_matter and duration (a sub-processor's service)."
+    ),
+    bad="""
+country: US
+address: {street: 1 Main St, city: Austin, country: US}
+contacts:
+  - {name: Jane Roe, position: Privacy counsel, email: privacy@acme.example}
+mechanisms:
+  - type: scc_2021_914
+    modules: [1]
+activities:
+  - id: otp
+    name: One-time passcodes
+    purposes:
+      - {description: Deliver one-time login passcodes by SMS, lawful_basis: 6.1.b}
+    data_subjects: [{name: Customers logging in}]
+    data_categories:
+      - {id: phone, name: Mobile phone number, retention: {duration: P30D, trigger_event: code sent}}
+    transfers:
+      - {country: US, recipient: acme, frequency: continuous}
+""",
+    good="""
+country: US
+address: {street: 1 Main St, city: Austin, country: US}
+contacts:
+  - {name: Jane Roe, position: Privacy counsel, email: privacy@acme.example}
+contract:
+  title: SCCs 2021/914 Module 1 with Acme
+  nature: Sending SMS passcodes and keeping delivery receipts
+mechanisms:
+  - type: scc_2021_914
+    modules: [1]
+    evidence: {ref: SCCs signed with Acme, date: 2026-03-01}
+activities:
+  - id: otp
+    name: One-time passcodes
+    purposes:
+      - {description: Deliver one-time login passcodes by SMS, lawful_basis: 6.1.b}
+    data_subjects: [{name: Customers logging in}]
+    data_categories:
+      - {id: phone, name: Mobile phone number, retention: {duration: P30D, trigger_event: code sent}}
+    transfers:
+      - {country: US, recipient: acme, frequency: continuous}
+""",
+)
+def scc_annex_i(ctx: Context) -> Iterator[Hit]:
+    org = ctx.register.organisation
+    for site, mech in scc_details(ctx):
+        if site.mtype is not MechanismType.SCC_2021_914 or not site.modules:
+            continue
+        scope = _scope(ctx, site)
+        exporter: Organisation | Provider | None = org
+        if site.kind == "sub_processor" or (site.kind == "provider" and site.importer is None):
+            exporter = scope.provider
+        elif isinstance(site.importer, SubProcessor):
+            exporter = ctx.once("transfers.parents", _parents).get(id(site.importer))
+        annex_a = _party_gaps(exporter, "exporter") if exporter is not None else []
+        if site.importer is not None:
+            annex_a += _party_gaps(site.importer, "importer")
+        if mech.acceded_via_clause7:
+            if mech.acceded_on is None:
+                annex_a.append("the date the importer acceded through Clause 7 and signed Annex I.A (acceded_on)")
+        elif not (mech.evidence and mech.evidence.date) and not (
+            isinstance(site.importer, Provider) and site.importer.contract is not None
+            and site.importer.contract.based_on == "scc_2021_914" and site.importer.contract.signed
+        ):
+            annex_a.append("the signature date (evidence.date)")
+        annex_b = _annex_i_b_gaps(scope, site.modules)
+        parts = []
+        if annex_a:
+            parts.append("Annex I.A lacks " + "; ".join(annex_a))
+        if annex_b:
+            parts.append("Annex I.B lacks item " + "; item ".join(annex_b))
+        if parts:
+            yield site.hit(
+                "modules",
+                message=f"{site.label}: the SCCs' " + ". ".join(parts) + "; add them to the record",
+            )
 
 
 @define(
