@@ -109,7 +109,11 @@ class SubProcessorAuthorisation(Sourced):
 
     type: Literal["specific", "general"] = Field(description="Specific or general written authorisation.")
     notice_period: Duration | None = Field(
-        default=None, description="For general authorisation: advance notice of changes (ISO 8601 duration)."
+        default=None,
+        description=(
+            "For general authorisation: advance notice of changes; for specific: how long before engaging a "
+            "sub-processor authorisation is asked (ISO 8601 duration; 2021/915 Clause 7.7(a))."
+        ),
     )
     objection_channel: str | None = Field(
         default=None, description="For general authorisation: how the organisation can object."

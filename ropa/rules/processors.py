@@ -12,6 +12,7 @@ from ropa.model.common import Severity
 from ropa.model.provider import ART28_ITEMS, Provider, ProviderRole
 from ropa.model.transfer import MechanismType
 from ropa.rules.base import Context, Hit, Rule, registrar
+from ropa.rules.transfers import has_contact_person
 
 RULES: list[Rule] = []
 define = registrar(RULES)
@@ -337,3 +338,158 @@ def flow_down(ctx: Context) -> Iterator[Hit]:
                         "flow_down (the contract imposing the same obligations)"
                     ),
                 )
+
+
+@define(
+    id="SCC915-annexes",
+    name="processors.scc-2021-915-annexes",
+    severity=Severity.ERROR,
+    summary=(
+        "A DPA on the Art. 28 SCCs (2021/915) has its Clause 1 and 7.7 options and the facts for Annexes I-IV: "
+        "parties, description of processing, concrete measures with assistance, and listed sub-processors."
+    ),
+    article="2021/915 Clauses 1, 7.7; Annexes I-IV",
+    why=(
+        "The Commission's clauses are complete only with their options chosen and their annexes filled in: "
+        "the parties and the signature date (Annex I), the seven items describing the processing (Annex II), "
+        "concrete measures and how the processor assists the controller (Annex III), and, under specific "
+        "authorisation, every sub-processor with its contact (Annex IV)."
+    ),
+    fix=(
+        "Add what each message lists: contract.clause1_option (2016/679 for the GDPR), contract.signed, nature "
+        "and duration, contract.assistance_measures, the provider's toms, sub_processor_authorisation with "
+        "notice_period (the Clause 7.7 time period), and for each sub-processor its name, address, contact and "
+        "service."
+    ),
+    bad="""
+role: processor
+address: {street: Weg 1, city: Berlin, country: DE}
+contacts:
+  - {name: Max Muster, position: DPO, email: dpo@acme.example}
+toms:
+  - {kind: encryption, measure: Message store encrypted with AES-256}
+contract:
+  title: DPA on the Commission's SCCs
+  based_on: scc_2021_915
+  signed: 2026-01-10
+  nature: Sending SMS and keeping delivery receipts
+  duration: Term of the service agreement
+  assistance_measures: Ticket queue for data subject requests, answered within 5 working days
+activities:
+  - id: otp
+    name: One-time passcodes
+    purposes: [{description: Deliver one-time login passcodes by SMS, lawful_basis: 6.1.b}]
+    data_subjects: [{name: Customers logging in}]
+    data_categories: [{id: phone, name: Mobile phone number}]
+""",
+    good="""
+role: processor
+address: {street: Weg 1, city: Berlin, country: DE}
+contacts:
+  - {name: Max Muster, position: DPO, email: dpo@acme.example}
+toms:
+  - {kind: encryption, measure: Message store encrypted with AES-256}
+contract:
+  title: DPA on the Commission's SCCs
+  based_on: scc_2021_915
+  clause1_option: 2016/679
+  signed: 2026-01-10
+  nature: Sending SMS and keeping delivery receipts
+  duration: Term of the service agreement
+  assistance_measures: Ticket queue for data subject requests, answered within 5 working days
+sub_processor_authorisation:
+  type: general
+  notice_period: P30D
+activities:
+  - id: otp
+    name: One-time passcodes
+    purposes: [{description: Deliver one-time login passcodes by SMS, lawful_basis: 6.1.b}]
+    data_subjects: [{name: Customers logging in}]
+    data_categories: [{id: phone, name: Mobile phone number}]
+""",
+)
+def scc_915_annexes(ctx: Context) -> Iterator[Hit]:
+    org = ctx.register.organisation
+    controller_gaps = []
+    if org.address is None:
+        controller_gaps.append("the controller's address (address in organisation.yaml)")
+    if not (has_contact_person(org.contact) or has_contact_person(org.dpo)):
+        controller_gaps.append("the controller's contact person (contact or dpo in organisation.yaml, with a name "
+                               "or position and an e-mail, phone or url)")
+    for provider in ctx.register.providers:
+        agreement = provider.contract
+        if agreement is None or agreement.based_on != "scc_2021_915":
+            continue
+        name = f"the 2021/915 clauses with {provider.id}"
+        if agreement.clause1_option is None:
+            yield ctx.prov(
+                provider, "contract", "clause1_option",
+                message=f"{name} do not record the Clause 1 option; set contract.clause1_option (2016/679 for the "
+                "GDPR, 2018/1725 for EU institutions)",
+            )
+        annex_i = list(controller_gaps)
+        if provider.address is None:
+            annex_i.append("the processor's address (address)")
+        if not any(has_contact_person(c) for c in (*provider.contacts, provider.dpo)):
+            annex_i.append("the processor's contact person (contacts or dpo with a name or position and a channel)")
+        if agreement.signed is None:
+            annex_i.append("the signature date (contract.signed)")
+        if annex_i:
+            yield ctx.prov(provider, "contract", message=f"Annex I of {name} lacks " + "; ".join(annex_i))
+        annex_ii = _annex_ii_gaps(provider)
+        if annex_ii:
+            yield ctx.prov(provider, "contract", message=f"Annex II of {name} lacks " + "; ".join(annex_ii))
+        annex_iii = []
+        if not provider.toms:
+            annex_iii.append("the processor's measures (toms)")
+        if not agreement.assistance_measures:
+            annex_iii.append("how the processor assists the controller (contract.assistance_measures)")
+        if annex_iii:
+            yield ctx.prov(provider, "contract", message=f"Annex III of {name} lacks " + " and ".join(annex_iii))
+        regime = provider.sub_processor_authorisation
+        if regime is None or not regime.notice_period:
+            what = "the Clause 7.7(a) option and its time period (sub_processor_authorisation: {type, notice_period})"
+            if regime is not None:
+                what = "the Clause 7.7(a) time period (sub_processor_authorisation.notice_period)"
+            yield ctx.prov(provider, "sub_processor_authorisation", message=f"{name} do not record {what}")
+        if regime is not None and regime.type == "specific":
+            yield from _annex_iv(ctx, provider, name)
+
+
+def _annex_ii_gaps(provider: Provider) -> list[str]:
+    """What Annex II (description of the processing) lacks, from the provider's activities and contract."""
+    agreement = provider.contract
+    assert agreement is not None
+    activities = provider.activities
+    gaps = []
+    if not any(a.data_subjects for a in activities):
+        gaps.append("the categories of data subjects (data_subjects)")
+    if not any(a.data_categories for a in activities):
+        gaps.append("the categories of personal data (data_categories)")
+    unsafe = [c.id for a in activities for c in a.data_categories if (c.special or c.criminal) and not c.safeguards]
+    if unsafe:
+        gaps.append("the safeguards for sensitive data " + ", ".join(repr(u) for u in unsafe) + " (safeguards)")
+    if not agreement.nature:
+        gaps.append("the nature of the processing (contract.nature)")
+    if not any(a.purposes for a in activities):
+        gaps.append("the purposes (purposes)")
+    if not agreement.duration:
+        gaps.append("the duration of the processing (contract.duration)")
+    vague = [sub.id for sub in provider.sub_processors if not sub.service]
+    if vague:
+        gaps.append("what sub-processor(s) " + ", ".join(repr(v) for v in vague) + " do for it (service)")
+    return gaps
+
+
+def _annex_iv(ctx: Context, provider: Provider, name: str) -> Iterator[Hit]:
+    """Annex IV (specific authorisation): every sub-processor with name, address, contact person and service."""
+    for s_index, sub in enumerate(provider.sub_processors):
+        missing = [label for label, ok in (
+            ("name", sub.name), ("address", sub.address), ("contact person (contact)", has_contact_person(sub.contact)),
+            ("description of the processing (service)", sub.service),
+        ) if not ok]
+        if missing:
+            yield ctx.prov(
+                provider, "sub_processors", s_index,
+                message=f"Annex IV of {name} lists sub-processor {sub.id!r} without its " + ", ".join(missing),
+            )

@@ -1230,7 +1230,7 @@ def scc_law_forum(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-def _contact_person(contact: Contact | Dpo | None) -> bool:
+def has_contact_person(contact: Contact | Dpo | None) -> bool:
     """Whether a contact names a person or position and says how to reach them (Annex I.A, Annex III)."""
     return contact is not None and bool(contact.name or contact.position) and bool(contact.channels())
 
@@ -1243,7 +1243,7 @@ def _party_gaps(party: Organisation | Provider | SubProcessor, side: str) -> lis
             gaps.append(f"the {side}'s name (name)")
         if not party.address:
             gaps.append(f"the {side}'s address (address)")
-        if not _contact_person(party.contact):
+        if not has_contact_person(party.contact):
             gaps.append(f"the {side}'s contact person (contact with a name or position and an e-mail, phone or url)")
         if not party.service:
             gaps.append(f"the {side}'s activities (service)")
@@ -1251,7 +1251,7 @@ def _party_gaps(party: Organisation | Provider | SubProcessor, side: str) -> lis
     if party.address is None:
         gaps.append(f"the {side}'s address (address)")
     contacts = [party.contact] if isinstance(party, Organisation) else list(party.contacts)
-    if not any(_contact_person(c) for c in (*contacts, party.dpo)):
+    if not any(has_contact_person(c) for c in (*contacts, party.dpo)):
         gaps.append(
             f"the {side}'s contact person ({'contact' if isinstance(party, Organisation) else 'contacts'} or dpo "
             "with a name or position and an e-mail, phone or url)"
