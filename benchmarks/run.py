@@ -36,6 +36,7 @@ import argparse
 import json
 import os
 import pickle
+import re
 import shutil
 import statistics
 import subprocess
@@ -74,6 +75,7 @@ class Sample:
     peak_mb: float
     code: int
     stderr: str = ""
+    stdout: str = ""
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -120,9 +122,9 @@ def _tree_memory(pid: int) -> int:
 
 def measure(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Sample:
     """Run ``cmd`` to the end; its wall time, CPU time (children included) and peak memory."""
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err)
         peak = 0
         done = threading.Event()
 
@@ -141,8 +143,10 @@ def measure(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | N
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
+        out.seek(0)
+        stdout = out.read(1_000_000).decode("utf-8", "replace")
     peak_mb = max(peak / 2**20, usage.ru_maxrss / 1024)
-    return Sample(wall, usage.ru_utime + usage.ru_stime, peak_mb, proc.returncode, stderr)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peak_mb, proc.returncode, stderr, stdout)
 
 
 def python(code: str, *args: str) -> list[str]:
@@ -366,25 +370,33 @@ def run_incremental(work: Path, seed: int, providers: int, per: int, jobs: int |
     for folder in (out, clean):
         shutil.rmtree(folder, ignore_errors=True)
     extra = ["--jobs", str(jobs)] if jobs else []
+    code = _code_state()
     full = checked(measure(ropa_cmd("build", str(register), "--out", str(out), "--quiet", *extra)), "full build", (0,))
     changed = synth.provider_ids(providers)[providers // 2]
     synth.touch_provider(register, changed)
-    proc = subprocess.run(ropa_cmd("--version"), capture_output=True, text=True)  # warm the page cache alike
-    del proc
     incremental = measure(ropa_cmd("build", str(register), "--out", str(out), *extra))
     checked(incremental, "incremental build", (0,))
+    reused = re.search(r"(\d+) unchanged since the last build", incremental.stdout)
     checked(measure(ropa_cmd("build", str(register), "--out", str(clean), "--no-cache", "--quiet", *extra)),
             "clean build", (0,))
     same = _tree_bytes(out) == _tree_bytes(clean)
     index = json.loads((out / ".ropa-cache" / "index.json").read_text())
     speedup = full.wall / incremental.wall if incremental.wall else 0.0
+    moved = "" if _code_state() == code else " (ropa's code changed during the run: keys changed with it)"
+    rendered = len(index["entries"]) - int(reused.group(1)) if reused else len(index["entries"])
     return [
         Row(providers * per, f"full build ({providers} providers)", full, None, "all documents, --no-cache"),
         Row(providers * per, "incremental rebuild", incremental, full,
-            f"after changing {changed}: {speedup:.1f}x faster than full; byte-identical to a clean build: "
-            f"{'yes' if same else 'NO'}; {len(index['entries'])} cache entries",
-            {"speedup": speedup, "identical": same}),
+            f"after changing {changed}: {rendered} of {len(index['entries'])} documents rendered again, "
+            f"{speedup:.1f}x faster than full; byte-identical to a clean build: {'yes' if same else 'NO'}{moved}",
+            {"speedup": speedup, "identical": same, "rendered": rendered}),
     ]
+
+
+def _code_state() -> str:
+    """A digest of ropa's code as the cache sees it (the checkout may change while the benchmark runs)."""
+    return checked(measure(python("from ropa.cache import code_digest; print(code_digest())")), "code digest",
+                   (0,)).stdout.strip()
 
 
 def _tree_bytes(folder: Path) -> dict[str, bytes]:

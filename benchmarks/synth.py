@@ -317,13 +317,12 @@ def write_register(root: Path, providers: int, per_provider: int, seed: int = 7)
 
 
 def touch_provider(root: Path, provider_id: str) -> None:
-    """Change one provider in place (its service text), as an incremental edit would."""
+    """Change one provider in place (its legal name, shown in its annex and both registers)."""
     path = root / "providers" / f"{provider_id}.yaml"
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     for i, line in enumerate(lines):
-        if line.startswith("service: "):
-            lines[i] = line.rstrip("\n") + " (changed)\n"
+        if line.startswith("legal_name: "):
+            lines[i] = line.rstrip("\n") + " (renamed)\n"
             break
     atomic_write(path, "".join(lines))
 
