@@ -494,14 +494,14 @@ def retention_exceeds_need(ctx: Context) -> Iterator[Hit]:
                     "statutory period"
                 ),
             )
-        if retention.residual_basis or not _consent_only(activity):
-            continue
         after, key = retention.after_withdrawal, "after_withdrawal"
         if after is None and retention.duration and retention.trigger_event and lx.WITHDRAWAL_HINTS.contains(
             retention.trigger_event
         ):
             after, key = retention.duration, "duration"
-        if after is not None and _longer(after, grace):
+        if after is None or retention.residual_basis or not _consent_only(activity):
+            continue
+        if _longer(after, grace):
             yield ctx.act(
                 provider, index, activity, *path, key,
                 message=(
