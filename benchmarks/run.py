@@ -59,7 +59,7 @@ import synth  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "sms-providers"
 HEAVY = ("weasyprint", "openpyxl", "pypdf")
-STEPS = ("validate", "xlsx", "pdf", "annexes", "package")
+STEPS = ("validate", "xlsx", "pdf", "annexes", "build", "package")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -315,6 +315,23 @@ def _pdf_pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
+def run_build_all(size: int, register: Path, work: Path, jobs: int | None, rows: list[Row]) -> Row:
+    """``ropa build`` of every document at once, against the sum of the three single-kind builds."""
+    out = work / "out-all"
+    shutil.rmtree(out, ignore_errors=True)
+    args = ["build", str(register), "--out", str(out), "--no-cache", "--quiet"]
+    if jobs:
+        args += ["--jobs", str(jobs)]
+    ropa = checked(measure(ropa_cmd(*args)), "ropa build", ok=(0,))
+    parts = [r.ropa for r in rows if r.size == size and r.step in ("xlsx", "pdf", "annexes") and r.ropa]
+    if len(parts) < 3:
+        return Row(size, "build (all kinds)", ropa, None, "")
+    total = Sample(sum(p.wall for p in parts), sum(p.cpu for p in parts), max(p.peak_mb for p in parts), 0)
+    return Row(size, "build (all kinds)", ropa, total,
+               "floor columns: the sum of the xlsx, pdf and annexes builds above (parallel workers vs one after "
+               "the other)")
+
+
 def run_package(size: int, register: Path, work: Path, jobs: int | None) -> Row:
     out = work / "out-package"
     shutil.rmtree(out, ignore_errors=True)
@@ -503,13 +520,15 @@ def _run_size(
         step(f"{size:,} validate", lambda: run_validate(size, register))
     if "xlsx" not in skip:
         step(f"{size:,} xlsx", lambda: run_build(size, register, work, "xlsx", jobs))
-    for kind in ("pdf", "annexes", "package"):
+    for kind in ("pdf", "annexes", "build", "package"):
         if kind in skip:
             continue
         if size > render_max:
             rows.append(Row(size, kind, None, None, f"skipped: above --render-max {render_max}"))
         elif kind == "package":
             step(f"{size:,} package", lambda: run_package(size, register, work, jobs))
+        elif kind == "build":
+            step(f"{size:,} build", lambda: run_build_all(size, register, work, jobs, rows))
         else:
             step(f"{size:,} {kind}", lambda kind=kind: run_build(size, register, work, kind, jobs))
 
