@@ -470,21 +470,28 @@ def table(rows: list[Row]) -> str:
 
 
 def scaling(rows: list[Row]) -> str:
-    """Per-activity cost at each size, and the exponent between neighbouring sizes (1.0 is linear)."""
+    """Per-activity cost at each size and the growth exponent between neighbouring sizes (1.00 is linear).
+
+    The cost of the smallest size measured is taken as the fixed cost (start-up,
+    imports) and subtracted first, so the exponent describes how the rest grows.
+    CPU time is used: unlike wall time it does not stretch when other work shares
+    the cores.
+    """
     import math
 
     out = []
     for step in STEPS:
-        points = sorted((r.size, r.ropa.wall, r.floor.wall if r.floor else 0.0) for r in rows
-                        if r.step == step and r.ropa and r.size)
+        points = sorted((r.size, r.ropa.cpu) for r in rows if r.step == step and r.ropa and r.size)
         if len(points) < 2:
             continue
-        parts = []
-        for i, (size, wall, _floor) in enumerate(points):
-            part = f"{size:,}: {wall / size * 1000:.2f} ms/activity"
-            if i:
-                prev_size, prev_wall, _ = points[i - 1]
-                part += f" (exponent {math.log(wall / prev_wall) / math.log(size / prev_size):.2f})"
+        fixed = points[0][1]
+        parts = [f"fixed {fixed:.2f} s"]
+        for i, (size, cpu) in enumerate(points[1:], 1):
+            part = f"{size:,}: {(cpu - fixed) / (size - points[0][0]) * 1000:.2f} ms/activity"
+            prev_size, prev_cpu = points[i - 1]
+            if i > 1 and cpu > fixed and prev_cpu > fixed:
+                exponent = math.log((cpu - fixed) / (prev_cpu - fixed)) / math.log(size / prev_size)
+                part += f" (exponent {exponent:.2f})"
             parts.append(part)
         out.append(f"  {step:9s} " + "; ".join(parts))
     return "\n".join(out)
@@ -577,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
           "CPU times much less)")
     print(table(rows))
     print()
-    print("Scaling (wall time per activity; exponent between neighbouring sizes, 1.00 = linear):")
+    print("Scaling (CPU seconds above the smallest size, per activity; growth exponent, 1.00 = linear):")
     print(scaling(rows))
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in rows], indent=1) + "\n", encoding="utf-8")
