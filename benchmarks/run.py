@@ -267,8 +267,8 @@ def _prep(register: Path, work: Path, kinds: str) -> None:
 
 
 def run_validate(size: int, register: Path) -> Row:
-    ropa = checked(measure(ropa_cmd("validate", str(register), "--fail-on", "never", "--format", "json",
-                                    "--output", os.devnull)), "ropa validate")
+    ropa = checked(measure(ropa_cmd("validate", str(register), "--fail-on", "never", "--output", os.devnull)),
+                   "ropa validate")
     floor = checked(measure(python(PARSE_FLOOR, str(register))), "parse floor", ok=(0,))
     files = [register / "organisation.yaml", *sorted((register / "providers").glob("*.yaml"))]
     mb = sum(p.stat().st_size for p in files) / 1e6
