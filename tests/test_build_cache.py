@@ -64,6 +64,8 @@ def provider(pid: str, country: str = "DE", transfer_to: str | None = None) -> d
 
 
 PROVIDERS = {"acme": provider("acme", transfer_to="zeta"), "beta": provider("beta"), "zeta": provider("zeta", "US")}
+# Zeta records the SCCs it signed, so clause-level findings about the transfer sit in zeta's file, not acme's.
+PROVIDERS["zeta"]["mechanisms"] = [{"type": "scc_2021_914", "modules": [2]}]
 
 
 def outputs(out: Path) -> dict[str, bytes]:
