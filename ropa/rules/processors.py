@@ -12,7 +12,7 @@ from ropa.model.common import Severity
 from ropa.model.provider import ART28_ITEMS, Provider, ProviderRole
 from ropa.model.transfer import MechanismType
 from ropa.rules.base import Context, Hit, Rule, registrar
-from ropa.rules.transfers import has_contact_person
+from ropa.rules.transfers import brief_list, has_contact_person
 
 RULES: list[Rule] = []
 define = registrar(RULES)
@@ -468,7 +468,7 @@ def _annex_ii_gaps(provider: Provider) -> list[str]:
         gaps.append("the categories of personal data (data_categories)")
     unsafe = [c.id for a in activities for c in a.data_categories if (c.special or c.criminal) and not c.safeguards]
     if unsafe:
-        gaps.append("the safeguards for sensitive data " + ", ".join(repr(u) for u in unsafe) + " (safeguards)")
+        gaps.append(f"the safeguards for sensitive data {brief_list(unsafe)} (safeguards)")
     if not agreement.nature:
         gaps.append("the nature of the processing (contract.nature)")
     if not any(a.purposes for a in activities):
@@ -477,7 +477,7 @@ def _annex_ii_gaps(provider: Provider) -> list[str]:
         gaps.append("the duration of the processing (contract.duration)")
     vague = [sub.id for sub in provider.sub_processors if not sub.service]
     if vague:
-        gaps.append("what sub-processor(s) " + ", ".join(repr(v) for v in vague) + " do for it (service)")
+        gaps.append(f"what sub-processor(s) {brief_list(vague)} do for it (service)")
     return gaps
 
 

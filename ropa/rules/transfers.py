@@ -1313,9 +1313,17 @@ def _scope(ctx: Context, site: Site) -> _Scope:
 
 
 def _has_retention(retention: Retention | None) -> bool:
+    """Whether a retention states a limit, criteria or why there is none (enough for Annex I.B item 7)."""
     return retention is not None and any(
         (retention.kind, retention.duration, retention.criteria, retention.statement, retention.not_possible_reason)
     )
+
+
+def brief_list(ids: list[str], shown: int = 5) -> str:
+    """Category ids for a message: each once, at most ``shown`` of them, then how many more."""
+    unique = list(dict.fromkeys(ids))
+    text = ", ".join(repr(i) for i in unique[:shown])
+    return text + (f" and {len(unique) - shown} more" if len(unique) > shown else "")
 
 
 def _annex_i_b_gaps(scope: _Scope, modules: frozenset[int]) -> list[str]:
@@ -1331,7 +1339,7 @@ def _annex_i_b_gaps(scope: _Scope, modules: frozenset[int]) -> list[str]:
         gaps.append("2 categories of personal data (data_categories)")
     unsafe = [c.id for _a, c in categories if (c.special is not None or c.criminal) and not c.safeguards]
     if unsafe:
-        gaps.append("3 the safeguards for sensitive data " + ", ".join(repr(u) for u in unsafe) + " (safeguards)")
+        gaps.append(f"3 the safeguards for sensitive data {brief_list(unsafe)} (safeguards)")
     if not any(t.frequency for t in scope.transfers):
         gaps.append("4 the frequency (frequency on the transfers)")
     contract = scope.provider.contract if scope.provider is not None else None
@@ -1342,7 +1350,7 @@ def _annex_i_b_gaps(scope: _Scope, modules: frozenset[int]) -> list[str]:
         gaps.append("6 the purposes (purposes)")
     unkept = [c.id for a, c in categories if not (_has_retention(c.retention) or _has_retention(a.retention))]
     if unkept:
-        gaps.append("7 the retention of " + ", ".join(repr(u) for u in unkept) + " (retention)")
+        gaps.append(f"7 the retention of {brief_list(unkept)} (retention)")
     if modules & {2, 3}:
         subject = (scope.sub.service if scope.sub else None) or (contract.subject_matter if contract else None)
         duration = contract.duration if contract else None
