@@ -18,16 +18,18 @@ from pathlib import Path
 
 from ropa.findings import Report
 from ropa.model.activity import Activity
-from ropa.model.provider import ART28_ITEMS, Provider, ProviderRole
+from ropa.model.provider import ART28_ITEMS, Contract, Provider, ProviderRole
 from ropa.model.register import Register
 from ropa.model.transfer import Mechanism, MechanismType, Transfer
 from ropa.render.context import (
+    CLAUSE1_LABELS,
     MODULE_LABELS,
     Detail,
     DocumentMeta,
     FindingView,
     MeasureGroup,
     Status,
+    accession_text,
     contact_text,
     country_label,
     duration_label,
@@ -35,8 +37,10 @@ from ropa.render.context import (
     measure_groups,
     mechanism_text,
     outside_eea,
+    period_text,
     provider_locations,
     retention_text,
+    sensitive_safeguards,
     sorted_findings,
     status_of,
     sub_processor_name,
@@ -107,6 +111,7 @@ class TransferAnnex:
     destinations: list[Detail]
     mechanisms: list[str]
     modules: str | None
+    signatures: list[Detail]
     data_subjects: list[str]
     data_categories: list[str]
     sensitive: list[SensitiveView]
@@ -114,6 +119,7 @@ class TransferAnnex:
     nature: str | None
     purposes: list[str]
     retention: list[Detail]
+    data_retention: str | None
     sub_processing: list[SubProcessingView]
     authority: str | None
     authority_hint: str | None
@@ -140,8 +146,10 @@ class AnnexView:
     nature: str | None
     purposes: list[str]
     duration: str | None
+    data_retention: str | None
     sub_processing: list[SubProcessingView]
     tom_groups: list[MeasureGroup]
+    assistance: str | None
     authorisation: list[Detail]
     sub_processors: list[SubProcessorView]
     transfer: TransferAnnex | None
@@ -176,8 +184,7 @@ def _sensitive(activities: list[Activity]) -> list[SensitiveView]:
                 point = category.art9_condition.value.removeprefix("9.2.")
                 law = f", {category.art9_law_ref}" if category.art9_law_ref else ""
                 kinds.append(f"condition Art. 9(2)({point}){law}")
-            # The register models no restrictions or safeguards per category: the annex says so.
-            rows.append(SensitiveView(category.name, "; ".join(kinds), None))
+            rows.append(SensitiveView(category.name, "; ".join(kinds), sensitive_safeguards(category)))
     return rows
 
 
@@ -221,11 +228,13 @@ def _transfer_annex(
     transfers = _transfers_to(register, provider)
     destinations: list[Detail] = []
     mechanisms: list[Mechanism] = []
+    importers: list[tuple[str, Mechanism]] = []
     for code in provider_locations(provider):
         if outside_eea(code):
             where = "establishment of the provider" if code == provider.country else "data location of the provider"
             destinations.append(Detail(country_label(code) or code, f"{provider.legal_name} ({where})"))
             mechanisms.extend(provider.mechanisms)
+            importers.extend((provider.legal_name, m) for m in provider.mechanisms)
     for sub in provider.sub_processors:
         if sub.country and outside_eea(sub.country):
             destinations.append(
@@ -233,12 +242,14 @@ def _transfer_annex(
             )
             if sub.mechanism is not None:
                 mechanisms.append(sub.mechanism)
+                importers.append((sub_processor_name(sub), sub.mechanism))
     for activity, transfer in transfers:
         if transfer.country is None or outside_eea(transfer.country):
             destination = country_label(transfer.country) or transfer.international_organisation or "Destination"
             destinations.append(Detail(destination, f"transfer declared in activity \u201c{activity.name}\u201d"))
             if transfer.mechanism is not None:
                 mechanisms.append(transfer.mechanism)
+                importers.append((_importer_name(provider, transfer.recipient), transfer.mechanism))
     if not destinations:
         return None
     activities = _unique_activities([a for a, _t in transfers]) or list(provider.activities)
@@ -266,6 +277,7 @@ def _transfer_annex(
         destinations=destinations,
         mechanisms=_unique([text for m in mechanisms if (text := mechanism_text(m))]),
         modules=_modules(mechanisms),
+        signatures=_signatures(provider, importers),
         data_subjects=_unique([s.name for a in activities for s in a.data_subjects]),
         data_categories=_unique(chosen),
         sensitive=_sensitive(activities),
@@ -273,10 +285,48 @@ def _transfer_annex(
         nature=contract.nature if contract else None,
         purposes=_unique([p.description for a in activities for p in a.purposes]),
         retention=retention,
+        data_retention=_data_retention(provider),
         sub_processing=sub_processing,
         authority="; ".join(authorities) or None,
         authority_hint=hint,
     )
+
+
+def _importer_name(provider: Provider, recipient: str) -> str:
+    """The data importer a transfer to ``provider`` or one of its sub-processors names."""
+    _pid, _slash, sub_id = recipient.partition("/")
+    for sub in provider.sub_processors:
+        if sub.id == sub_id:
+            return sub_processor_name(sub)
+    return provider.legal_name
+
+
+def _signatures(provider: Provider, importers: list[tuple[str, Mechanism]]) -> list[Detail]:
+    """SCC 2021/914 Annex I.A "Signature and date" of each importer: an accession, the SCCs' or the DPA's date.
+
+    Only transfers on SCCs 2021/914 have an Annex I.A; a missing date stays None ("Not stated").
+    """
+    rows: list[Detail] = []
+    for name, mechanism in importers:
+        if mechanism.type is not MechanismType.SCC_2021_914:
+            continue
+        value = accession_text(mechanism)
+        contract = provider.contract
+        own_scc = contract is not None and contract.based_on == "scc_2021_914" and name == provider.legal_name
+        if value is None and mechanism.evidence is not None and mechanism.evidence.date is not None:
+            value = f"Signed on {mechanism.evidence.date.isoformat()} ({mechanism.evidence.ref})"
+        elif value is None and own_scc and contract is not None and contract.signed:
+            value = f"Signed on {contract.signed.isoformat()} ({contract.title})"
+        detail = Detail(name, value)
+        if detail not in rows:
+            rows.append(detail)
+    return rows
+
+
+def _data_retention(provider: Provider) -> str | None:
+    """The longest the processor keeps the data under the agreement, as a sentence; None when not recorded."""
+    kept = provider.contract.data_retention if provider.contract else None
+    return f"The processor keeps the personal data for at most {period_text(kept)}." if kept else None
 
 
 def _unique_activities(activities: list[Activity]) -> list[Activity]:
@@ -318,13 +368,15 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
     for n, joint in enumerate(org.joint_controllers, start=2):
         contact = [c for c in (contact_text(joint.contact),) if c]
         controllers.append(AnnexParty(n, joint.name, None, contact, None))
+    accessions = _unique([text for m in provider.mechanisms if (text := accession_text(m))])
+    accessions = [f"{text} of the standard contractual clauses 2021/914" for text in accessions]
     processors = [
         AnnexParty(
             1,
             provider.legal_name + (f" ({provider.trading_name})" if provider.trading_name else ""),
             provider.address.one_line() if provider.address else None,
             provider_contact,
-            signature,
+            "; ".join(p for p in (signature, *accessions) if p) or None,
         )
     ]
     activities = list(provider.activities)
@@ -349,7 +401,7 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
                 number=n,
                 name=sub_processor_name(sub),
                 address=sub.address,
-                contact=None,
+                contact=contact_text(sub.contact),
                 description=sub.service,
                 location=country_label(sub.country),
                 outside_eea=outside_eea(sub.country),
@@ -373,6 +425,7 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
         Detail("Signed or accepted", contract.signed.isoformat() if contract and contract.signed else None),
         Detail("Form (Art. 28(9))", contract.form if contract else None),
         Detail("Based on", _based_on(contract.based_on) if contract else None),
+        *_clause1(contract),
         Detail("Where the signed copy is kept", contract.location if contract else None),
         Detail("Subject-matter of the processing", contract.subject_matter if contract else None),
     ]
@@ -409,8 +462,10 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
         nature=contract.nature if contract else None,
         purposes=_unique([p.description for a in activities for p in a.purposes]),
         duration=duration,
+        data_retention=_data_retention(provider),
         sub_processing=sub_processing,
         tom_groups=measure_groups((tom, provider.legal_name) for tom in provider.toms),
+        assistance=contract.assistance_measures if contract else None,
         authorisation=authorisation,
         sub_processors=subs,
         transfer=_transfer_annex(register, provider, sub_processing),
@@ -418,6 +473,14 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
         status=status_of(report, findings),
         findings=[finding_view(register, f) for f in findings],
     )
+
+
+def _clause1(contract: Contract | None) -> list[Detail]:
+    """The Clause 1 option, for agreements on the Art. 28 SCCs (2021/915) or that record one."""
+    if contract is None or (contract.based_on != "scc_2021_915" and contract.clause1_option is None):
+        return []
+    option = CLAUSE1_LABELS[contract.clause1_option] if contract.clause1_option else None
+    return [Detail("Clause 1 option (Decision (EU) 2021/915)", option)]
 
 
 def _based_on(value: str | None) -> str | None:

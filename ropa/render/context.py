@@ -13,7 +13,7 @@ step.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,9 @@ from ropa.findings import Finding, Report
 from ropa.model.activity import (
     BASIS_LABELS,
     Activity,
+    ChildSafeguards,
     DataCategory,
+    LawfulBasis,
     ProcessorActivity,
     Purpose,
     Recipient,
@@ -35,7 +37,7 @@ from ropa.model.common import TOM_LABELS, Contact, DocumentRef, Severity, Tom, T
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider, ProviderRole, SubProcessor
 from ropa.model.register import Register
-from ropa.model.transfer import Mechanism, MechanismType, Transfer
+from ropa.model.transfer import Derogation, Mechanism, MechanismType, Transfer
 
 if TYPE_CHECKING:
     from ropa.render.figures import FigureView
@@ -89,6 +91,27 @@ MODULE_LABELS: dict[int, str] = {
 
 END_ACTIONS = {"delete": "deleted", "anonymise": "anonymised", "archive_restricted": "archived with restricted access"}
 
+FREQUENCY_LABELS = {
+    "one-off": "One-off",
+    "occasional": "Occasional (not regular, outside the regular course of business)",
+    "regular": "Regular",
+    "continuous": "Continuous",
+}
+"""How often an activity's processing happens (Art. 30(5), Art. 27(2)(a))."""
+
+RISK_LABELS = {
+    "unlikely": "Unlikely to result in a risk to the rights and freedoms of data subjects",
+    "likely": "Likely to result in a risk to the rights and freedoms of data subjects (Art. 30(5))",
+    "high": "Likely to result in a high risk to the rights and freedoms of data subjects (Art. 35)",
+}
+"""The risk an activity's processing poses, in the words of Art. 30(5) and Art. 35."""
+
+CLAUSE1_LABELS = {
+    "2016/679": "Option 1: Article 28(3) and (4) of Regulation (EU) 2016/679",
+    "2018/1725": "Option 2: Article 29(3) and (4) of Regulation (EU) 2018/1725",
+}
+"""The Clause 1(a) options of the Art. 28 SCCs (Decision (EU) 2021/915)."""
+
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 _UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
 
@@ -128,6 +151,11 @@ def duration_label(value: str) -> str:
     return " ".join(parts) or value
 
 
+def period_text(value: str | None) -> str | None:
+    """An ISO 8601 duration in words with the code kept: ``6 months (P6M)``; None stays None."""
+    return f"{duration_label(value)} ({value})" if value else None
+
+
 def retention_text(retention: Retention | None) -> str | None:
     """One readable sentence for a retention rule, or None when it states nothing."""
     if retention is None:
@@ -144,12 +172,18 @@ def retention_text(retention: Retention | None) -> str | None:
         parts.append(f"criteria: {retention.criteria}")
     if retention.legal_basis_for_period:
         parts.append(f"required by {retention.legal_basis_for_period}")
+    if retention.statutory_period:
+        parts.append(f"statutory period {period_text(retention.statutory_period)}")
     if retention.kind == "unlimited":
         parts.append("no time limit" + (f" ({retention.not_possible_reason})" if retention.not_possible_reason else ""))
     elif retention.not_possible_reason:
         parts.append(f"no limit can be given: {retention.not_possible_reason}")
     if retention.end_action:
         parts.append(f"then {END_ACTIONS[retention.end_action]}")
+    if retention.after_withdrawal:
+        parts.append(f"after consent is withdrawn, kept for {period_text(retention.after_withdrawal)}")
+    if retention.residual_basis:
+        parts.append(f"basis for keeping it after withdrawal: {retention.residual_basis}")
     if retention.statement:
         parts.append(f"stated as \u201c{retention.statement}\u201d")
     return "; ".join(parts) or None
@@ -184,7 +218,22 @@ def mechanism_text(mechanism: Mechanism | None) -> str | None:
     if mechanism.derogation is not None:
         point = mechanism.derogation.value.removeprefix("49.1.")
         label += " second subparagraph" if point == "second" else f", point ({point})"
+    accession = accession_text(mechanism)
+    if accession:
+        label += f"; {accession[0].lower()}{accession[1:]}"
     return label
+
+
+def accession_text(mechanism: Mechanism | None) -> str | None:
+    """How the importer joined SCCs 2021/914 through the Clause 7 docking clause, or None when it did not.
+
+    An accession is the importer's signature of Annex I.A, so its date belongs wherever the signature
+    date is shown; a missing date is spelt out because the accession is then unverifiable.
+    """
+    if mechanism is None or not mechanism.acceded_via_clause7:
+        return None
+    when = f"on {mechanism.acceded_on.isoformat()}" if mechanism.acceded_on else "(accession date not stated)"
+    return f"Acceded through the Clause 7 docking clause, signing Annex I.A {when}"
 
 
 def modules_text(mechanism: Mechanism | None) -> str | None:
@@ -298,6 +347,7 @@ class TransferView:
     data: str
     tia: str | None
     declared_in: str
+    compelling: list[Detail]
 
 
 @dataclass(frozen=True)
@@ -358,6 +408,8 @@ def party_of_organisation(org: Organisation) -> Party:
         )
     elif org.eu_establishment and not org.art3_2_applies:
         representative = "Not applicable (established in the EU/EEA)"
+    elif org.art27_2_exemption:
+        representative = f"None designated: exempt under Art. 27(2): {org.art27_2_exemption}"
     dpo = contact_text(org.dpo) if org.dpo is not None and org.dpo.designated is not False else None
     if org.dpo is not None and org.dpo.designated is False:
         dpo = "No DPO designated"
@@ -412,6 +464,31 @@ def measure_groups(items: Iterable[tuple[Tom, str]]) -> list[MeasureGroup]:
     return [MeasureGroup(i, TOM_LABELS[kind], by_kind[kind]) for i, kind in enumerate(TomKind, start=1)]
 
 
+def compelling_details(mechanism: Mechanism | None) -> list[Detail]:
+    """Art. 49(6): the assessment, safeguards and conditions of a transfer on compelling legitimate interests.
+
+    Empty unless the mechanism is the Art. 49(1) second-subparagraph derogation (or records its conditions):
+    only those transfers must carry this documentation in the record itself (Art. 30(1)(e), 30(2)(c)).
+    """
+    if mechanism is None:
+        return []
+    conditions = mechanism.compelling_interests
+    if mechanism.derogation is not Derogation.SECOND and conditions is None:
+        return []
+    informed = conditions.sa_informed_on if conditions else None
+    return [
+        Detail("Assessment of all the circumstances", document_text(mechanism.evidence)),
+        Detail("Suitable safeguards", mechanism.justification),
+        Detail(
+            "Not repetitive",
+            yes_no(conditions.non_repetitive, "Confirmed", "No: the transfer repeats") if conditions else None,
+        ),
+        Detail("Limited number of data subjects", conditions.limited_data_subjects if conditions else None),
+        Detail("Supervisory authority informed on", informed.isoformat() if informed else None),
+        Detail("Data subjects informed", conditions.data_subjects_informed if conditions else None),
+    ]
+
+
 def transfer_view(register: Register, transfer: Transfer, activity: Activity | None, declared_in: str) -> TransferView:
     """View of one declared transfer."""
     if activity is not None and transfer.data_categories:
@@ -430,6 +507,7 @@ def transfer_view(register: Register, transfer: Transfer, activity: Activity | N
         data=data,
         tia=document_text(transfer.mechanism.tia) if transfer.mechanism else None,
         declared_in=declared_in,
+        compelling=compelling_details(transfer.mechanism),
     )
 
 
@@ -456,6 +534,7 @@ def provider_transfers(provider: Provider) -> list[TransferView]:
                     data="Data processed for the organisation",
                     tia=document_text(mechanism.tia) if mechanism else None,
                     declared_in="Provider location",
+                    compelling=compelling_details(mechanism),
                 )
             )
     for sub in provider.sub_processors:
@@ -472,6 +551,7 @@ def provider_transfers(provider: Provider) -> list[TransferView]:
                 data=sub.service or "Data processed for the provider",
                 tia=document_text(sub.mechanism.tia) if sub.mechanism else None,
                 declared_in="Sub-processor list",
+                compelling=compelling_details(sub.mechanism),
             )
         )
     return rows
@@ -555,6 +635,7 @@ class CategoryView:
 
     name: str
     special: str | None
+    safeguards: str | None
     retention: str | None
     retention_from_activity: bool
 
@@ -583,12 +664,14 @@ class ActivityView:
     provider_role: str
     purposes: list[PurposeView]
     data_subjects: list[SubjectView]
+    children: list[Detail]
     data_categories: list[CategoryView]
     data_source: str | None
     recipients_stated: bool
     recipients: list[RecipientView]
     transfers: list[TransferView]
     measures: list[MeasureView]
+    profile: list[Detail]
     dpia: str | None
     dpia_required: str | None
     owner: str | None
@@ -622,6 +705,7 @@ class ControllerView:
     lead_supervisory_authority: str | None
     employees: str | None
     public_authority: str
+    art30_5_derogation: str
 
 
 @dataclass(frozen=True)
@@ -683,8 +767,12 @@ class RegisterView:
     reference_data: list[Detail] = field(default_factory=list)
 
 
-def purpose_view(purpose: Purpose) -> PurposeView:
-    """A purpose with only the details that apply to it."""
+def purpose_view(purpose: Purpose, max_retention: Mapping[str, str] | None = None) -> PurposeView:
+    """A purpose with only the details that apply to it.
+
+    ``max_retention`` is the organisation's longest retention per purpose type: shown next to the
+    type, it is the yardstick a reader needs to judge the retention of the purpose's data.
+    """
     basis = BASIS_LABELS[purpose.lawful_basis] if purpose.lawful_basis else None
     if basis is None and purpose.stated_basis:
         basis = f"As stated: \u201c{purpose.stated_basis}\u201d (no Art. 6(1) point named)"
@@ -702,6 +790,10 @@ def purpose_view(purpose: Purpose) -> PurposeView:
         details.append(Detail("Legal provision", purpose.legal_provision))
     if purpose.archiving_research_statistics:
         details.append(Detail("Art. 89(1)", "Archiving, research or statistics purpose"))
+    if purpose.purpose_type:
+        longest = (max_retention or {}).get(purpose.purpose_type)
+        kind = purpose.purpose_type + (f" (longest retention set for it: {period_text(longest)})" if longest else "")
+        details.append(Detail("Type of purpose", kind))
     return PurposeView(purpose.description, basis, details)
 
 
@@ -723,7 +815,93 @@ def category_view(category: DataCategory, activity: Activity) -> CategoryView:
             special += f", under {category.art10_authority}"
     own = retention_text(category.retention)
     fallback = retention_text(activity.retention) if own is None else None
-    return CategoryView(category.name, special, own or fallback, own is None and fallback is not None)
+    return CategoryView(
+        category.name,
+        special,
+        sensitive_safeguards(category),
+        own or fallback,
+        own is None and fallback is not None,
+    )
+
+
+def sensitive_safeguards(category: DataCategory) -> str | None:
+    """The restrictions or safeguards applied to a sensitive category, with Art. 9(3) professional secrecy."""
+    parts = [p for p in (category.safeguards,) if p]
+    if category.professional_secrecy:
+        parts.append(f"professional secrecy (Art. 9(3)): {category.professional_secrecy}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] if text else None
+
+
+def children_details(activity: Activity) -> list[Detail]:
+    """How an activity protects the children among its data subjects; empty when no child is concerned.
+
+    Age range and age-appropriate notice are expected whenever children are concerned (Art. 12(1),
+    Recital 38); the Art. 8 consent ages and parental consent only for an information society service
+    offered to children; the child-specific balancing only under legitimate interests (Art. 6(1)(f)).
+    """
+    safeguards = activity.child_safeguards
+    iss = activity.iss_offered_to_children
+    if not (safeguards is not None or iss or any(s.children for s in activity.data_subjects)):
+        return []
+    given = safeguards or ChildSafeguards()
+    details = [Detail("Ages of the children concerned", given.age_range)]
+    if iss is not None:
+        details.append(
+            Detail("Information society service offered directly to children (Art. 8(1))", yes_no(iss))
+        )
+    if iss or given.consent_ages:
+        ages = "; ".join(f"{country_label(code)}: {age}" for code, age in sorted(given.consent_ages.items()))
+        details.append(Detail("Age from which a child consents itself, per Member State (Art. 8(1))", ages or None))
+    if iss or given.parental_consent:
+        details.append(Detail("Consent by the holder of parental responsibility and its verification (Art. 8(2))",
+                              given.parental_consent))
+    details.append(Detail("Notice written for the children's age (Art. 12(1))", given.notice))
+    if given.lia_reasoning or any(p.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS for p in activity.purposes):
+        details.append(Detail("Children's interests in the legitimate interests balance (Art. 6(1)(f))",
+                              given.lia_reasoning))
+    return details
+
+
+def derogation_claimed(org: Organisation, activity: Activity) -> bool:
+    """Whether the Art. 30(5) derogation is claimed for ``activity``: its own claim, else the organisation's."""
+    return activity.art30_5_derogation if activity.art30_5_derogation is not None else org.art30_5_derogation
+
+
+def profile_details(org: Organisation, activity: Activity) -> list[Detail]:
+    """Frequency, risk and the Art. 30(5) derogation of an activity, as far as they matter.
+
+    Frequency and risk are the derogation's triggers, so they are expected (and shown as gaps) when the
+    derogation is claimed; otherwise they are shown only when stated.
+    """
+    claimed = derogation_claimed(org, activity)
+    details: list[Detail] = []
+    if claimed:
+        whose = "this activity" if activity.art30_5_derogation else "the organisation, for activities without a claim"
+        details.append(Detail("Art. 30(5) derogation", f"Claimed by {whose}"))
+    elif activity.art30_5_derogation is False and org.art30_5_derogation:
+        details.append(Detail("Art. 30(5) derogation", "Not claimed: recorded in full"))
+    if claimed or activity.frequency:
+        details.append(Detail("How often the processing happens",
+                              FREQUENCY_LABELS[activity.frequency] if activity.frequency else None))
+    if claimed or activity.risk:
+        details.append(Detail("Risk to data subjects", RISK_LABELS[activity.risk] if activity.risk else None))
+    return details
+
+
+def derogation_summary(register: Register) -> str:
+    """The organisation's Art. 30(5) claim in one line, with the activities that claim it on their own."""
+    org = register.organisation
+    own = [a.name for _p, _i, a in register.activities() if a.art30_5_derogation]
+    if org.art30_5_derogation:
+        if org.settings.art30_5_regime == "omnibus-iv":
+            text = "Claimed under the 2025 Omnibus IV proposal (fewer than 750 employees, no high risk)"
+        else:
+            text = "Claimed (fewer than 250 employees)"
+        return text + " for the activities that do not record a claim of their own"
+    if own:
+        return "Not claimed by the organisation; claimed for: " + ", ".join(own)
+    return "Not claimed"
 
 
 def recipient_view(register: Register, recipient: Recipient) -> RecipientView:
@@ -752,6 +930,7 @@ def recipient_view(register: Register, recipient: Recipient) -> RecipientView:
 
 def activity_view(register: Register, provider: Provider, activity: Activity, number: int) -> ActivityView:
     """The full Art. 30(1) entry of one activity."""
+    org = register.organisation
     dpia_required = yes_no(activity.dpia_required, "Required", "Not required")
     role = ROLE_LABELS.get(provider.role.value, provider.role.value)
     docs = [
@@ -765,16 +944,18 @@ def activity_view(register: Register, provider: Provider, activity: Activity, nu
         description=activity.description,
         provider=provider.legal_name,
         provider_role=role,
-        purposes=[purpose_view(p) for p in activity.purposes],
+        purposes=[purpose_view(p, org.settings.max_retention) for p in activity.purposes],
         data_subjects=[
             SubjectView(s.name, "includes children" if s.children else None) for s in activity.data_subjects
         ],
+        children=children_details(activity),
         data_categories=[category_view(c, activity) for c in activity.data_categories],
         data_source=activity.data_source,
         recipients_stated=activity.recipients is not None,
         recipients=[recipient_view(register, r) for r in activity.recipients or []],
         transfers=[transfer_view(register, t, activity, activity.name) for t in activity.transfers],
         measures=measures(activity.security_measures, "this activity") + measures(provider.toms, provider.legal_name),
+        profile=profile_details(org, activity),
         dpia=document_text(activity.dpia),
         dpia_required=dpia_required,
         owner=activity.owner,
@@ -805,8 +986,11 @@ def recipient_rows(register: Register) -> list[RecipientRow]:
         contract = None
         if provider.contract is not None:
             c = provider.contract
+            kept = c.data_retention and f"personal data kept at most {period_text(c.data_retention)}"
             contract = ", ".join(
-                p for p in (c.title, c.version and f"version {c.version}", c.signed and f"signed {c.signed}") if p
+                p
+                for p in (c.title, c.version and f"version {c.version}", c.signed and f"signed {c.signed}", kept)
+                if p
             )
         locations = [code for code in provider_locations(provider) if code != provider.country]
         country = country_label(provider.country)
@@ -949,6 +1133,7 @@ def build_register_view(register: Register, report: Report) -> RegisterView:
             lead_supervisory_authority=org.lead_supervisory_authority,
             employees=str(org.employees) if org.employees is not None else None,
             public_authority="Yes" if org.public_authority else "No",
+            art30_5_derogation=derogation_summary(register),
         ),
         activities=activities,
         processor_record=processor_record,

@@ -25,6 +25,7 @@ from ropa.findings import Finding, Report
 from ropa.model.activity import (
     BASIS_LABELS,
     Activity,
+    ChildSafeguards,
     DataCategory,
     LawfulBasis,
     ProcessorActivity,
@@ -35,9 +36,10 @@ from ropa.model.activity import (
     SpecialCategory,
 )
 from ropa.model.common import TOM_LABELS, Contact, DocumentRef, Dpo, Tom
+from ropa.model.organisation import Organisation
 from ropa.model.provider import ART28_ITEMS, ClauseRef, Provider, ProviderRole, SubProcessor
 from ropa.model.register import Register
-from ropa.model.transfer import DpfCertification, Mechanism, MechanismType, Transfer
+from ropa.model.transfer import CompellingInterests, Derogation, DpfCertification, Mechanism, MechanismType, Transfer
 
 NOT_STATED = "Not stated"
 """Shown wherever the register leaves a fact out."""
@@ -195,6 +197,11 @@ MECHANISM_LABELS: dict[MechanismType, str] = {
     MechanismType.SCC_UNSPECIFIED: "Standard contractual clauses (decision or module not stated)",
 }
 
+CLAUSE1_LABELS = {
+    "2016/679": "Option 1: Regulation (EU) 2016/679",
+    "2018/1725": "Option 2: Regulation (EU) 2018/1725",
+}
+
 MODULE_LABELS: dict[int, str] = {
     1: "Module 1 (controller to controller)",
     2: "Module 2 (controller to processor)",
@@ -242,6 +249,9 @@ def mechanism(value: Mechanism | None) -> str:
         parts.append(f"Clause 9(a) {value.clause9_option} authorisation")
     if value.derogation is not None:
         parts.append(_point(value.derogation.value, "49"))
+    if value.acceded_via_clause7:
+        when = f"on {value.acceded_on.isoformat()}" if value.acceded_on else f"on a date {NOT_STATED.lower()}"
+        parts.append(f"importer acceded through Clause 7 (signed Annex I.A) {when}")
     return "; ".join(parts)
 
 
@@ -313,12 +323,18 @@ def retention(value: Retention | None) -> str:
         parts.append(f"Criteria: {value.criteria}")
     if value.legal_basis_for_period:
         parts.append(f"Required by {value.legal_basis_for_period}")
+    if value.statutory_period:
+        parts.append(f"Statutory period {duration(value.statutory_period)}")
     if value.kind == "unlimited":
         parts.append("No time limit")
     if value.not_possible_reason:
         parts.append(f"No limit possible: {value.not_possible_reason}")
     if value.end_action:
         parts.append(f"Then {END_ACTION_LABELS.get(value.end_action, value.end_action)}")
+    if value.after_withdrawal:
+        parts.append(f"After consent is withdrawn: kept {duration(value.after_withdrawal)}")
+    if value.residual_basis:
+        parts.append(f"Basis after withdrawal: {value.residual_basis}")
     if not parts and value.statement:
         parts.append(f"As stated: {value.statement}")
     return "; ".join(parts) if parts else NOT_STATED
@@ -583,18 +599,84 @@ def _subjects(a: Activity) -> str:
     return lines(f"{s.name} (includes children)" if s.children else s.name for s in a.data_subjects)
 
 
+def _purpose_type(p: Purpose) -> str | None:
+    return p.purpose_type
+
+
+def safeguards(c: DataCategory) -> str:
+    """Restrictions or safeguards of a special-category or criminal-offence category (with Art. 9(3) secrecy).
+
+    :data:`NOT_STATED` for sensitive data without them, "Not applicable" for other data.
+    """
+    parts = [x for x in (c.safeguards,) if x]
+    if c.professional_secrecy:
+        parts.append(f"Professional secrecy (Art. 9(3)): {c.professional_secrecy}")
+    if parts:
+        return "; ".join(parts)
+    return NOT_STATED if c.special is not None or c.criminal else "Not applicable"
+
+
 def _special(c: DataCategory) -> str:
     if c.special is None:
         return ""
     condition = _point(c.art9_condition.value, "9") if c.art9_condition else f"Art. 9(2) condition {NOT_STATED}"
     law = f", {c.art9_law_ref}" if c.art9_law_ref else ""
-    return f"{c.name}: {SPECIAL_LABELS[c.special]}; {condition}{law}"
+    return f"{c.name}: {SPECIAL_LABELS[c.special]}; {condition}{law}; safeguards: {safeguards(c)}"
 
 
 def _criminal(c: DataCategory) -> str:
     if not c.criminal:
         return ""
-    return f"{c.name}: authority {text(c.art10_authority)}"
+    return f"{c.name}: authority {text(c.art10_authority)}; safeguards: {safeguards(c)}"
+
+
+def children(a: Activity) -> str:
+    """How the activity protects the children among its data subjects, one fact a line.
+
+    "Not applicable" when no child is concerned. Age range and notice are expected whenever children
+    are; Art. 8 consent ages and parental consent for a service offered to children; the balancing
+    under legitimate interests.
+    """
+    given = a.child_safeguards
+    iss = a.iss_offered_to_children
+    if not (given is not None or iss or any(s.children for s in a.data_subjects)):
+        return "Not applicable (no children recorded)"
+    given = given or ChildSafeguards()
+    out = [f"Ages: {text(given.age_range)}"]
+    if iss is not None:
+        out.append(f"Service offered directly to children (Art. 8(1)): {yes_no(iss)}")
+    if iss or given.consent_ages:
+        ages = ", ".join(f"{code} {age}" for code, age in sorted(given.consent_ages.items()))
+        out.append(f"Consent ages (Art. 8(1)): {text(ages)}")
+    if iss or given.parental_consent:
+        out.append(f"Parental consent (Art. 8(2)): {text(given.parental_consent)}")
+    out.append(f"Notice for children (Art. 12(1)): {text(given.notice)}")
+    if given.lia_reasoning or any(p.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS for p in a.purposes):
+        out.append(f"Children in the LIA (Art. 6(1)(f)): {text(given.lia_reasoning)}")
+    return "\n".join(out)
+
+
+def derogation_claimed(org: Organisation, a: Activity) -> bool:
+    """Whether the Art. 30(5) derogation is claimed for the activity: its own claim, else the organisation's."""
+    return a.art30_5_derogation if a.art30_5_derogation is not None else org.art30_5_derogation
+
+
+def _derogation(org: Organisation, a: Activity) -> str:
+    if a.art30_5_derogation is not None:
+        return "Claimed (this activity)" if a.art30_5_derogation else "Not claimed (recorded in full)"
+    return "Claimed (the organisation's claim)" if org.art30_5_derogation else "Not claimed"
+
+
+def _trigger(org: Organisation, a: Activity, value: str | None, labels: dict[str, str]) -> str:
+    """Frequency or risk: expected when the Art. 30(5) derogation is claimed, else shown only when recorded."""
+    if value:
+        return labels[value]
+    return NOT_STATED if derogation_claimed(org, a) else NONE_RECORDED
+
+
+FREQUENCY_LABELS = {"one-off": "One-off", "occasional": "Occasional", "regular": "Regular", "continuous": "Continuous"}
+RISK_LABELS = {"unlikely": "Unlikely to result in a risk", "likely": "Likely to result in a risk",
+               "high": "Likely to result in a high risk"}
 
 
 def _per_category(a: Activity, get: Callable[[DataCategory], str]) -> str:
@@ -636,6 +718,8 @@ def _dpia_required(a: Activity) -> str:
 
 
 def _activity_columns(register: Register) -> list[Column[ActivityItem]]:
+    org = register.organisation
+
     def recipients(i: ActivityItem) -> str:
         if i.activity.recipients is None:
             return NOT_STATED
@@ -653,7 +737,9 @@ def _activity_columns(register: Register) -> list[Column[ActivityItem]]:
         Column("Legitimate interests and LIA", 32, lambda i: _per_purpose(i.activity, _legitimate)),
         Column("Consent: how given and withdrawn", 32, lambda i: _per_purpose(i.activity, _consent)),
         Column("Legal provision (Art. 6(3))", 26, lambda i: _per_purpose(i.activity, _provision)),
+        Column("Type of purpose", 16, lambda i: _per_purpose(i.activity, _purpose_type, NONE_RECORDED)),
         Column("Categories of data subjects (Art. 30(1)(c))", 30, lambda i: _subjects(i.activity)),
+        Column("Children: ages, consent, notice (Art. 8, 12(1))", 36, lambda i: children(i.activity)),
         Column(
             "Categories of personal data (Art. 30(1)(c))",
             34,
@@ -674,6 +760,9 @@ def _activity_columns(register: Register) -> list[Column[ActivityItem]]:
         Column("Security measures (Art. 30(1)(g), Art. 32)", 48, lambda i: _measures(i.provider, i.activity)),
         Column("DPIA required (Art. 35)", 14, lambda i: _dpia_required(i.activity)),
         Column("DPIA", 28, lambda i: document(i.activity.dpia)),
+        Column("Frequency", 14, lambda i: _trigger(org, i.activity, i.activity.frequency, FREQUENCY_LABELS)),
+        Column("Risk to data subjects", 20, lambda i: _trigger(org, i.activity, i.activity.risk, RISK_LABELS)),
+        Column("Art. 30(5) derogation", 18, lambda i: _derogation(org, i.activity)),
         Column("Owner", 20, lambda i: text(i.activity.owner)),
         Column("Last reviewed", 13, lambda i: date(i.activity.last_reviewed)),
         Column("Sources", 36, lambda i: lines(sources(i.activity))),
@@ -713,6 +802,7 @@ def _category_columns() -> list[Column[CategoryItem]]:
         ),
         Column("Criminal offence data (Art. 10)", 16, cat(lambda c: "Yes" if c.criminal else "No")),
         Column("Art. 10 authority", 22, cat(lambda c: text(c.art10_authority) if c.criminal else "Not applicable")),
+        Column("Restrictions or safeguards (sensitive data)", 30, cat(safeguards)),
         Column("Retention duration", 20, ret(lambda r: duration(r.duration) if r.duration else None)),
         Column("Retention trigger", 24, ret(lambda r: r.trigger_event)),
         Column("Retention criteria", 30, ret(lambda r: r.criteria)),
@@ -727,6 +817,27 @@ def _retention_columns() -> list[Column[CategoryItem]]:
     def ret(get: Callable[[Retention], str | None]) -> Callable[[CategoryItem], str]:
         return lambda i: text(get(i.retention)) if i.retention is not None else NOT_STATED
 
+    def consent_based(i: CategoryItem) -> bool:
+        return any(p.lawful_basis is LawfulBasis.CONSENT for p in i.activity.purposes)
+
+    def statutory(i: CategoryItem) -> str:
+        r = i.retention
+        if r is not None and r.statutory_period:
+            return duration(r.statutory_period)
+        return "As the duration" if r is not None and r.kind == "statutory" else "Not applicable"
+
+    def withdrawal(i: CategoryItem) -> str:
+        r = i.retention
+        if r is not None and r.after_withdrawal:
+            return duration(r.after_withdrawal)
+        return NOT_STATED if consent_based(i) else "Not applicable"
+
+    def residual(i: CategoryItem) -> str:
+        r = i.retention
+        if r is not None and r.residual_basis:
+            return r.residual_basis
+        return NOT_STATED if r is not None and r.after_withdrawal else "Not applicable"
+
     return [
         Column("Provider id", 16, lambda i: i.provider.id),
         Column("Activity id", 18, lambda i: i.activity.id),
@@ -737,10 +848,13 @@ def _retention_columns() -> list[Column[CategoryItem]]:
         Column("Runs from", 24, ret(lambda r: r.trigger_event)),
         Column("Criteria", 30, ret(lambda r: r.criteria)),
         Column("Statutory basis for the period", 26, ret(lambda r: r.legal_basis_for_period)),
+        Column("Statutory period", 18, statutory),
         Column(
             "At the end", 18, ret(lambda r: END_ACTION_LABELS.get(r.end_action, r.end_action) if r.end_action else None)
         ),
         Column("Why no limit is possible", 26, ret(lambda r: r.not_possible_reason)),
+        Column("Kept after consent is withdrawn", 20, withdrawal),
+        Column("Basis for keeping after withdrawal", 28, residual),
         Column("Statement (source's words)", 36, ret(lambda r: r.statement)),
         Column("Retention (summary)", 40, lambda i: retention(i.retention)),
         Column("Set on", 22, lambda i: i.retention_from),
@@ -810,6 +924,25 @@ def _provider_columns() -> list[Column[Provider]]:
     def title(c: Any) -> str:
         return f"{c.title} (version {c.version})" if c.version else str(c.title)
 
+    def kept(p: Provider) -> str:
+        if p.contract is None:
+            return NOT_STATED
+        return duration(p.contract.data_retention) if p.contract.data_retention else NONE_RECORDED
+
+    def clause1(p: Provider) -> str:
+        c = p.contract
+        if c is not None and c.clause1_option:
+            return CLAUSE1_LABELS[c.clause1_option]
+        return NOT_STATED if c is not None and c.based_on == "scc_2021_915" else "Not applicable"
+
+    def assistance(p: Provider) -> str:
+        c = p.contract
+        if c is not None and c.assistance_measures:
+            return c.assistance_measures
+        if p.role not in PROCESSOR_ROLES:
+            return f"Not applicable ({PROVIDER_ROLE_LABELS[p.role].lower()})"
+        return NOT_STATED if c is None or c.based_on == "scc_2021_915" else NONE_RECORDED
+
     short = {
         "a": "instructions",
         "b": "confidentiality",
@@ -845,6 +978,9 @@ def _provider_columns() -> list[Column[Provider]]:
         Column("Subject-matter", 24, contract(lambda c: c.subject_matter)),
         Column("Duration", 18, contract(lambda c: c.duration)),
         Column("Nature", 22, contract(lambda c: c.nature)),
+        Column("Data kept by the processor at most", 18, kept),
+        Column("Clause 1 option (2021/915)", 16, clause1),
+        Column("Assistance to the controller (2021/915 Clauses 8, 9)", 30, assistance),
         *items,
         Column("Art. 28(3) notice of infringing instructions", 22, art28("notice")),
         Column("Sub-processor authorisation (Art. 28(2))", 30, authorisation),
@@ -868,6 +1004,7 @@ def _sub_columns(register: Register) -> list[Column[tuple[Provider, SubProcessor
         ),
         Column("Country", 18, lambda i: country(i[1].country)),
         Column("Address", 28, lambda i: text(i[1].address)),
+        Column("Contact person", 26, lambda i: contact(i[1].contact)),
         Column("Service", 28, lambda i: text(i[1].service)),
         Column("Authorisation", 14, lambda i: text(i[1].authorisation)),
         Column("Authorised on", 13, lambda i: date(i[1].authorised_on)),
@@ -897,6 +1034,17 @@ def _transfer_columns(register: Register) -> list[Column[TransferItem]]:
             parts.append("measures: " + "; ".join(m.tia.supplementary_measures))
         return "\n".join(parts)
 
+    def compelling(get: Callable[[CompellingInterests], str]) -> Callable[[TransferItem], str]:
+        """A condition of Art. 49(1) second subparagraph: expected only for transfers relying on it."""
+
+        def value(i: TransferItem) -> str:
+            m = i.transfer.mechanism
+            if m is None or (m.derogation is not Derogation.SECOND and m.compelling_interests is None):
+                return "Not applicable"
+            return get(m.compelling_interests) if m.compelling_interests is not None else NOT_STATED
+
+        return value
+
     def recipient_of(i: TransferItem) -> str:
         ref = i.transfer.recipient
         if register.provider(ref.partition("/")[0]) is not None:
@@ -918,6 +1066,12 @@ def _transfer_columns(register: Register) -> list[Column[TransferItem]]:
         Column("Justification or safeguards", 30, mech(lambda m: m.justification)),
         Column("Evidence", 28, mech(lambda m: document(m.evidence) if m.evidence else None)),
         Column("Transfer impact assessment", 32, mech(tia)),
+        Column("Art. 49(1) 2nd subpara.: not repetitive", 14, compelling(lambda c: yes_no(c.non_repetitive))),
+        Column("Art. 49(1) 2nd subpara.: data subjects", 24, compelling(lambda c: text(c.limited_data_subjects))),
+        Column("Art. 49(1) 2nd subpara.: SA informed", 14, compelling(lambda c: date(c.sa_informed_on))),
+        Column(
+            "Art. 49(1) 2nd subpara.: data subjects informed", 26, compelling(lambda c: text(c.data_subjects_informed))
+        ),
         Column("Frequency", 12, lambda i: text(i.transfer.frequency)),
         Column("Data categories", 26, lambda i: i.categories),
         Column("Source", 26, lambda i: text(i.transfer.source)),
@@ -997,6 +1151,8 @@ def _about_items(
         yield "EU representative (Art. 27)", f"{rep.name}, {country(rep.member_state)}"
     elif org.eu_establishment and not org.art3_2_applies:
         yield "EU representative (Art. 27)", "Not applicable (established in the EU/EEA)"
+    elif org.art27_2_exemption:
+        yield "EU representative (Art. 27)", f"None: exempt under Art. 27(2): {org.art27_2_exemption}"
     else:
         yield "EU representative (Art. 27)", NOT_STATED
     yield (
@@ -1008,6 +1164,7 @@ def _about_items(
     yield "Lead supervisory authority", text(org.lead_supervisory_authority)
     yield "Public authority or body", "Yes" if org.public_authority else "No"
     yield "Employees", org.employees if org.employees is not None else NOT_STATED
+    yield "Art. 30(5) derogation (under 250 employees)", _organisation_derogation(register)
     yield "Record version", record.version
     yield "Record date", record.date.isoformat()
     yield "Document date", document_date.isoformat()
@@ -1024,6 +1181,15 @@ def _about_items(
     yield "Generated by", generated_by
     for table in contents:
         yield f"Sheet: {table.name}", table.description
+
+
+def _organisation_derogation(register: Register) -> str:
+    org = register.organisation
+    if org.art30_5_derogation:
+        regime = "2025 Omnibus IV proposal" if org.settings.art30_5_regime == "omnibus-iv" else "GDPR as in force"
+        return f"Claimed ({regime}) for activities that record no claim of their own"
+    own = [a.id for _p, _i, a in register.activities() if a.art30_5_derogation]
+    return "Not claimed by the organisation; claimed by activities: " + ", ".join(own) if own else "Not claimed"
 
 
 def is_processor(register: Register) -> bool:

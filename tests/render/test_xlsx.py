@@ -205,11 +205,18 @@ EXPECTED_ACTIVITY_ROW: dict[str, Any] = {
     "Legitimate interests and LIA": "2. Fraud prevention; LIA: LIA-2026-04, dated 2026-04-01",
     "Consent: how given and withdrawn": "Not applicable",
     "Legal provision (Art. 6(3))": "Not applicable",
+    "Type of purpose": "None recorded",
     "Categories of data subjects (Art. 30(1)(c))": (
         "Customers with an account\nMinors with a family account (includes children)"
     ),
+    # Children are concerned: age range and notice are expected, and the LIA must weigh their interests.
+    "Children: ages, consent, notice (Art. 8, 12(1))": (
+        "Ages: Not stated\nNotice for children (Art. 12(1)): Not stated\nChildren in the LIA (Art. 6(1)(f)): Not stated"
+    ),
     "Categories of personal data (Art. 30(1)(c))": "Mobile phone number\nPharmacy order status",
-    "Special categories and Art. 9 condition": "Pharmacy order status: Health data; Art. 9(2)(a)",
+    "Special categories and Art. 9 condition": (
+        "Pharmacy order status: Health data; Art. 9(2)(a); safeguards: Not stated"
+    ),
     "Criminal offence data (Art. 10)": "None",
     "Source of the data": "The customer at sign-up",
     "Recipients (Art. 30(1)(d))": (
@@ -231,6 +238,9 @@ EXPECTED_ACTIVITY_ROW: dict[str, Any] = {
     ),
     "DPIA required (Art. 35)": "Required",
     "DPIA": "DPIA-7, dated 2026-03-01, kept at GRC tool",
+    "Frequency": "None recorded",
+    "Risk to data subjects": "None recorded",
+    "Art. 30(5) derogation": "Not claimed",
     "Owner": "Head of Security",
     "Last reviewed": "2026-10-01",
     "Sources": "Acme privacy policy §2\nDPA Annex 1\nDPA §9",
@@ -364,6 +374,7 @@ def test_data_categories_carry_retention_per_category(workbook: Workbook) -> Non
         "Art. 9 law or agreement": "Not applicable",
         "Criminal offence data (Art. 10)": "No",
         "Art. 10 authority": "Not applicable",
+        "Restrictions or safeguards (sensitive data)": "Not applicable",
         "Retention duration": "30 days (P30D)",
         "Retention trigger": "delivery",
         "Retention criteria": NOT_STATED,
@@ -375,6 +386,7 @@ def test_data_categories_carry_retention_per_category(workbook: Workbook) -> Non
     assert rx["Special category (Art. 9(1))"] == "Health data"
     assert rx["Art. 9(2) condition"] == "Art. 9(2)(a)"
     assert rx["Art. 9 law or agreement"] == NOT_STATED
+    assert rx["Restrictions or safeguards (sensitive data)"] == NOT_STATED
     assert rx["Retention duration"] == "1 year (P1Y)"
     assert rx["Retention set on"] == "Activity (applies to categories without their own)"
 
@@ -530,7 +542,8 @@ def test_tables_past_the_row_limit_continue_on_numbered_sheets(
     assert parts == ["Data categories", "Data categories (2)"]  # exactly full: no empty third sheet
     assert records(split[parts[0]]) + records(split[parts[1]]) == whole
     for name in parts:
-        assert split[name].freeze_panes == "A2" and split[name].auto_filter.ref == f"A1:Q{split[name].max_row}"
+        last = get_column_letter(len(records(split[name])[0]))
+        assert split[name].freeze_panes == "A2" and split[name].auto_filter.ref == f"A1:{last}{split[name].max_row}"
 
 
 # ---------------------------------------------------------------------------
