@@ -81,6 +81,10 @@ def render_job(job: Job, register: Register, report: Report, templates: Path | N
     return render_annex_pdf(register, job.provider, report, templates)
 
 
+_RENDER_JOB = render_job
+"""The renderer as defined here; when it has not been replaced, PDFs are made from the HTML of their key."""
+
+
 def job_inputs(job: Job, register: Register, report: Report, templates: Path | None) -> list[bytes | str]:
     """What the bytes of ``job`` are a function of, besides code and templates (for the cache key).
 
@@ -88,21 +92,35 @@ def job_inputs(job: Job, register: Register, report: Report, templates: Path | N
     costs milliseconds next to the seconds of layout and captures everything the
     document draws from the register, cross-references included.
     """
+    return _prepare(job, register, report, templates)[0]
+
+
+def _prepare(
+    job: Job, register: Register, report: Report, templates: Path | None
+) -> tuple[list[bytes | str], Callable[[], bytes]]:
+    """The key inputs of ``job`` and a function rendering it from them (the HTML is made once)."""
     from ropa.dates import document_datetime
 
     when = document_datetime(register).isoformat()
     if job.kind == "pdf":
-        from ropa.render.pdf import register_attachment, register_html
+        from ropa.render.pdf import html_to_pdf, register_attachment, register_html
 
         attachment = register_attachment(register)
         html = register_html(register, report, templates)
-        return [html, attachment.data, attachment.name, attachment.description, attachment.relationship, when]
+        inputs: list[bytes | str] = [
+            html, attachment.data, attachment.name, attachment.description, attachment.relationship, when
+        ]
+        return inputs, lambda: html_to_pdf(html, register, templates, [attachment])
     if job.kind == "annex":
         from ropa.render.annexes import annex_html
+        from ropa.render.pdf import html_to_pdf as annex_to_pdf
 
         assert job.provider is not None
-        return [annex_html(register, job.provider, report, templates), when]
-    return [*_register_inputs(register), _report_input(report), when]
+        page = annex_html(register, job.provider, report, templates)
+        return [page, when], lambda: annex_to_pdf(page, register, templates)
+    return [*_register_inputs(register), _report_input(report), when], lambda: _RENDER_JOB(
+        job, register, report, templates
+    )
 
 
 def _register_inputs(register: Register) -> list[bytes | str]:
@@ -167,13 +185,15 @@ def _run(job: Job, previous: tuple[str, str] | None) -> Rendered:
     if shared.environment is not None:
         from ropa.cache import document_key, read_blob
 
-        inputs = job_inputs(job, shared.register, shared.report, shared.templates)
+        inputs, render = _prepare(job, shared.register, shared.report, shared.templates)
         looks = shared.templates_digest if job.kind != "xlsx" else ""  # the workbook uses no template
         key = document_key(job.kind, shared.environment, looks, _renderer_name(), job.target, *inputs)
         if previous is not None and previous[0] == key and shared.cache_root is not None:
             data = read_blob(shared.cache_root, key, previous[1])
             if data is not None:
                 return Rendered(job.target, data, key, True)
+        if render_job is _RENDER_JOB:  # not replaced (tests do): render from the HTML made for the key
+            return Rendered(job.target, render(), key, False)
     data = render_job(job, shared.register, shared.report, shared.templates)
     return Rendered(job.target, data, key, False)
 
