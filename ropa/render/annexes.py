@@ -369,7 +369,7 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
         contact = [c for c in (contact_text(joint.contact),) if c]
         controllers.append(AnnexParty(n, joint.name, None, contact, None))
     accessions = _unique([text for m in provider.mechanisms if (text := accession_text(m))])
-    accessions = [f"{text} of the standard contractual clauses 2021/914" for text in accessions]
+    accessions = [f"{text} (standard contractual clauses 2021/914)" for text in accessions]
     processors = [
         AnnexParty(
             1,
