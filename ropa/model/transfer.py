@@ -36,6 +36,21 @@ class MechanismType(str, Enum):
     """'Standard contractual clauses' named without saying which decision or module."""
 
 
+ART46_TOOLS = frozenset(
+    {
+        MechanismType.SCC_2021_914,
+        MechanismType.SCC_UNSPECIFIED,
+        MechanismType.BCR,
+        MechanismType.CODE_OF_CONDUCT,
+        MechanismType.CERTIFICATION,
+        MechanismType.AD_HOC_CLAUSES,
+        MechanismType.ADMINISTRATIVE_ARRANGEMENT,
+        MechanismType.PUBLIC_INSTRUMENT,
+    }
+)
+"""Art. 46 appropriate safeguards (the ones a transfer impact assessment is owed for)."""
+
+
 class Derogation(str, Enum):
     """Art. 49(1) derogation points."""
 

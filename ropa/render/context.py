@@ -37,7 +37,7 @@ from ropa.model.common import TOM_LABELS, Contact, DocumentRef, Severity, Tom, T
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider, ProviderRole, SubProcessor
 from ropa.model.register import Register
-from ropa.model.transfer import Derogation, Mechanism, MechanismType, Transfer
+from ropa.model.transfer import ART46_TOOLS, Derogation, Mechanism, MechanismType, Transfer
 
 if TYPE_CHECKING:
     from ropa.render.figures import FigureView
@@ -208,6 +208,17 @@ def document_text(doc: DocumentRef | None) -> str | None:
     if doc.location:
         text += f", {doc.location}"
     return text
+
+
+def tia_text(mechanism: Mechanism | None) -> str | None:
+    """The transfer impact assessment; None (Not stated) only where an Art. 46 tool needs one."""
+    if mechanism is None:
+        return None
+    if mechanism.tia is not None:
+        return document_text(mechanism.tia)
+    if mechanism.type in ART46_TOOLS:
+        return None
+    return "Not required for this mechanism"
 
 
 def mechanism_text(mechanism: Mechanism | None) -> str | None:
@@ -505,7 +516,7 @@ def transfer_view(register: Register, transfer: Transfer, activity: Activity | N
         modules=modules_text(transfer.mechanism),
         frequency=transfer.frequency,
         data=data,
-        tia=document_text(transfer.mechanism.tia) if transfer.mechanism else None,
+        tia=tia_text(transfer.mechanism),
         declared_in=declared_in,
         compelling=compelling_details(transfer.mechanism),
     )
@@ -532,7 +543,7 @@ def provider_transfers(provider: Provider) -> list[TransferView]:
                     modules=modules_text(mechanism),
                     frequency=None,
                     data="Data processed for the organisation",
-                    tia=document_text(mechanism.tia) if mechanism else None,
+                    tia=tia_text(mechanism),
                     declared_in="Provider location",
                     compelling=compelling_details(mechanism),
                 )
@@ -549,7 +560,7 @@ def provider_transfers(provider: Provider) -> list[TransferView]:
                 modules=modules_text(sub.mechanism),
                 frequency=None,
                 data=sub.service or "Data processed for the provider",
-                tia=document_text(sub.mechanism.tia) if sub.mechanism else None,
+                tia=tia_text(sub.mechanism),
                 declared_in="Sub-processor list",
                 compelling=compelling_details(sub.mechanism),
             )

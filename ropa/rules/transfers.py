@@ -31,7 +31,7 @@ from ropa.model.activity import Activity, Retention
 from ropa.model.common import Contact, Dpo, Severity
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider, ProviderRole, SubProcessor
-from ropa.model.transfer import Derogation, DpfCertification, Mechanism, MechanismType, Transfer
+from ropa.model.transfer import ART46_TOOLS, Derogation, DpfCertification, Mechanism, MechanismType, Transfer
 from ropa.rules import lexicons as lx
 from ropa.rules.base import Context, Hit, Rule, registrar
 
@@ -51,20 +51,6 @@ MODULES: dict[tuple[Role, Role], int] = {
 
 MODULE_NAMES = {1: "Module 1 (controller to controller)", 2: "Module 2 (controller to processor)",
                 3: "Module 3 (processor to processor)", 4: "Module 4 (processor to controller)"}
-
-ART46_TOOLS = frozenset(
-    {
-        MechanismType.SCC_2021_914,
-        MechanismType.SCC_UNSPECIFIED,
-        MechanismType.BCR,
-        MechanismType.CODE_OF_CONDUCT,
-        MechanismType.CERTIFICATION,
-        MechanismType.AD_HOC_CLAUSES,
-        MechanismType.ADMINISTRATIVE_ARRANGEMENT,
-        MechanismType.PUBLIC_INSTRUMENT,
-    }
-)
-"""Art. 46 appropriate safeguards (the ones a transfer impact assessment is owed for)."""
 
 DPF_MAX_AGE_DAYS = 365
 """DPF certification is annual: a check older than this is itself stale."""
