@@ -12,7 +12,6 @@ Every cell that describes a fact is text; a fact the register does not state is
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from ropa.model.organisation import Organisation
 from ropa.model.provider import ART28_ITEMS, ClauseRef, Provider, ProviderRole, SubProcessor
 from ropa.model.register import Register
 from ropa.model.transfer import CompellingInterests, Derogation, DpfCertification, Mechanism, MechanismType, Transfer
+from ropa.render.context import country_label, period_text
 
 NOT_STATED = "Not stated"
 """Shown wherever the register leaves a fact out."""
@@ -130,35 +130,14 @@ def yes_no(value: bool | None, yes: str = "Yes", no: str = "No") -> str:
     return yes if value else no
 
 
-_DURATION = re.compile(
-    r"^P(?:(?P<year>\d+)Y)?(?:(?P<month>\d+)M)?(?:(?P<week>\d+)W)?(?:(?P<day>\d+)D)?"
-    r"(?:T(?:(?P<hour>\d+)H)?(?:(?P<minute>\d+)M)?(?:(?P<second>\d+)S)?)?$"
-)
-
-
 def duration(value: str | None) -> str:
     """An ISO 8601 duration in words with the code kept, e.g. ``6 months (P6M)``."""
-    if not value:
-        return NOT_STATED
-    match = _DURATION.match(value)
-    if match is None:
-        return value
-    parts = []
-    for unit, amount in match.groupdict().items():
-        if amount is not None:
-            number = int(amount)
-            parts.append(f"{number} {unit}{'' if number == 1 else 's'}")
-    return f"{' '.join(parts)} ({value})" if parts else value
+    return period_text(value) or NOT_STATED
 
 
 def country(code: str | None) -> str:
     """``United States (US)``; the bare code when the name is unknown."""
-    if not code:
-        return NOT_STATED
-    from ropa.refdata import country_name
-
-    name = country_name(code)
-    return f"{name} ({code})" if name else code
+    return country_label(code) or NOT_STATED
 
 
 def basis(purpose: Purpose) -> str:
