@@ -56,7 +56,7 @@ CountryCode = Annotated[
 ]
 """An ISO 3166-1 alpha-2 country code such as ``DE``."""
 
-_DURATION = re.compile(
+DURATION_PATTERN = re.compile(
     r"^P(?!$)(?:(?P<y>\d+)Y)?(?:(?P<m>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
     r"(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+)S)?)?$"
 )
@@ -64,7 +64,7 @@ _DURATION = re.compile(
 
 def duration_days(value: str) -> float:
     """Approximate length of an ISO 8601 duration in days (a year is 365.25 days)."""
-    match = _DURATION.match(value)
+    match = DURATION_PATTERN.match(value)
     if match is None:
         raise ValueError(f"{value!r} is not an ISO 8601 duration")
     g = {k: int(v) if v else 0 for k, v in match.groupdict().items()}
@@ -81,7 +81,7 @@ def duration_days(value: str) -> float:
 
 def _duration(value: str) -> str:
     value = value.upper()
-    if _DURATION.match(value) is None:
+    if DURATION_PATTERN.match(value) is None:
         raise ValueError(
             f"{value!r} is not an ISO 8601 duration; write e.g. P30D (30 days), P6M (6 months), P7Y (7 years)"
         )

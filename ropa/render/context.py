@@ -12,7 +12,6 @@ step.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -33,7 +32,7 @@ from ropa.model.activity import (
     Retention,
     SpecialCategory,
 )
-from ropa.model.common import TOM_LABELS, Contact, DocumentRef, Severity, Tom, TomKind
+from ropa.model.common import DURATION_PATTERN, TOM_LABELS, Contact, DocumentRef, Severity, Tom, TomKind
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider, ProviderRole, SubProcessor
 from ropa.model.register import Register
@@ -112,7 +111,6 @@ CLAUSE1_LABELS = {
 }
 """The Clause 1(a) options of the Art. 28 SCCs (Decision (EU) 2021/915)."""
 
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 _UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
 
 
@@ -140,7 +138,7 @@ def outside_eea(code: str | None) -> bool:
 
 def duration_label(value: str) -> str:
     """An ISO 8601 duration in words: ``P1Y6M`` -> ``1 year 6 months``."""
-    match = _DURATION.match(value)
+    match = DURATION_PATTERN.match(value)
     if match is None:
         return value
     parts = []
