@@ -27,14 +27,19 @@ import datetime as dt
 import io
 import itertools
 import re
-from typing import TYPE_CHECKING, Any
+import tempfile
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
 
 from ropa.findings import Report
 from ropa.model.register import Register
 from ropa.render.rows import Table, Value, build_tables
+from ropa.render.zipnorm import Streamed, normalise_zip
 
 if TYPE_CHECKING:
-    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.workbook.workbook import Workbook
 
 MAX_DATA_ROWS = 1_048_575
@@ -67,6 +72,10 @@ def cell_text(value: str) -> str:
     return _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
 
 
+_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+"""XML escapes for cell text; CR as a character reference, since XML parsers read a raw CR as LF."""
+
+
 def _keep_carriage_returns(chunk: bytes) -> bytes:
     """Write CR as a character reference: XML parsers turn a raw CR into LF."""
     return chunk.replace(b"\r", b"&#13;")
@@ -76,13 +85,12 @@ BODY_STYLE = "ropa body"
 HEADER_STYLE = "ropa header"
 
 
-def _add_styles(wb: Workbook) -> tuple[StyleArray, StyleArray]:
-    """Register the named cell styles every sheet uses; return (header, body) as style arrays.
+def _add_styles(wb: Workbook) -> tuple[int, int]:
+    """Register the named cell styles every sheet uses; return the (header, body) cell style ids.
 
-    Passing a style array to each new cell costs a copy; assigning ``cell.style`` or
-    ``cell.alignment`` instead looks the style up for every cell, which was a
-    seventh of the render time of large registers. The names also show up in the
-    spreadsheet's style gallery.
+    The ids index the workbook's cell formats (``s="..."`` on each cell); the header
+    is registered first so that the ids do not depend on which sheet is written
+    first. The names also show up in the spreadsheet's style gallery.
     """
     from openpyxl.styles import DEFAULT_FONT, Alignment, Border, Font, NamedStyle, PatternFill, Side
     from openpyxl.styles.cell_style import StyleArray
@@ -101,22 +109,98 @@ def _add_styles(wb: Workbook) -> tuple[StyleArray, StyleArray]:
     )
     wb.add_named_style(body)
     wb.add_named_style(header)
-    return StyleArray(header.as_tuple()), StyleArray(body.as_tuple())
+    styles: Any = wb._cell_styles  # type: ignore[attr-defined]  # the cell formats cells refer to by index
+    return styles.add(StyleArray(header.as_tuple())), styles.add(StyleArray(body.as_tuple()))
 
 
-def _cell(ws: Any, value: Value | None, style: StyleArray) -> Any:
-    """A write-only cell; strings are forced to text so nothing becomes a formula or error value."""
-    from openpyxl.cell.cell import Cell
+_LETTERS: list[str] = []
 
-    if isinstance(value, str) and value:
-        cell = Cell(ws, row=1, column=1, value=cell_text(value), style_array=style)
-        cell.data_type = "s"
-        return cell
-    return Cell(ws, row=1, column=1, value=None if value == "" else value, style_array=style)
+
+def _letters(count: int) -> list[str]:
+    """Column letters A, B, ... for at least ``count`` columns (computed once, shared)."""
+    if len(_LETTERS) < count:
+        from openpyxl.utils import get_column_letter
+
+        _LETTERS.extend(get_column_letter(i) for i in range(len(_LETTERS) + 1, count + 1))
+    return _LETTERS
+
+
+def _row_xml(number: int, values: Sequence[Value | None], style: int) -> str:
+    """One ``<row>`` of styled cells, as openpyxl's write-only writer (with lxml) would serialise it.
+
+    Writing the XML directly instead of through one openpyxl cell object per value is
+    what keeps large registers fast: openpyxl spends most of its time per cell on
+    type inference, style look-ups and lxml element calls. Strings are always
+    inline strings (``t="inlineStr"``), so nothing becomes a formula or an error
+    value. The result still holds non-ASCII characters; the caller encodes it with
+    character references, as lxml does.
+    """
+    row = str(number)
+    letters = _letters(len(values))
+    cells = [f'<row r="{row}">']
+    add = cells.append
+    head = f'" s="{style}" t='
+    for letter, value in zip(letters, values, strict=False):  # letters is a shared, longer list
+        if isinstance(value, str) and value:
+            text = cell_text(value)
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            add(f'<c r="{letter}{row}{head}"inlineStr"><is><t{space}>{text.translate(_SPECIAL)}</t></is></c>')
+        elif value is None or value == "":
+            add(f'<c r="{letter}{row}{head}"n"></c>')
+        elif isinstance(value, bool):
+            add(f'<c r="{letter}{row}{head}"b"><v>{value:d}</v></c>')
+        elif isinstance(value, int):
+            add(f'<c r="{letter}{row}{head}"n"><v>{value:.16g}</v></c>')
+        else:
+            raise TypeError(f"cannot write {value!r} to a cell")
+    add("</row>")
+    return "".join(cells)
+
+
+@dataclass
+class _Part:
+    """One sheet of a table: its name, its rows as XML in a scratch file, and how many data rows it holds."""
+
+    name: str
+    rows: IO[bytes]
+    count: int
+
+
+_BATCH = 256
+"""Rows serialised before each write to the scratch file."""
+
+
+def _stream_table(table: Table, header: int, body: int, files: ExitStack) -> list[_Part]:
+    """Serialise one table's rows into scratch files, a new part past Excel's row limit.
+
+    The rows are produced and written one batch at a time, so memory stays flat; the
+    files hold plain XML, as openpyxl's own write-only sheets do, and are read back
+    once into the zip. ``files`` closes (and so deletes) them.
+    """
+    rows = iter(table.rows())
+    parts: list[_Part] = []
+    while True:
+        scratch = files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - the stack closes it
+        batch = [_row_xml(1, table.headers, header)]
+        count = 0
+        for row in rows:
+            count += 1
+            batch.append(_row_xml(count + 1, row, body))
+            if len(batch) >= _BATCH:
+                scratch.write("".join(batch).encode("ascii", "xmlcharrefreplace"))
+                batch.clear()
+            if count == MAX_DATA_ROWS:
+                break
+        scratch.write("".join(batch).encode("ascii", "xmlcharrefreplace"))
+        parts.append(_Part(table.name if not parts else f"{table.name} ({len(parts) + 1})", scratch, count))
+        following = next(rows, None)
+        if following is None:
+            return parts
+        rows = itertools.chain([following], rows)
 
 
 def _setup_sheet(ws: Any, table: Table) -> None:
-    """Everything write-only mode writes before the rows: widths, panes, page set-up."""
+    """Widths, panes and page set-up of one sheet (its rows are written separately)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.page import PageMargins
 
@@ -135,34 +219,26 @@ def _setup_sheet(ws: Any, table: Table) -> None:
     ws.oddFooter.right.text = "Page &P of &N"
 
 
-def _write_table(wb: Workbook, table: Table, styles: tuple[StyleArray, StyleArray]) -> int:
-    """Stream one table into a new sheet, continued on "Name (2)", ... past Excel's row limit.
+_SHEET_DATA = b"<sheetData></sheetData>"
 
-    Returns the number of data rows written.
-    """
-    from openpyxl.utils import get_column_letter
 
-    header, body = styles
-    rows = iter(table.rows())
-    total = 0
-    part = 1
-    while True:
-        ws = wb.create_sheet(table.name if part == 1 else f"{table.name} ({part})")
-        _setup_sheet(ws, table)
-        ws.append([_cell(ws, h, header) for h in table.headers])
-        count = 0
-        for row in rows:
-            ws.append([_cell(ws, v, body) for v in row])
-            count += 1
-            if count == MAX_DATA_ROWS:
-                break
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{count + 1}"
-        total += count
-        following = next(rows, None)
-        if following is None:
-            return total
-        rows = itertools.chain([following], rows)
-        part += 1
+def _sheet_entry(skeleton: bytes, part: _Part) -> Streamed:
+    """A worksheet entry: openpyxl's sheet (layout, autofilter) with the part's rows inside ``<sheetData>``."""
+    head, found, tail = skeleton.partition(_SHEET_DATA)
+    if not found:
+        raise RuntimeError("openpyxl wrote a worksheet without an empty <sheetData> element")
+    head += b"<sheetData>"
+    tail = b"</sheetData>" + tail
+    size = part.rows.seek(0, io.SEEK_END)
+    part.rows.seek(0)
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        while chunk := part.rows.read(1 << 20):
+            yield chunk
+        yield tail
+
+    return Streamed(len(head) + size + len(tail), chunks())
 
 
 def _properties(wb: Workbook, register: Register, when: dt.datetime, generated_by: str) -> None:
@@ -191,30 +267,40 @@ def render_register_xlsx(register: Register, report: Report) -> bytes:
     ``SOURCE_DATE_EPOCH``), never the clock.
     """
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
     from openpyxl.xml.functions import tostring
 
     from ropa import __version__
     from ropa.dates import document_datetime
-    from ropa.render.zipnorm import normalise_zip
 
     when = document_datetime(register).astimezone(dt.timezone.utc).replace(tzinfo=None)
     generated_by = f"ropa {__version__}"
     tables = build_tables(register, report, generated_by, when.date())
 
     wb = Workbook(write_only=True)
-    styles = _add_styles(wb)
-    for table in tables:
-        _write_table(wb, table, styles)
-    _properties(wb, register, when, generated_by)
-    raw = io.BytesIO()
-    wb.save(raw)
-    wb.properties.modified = when  # saving stamps "now"; the replacement below pins it back
-    core = tostring(wb.properties.to_tree())
-    return normalise_zip(
-        raw.getvalue(),
-        when=when,
-        order="sorted",
-        first=("[Content_Types].xml",),
-        replace={"docProps/core.xml": core},
-        filters=[("xl/worksheets/*.xml", _keep_carriage_returns), ("docProps/core.xml", _keep_carriage_returns)],
-    )
+    header, body = _add_styles(wb)
+    sheets: list[tuple[Any, _Part]] = []
+    with ExitStack() as files:
+        for table in tables:
+            for part in _stream_table(table, header, body, files):
+                ws = wb.create_sheet(part.name)
+                _setup_sheet(ws, table)
+                ws.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{part.count + 1}"
+                sheets.append((ws, part))
+        _properties(wb, register, when, generated_by)
+        raw = io.BytesIO()
+        wb.save(raw)  # the package around the rows: styles, workbook, empty sheets with their layout
+        wb.properties.modified = when  # saving stamps "now"; the replacement below pins it back
+        replace: dict[str, bytes | Streamed] = {"docProps/core.xml": tostring(wb.properties.to_tree())}
+        with zipfile.ZipFile(raw) as package:
+            for ws, part in sheets:
+                name = ws.path.lstrip("/")
+                replace[name] = _sheet_entry(package.read(name), part)
+        return normalise_zip(
+            raw.getvalue(),
+            when=when,
+            order="sorted",
+            first=("[Content_Types].xml",),
+            replace=replace,
+            filters=[("docProps/core.xml", _keep_carriage_returns)],
+        )

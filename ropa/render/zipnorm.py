@@ -17,10 +17,22 @@ import fnmatch
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import IO, Literal
+from typing import IO, Literal, NamedTuple
 
 ChunkFilter = Callable[[bytes], bytes]
 """A byte transformation applied chunk by chunk; it must not depend on chunk boundaries."""
+
+
+class Streamed(NamedTuple):
+    """Replacement content produced chunk by chunk, so a large entry need not be held in memory.
+
+    ``size`` is the total length of the chunks in bytes; it decides, as for copied
+    entries, whether the entry is written with zip64 sizes.
+    """
+
+    size: int
+    chunks: Iterable[bytes]
+
 
 DOS_EPOCH = dt.datetime(1980, 1, 1)
 """The earliest time a zip entry can carry."""
@@ -59,7 +71,7 @@ def write_normalised_zip(
     when: dt.datetime | None = None,
     order: Literal["keep", "sorted"] = "sorted",
     first: Sequence[str] = (),
-    replace: Mapping[str, bytes] | None = None,
+    replace: Mapping[str, bytes | Streamed] | None = None,
     filters: Sequence[tuple[str, ChunkFilter]] = (),
 ) -> None:
     """Copy the archive ``source`` into ``target`` with reproducible entries.
@@ -70,7 +82,8 @@ def write_normalised_zip(
         when: Timestamp for every entry (default 1980-01-01, the zip epoch).
         order: ``"sorted"`` sorts entry names; ``"keep"`` keeps the source's order.
         first: Names to put before all others, in this order (e.g. ``mimetype``, ``[Content_Types].xml``).
-        replace: Entry name -> new content. Names not in the source are added.
+        replace: Entry name -> new content, as bytes or :class:`Streamed` chunks (read once).
+            Names not in the source are added.
         filters: (fnmatch pattern, filter) pairs applied to matching entries' bytes.
 
     Directory entries keep their trailing slash and are stored; files are deflated at
@@ -94,18 +107,28 @@ def write_normalised_zip(
             info.external_attr = 0o100644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             chain = _filters_for(name, filters)
-            if name in replace:
-                data = replace[name]
+            content = replace.get(name)
+            if isinstance(content, bytes):
                 for fn in chain:
-                    data = fn(data)
-                zout.writestr(info, data)
+                    content = fn(content)
+                zout.writestr(info, content)
                 continue
-            big = infos[name].file_size >= _ZIP64_AT
-            with zin.open(infos[name]) as src, zout.open(info, "w", force_zip64=big) as dst:
-                while chunk := src.read(_CHUNK):
-                    for fn in chain:
-                        chunk = fn(chunk)
-                    dst.write(chunk)
+            if content is not None:
+                _copy(content.chunks, zout, info, content.size, chain)
+                continue
+            with zin.open(infos[name]) as src:
+                _copy(iter(lambda: src.read(_CHUNK), b""), zout, info, infos[name].file_size, chain)
+
+
+def _copy(
+    chunks: Iterable[bytes], zout: zipfile.ZipFile, info: zipfile.ZipInfo, size: int, chain: Sequence[ChunkFilter]
+) -> None:
+    """Write one entry from ``chunks``, filtered, with zip64 sizes when it is ``size`` bytes or more."""
+    with zout.open(info, "w", force_zip64=size >= _ZIP64_AT) as dst:
+        for chunk in chunks:
+            for fn in chain:
+                chunk = fn(chunk)
+            dst.write(chunk)
 
 
 def normalise_zip(
@@ -114,7 +137,7 @@ def normalise_zip(
     when: dt.datetime | None = None,
     order: Literal["keep", "sorted"] = "sorted",
     first: Sequence[str] = (),
-    replace: Mapping[str, bytes] | None = None,
+    replace: Mapping[str, bytes | Streamed] | None = None,
     filters: Sequence[tuple[str, ChunkFilter]] = (),
 ) -> bytes:
     """The archive ``source`` rewritten reproducibly, as bytes (see :func:`write_normalised_zip`)."""
