@@ -18,8 +18,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ropa.findings import Report
 from ropa.model.register import Register
+
+if TYPE_CHECKING:
+    from ropa.render.parts import PartResult, Task
 
 PDF_VARIANT = "pdf/a-3b"
 """PDF/A-3b allows the JSON attachment; WeasyPrint 70 also tags it (pdf_tags) without complaint."""
@@ -92,12 +97,67 @@ def html_to_pdf(
     return pdf
 
 
-def register_html(register: Register, report: Report, templates: Path | None = None) -> str:
-    """The register as one HTML string (what WeasyPrint lays out)."""
-    from ropa.render.context import build_register_view
-    from ropa.render.html import render
+def render_part(
+    html: str,
+    register: Register,
+    templates: Path | None,
+    attachments: Sequence[AttachmentSpec] = (),
+    layout_only: bool = False,
+) -> PartResult:
+    """Lay out ``html`` and write it like :func:`html_to_pdf`, keeping what joining parts needs.
 
-    return render("register.html", templates, doc=build_register_view(register, report))
+    Returns the PDF (empty with ``layout_only``), the page count, the first page
+    of each anchor and the bookmarks (level, label, page, open) in order.
+    """
+    from weasyprint import HTML, Attachment
+
+    from ropa.dates import document_datetime
+    from ropa.render.fetcher import make_fetcher
+    from ropa.render.html import template_roots
+    from ropa.render.parts import PartResult
+
+    roots = template_roots(templates)
+    fetcher = make_fetcher(roots)
+    when = document_datetime(register)
+    with relaxed_gc():
+        document = HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher).render(
+            pdf_variant=PDF_VARIANT, pdf_tags=PDF_TAGS
+        )
+        anchors: dict[str, int] = {}
+        bookmarks: list[tuple[int, str, int, float, float, bool]] = []
+        for number, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                anchors.setdefault(anchor, number)
+            bookmarks.extend(
+                (level, label, number, float(x), float(y), state != "closed")
+                for level, label, (x, y), state in page.bookmarks
+            )
+        pdf = b""
+        if not layout_only:
+            embedded = [
+                Attachment(
+                    string=a.data, name=a.name, description=a.description, created=when, modified=when,
+                    relationship=a.relationship, url_fetcher=fetcher,
+                )
+                for a in attachments
+            ]
+            pdf = document.write_pdf(
+                pdf_variant=PDF_VARIANT, pdf_tags=PDF_TAGS, attachments=embedded, uncompressed_pdf=False
+            )
+    return PartResult(pdf=pdf, pages=len(document.pages), anchors=anchors, bookmarks=bookmarks)
+
+
+def render_task(task: Task, register: Register, templates: Path | None) -> PartResult:
+    """Render one task of a :class:`~ropa.render.parts.RegisterPlan`."""
+    attachments = [register_attachment(register)] if task.attach else []
+    return render_part(task.html, register, templates, attachments, task.layout_only)
+
+
+def register_html(register: Register, report: Report, templates: Path | None = None) -> str:
+    """The HTML of every part of the register, in order (for inspection; each part is laid out on its own)."""
+    from ropa.render.parts import RegisterPlan
+
+    return "\n".join(RegisterPlan(register, report, templates).html())
 
 
 def register_attachment(register: Register) -> AttachmentSpec:
@@ -113,6 +173,14 @@ def register_attachment(register: Register) -> AttachmentSpec:
 
 
 def render_register_pdf(register: Register, report: Report, templates: Path | None = None) -> bytes:
-    """The PDF register (PDF/A-3b, tagged, register JSON attached) as bytes."""
-    html = register_html(register, report, templates)
-    return html_to_pdf(html, register, templates, [register_attachment(register)])
+    """The PDF register (PDF/A-3b, tagged, register JSON attached) as bytes, its parts rendered one by one.
+
+    ``ropa build`` makes the same bytes with the parts rendered in parallel and cached.
+    """
+    from ropa.render.parts import RegisterPlan
+
+    plan = RegisterPlan(register, report, templates)
+    while tasks := plan.tasks():
+        for task in tasks:
+            plan.receive(task.name, render_task(task, register, templates))
+    return plan.join()

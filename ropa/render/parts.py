@@ -1,0 +1,244 @@
+"""The PDF register in parts: which parts, their HTML, and the page numbers that tie them together.
+
+WeasyPrint lays out about ten pages a second and holds every page of a
+document in memory until it is written, so one long register is slow, uses a
+single core and grows with the register. The register is therefore laid out in
+parts that start on a new page anyway (each chapter and each activity does):
+
+* ``front``: cover, contents and the controller (Art. 30(1)(a));
+* ``activities:...``: the activities of a few providers each (a provider with
+  many activities is cut into chunks of :data:`MAX_ACTIVITIES`);
+* ``processor``, ``summaries``, ``data-flow``, ``findings``: one part per chapter.
+
+Parts other than the front do not depend on page numbers, so they render in
+parallel and are cached by their HTML; a changed provider re-renders its own
+part. The front's contents need the page of every heading: it is laid out once
+with blank numbers to learn its length (:attr:`Task.layout_only`), then with
+the numbers. "page X of Y" needs the total, so it is drawn from a document of
+empty pages (``page_numbers.html``) over the joined pages by
+:mod:`ropa.render.joinpdf`.
+
+:class:`RegisterPlan` is the protocol: ask it for :meth:`~RegisterPlan.tasks`,
+render them (in any order, anywhere), :meth:`~RegisterPlan.receive` the
+results, repeat until it asks for nothing, then :meth:`~RegisterPlan.join`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ropa.findings import Report
+from ropa.model.register import Register
+
+if TYPE_CHECKING:
+    from ropa.render.context import ActivityView, RegisterView
+
+MAX_ACTIVITIES = 20
+"""Most activities in one part (about 60 pages): bounds the memory and the time of a part."""
+GROUP_EVERY = 8
+"""A part of small providers ends after a provider whose id hashes to 0 modulo this (stable boundaries)."""
+MAX_ROUNDS = 4
+"""The front is laid out again while its length changes with its numbers (in practice once)."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """What register.html draws for one part (template variable ``segment``).
+
+    Attributes:
+        name: ``front``, ``activities:<first provider id>:<chunk>``, ``processor``,
+            ``summaries``, ``data-flow`` or ``findings``.
+        activities: The activities of an ``activities`` part.
+        opens_chapter: Whether this ``activities`` part starts the chapter (heading and introduction).
+        link_targets: Front only: anchors of headings in other parts (stand-ins, so contents lines are links).
+        pages: Front only: page number of each heading by anchor (empty while the front is measured).
+    """
+
+    name: str
+    activities: list[ActivityView] = field(default_factory=list)
+    opens_chapter: bool = False
+    link_targets: list[str] = field(default_factory=list)
+    pages: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One WeasyPrint document to render: a part, the measuring of the front, or the page numbers."""
+
+    name: str
+    html: str
+    attach: bool = False
+    """Whether the register JSON is attached (the front only: the joined PDF takes the front's catalogue)."""
+    layout_only: bool = False
+    """Only the page count and anchors are wanted, not the PDF."""
+
+
+@dataclass
+class PartResult:
+    """A rendered part: its PDF (empty when only laid out), page count, anchors and bookmarks."""
+
+    pdf: bytes
+    pages: int
+    anchors: dict[str, int]
+    """First page (0-based, within the part) of each anchor."""
+    bookmarks: list[tuple[int, str, int, float, float, bool]]
+    """``(level, label, page, x, y, open)`` of each heading, in order; x and y in CSS px from the top left."""
+
+    def to_bytes(self) -> bytes:
+        """One blob for the cache: a JSON header line, then the PDF."""
+        import json
+
+        head = json.dumps(
+            {"pages": self.pages, "anchors": self.anchors, "bookmarks": self.bookmarks},
+            sort_keys=True, ensure_ascii=True, separators=(",", ":"),
+        ).encode("ascii")
+        return head + b"\n" + self.pdf
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> PartResult:
+        """Inverse of :meth:`to_bytes`."""
+        import json
+
+        head, _, pdf = blob.partition(b"\n")
+        meta = json.loads(head)
+        return cls(
+            pdf=pdf,
+            pages=int(meta["pages"]),
+            anchors={str(k): int(v) for k, v in meta["anchors"].items()},
+            bookmarks=[(int(a), str(b), int(c), float(x), float(y), bool(d)) for a, b, c, x, y, d in meta["bookmarks"]],
+        )
+
+
+def _group_break(provider_id: str) -> bool:
+    digest = hashlib.sha256(provider_id.encode("utf-8")).digest()
+    return digest[0] % GROUP_EVERY == 0
+
+
+def body_segments(register: Register, view: RegisterView) -> list[Segment]:
+    """Every part after the front, in document order.
+
+    Activities are grouped by provider: a part holds whole small providers up to a
+    boundary that depends only on provider ids (so an edit never moves it), and a
+    provider's own activities are cut every :data:`MAX_ACTIVITIES`.
+    """
+    segments: list[Segment] = []
+    group: list[ActivityView] = []
+    name = ""
+
+    def close() -> None:
+        nonlocal group
+        if group:
+            segments.append(Segment(name, group, opens_chapter=not segments))
+            group = []
+
+    remaining = iter(view.activities)
+    for provider in register.providers:
+        own = [next(remaining) for _ in provider.activities]
+        if len(own) > MAX_ACTIVITIES:
+            close()
+            for chunk, start in enumerate(range(0, len(own), MAX_ACTIVITIES)):
+                name, group = f"activities:{provider.id}:{chunk}", own[start : start + MAX_ACTIVITIES]
+                close()
+            continue
+        if own and not group:
+            name = f"activities:{provider.id}:0"
+        group.extend(own)
+        if group and (_group_break(provider.id) or len(group) >= MAX_ACTIVITIES):
+            close()
+    close()
+    if not segments:
+        segments.append(Segment("activities:none:0", [], opens_chapter=True))
+    if view.processor_record:
+        segments.append(Segment("processor"))
+    segments += [Segment("summaries"), Segment("data-flow"), Segment("findings")]
+    return segments
+
+
+def segment_html(view: RegisterView, segment: Segment, templates: Path | None) -> str:
+    """The HTML of one part."""
+    from ropa.render.html import render
+
+    return render("register.html", templates, doc=view, segment=segment)
+
+
+def numbers_html(total: int, templates: Path | None) -> str:
+    """The document of ``total`` empty pages whose footers say "page X of ``total``"."""
+    from ropa.render.html import render
+
+    return render("page_numbers.html", templates, labels=[f"page {n} of {total}" for n in range(1, total + 1)])
+
+
+class RegisterPlan:
+    """Which documents make the register PDF, round by round (see the module docstring)."""
+
+    def __init__(self, register: Register, report: Report, templates: Path | None) -> None:
+        from ropa.render.context import build_register_view
+
+        self.templates = templates
+        self.view = build_register_view(register, report)
+        self.bodies = [(f"part:{s.name}", segment_html(self.view, s, templates)) for s in body_segments(
+            register, self.view)]
+        front_anchors = {"controller"}
+        self._targets = [e.anchor for e in self.view.toc if e.anchor not in front_anchors]
+        self.results: dict[str, PartResult] = {}
+        self._front_pages: dict[str, int] | None = None
+        self._front_task: Task | None = None
+        self._numbers_task: Task | None = None
+        self._rounds = 0
+
+    def front_html(self, pages: dict[str, int]) -> str:
+        """The front part with ``pages`` as its contents' numbers."""
+        segment = Segment("front", link_targets=self._targets, pages=pages)
+        return segment_html(self.view, segment, self.templates)
+
+    def html(self) -> list[str]:
+        """The HTML of every part, in order, with the front as it is measured (for inspection)."""
+        return [self.front_html({}), *(html for _name, html in self.bodies)]
+
+    def tasks(self) -> list[Task]:
+        """What to render next; empty when :meth:`join` can run."""
+        if self._rounds == 0:
+            self._rounds = 1
+            probe = Task("measure:front", self.front_html({}), layout_only=True)
+            return [probe, *(Task(name, html) for name, html in self.bodies)]
+        if self._front_task is not None and self._front_task.name in self.results:
+            settled = self.results[self._front_task.name].pages == self.results["measure:front"].pages
+            if settled or self._rounds >= MAX_ROUNDS:
+                return []
+            self.results["measure:front"] = self.results[self._front_task.name]
+        self._rounds += 1
+        pages = self._page_numbers()
+        self._front_task = Task(f"front:{self._rounds}", self.front_html(pages), attach=True)
+        self._numbers_task = Task(f"numbers:{self._rounds}", numbers_html(self.total_pages(), self.templates))
+        return [self._front_task, self._numbers_task]
+
+    def receive(self, name: str, result: PartResult) -> None:
+        """Record a rendered task's result."""
+        self.results[name] = result
+
+    def total_pages(self) -> int:
+        """Pages of the joined register (with the front as last measured)."""
+        return self.results["measure:front"].pages + sum(self.results[name].pages for name, _ in self.bodies)
+
+    def _page_numbers(self) -> dict[str, int]:
+        """1-based page of every anchor in the joined register."""
+        front = self.results["measure:front"]
+        pages = {anchor: page + 1 for anchor, page in front.anchors.items() if anchor not in self._targets}
+        offset = front.pages
+        for name, _html in self.bodies:
+            part = self.results[name]
+            for anchor, page in part.anchors.items():
+                pages.setdefault(anchor, offset + page + 1)
+            offset += part.pages
+        return pages
+
+    def join(self) -> bytes:
+        """The register PDF: the front, the other parts and the page numbers as one PDF/A-3b."""
+        from ropa.render.joinpdf import join_parts
+
+        assert self._front_task is not None and self._numbers_task is not None
+        parts = [self.results[self._front_task.name], *(self.results[name] for name, _ in self.bodies)]
+        return join_parts(parts, self.results[self._numbers_task.name], stand_ins=set(self._targets))
