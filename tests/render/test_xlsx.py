@@ -605,6 +605,71 @@ def test_control_characters_and_escape_lookalikes_survive(register: tuple[Regist
     load_workbook(io.BytesIO(data))  # still a valid package
 
 
+def test_characters_xml_cannot_carry_become_escapes(register: tuple[Register, Report]) -> None:
+    data = render_register_xlsx(_with_activity_text(register[0], name="a\ufffeb\ud800c\uffff"), register[1])
+    xml = sheet_xml(data)["xl/worksheets/sheet2.xml"]
+    assert "a_xFFFE_b_xD800_c_xFFFF_" in xml
+    load_workbook(io.BytesIO(data))
+
+
+TRICKY: list[Any] = [
+    *HOSTILE,
+    "Not stated",
+    "",
+    None,
+    0,
+    7,
+    2**60,
+    True,
+    " leading space",
+    "trailing newline\n",
+    "\ttab",
+    "line one\r\nline two\rline three",
+    "<b>bold</b> &amp; a > b",
+    "quote \"double\" and 'single'",
+    "Straße, Ελληνικά, 中文, \U0001f600",
+    "\u00a0no-break spaces\u00a0",
+    "next line\x85",
+    "bell\x07 and _x0041_",
+    "x" * (MAX_CELL_CHARS + 5),
+]
+"""Values whose cell XML must be exactly what openpyxl itself would write."""
+
+
+def test_rows_are_serialised_exactly_as_openpyxl_would_write_them() -> None:
+    """The row writer replaces openpyxl's per-cell writer; the bytes must not tell them apart."""
+    from openpyxl import Workbook as NewWorkbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles.cell_style import StyleArray
+
+    from ropa.render.xlsx import _add_styles, _keep_carriage_returns, _RowWriter
+
+    wb = NewWorkbook(write_only=True)
+    header, body = _add_styles(wb)
+    styles = wb._cell_styles  # type: ignore[attr-defined]
+    ws = wb.create_sheet("Reference")
+    for style, values in ((header, ["Item", "Value"]), (body, TRICKY), (body, TRICKY)):
+        cells = []
+        for value in values:
+            if isinstance(value, str) and value:
+                cell = WriteOnlyCell(ws, value=cell_text(value))
+                cell.data_type = "s"  # as the writer before this one did: text, never a formula
+            else:
+                cell = WriteOnlyCell(ws, value=None if value == "" else value)
+            cell._style = StyleArray(styles[style])
+            cells.append(cell)
+        ws.append(cells)
+    raw = io.BytesIO()
+    wb.save(raw)
+    with zipfile.ZipFile(raw) as z:
+        reference = _keep_carriage_returns(z.read("xl/worksheets/sheet1.xml"))
+    expected = reference.split(b"<sheetData>")[1].split(b"</sheetData>")[0]
+
+    writer = _RowWriter()
+    rows = [writer.row(1, ["Item", "Value"], header), writer.row(2, TRICKY, body), writer.row(3, TRICKY, body)]
+    assert "".join(rows).encode("ascii", "xmlcharrefreplace") == expected
+
+
 def test_cell_text_truncates_at_excels_limit() -> None:
     long = "x" * (MAX_CELL_CHARS + 10)
     out = cell_text(long)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterator
 
-from ropa.render.zipnorm import entry_order, normalise_zip, zip_time
+from ropa.render.zipnorm import Streamed, entry_order, normalise_zip, zip_time
 
 
 def _zip(entries: list[tuple[str, bytes]], when: tuple[int, int, int, int, int, int], mode: int) -> bytes:
@@ -78,3 +79,28 @@ def test_zip_time_clamps_to_the_dos_range_and_even_seconds() -> None:
     assert zip_time(dt.datetime(2026, 11, 1, 12, 0, 7)) == (2026, 11, 1, 12, 0, 6)
     berlin = dt.timezone(dt.timedelta(hours=1))
     assert zip_time(dt.datetime(2026, 11, 1, 1, 0, 0, tzinfo=berlin)) == (2026, 11, 1, 0, 0, 0)
+
+
+def test_streamed_replacements_are_read_once_and_written_like_bytes() -> None:
+    source = _zip(ENTRIES, (2020, 1, 1, 0, 0, 0), 0o100644)
+    pulled: list[int] = []
+
+    def chunks() -> Iterator[bytes]:
+        for n in range(3):
+            pulled.append(n)
+            yield b"<x>\r" * (n + 1)
+
+    streamed = normalise_zip(
+        source,
+        replace={"a.xml": Streamed(24, chunks())},
+        filters=[("*.xml", lambda chunk: chunk.replace(b"\r", b"&#13;"))],
+    )
+    assert pulled == [0, 1, 2]
+    whole = normalise_zip(
+        source, replace={"a.xml": b"<x>\r" * 6}, filters=[("*.xml", lambda chunk: chunk.replace(b"\r", b"&#13;"))]
+    )
+    with zipfile.ZipFile(io.BytesIO(streamed)) as z:
+        assert z.read("a.xml") == b"<x>&#13;" * 6
+        assert z.testzip() is None
+    with zipfile.ZipFile(io.BytesIO(whole)) as z:
+        assert z.read("a.xml") == b"<x>&#13;" * 6
