@@ -31,12 +31,18 @@ DIFF_FORMATS = ("text", "json", "markdown")
 @click.option("--allow-findings", is_flag=True, help="Package even with error-level findings, and say so inside.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the package path.")
+@click.option(
+    "--no-cache", is_flag=True, help="Render every document, even those unchanged since the last build in OUT."
+)
 @handles_errors
-def package(register: str, out: str, since: str | None, allow_findings: bool, jobs: int | None, quiet: bool) -> None:
+def package(
+    register: str, out: str, since: str | None, allow_findings: bool, jobs: int | None, quiet: bool, no_cache: bool
+) -> None:
     """Write the auditor package of REGISTER into OUT as <organisation>-ropa-<version>.zip.
 
     Refused (exit 1, findings printed) while the register has error-level findings,
-    unless --allow-findings is given.
+    unless --allow-findings is given. Documents unchanged since 'ropa build' into the
+    same OUT are taken from its cache (the zip's bytes are the same either way).
     """
     from ropa.package import build_package
 
@@ -54,14 +60,16 @@ def package(register: str, out: str, since: str | None, allow_findings: bool, jo
         jobs,
         progress,
         display_root=register,
+        use_cache=not no_cache,
     )
     if quiet:
         click.echo(str(result.path))
         return
     summary = result.report.summary()
+    reused = f"; {len(result.reused)} document(s) unchanged since the last build" if result.reused else ""
     click.echo(
         f"wrote {result.path} ({len(result.members)} files, {result.size:,} bytes; "
-        f"{summary['error']} error, {summary['warning']} warning, {summary['info']} info finding(s))"
+        f"{summary['error']} error, {summary['warning']} warning, {summary['info']} info finding(s){reused})"
     )
     click.echo(f"SHA-256 {result.sha256} (also in {result.path.name}.sha256: send it to the auditor separately)")
     if result.open_findings:

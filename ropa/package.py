@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,8 @@ class PackageResult:
     members: list[str]
     report: Report
     open_findings: list[Finding] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    """Documents taken from the build cache of the output folder instead of rendered."""
 
 
 # ---------------------------------------------------------------- naming and zip writing
@@ -313,15 +315,14 @@ def manifest_data(
     return data
 
 
-def _report_files(register: Register, report: Report, allowed: list[Finding]) -> dict[str, bytes]:
-    """The validation report as PDF (for people), JSON and SARIF (for tools)."""
+def _report_files(report: Report, report_pdf: bytes) -> dict[str, bytes]:
+    """The validation report as PDF (for people, rendered beforehand), JSON and SARIF (for tools)."""
     from ropa import __version__
-    from ropa.render.report_pdf import render_report_pdf
     from ropa.reporters import ReportContext, get
 
     ctx = ReportContext(root=".", tool_version=__version__)
     return {
-        REPORT_PDF: render_report_pdf(register, report, allowed),
+        REPORT_PDF: report_pdf,
         REPORT_JSON: get("json")(report, ctx).encode("utf-8"),
         REPORT_SARIF: get("sarif")(report, ctx).encode("utf-8"),
     }
@@ -335,6 +336,7 @@ def contents(
     allowed: list[Finding],
     since: Since | None,
     name: str,
+    report_pdf: bytes,
 ) -> dict[str, bytes]:
     """Every member of the package, manifest and checksums included."""
     from ropa.dates import document_datetime
@@ -342,7 +344,7 @@ def contents(
     from ropa.normalise import register_data, register_json
 
     files: dict[str, bytes] = dict(documents)
-    files.update(_report_files(register, report, allowed))
+    files.update(_report_files(report, report_pdf))
     files[REGISTER_JSON] = register_json(register)
     files.update({f"{SOURCE_DIR}/{rel}": data for rel, data in inputs.items()})
     if since is not None:
@@ -356,6 +358,145 @@ def contents(
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     files[SUMS] = sums_text(files).encode("utf-8")
     return files
+
+
+# ---------------------------------------------------------------- rendering
+
+ReportArgs = tuple[Register, Report, Sequence[Finding]]
+
+_REPORT_ARGS: ReportArgs | None = None
+"""What the report's process renders, inherited by a forked child instead of pickled."""
+
+
+def _render_report(args: ReportArgs | None = None) -> bytes:
+    """The validation report PDF of ``args`` (or of the inherited ``_REPORT_ARGS``).
+
+    The renderer is looked up when called, so a replacement (tests stub it) is
+    honoured in a forked child too.
+    """
+    from ropa.render import report_pdf
+
+    given = args if args is not None else _REPORT_ARGS
+    assert given is not None, "report process started without its register"
+    register, report, allowed = given
+    return report_pdf.render_report_pdf(register, report, allowed)
+
+
+def _report_child(conn: Any, args: ReportArgs | None) -> None:
+    """Body of the report's process: send back ``("ok", pdf)`` or ``("error", exception)``."""
+    import pickle
+
+    try:
+        outcome: tuple[str, object] = ("ok", _render_report(args))
+    except BaseException as exc:  # handed to the parent, which raises it
+        try:
+            pickle.dumps(exc)
+            outcome = ("error", exc)
+        except Exception:  # an exception that cannot travel is described instead
+            outcome = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
+    try:
+        conn.send(outcome)
+    finally:
+        conn.close()
+
+
+class _ReportProcess:
+    """The report PDF rendering in a process of its own while the documents render in the build's workers.
+
+    The report is a document like the others (about four pages a second), but it
+    is not a job ``ropa.build`` knows, so it runs beside the build's worker pool
+    instead of after it. A plain forked process and a pipe, no helper threads, so
+    the pool forked next inherits no lock held by another thread. Where ``fork``
+    is missing the register is pickled to the child once.
+    """
+
+    def __init__(self, args: ReportArgs) -> None:
+        import gc
+        import multiprocessing
+
+        global _REPORT_ARGS
+        forked = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if forked else None)
+        self._conn, send = context.Pipe(duplex=False)
+        _REPORT_ARGS = args
+        gc.freeze()  # the child's collector then does not touch, and so copy, the inherited register's pages
+        try:
+            self._process = context.Process(target=_report_child, args=(send, None if forked else args), daemon=True)
+            self._process.start()
+        finally:
+            gc.unfreeze()
+            _REPORT_ARGS = None
+            send.close()  # only the child holds the writing end: its death reads as end of file
+
+    def result(self) -> bytes:
+        """Wait for the PDF; re-raise what the child raised.
+
+        Raises:
+            RuntimeError: when the child ended without sending a result (killed, out of memory).
+        """
+        try:
+            kind, value = self._conn.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(
+                f"the validation report's process ended without a result (exit code {self._process.exitcode})"
+            ) from None
+        self._process.join()
+        if kind == "error":
+            assert isinstance(value, BaseException)
+            raise value
+        assert isinstance(value, bytes)
+        return value
+
+    def stop(self) -> None:
+        """End the child if it still runs (the documents failed or the run was interrupted) and release the pipe."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._conn.close()
+
+
+def _parallel(workers: int | None) -> bool:
+    """Whether more than one process may render (``--jobs 1`` keeps everything in this process)."""
+    import os
+
+    return (workers if workers is not None else (os.cpu_count() or 1)) > 1
+
+
+def render_documents(
+    register: Register,
+    report: Report,
+    allowed: Sequence[Finding],
+    workers: int | None = None,
+    progress: Progress | None = None,
+    cache: Any = None,
+) -> tuple[dict[str, bytes], bytes]:
+    """The build's documents and the validation report PDF, rendered side by side.
+
+    The documents go through :func:`ropa.build.render_all`, reusing those in
+    ``cache`` (a :class:`ropa.cache.BuildCache`, read only here: the package never
+    writes the build's cache) whose key matches; the report PDF renders at the same
+    time in a process of its own, unless a single worker was asked for.
+
+    Returns:
+        The documents by package path, and the report PDF.
+    """
+    from ropa import build
+
+    jobs = build.plan(register, set(build.KINDS))
+    if not _parallel(workers):
+        documents = build.render_all(register, report, jobs, None, workers, progress, cache)
+        pdf = _render_report((register, report, allowed))
+    else:
+        child = _ReportProcess((register, report, allowed))
+        try:
+            documents = build.render_all(register, report, jobs, None, workers, progress, cache)
+            pdf = child.result()
+        finally:
+            child.stop()
+    if progress:
+        progress(REPORT_PDF)
+    return documents, pdf
 
 
 def load_since(path: Path) -> Since:
@@ -378,8 +519,13 @@ def build_package(
     workers: int | None = None,
     progress: Progress | None = None,
     display_root: str | None = None,
+    use_cache: bool = True,
 ) -> PackageResult:
     """Validate, render and write the package of the register at ``root`` into ``out``.
+
+    Documents whose key matches an entry of the build cache in ``out`` (left by
+    ``ropa build --out`` the same folder) are reused, not rendered: same key, same
+    bytes, so the zip is the one ``use_cache=False`` makes. The cache is only read.
 
     Raises:
         InputError: when the register cannot be loaded.
@@ -387,7 +533,7 @@ def build_package(
         NotAPackage: when ``since`` is not an intact ropa package.
         OutputError: when the package cannot be written (nothing is left under its name).
     """
-    from ropa.build import KINDS, plan, render_all
+    from ropa.cache import BuildCache
     from ropa.dates import document_datetime
     from ropa.fsutil import atomic_path, clean_stale_temps
     from ropa.pipeline import load_and_check_for_documents
@@ -403,10 +549,11 @@ def build_package(
         )
     previous = load_since(since) if since is not None else None
     inputs = input_files(root, register)
-    documents = render_all(register, report, plan(register, set(KINDS)), None, workers, progress)
+    cache = BuildCache(out) if use_cache else None
+    documents, report_pdf = render_documents(register, report, errors, workers, progress, cache)
     _unchanged_since_loaded(root, register, inputs)
     name = package_name(register)
-    members = contents(inputs, register, report, documents, errors, previous, name)
+    members = contents(inputs, register, report, documents, errors, previous, name, report_pdf)
     data = zip_bytes(members, document_datetime(register))
     digest = sha256(data)
     target = out / name
@@ -415,4 +562,5 @@ def build_package(
         with atomic_path(target) as zip_tmp:
             zip_tmp.write_bytes(data)
     clean_stale_temps(out)
-    return PackageResult(target, digest, len(data), sorted(members), report, errors)
+    reused = sorted(cache.hits) if cache is not None else []
+    return PackageResult(target, digest, len(data), sorted(members), report, errors, reused)
