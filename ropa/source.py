@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from ropa.errors import Diagnostic, InputError, KeyPath
+from ropa.positions import Position, Positions, PositionsBuilder
 
 try:  # libyaml is several times faster; fall back to pure Python where missing.
     from yaml import CSafeLoader as _Loader
@@ -93,24 +94,17 @@ def _unclosed_bidi(text: str) -> int | None:
     return stack[0][1] if stack else None
 
 
-Position = tuple[int, int]
-
-
 @dataclass
 class Document:
     """A YAML file read safely: its data and the position of every key path."""
 
     file: str
     data: Any
-    positions: dict[KeyPath, Position] = field(default_factory=dict)
+    positions: Positions = field(default_factory=Positions.empty)
 
     def locate(self, path: KeyPath) -> Position:
         """Position of the longest prefix of ``path`` that exists (1, 1 as a last resort)."""
-        for end in range(len(path), -1, -1):
-            pos = self.positions.get(path[:end])
-            if pos is not None:
-                return pos
-        return (1, 1)
+        return self.positions.locate(path)
 
 
 class _Walker:
@@ -119,7 +113,10 @@ class _Walker:
     def __init__(self, file: str, loader: Any) -> None:
         self.file = file
         self.loader = loader
-        self.positions: dict[KeyPath, Position] = {}
+        self.positions = PositionsBuilder()
+        self.deepest = 0
+        """Longest key path given a position (the depth pass counts one more level: the root)."""
+        self.root_record = 0
         self.errors: list[Diagnostic] = []
         self.nodes = 0
         self.anchored: dict[int, Any] = {}
@@ -171,10 +168,12 @@ class _Walker:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             out = []
+            children = self.positions.open()
+            self.deepest = max(self.deepest, len(path) + 1)
             for index, item in enumerate(node.value):
-                item_path = (*path, index)
-                self.positions[item_path] = (item.start_mark.line + 1, item.start_mark.column + 1)
-                out.append(self.walk(item, item_path, depth + 1))
+                children += (item.start_mark.line + 1, item.start_mark.column + 1, 0)
+                out.append(self.walk(item, (*path, index), depth + 1))
+            self.root_record = self.positions.close(None)
             return out
         assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, path)
@@ -239,6 +238,7 @@ class _Walker:
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        children = self.positions.open()
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.fail(key_node, path, "merge keys ('<<') are not supported; write the keys out")
@@ -262,15 +262,17 @@ class _Walker:
             key = sys.intern(key)  # one object per field name instead of one per use: -30 MB at 10,000 activities
             key_path = (*path, key)
             if key in out:
-                first = self.positions.get(key_path, (0, 0))
+                first = children[3 * list(out).index(key) :]
                 self.fail(
                     key_node,
                     key_path,
                     f"duplicate key {key!r} (first defined at line {first[0]}); keep one of them",
                 )
                 continue
-            self.positions[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            children += (key_node.start_mark.line + 1, key_node.start_mark.column + 1, 0)
+            self.deepest = max(self.deepest, len(key_path))
             out[key] = self.walk(value_node, key_path, depth + 1)
+        self.root_record = self.positions.close(tuple(out))
         return out
 
 
@@ -403,11 +405,12 @@ def _read_plain(text: str, file: str) -> Document | None:
     loader = _Loader(text)
     resolve: Any = loader.resolve
     get_event: Any = loader.get_event  # events are used duck-typed: their stubs are a union
-    positions: dict[KeyPath, Position] = {}
-    # One frame per open collection: [container, its key path, is a mapping, key waiting for its value].
+    positions = PositionsBuilder()
+    # One frame per open collection: [container, is a mapping, key waiting for its value, children's positions].
     stack: list[list[Any]] = []
     root: Any = None
     root_mark: Any = None
+    root_record = 0
     nodes = chars = 0
     try:
         if not isinstance(get_event(), yaml.StreamStartEvent) or not isinstance(get_event(), yaml.DocumentStartEvent):
@@ -424,7 +427,7 @@ def _read_plain(text: str, file: str) -> Document | None:
                     tag = _STR_TAG
                 else:
                     tag = resolve(yaml.ScalarNode, value, event.implicit)
-                if stack and stack[-1][2] and stack[-1][3] is None:  # a mapping key
+                if stack and stack[-1][1] and stack[-1][2] is None:  # a mapping key
                     top = stack[-1]
                     if (
                         tag != _STR_TAG
@@ -437,9 +440,9 @@ def _read_plain(text: str, file: str) -> Document | None:
                     key = sys.intern(value)
                     if key in top[0]:
                         raise _NotPlain
-                    top[3] = key
+                    top[2] = key
                     mark = event.start_mark
-                    positions[(*top[1], key)] = (mark.line + 1, mark.column + 1)
+                    top[3] += (mark.line + 1, mark.column + 1, 0)
                     continue
                 if len(value) > MAX_SCALAR_CHARS:
                     raise _NotPlain
@@ -461,11 +464,12 @@ def _read_plain(text: str, file: str) -> Document | None:
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.anchor is not None or (event.tag is not None and event.tag != "!"):
                     raise _NotPlain
-                if stack and stack[-1][2] and stack[-1][3] is None:  # a collection as a key
+                if stack and stack[-1][1] and stack[-1][2] is None:  # a collection as a key
                     raise _NotPlain
                 item = {} if kind is yaml.MappingStartEvent else []
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop()
+                done = stack.pop()
+                root_record = positions.close(done[0] if done[1] else None)
                 continue
             elif kind is yaml.DocumentEndEvent:
                 break
@@ -477,30 +481,28 @@ def _read_plain(text: str, file: str) -> Document | None:
             if not stack:
                 if root_mark is not None:
                     raise _NotPlain
-                root, root_mark, path = item, event.start_mark, ()
+                root, root_mark = item, event.start_mark
             else:
                 top = stack[-1]
-                if top[2]:
-                    path = (*top[1], top[3])
-                    top[0][top[3]] = item
-                    top[3] = None
+                if top[1]:
+                    top[0][top[2]] = item
+                    top[2] = None
                 else:
-                    path = (*top[1], len(top[0]))
                     top[0].append(item)
                     mark = event.start_mark
-                    positions[path] = (mark.line + 1, mark.column + 1)
+                    top[3] += (mark.line + 1, mark.column + 1, 0)
             if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if len(stack) + 1 >= MAX_DEPTH:  # near the limit: the exact reader words it
                     raise _NotPlain
-                stack.append([item, path, kind is yaml.MappingStartEvent, None])
+                stack.append([item, kind is yaml.MappingStartEvent, None, positions.open()])
         if root_mark is None or not isinstance(get_event(), yaml.StreamEndEvent):
             raise _NotPlain
     except (_NotPlain, yaml.YAMLError):
         return None
     finally:
         loader.dispose()
-    positions[()] = (root_mark.line + 1, root_mark.column + 1)
-    return Document(file=file, data=root, positions=positions)
+    table = positions.finish(root_record, root_mark.line + 1, root_mark.column + 1)
+    return Document(file=file, data=root, positions=table)
 
 
 def read_text(text: str, file: str) -> Document:
@@ -596,10 +598,11 @@ def read_text(text: str, file: str) -> Document:
         if deferred:
             _depth_first(text, file)
         raise InputError(walker.errors)
-    if deferred and max(map(len, walker.positions), default=0) >= MAX_DEPTH:
+    if deferred and walker.deepest >= MAX_DEPTH:
         _depth_first(text, file)  # the walker counts from the root's content, the depth pass from the root
-    walker.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    return Document(file=file, data=data, positions=walker.positions)
+    root = walker.root_record if isinstance(data, (dict, list)) else 0
+    table = walker.positions.finish(root, node.start_mark.line + 1, node.start_mark.column + 1)
+    return Document(file=file, data=data, positions=table)
 
 
 def read_file(path: Path, display: str | None = None) -> Document:

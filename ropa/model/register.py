@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ropa.errors import KeyPath
@@ -35,7 +35,7 @@ class Register:
     providers: list[Provider]
     organisation_file: str = "organisation.yaml"
     provider_files: dict[str, str] = field(default_factory=dict)
-    positions: dict[str, dict[KeyPath, tuple[int, int]]] = field(default_factory=dict)
+    positions: dict[str, Mapping[KeyPath, tuple[int, int]]] = field(default_factory=dict)
 
     def provider(self, provider_id: str) -> Provider | None:
         """The provider with this id, or None."""
