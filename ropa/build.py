@@ -28,7 +28,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -221,6 +221,117 @@ def _executor(count: int, shared: _Shared) -> Executor:
     return ProcessPoolExecutor(max_workers=count, initializer=_init_worker, initargs=(shared,))
 
 
+class _Inline(Executor):
+    """Runs each job when it is submitted (one worker: no processes, same code path)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+
+PART_PREFIX = f"{REGISTER_PDF}#"
+"""Cache targets of the register's parts: ``register.pdf#part:...``, ``#front``, ``#numbers``."""
+
+
+def _part_target(task_name: str) -> str:
+    """The cache slot of a task: rounds of the front and the numbers share one slot."""
+    base = task_name.split(":", 1)[0] if task_name.startswith(("front:", "numbers:")) else task_name
+    return PART_PREFIX + base
+
+
+def _task_key(task: Any) -> str | None:
+    """Cache key of a register part (None when the cache is off)."""
+    shared = _SHARED
+    assert shared is not None
+    if shared.environment is None:
+        return None
+    from ropa.cache import document_key
+    from ropa.dates import document_datetime
+
+    attachment = b""
+    if task.attach:
+        from ropa.render.pdf import register_attachment
+
+        spec = register_attachment(shared.register)
+        attachment = spec.data + spec.name.encode() + spec.description.encode() + spec.relationship.encode()
+    when = document_datetime(shared.register).isoformat()
+    return document_key(
+        "part", shared.environment, shared.templates_digest, "layout" if task.layout_only else "pdf",
+        task.html, attachment, when,
+    )
+
+
+def _run_task(task: Any) -> bytes:
+    """Render one part of the register (runs in a worker); the result as a cache blob."""
+    shared = _SHARED
+    assert shared is not None, "worker started without the build's register"
+    from ropa.render.pdf import render_task
+
+    return render_task(task, shared.register, shared.templates).to_bytes()
+
+
+class _Register:
+    """Drives a :class:`~ropa.render.parts.RegisterPlan` through the pool, reusing cached parts."""
+
+    def __init__(self, register: Register, report: Report, templates: Path | None, cache: Any) -> None:
+        from ropa.render.parts import RegisterPlan
+
+        self.plan = RegisterPlan(register, report, templates)
+        self.cache = cache
+        self.keys: dict[str, str | None] = {}
+        self.waiting: set[str] = set()
+        self.used: set[str] = set()
+        self.rendered: list[str] = []
+
+    def submit(self, pool: Executor) -> dict[Future[bytes], str]:
+        """Start the plan's next round; cached parts are taken at once. Empty when the plan is complete."""
+        from ropa.render.parts import PartResult
+
+        futures: dict[Future[bytes], str] = {}
+        while not futures:
+            tasks = self.plan.tasks()
+            if not tasks:
+                return futures
+            for task in sorted(tasks, key=lambda t: -len(t.html)):
+                key = self.keys[task.name] = _task_key(task)
+                target = _part_target(task.name)
+                self.used.add(target)
+                blob = self.cache.get(target, key) if self.cache is not None and key is not None else None
+                if blob is not None:
+                    self.plan.receive(task.name, PartResult.from_bytes(blob))
+                    continue
+                self.waiting.add(task.name)
+                futures[pool.submit(_run_task, task)] = task.name
+        return futures
+
+    def done(self, name: str, blob: bytes) -> None:
+        """A part came back from a worker."""
+        from ropa.render.parts import PartResult
+
+        self.waiting.discard(name)
+        self.rendered.append(name)
+        key = self.keys.get(name)
+        if self.cache is not None and key is not None:
+            self.cache.put(_part_target(name), key, blob)
+        self.plan.receive(name, PartResult.from_bytes(blob))
+
+    def join(self) -> Rendered:
+        """The joined register PDF; taken from the cache when every part's key is the one it was joined from."""
+        key = None
+        if all(k is not None for k in self.keys.values()) and self.keys:
+            from ropa.cache import document_key
+
+            key = document_key("joined", *(f"{name}={k}" for name, k in sorted(self.keys.items())))
+            data = self.cache.get(REGISTER_PDF, key) if self.cache is not None else None
+            if data is not None:
+                return Rendered(REGISTER_PDF, data, key, True)
+        return Rendered(REGISTER_PDF, self.plan.join(), key, False)
+
+
 def render_all(
     register: Register,
     report: Report,
@@ -232,9 +343,13 @@ def render_all(
 ) -> dict[str, bytes]:
     """Render ``jobs`` (in parallel processes when there is more than one job and core), in plan order.
 
+    The register PDF is rendered in parts (see :mod:`ropa.render.parts`): its
+    parts go to the workers first, the annexes and the workbook fill the gaps,
+    and the parts are joined here once the last one is back.
+
     Args:
-        cache: A :class:`ropa.cache.BuildCache`: documents whose key matches are
-            reused, the others rendered and stored in it. None renders everything.
+        cache: A :class:`ropa.cache.BuildCache`: documents and register parts whose
+            key matches are reused, the others rendered and stored in it. None renders everything.
     """
     global _SHARED
     from ropa.cache import environment_digest, templates_digest
@@ -247,31 +362,53 @@ def render_all(
         templates_digest(templates) if cache is not None else "",
         cache.root if cache is not None else None,
     )
-    previous = {job.target: cache.entry(job.target) if cache is not None else None for job in jobs}
-    count = _workers(len(jobs), workers)
+    in_parts = render_job is _RENDER_JOB and any(job.kind == "pdf" for job in jobs)
+    whole = [job for job in jobs if not (in_parts and job.kind == "pdf")]
+    previous = {job.target: cache.entry(job.target) if cache is not None else None for job in whole}
+    parts_count = 8 if in_parts else 0
+    count = _workers(len(whole) + parts_count, workers)
     outcomes: dict[str, Rendered] = {}
     _SHARED = shared
+    driver: _Register | None = None
     try:
-        if count <= 1 or len(jobs) <= 1:
-            for job in jobs:
-                outcomes[job.target] = _run(job, previous[job.target])
-                if progress:
-                    progress(job.target)
-        else:
-            order = sorted(jobs, key=lambda j: -_cost(j, register))
+        if in_parts:
+            driver = _Register(register, report, templates, cache)
+        parallel = count > 1 and len(whole) + parts_count > 1
+        if parallel:
             gc.freeze()  # forked workers then do not copy every page of the register when the collector runs
-            try:
-                with _executor(count, shared) as pool:
-                    futures: dict[Future[Rendered], Job] = {pool.submit(_run, j, previous[j.target]): j for j in order}
-                    try:
-                        for future in as_completed(futures):
-                            outcomes[futures[future].target] = future.result()
-                            if progress:
-                                progress(futures[future].target)
-                    except BaseException:
-                        pool.shutdown(wait=True, cancel_futures=True)
-                        raise
-            finally:
+        try:
+            with _executor(count, shared) if parallel else _Inline() as pool:
+                futures: dict[Future[Any], tuple[str, str]] = {}
+                try:
+                    if driver is not None:
+                        futures.update({f: ("part", n) for f, n in driver.submit(pool).items()})
+                    order = sorted(whole, key=lambda j: -_cost(j, register))
+                    futures.update({pool.submit(_run, j, previous[j.target]): ("job", j.target) for j in order})
+                    register_open = driver is not None
+                    while futures or register_open:
+                        if driver is not None and register_open and not driver.waiting:
+                            futures.update({f: ("part", n) for f, n in driver.submit(pool).items()})
+                            if not driver.waiting:
+                                outcomes[REGISTER_PDF] = driver.join()
+                                register_open = False
+                                if progress:
+                                    progress(REGISTER_PDF)
+                                continue
+                        finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+                        for future in finished:
+                            kind, name = futures.pop(future)
+                            if kind == "part":
+                                assert driver is not None
+                                driver.done(name, future.result())
+                            else:
+                                outcomes[name] = future.result()
+                                if progress:
+                                    progress(name)
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+        finally:
+            if parallel:
                 gc.unfreeze()
     finally:
         _SHARED = None
@@ -283,6 +420,10 @@ def render_all(
                 cache.misses.append(outcome.target)
                 if outcome.key is not None:
                     cache.put(outcome.target, outcome.key, outcome.data)
+        if driver is not None:
+            cache.part_misses.extend(_part_target(name) for name in driver.rendered)
+            cache.part_hits.extend(sorted(driver.used - set(cache.part_misses)))
+            cache.forget({t for t in cache.targets() if t.startswith(PART_PREFIX) and t not in driver.used})
     return {job.target: outcomes[job.target].data for job in jobs}
 
 

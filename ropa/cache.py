@@ -147,12 +147,17 @@ class BuildCache:
         root: The cache folder.
         hits: Targets served from the cache in this build.
         misses: Targets rendered in this build.
+        part_hits, part_misses: The same for the parts the register PDF is joined from.
     """
 
     def __init__(self, out: Path) -> None:
         self.root = out / CACHE_DIR
         self.hits: list[str] = []
         self.misses: list[str] = []
+        self.part_hits: list[str] = []
+        """Parts of the register PDF reused in this build (``register.pdf#...``)."""
+        self.part_misses: list[str] = []
+        """Parts of the register PDF rendered in this build."""
         self._index: dict[str, dict[str, str]] = self._load_index()
         self._changed = False
         self._pending: dict[str, tuple[str, bytes]] = {}

@@ -1,7 +1,8 @@
 """Join the parts of the register into one tagged PDF/A-3b (pikepdf, qpdf underneath).
 
 The first part (the front) gives the catalogue: XMP metadata, output intent,
-language, the attached register JSON and document information. Every later
+language and document information; the attached register JSON comes from a
+one-page carrier document, so that the front does not change with every edit. Every later
 part adds its pages and, so that the result stays a tagged PDF:
 
 * its structure elements, appended under the front's ``Document`` element;
@@ -21,6 +22,7 @@ sequence. The file is saved with a content-derived ``/ID``: same parts, same byt
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -74,12 +76,13 @@ def _document_element(pdf: pikepdf.Pdf) -> Any:
     return kids[0] if isinstance(kids, pikepdf.Array) else kids
 
 
-def join_parts(parts: list[PartResult], numbers: PartResult, stand_ins: set[str]) -> bytes:
+def join_parts(parts: list[PartResult], numbers: PartResult, carrier: PartResult, stand_ins: set[str]) -> bytes:
     """One PDF from ``parts`` (front first), with the pages of ``numbers`` drawn over them.
 
     Args:
         parts: Rendered parts in document order; the first carries the catalogue.
         numbers: The page-number document: one page per page of the parts.
+        carrier: A document whose embedded files (``/EmbeddedFiles``, ``/AF``) the joined PDF takes over.
         stand_ins: Anchors the front holds only as link targets; the real ones are in later parts.
     """
     import pikepdf
@@ -131,6 +134,7 @@ def join_parts(parts: list[PartResult], numbers: PartResult, stand_ins: set[str]
             Names=pikepdf.Array([x for name in sorted(dests) for x in (pikepdf.String(name), dests[name])])
         )
     _outline(base, parts, pages_before)
+    _attach(base, carrier, sources)
     _draw_numbers(base, numbers, sources)
     out = io.BytesIO()
     base.save(
@@ -185,12 +189,26 @@ def _link_items(base: pikepdf.Pdf, parent: Any, nodes: list[dict[str, Any]]) -> 
             item.Count = below if node["open"] else -below
             if node["open"]:
                 visible += below
-    for before, after in zip(objects, objects[1:], strict=False):
+    for before, after in itertools.pairwise(objects):
         before.Next = after
         after.Prev = before
     parent.First = objects[0]
     parent.Last = objects[-1]
     return visible
+
+
+def _attach(base: pikepdf.Pdf, carrier: PartResult, keep: list[pikepdf.Pdf]) -> None:
+    """Take over the embedded files of ``carrier`` (as WeasyPrint wrote them for PDF/A-3)."""
+    import pikepdf
+
+    source = pikepdf.open(io.BytesIO(carrier.pdf))
+    keep.append(source)
+    if "/Names" in source.Root and "/EmbeddedFiles" in source.Root.Names:
+        if "/Names" not in base.Root:
+            base.Root.Names = pikepdf.Dictionary()
+        base.Root.Names.EmbeddedFiles = _copy(base, source.Root.Names.EmbeddedFiles)
+    if "/AF" in source.Root:
+        base.Root.AF = _copy(base, source.Root.AF)
 
 
 def _draw_numbers(base: pikepdf.Pdf, numbers: PartResult, keep: list[pikepdf.Pdf]) -> None:

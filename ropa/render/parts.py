@@ -40,6 +40,9 @@ MAX_ACTIVITIES = 20
 """Most activities in one part (about 60 pages): bounds the memory and the time of a part."""
 GROUP_EVERY = 8
 """A part of small providers ends after a provider whose id hashes to 0 modulo this (stable boundaries)."""
+CARRIER_HTML = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body></body></html>'
+"""A one-page document that only carries the register JSON: the joined PDF takes its attachment from it, so
+the front (whose key would otherwise change with every edit of the register) does not carry it."""
 MAX_ROUNDS = 4
 """The front is laid out again while its length changes with its numbers (in practice once)."""
 
@@ -71,7 +74,7 @@ class Task:
     name: str
     html: str
     attach: bool = False
-    """Whether the register JSON is attached (the front only: the joined PDF takes the front's catalogue)."""
+    """Whether the register JSON is attached (only the carrier of the attachment, see :data:`CARRIER_HTML`)."""
     layout_only: bool = False
     """Only the page count and anchors are wanted, not the PDF."""
 
@@ -203,7 +206,8 @@ class RegisterPlan:
         if self._rounds == 0:
             self._rounds = 1
             probe = Task("measure:front", self.front_html({}), layout_only=True)
-            return [probe, *(Task(name, html) for name, html in self.bodies)]
+            carrier = Task("attachment", CARRIER_HTML, attach=True)
+            return [probe, carrier, *(Task(name, html) for name, html in self.bodies)]
         if self._front_task is not None and self._front_task.name in self.results:
             settled = self.results[self._front_task.name].pages == self.results["measure:front"].pages
             if settled or self._rounds >= MAX_ROUNDS:
@@ -211,7 +215,7 @@ class RegisterPlan:
             self.results["measure:front"] = self.results[self._front_task.name]
         self._rounds += 1
         pages = self._page_numbers()
-        self._front_task = Task(f"front:{self._rounds}", self.front_html(pages), attach=True)
+        self._front_task = Task(f"front:{self._rounds}", self.front_html(pages))
         self._numbers_task = Task(f"numbers:{self._rounds}", numbers_html(self.total_pages(), self.templates))
         return [self._front_task, self._numbers_task]
 
@@ -241,4 +245,6 @@ class RegisterPlan:
 
         assert self._front_task is not None and self._numbers_task is not None
         parts = [self.results[self._front_task.name], *(self.results[name] for name, _ in self.bodies)]
-        return join_parts(parts, self.results[self._numbers_task.name], stand_ins=set(self._targets))
+        return join_parts(
+            parts, self.results[self._numbers_task.name], self.results["attachment"], stand_ins=set(self._targets)
+        )

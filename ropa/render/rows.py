@@ -15,7 +15,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
@@ -85,7 +85,7 @@ class Table:
 def _rows(columns: Sequence[Column[T]], items: Callable[[], Iterable[T]]) -> Iterator[Row]:
     getters = [c.value for c in columns]
     for item in items():
-        yield tuple(get(item) for get in getters)
+        yield tuple([get(item) for get in getters])  # a list comprehension: no generator per row
 
 
 def _table(name: str, description: str, columns: Sequence[Column[T]], items: Callable[[], Iterable[T]]) -> Table:
@@ -130,13 +130,18 @@ def yes_no(value: bool | None, yes: str = "Yes", no: str = "No") -> str:
     return yes if value else no
 
 
+@lru_cache(maxsize=1024)
 def duration(value: str | None) -> str:
-    """An ISO 8601 duration in words with the code kept, e.g. ``6 months (P6M)``."""
+    """An ISO 8601 duration in words with the code kept, e.g. ``6 months (P6M)``.
+
+    Cached: a register uses a handful of durations, formatted for every category row.
+    """
     return period_text(value) or NOT_STATED
 
 
+@lru_cache(maxsize=1024)
 def country(code: str | None) -> str:
-    """``United States (US)``; the bare code when the name is unknown."""
+    """``United States (US)``; the bare code when the name is unknown (cached, as :func:`duration`)."""
     return country_label(code) or NOT_STATED
 
 
