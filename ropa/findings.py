@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from ropa.errors import KeyPath, format_path
 from ropa.model.common import Severity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One result of one rule, located in the register.
 
@@ -46,13 +46,23 @@ class Finding:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form used by the json reporter and the package."""
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        data["path"] = format_path(self.path)
-        return data
+        # Field by field rather than dataclasses.asdict, which deep-copies every value of every finding.
+        return {
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": format_path(self.path),
+            "provider": self.provider,
+            "activity": self.activity,
+            "article": self.article,
+        }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Waived:
     """A finding silenced by a waiver, kept for the record."""
 

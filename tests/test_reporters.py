@@ -8,6 +8,7 @@ parsed back with ElementTree; GitHub workflow commands are parsed and unescaped.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -330,7 +331,7 @@ def test_sarif_fingerprints_are_stable_when_lines_move_and_distinct_per_finding(
     assert len(prints) == len(set(prints)), "two findings share a fingerprint"
     moved = Report(
         findings=sorted(
-            (Finding(**{**f.__dict__, "line": f.line + 10}) for f in report.findings), key=Finding.sort_key
+            (dataclasses.replace(f, line=f.line + 10) for f in report.findings), key=Finding.sort_key
         ),
         waived=report.waived,
         as_of=report.as_of,

@@ -20,7 +20,7 @@ Item = tuple[Provider, int, Activity, int, ItemT]
 activity, item index, item."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """What a rule reports: a message at a place, about a provider and/or activity."""
 
