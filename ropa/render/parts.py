@@ -8,7 +8,8 @@ parts that start on a new page anyway (each chapter and each activity does):
 * ``front``: cover, contents and the controller (Art. 30(1)(a));
 * ``activities:...``: the activities of a few providers each (a provider with
   many activities is cut into chunks of :data:`MAX_ACTIVITIES`);
-* ``processor``, ``summaries``, ``data-flow``, ``findings``: one part per chapter.
+* ``processor`` and ``data-flow``: one part per chapter; ``summaries:...``: one
+  per summary table; ``findings:...``: Appendix A, :data:`FINDINGS_PER_PART` findings each.
 
 Parts other than the front do not depend on page numbers, so they render in
 parallel and are cached by their HTML; a changed provider re-renders its own
@@ -34,8 +35,12 @@ from ropa.findings import Report
 from ropa.model.register import Register
 
 if TYPE_CHECKING:
-    from ropa.render.context import ActivityView, RegisterView
+    from ropa.render.context import ActivityView, FindingView, RegisterView
 
+SUMMARY_TABLES = ("recipients", "transfers", "retention", "measures")
+"""The summary chapter is laid out one table per part, each from a new page."""
+FINDINGS_PER_PART = 100
+"""Findings per part of Appendix A (about eleven pages): a renamed provider re-renders only the parts naming it."""
 MAX_ACTIVITIES = 20
 """Most activities in one part (about 60 pages): bounds the memory and the time of a part."""
 GROUP_EVERY = 8
@@ -53,16 +58,20 @@ class Segment:
 
     Attributes:
         name: ``front``, ``activities:<first provider id>:<chunk>``, ``processor``,
-            ``summaries``, ``data-flow`` or ``findings``.
+            ``summaries:<table>``, ``data-flow`` or ``findings:<chunk>``.
         activities: The activities of an ``activities`` part.
-        opens_chapter: Whether this ``activities`` part starts the chapter (heading and introduction).
+        findings: The findings of a ``findings`` part.
+        opens_chapter: Whether this part starts its chapter (heading and introduction).
+        closes_chapter: Whether this ``findings`` part ends the appendix (waivers and reference data).
         link_targets: Front only: anchors of headings in other parts (stand-ins, so contents lines are links).
         pages: Front only: page number of each heading by anchor (empty while the front is measured).
     """
 
     name: str
     activities: list[ActivityView] = field(default_factory=list)
+    findings: list[FindingView] = field(default_factory=list)
     opens_chapter: bool = False
+    closes_chapter: bool = False
     link_targets: list[str] = field(default_factory=list)
     pages: dict[str, int] = field(default_factory=dict)
 
@@ -156,7 +165,13 @@ def body_segments(register: Register, view: RegisterView) -> list[Segment]:
         segments.append(Segment("activities:none:0", [], opens_chapter=True))
     if view.processor_record:
         segments.append(Segment("processor"))
-    segments += [Segment("summaries"), Segment("data-flow"), Segment("findings")]
+    segments += [Segment(f"summaries:{table}") for table in SUMMARY_TABLES]
+    segments.append(Segment("data-flow"))
+    chunks = [view.findings[i : i + FINDINGS_PER_PART] for i in range(0, len(view.findings), FINDINGS_PER_PART)] or [[]]
+    segments += [
+        Segment(f"findings:{n}", findings=chunk, opens_chapter=n == 0, closes_chapter=n == len(chunks) - 1)
+        for n, chunk in enumerate(chunks)
+    ]
     return segments
 
 

@@ -66,8 +66,14 @@ def test_parts_hold_every_activity_once_in_order(small_register: tuple[Register,
     names = [s.name for s in segments]
     assert len(names) == len(set(names))
     assert [a.anchor for s in segments for a in s.activities] == [a.anchor for a in view.activities]
-    assert segments[0].opens_chapter and not any(s.opens_chapter for s in segments[1:])
-    assert names[-4:] == ["processor", "summaries", "data-flow", "findings"]  # the small register is a processor too
+    activities = [s for s in segments if s.name.startswith("activities:")]
+    assert activities[0].opens_chapter and not any(s.opens_chapter for s in activities[1:])
+    assert [s.opens_chapter for s in segments if s.name.startswith("findings:")] == [True] + [False] * (
+        len([s for s in segments if s.name.startswith("findings:")]) - 1
+    )
+    assert names[-7:-1] == ["processor", "summaries:recipients", "summaries:transfers", "summaries:retention",
+                           "summaries:measures", "data-flow"]  # the small register is a processor too
+    assert names[-1] == "findings:0"
 
 
 def test_a_large_provider_is_cut_and_part_names_do_not_follow_content(make_register: Callable[..., Path]) -> None:
@@ -197,3 +203,25 @@ def test_a_changed_activity_rerenders_its_part_only(
     build(register, report, out, {"pdf"}, workers=workers, cache=again)
     assert again.part_misses == [] and again.hits == ["register.pdf"]
     assert (out / "register.pdf").read_bytes() == incremental
+
+
+def test_findings_over_several_parts_print_each_finding_once(
+    small_register: tuple[Register, Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ropa.render.parts
+    from ropa.render.pdf import render_register_pdf
+
+    register, report = small_register
+    view = build_register_view(register, report)
+    monkeypatch.setattr(ropa.render.parts, "FINDINGS_PER_PART", 7)
+    chunks = [s for s in body_segments(register, view) if s.name.startswith("findings:")]
+    assert len(chunks) == -(-len(view.findings) // 7) >= 3
+    assert [s.closes_chapter for s in chunks] == [False] * (len(chunks) - 1) + [True]
+    text = "".join(page_texts(render_register_pdf(register, report, None)))
+    flat = " ".join(text.split())
+    assert flat.count("Appendix A. Validation findings") == 2  # the contents line and the heading
+    assert flat.count("Reference data") == 1
+    appendix = flat[flat.rindex("Appendix A. Validation findings") :]
+    rules = [f.rule for f in view.findings]
+    for rule in set(rules):
+        assert appendix.count(f"{rule} ") >= rules.count(rule), rule
