@@ -327,6 +327,19 @@ def touch_provider(root: Path, provider_id: str) -> None:
     atomic_write(path, "".join(lines))
 
 
+def edit_activity(root: Path, provider_id: str) -> None:
+    """Change one provider in place: reword the description of its first activity (shown in the register only)."""
+    path = root / "providers" / f"{provider_id}.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("description: "):
+            head, _, text = line.partition("description: ")
+            lines[i] = f"{head}description: {text.rstrip()[:-1]} (reworded)'\n" if text.rstrip().endswith("'") \
+                else f"{head}description: {text.rstrip()} (reworded)\n"
+            break
+    atomic_write(path, "".join(lines))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: write one register."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

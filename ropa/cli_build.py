@@ -60,6 +60,9 @@ def build(
     )
     if not quiet:
         reused = f", {len(cache.hits)} unchanged since the last build" if cache.hits else ""
+        parts = len(cache.part_hits) + len(cache.part_misses)
+        if cache.hits and parts:
+            reused += f"; register.pdf: {len(cache.part_misses)} of {parts} parts rendered again"
         click.echo(
             f"wrote {len(written)} file(s) to {out}/{reused} "
             f"({summary['error']} error, {summary['warning']} warning, {summary['info']} info finding(s) "
