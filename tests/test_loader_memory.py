@@ -1,0 +1,85 @@
+"""What the loader keeps of a register (ropa/loader.py): models with shared field sets, compact positions.
+
+Memory measures must not change a value: the loaded models equal freshly
+validated ones, every model still knows which fields its input set, and
+findings are still located at the right file:line:column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ropa.checker import check
+from ropa.loader import load_register
+from ropa.model.organisation import Organisation
+from ropa.model.provider import Provider
+from ropa.source import read_file
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sms-providers"
+
+
+def _models(model: object) -> list[BaseModel]:
+    """Every model inside ``model``, itself included."""
+    found: list[BaseModel] = []
+    stack = [model]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, BaseModel):
+            found.append(item)
+            stack.extend(item.__dict__.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return found
+
+
+def test_loaded_models_equal_fresh_ones_and_keep_their_own_fields_set() -> None:
+    register = load_register(EXAMPLE, "reg")
+    for provider in register.providers:
+        fresh = Provider.model_validate(read_file(EXAMPLE / "providers" / f"{provider.id}.yaml").data)
+        assert provider == fresh
+        loaded, expected = _models(provider), _models(fresh)
+        assert [m.model_fields_set for m in loaded] == [m.model_fields_set for m in expected]
+        assert provider.model_dump(exclude_unset=True) == fresh.model_dump(exclude_unset=True)
+    organisation = Organisation.model_validate(read_file(EXAMPLE / "organisation.yaml").data)
+    assert register.organisation == organisation
+
+
+def test_models_with_the_same_set_fields_share_one_set_that_copies_do_not_touch() -> None:
+    register = load_register(EXAMPLE, "reg")
+    models = [m for p in register.providers for m in _models(p)]
+    sets = {id(m.model_fields_set) for m in models}
+    assert len(sets) < len(models) / 2  # the example's 5 providers repeat their shapes
+    activity = register.providers[0].activities[0]
+    twin = next(
+        a for p in register.providers for a in p.activities
+        if a is not activity and a.model_fields_set is activity.model_fields_set
+    )
+    before = set(twin.model_fields_set)
+    changed = activity.model_copy(update={"name": "renamed"})
+    assert changed.name == "renamed"
+    assert twin.model_fields_set == before
+    assert activity.model_fields_set == before
+
+
+def test_findings_are_located_at_the_same_line_and_column_as_in_the_files() -> None:
+    register = load_register(EXAMPLE, "reg")
+    report = check(register, dt.date(2026, 11, 23))
+    assert report.findings
+    for finding in report.findings:
+        doc = read_file(EXAMPLE / finding.file)
+        # The reference: the dict of every key path the reader used to keep, rebuilt from the document.
+        table = dict(doc.positions.items())
+        expected = next(
+            (table[finding.path[:end]] for end in range(len(finding.path), -1, -1) if finding.path[:end] in table),
+            (1, 1),
+        )
+        assert (finding.line, finding.column) == expected, finding
+        if finding.path and finding.path in table:
+            line = (EXAMPLE / finding.file).read_text(encoding="utf-8").splitlines()[finding.line - 1]
+            last = finding.path[-1]
+            assert not isinstance(last, str) or line[finding.column - 1 :].startswith(last), (finding, line)
