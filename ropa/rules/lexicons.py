@@ -27,7 +27,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _SEPARATOR = r"[\s\-‐‑‒–—―_/.'’]+"
 _WORD = re.compile(r"\w+")
@@ -90,7 +90,17 @@ class Lexicon:
         self._max_words = max((len(t) for t in tokens), default=0)
         # Longest phrases first, so "third party service providers" wins over "providers".
         patterns = sorted({_SEPARATOR.join(re.escape(w) for w in t) for t in tokens}, key=len, reverse=True)
-        self._regex = re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)")
+        self._pattern = r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)"
+
+    @cached_property
+    def _regex(self) -> re.Pattern[str]:
+        """The phrases as one regular expression, compiled on first use.
+
+        Most texts are answered from their set of words, so a run may never need
+        some lists' expressions; compiling all of them at import cost about 25 ms
+        of every command's start-up.
+        """
+        return re.compile(self._pattern)
 
     def __repr__(self) -> str:
         return f"Lexicon({self.name!r}, {len(self.phrases)} phrases)"

@@ -61,6 +61,23 @@ def test_lexicon_sum_and_listing() -> None:
     assert "VAGUE_DATA" in repr(both)
 
 
+def test_regex_is_compiled_only_when_a_question_needs_it() -> None:
+    fresh = lx.Lexicon("TEST", "third party", "partners")
+    assert "_regex" not in vars(fresh)  # nothing compiled at import
+    assert not fresh.contains("Our customers")  # answered from the words alone
+    assert "_regex" not in vars(fresh)
+    assert fresh.find("Third-party couriers") == "third-party"
+    assert "_regex" in vars(fresh)
+
+
+def test_cached_words_are_one_string_per_word() -> None:
+    first = lx.text_words("Marketing partners and partners of marketing")
+    second = lx.text_words("partners in MARKETING")
+    assert first == ("marketing", "partners", "and", "partners", "of", "marketing")
+    assert first[1] is first[3] is second[0]
+    assert first[0] is second[2]
+
+
 def test_normalise_and_words() -> None:
     assert lx.normalise("  Ｍｉｘｅｄ\tCASE  text ") == "mixed case text"
     assert lx.word_count("Deliver one-time passcodes") == 4
