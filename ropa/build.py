@@ -8,18 +8,21 @@ Where the time goes: WeasyPrint lays out about four pages a second, so the
 register PDF and the annexes cost seconds to hours while loading, checking and
 making HTML cost milliseconds to seconds. Hence:
 
-* **Cache.** Each document is keyed by a hash of exactly what shapes its bytes
-  (see :mod:`ropa.cache`); a rebuild after one provider changed re-renders that
-  provider's annex and the two registers, and reuses the rest byte for byte.
+* **The register in parts.** The register PDF is laid out in parts that start
+  on a new page anyway (see :mod:`ropa.render.parts`): the parts render in the
+  workers beside the annexes, the contents' page numbers come from the parts'
+  page counts, "page X of Y" is drawn over the joined pages, and
+  :mod:`ropa.render.joinpdf` joins them into one tagged PDF/A-3b.
+* **Cache.** Each document and each part of the register is keyed by a hash
+  of exactly what shapes its bytes (see :mod:`ropa.cache`); a rebuild after
+  one provider changed re-renders that provider's annex, the workbook and the
+  register parts that show it, and reuses the rest byte for byte.
 * **Workers that do not copy the register.** On platforms with ``fork`` the
   register and the report are handed to the workers by inheritance, not by
   pickling them once per document (which cost a second per annex at 1,000
   activities); elsewhere they are pickled once per worker.
-* **Longest first.** The register PDF, the longest job, starts first and the
-  annexes fill the other cores, so on two cores the build takes about as long as
-  its longest document or half the sum, whichever is larger.
-* The register PDF is not split: its running "page X of N" footer and its table
-  of contents with page numbers need the whole document in one layout.
+* **Longest first.** The register's parts, longest first, then the workbook and
+  the annexes longest first, so the cores stay busy until the end.
 """
 
 from __future__ import annotations
