@@ -219,23 +219,26 @@ def _share_fields_sets(model: BaseModel, shared: dict[tuple[str, ...], set[str]]
     are frozen, so nothing adds to these sets (``model_copy`` copies the set before
     updating it); sharing changes no value, comparison or dump.
     """
-    own = model.__pydantic_fields_set__
-    same = shared.setdefault(tuple(own), own)
-    if same is not own:
-        object.__setattr__(model, "__pydantic_fields_set__", same)
-    values = model.__dict__
-    for name in _nested_fields(type(model)):
-        value = values[name]
-        if isinstance(value, BaseModel):
-            _share_fields_sets(value, shared)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, BaseModel):
-                    _share_fields_sets(item, shared)
-        elif isinstance(value, dict):
-            for item in value.values():
-                if isinstance(item, BaseModel):
-                    _share_fields_sets(item, shared)
+    todo = [model]
+    while todo:
+        current = todo.pop()
+        own = current.__pydantic_fields_set__
+        same = shared.setdefault(tuple(own), own)
+        if same is not own:
+            object.__setattr__(current, "__pydantic_fields_set__", same)
+        cls = type(current)
+        names = _NESTED_FIELDS.get(cls)
+        if names is None:
+            names = _nested_fields(cls)
+        values = current.__dict__
+        for name in names:
+            value = values[name]
+            if isinstance(value, BaseModel):
+                todo.append(value)
+            elif isinstance(value, (list, tuple)):
+                todo.extend(item for item in value if isinstance(item, BaseModel))
+            elif isinstance(value, dict):
+                todo.extend(item for item in value.values() if isinstance(item, BaseModel))
 
 
 PARALLEL_READ_BYTES = 4 * 1024 * 1024
