@@ -123,6 +123,7 @@ def join_parts(parts: list[PartResult], numbers: PartResult, carrier: PartResult
         if "/Names" in src.Root and "/Dests" in src.Root.Names:
             for name, dest in _name_tree(src.Root.Names.Dests):
                 dests.setdefault(name, _copy(base, dest))
+        _retag_fonts(base.pages[first:], len(pages_before))
         pages_before.append(len(base.pages))
     entries.sort(key=lambda e: e[0])
     struct_root.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array([x for k, v in entries for x in (k, v)]))
@@ -145,6 +146,37 @@ def join_parts(parts: list[PartResult], numbers: PartResult, carrier: PartResult
         compress_streams=True,
     )
     return out.getvalue()
+
+
+def _retag_fonts(pages: Any, part: int) -> None:
+    """Give the font subsets of a part their own subset tags.
+
+    WeasyPrint derives a subset's ``ABCDEF+`` tag from the font, not from the
+    glyphs in the subset, so two parts would embed different subsets of DejaVu
+    Sans under one name; a reader that caches fonts by name could draw one
+    part's text with the other part's glyphs.
+    """
+    import hashlib
+
+    import pikepdf
+
+    done: set[tuple[int, int]] = set()
+    for page in pages:
+        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        for _name, font in fonts.items():
+            if font.objgen in done:
+                continue
+            done.add(font.objgen)
+            described = [font, *font.get("/DescendantFonts", [])]
+            for item in described:
+                for holder, key in ((item, "/BaseFont"), (item.get("/FontDescriptor"), "/FontName")):
+                    if holder is None or key not in holder:
+                        continue
+                    name = str(holder[key])[1:]
+                    if len(name) > 7 and name[6] == "+" and name[:6].isupper():
+                        digest = hashlib.sha256(f"{part}:{name}".encode()).digest()
+                        tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+                        holder[key] = pikepdf.Name("/" + tag + name[6:])
 
 
 def _outline(base: pikepdf.Pdf, parts: list[PartResult], pages_before: list[int]) -> None:
@@ -219,6 +251,7 @@ def _draw_numbers(base: pikepdf.Pdf, numbers: PartResult, keep: list[pikepdf.Pdf
     keep.append(source)
     if len(source.pages) != len(base.pages):
         raise ValueError(f"page numbers for {len(source.pages)} pages, but the register has {len(base.pages)}")
+    _retag_fonts(source.pages, -1)
     for page, numbered in zip(base.pages, source.pages, strict=True):
         form = base.copy_foreign(numbered.as_form_xobject())
         # Pages of a part share one resource dictionary: each page gets its own (shallow) copy.

@@ -225,3 +225,20 @@ def test_findings_over_several_parts_print_each_finding_once(
     rules = [f.rule for f in view.findings]
     for rule in set(rules):
         assert appendix.count(f"{rule} ") >= rules.count(rule), rule
+
+
+def test_each_embedded_subset_has_its_own_name(small_register_pdf: tuple[Register, Report, bytes]) -> None:
+    import hashlib
+
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(small_register_pdf[2]))
+    programs: dict[str, set[str]] = {}
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+            stream = obj.get("/FontFile2") or obj.get("/FontFile3") or obj.get("/FontFile")
+            if stream is not None:
+                digest = hashlib.sha256(stream.read_raw_bytes()).hexdigest()
+                programs.setdefault(str(obj.FontName), set()).add(digest)
+    assert len(programs) > 3
+    assert all(len(found) == 1 for found in programs.values()), "two different subsets share one font name"
