@@ -562,5 +562,5 @@ def build_package(
         with atomic_path(target) as zip_tmp:
             zip_tmp.write_bytes(data)
     clean_stale_temps(out)
-    reused = sorted(cache.hits) if cache is not None else []
+    reused = sorted({t for t in cache.hits if t in documents}) if cache is not None else []  # documents, not parts
     return PackageResult(target, digest, len(data), sorted(members), report, errors, reused)
