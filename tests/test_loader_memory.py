@@ -1,8 +1,9 @@
-"""What the loader keeps of a register (ropa/loader.py): models with shared field sets, compact positions.
+"""What loading and checking keep in memory (ropa/loader.py, ropa/checker.py), and that it changes no result.
 
 Memory measures must not change a value: the loaded models equal freshly
-validated ones, every model still knows which fields its input set, and
-findings are still located at the right file:line:column.
+validated ones, every model still knows which fields its input set, findings
+are still located at the right file:line:column, and a check leaves no cache
+of the register's texts behind.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ropa.checker import check
 from ropa.loader import load_register
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider
+from ropa.rules import lexicons
 from ropa.source import read_file
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sms-providers"
@@ -83,3 +85,13 @@ def test_findings_are_located_at_the_same_line_and_column_as_in_the_files() -> N
             line = (EXAMPLE / finding.file).read_text(encoding="utf-8").splitlines()[finding.line - 1]
             last = finding.path[-1]
             assert not isinstance(last, str) or line[finding.column - 1 :].startswith(last), (finding, line)
+
+
+def test_a_check_leaves_no_words_cached_and_gives_the_same_findings_twice() -> None:
+    register = load_register(EXAMPLE, "reg")
+    first = check(register, dt.date(2026, 11, 23))
+    assert not lexicons._WORDS
+    lexicons.text_words("warm the cache with a text")
+    second = check(register, dt.date(2026, 11, 23))
+    assert not lexicons._WORDS
+    assert first.findings == second.findings

@@ -59,6 +59,11 @@ def text_words(text: str) -> tuple[str, ...]:
     return found
 
 
+def forget_texts() -> None:
+    """Empty the words cache: a finished check frees it for what comes next (the report, the documents)."""
+    _WORDS.clear()
+
+
 def words(text: str) -> list[str]:
     """The words of ``text`` after :func:`normalise`."""
     return _WORD.findall(normalise(text))
