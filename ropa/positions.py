@@ -28,6 +28,8 @@ from ropa.errors import KeyPath
 
 Position = tuple[int, int]
 
+_CELL = "I" if array("I").itemsize >= 4 else "L"
+"""Array type code of a cell: unsigned, at least 32 bits (lines and columns of files up to 8 MiB fit)."""
 _LIST = 0xFFFFFFFF
 """Shape of a list record: children are addressed by their index, not a key."""
 _NO_ROOT = (0, 0)
@@ -53,7 +55,7 @@ class Positions(Mapping[KeyPath, Position]):
     @classmethod
     def empty(cls) -> Positions:
         """A table without any path, not even the root."""
-        return cls(array("I", [0]), [], 0, _NO_ROOT)
+        return cls(array(_CELL, [0]), [], 0, _NO_ROOT)
 
     def __reduce__(self) -> tuple[Any, ...]:
         shapes = [tuple(keys) for keys in self._keys]
@@ -142,7 +144,7 @@ class Positions(Mapping[KeyPath, Position]):
 
 def _rebuild(cells: bytes, shapes: list[tuple[str, ...]], root: int, root_at: Position) -> Positions:
     """Unpickle a :class:`Positions` (workers send documents back to the main process)."""
-    table = array("I")
+    table = array(_CELL)
     table.frombytes(cells)
     return Positions(table, shapes, root, root_at)
 
@@ -158,7 +160,7 @@ class PositionsBuilder:
     __slots__ = ("cells", "frames", "shapes")
 
     def __init__(self) -> None:
-        self.cells = array("I", [0])
+        self.cells = array(_CELL, [0])
         self.frames: list[list[int]] = []
         self.shapes: dict[tuple[str, ...], int] = {}
 
