@@ -4,8 +4,9 @@ The document is composed into a node tree by libyaml's safe loader (pure-Python
 fallback when libyaml is missing), then walked once: the walk refuses duplicate
 keys, non-string keys, merge keys, tags outside the YAML core schema, alias
 expansion beyond a budget, too deep nesting and oversized scalars, and builds
-plain Python data plus a map from key path to ``(line, column)``. Nothing in
-the input can construct an object or run code.
+plain Python data plus a map from key path to ``(line, column)`` (a compact
+:class:`~ropa.positions.Positions` table). Nothing in the input can construct an
+object or run code.
 """
 
 from __future__ import annotations
