@@ -241,9 +241,11 @@ PART_PREFIX = f"{REGISTER_PDF}#"
 
 
 def _part_target(task_name: str) -> str:
-    """The cache slot of a task: rounds of the front and the numbers share one slot."""
-    base = task_name.split(":", 1)[0] if task_name.startswith(("front:", "numbers:")) else task_name
-    return PART_PREFIX + base
+    """The cache slot of a task: rounds of the front and of each page-number document share one slot."""
+    if task_name.startswith(("front:", "numbers:")):
+        kind, _round, *chunk = task_name.split(":")
+        task_name = ":".join([kind, *chunk])
+    return PART_PREFIX + task_name
 
 
 def _task_key(task: Any) -> str | None:

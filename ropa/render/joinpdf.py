@@ -76,12 +76,14 @@ def _document_element(pdf: pikepdf.Pdf) -> Any:
     return kids[0] if isinstance(kids, pikepdf.Array) else kids
 
 
-def join_parts(parts: list[PartResult], numbers: PartResult, carrier: PartResult, stand_ins: set[str]) -> bytes:
+def join_parts(
+    parts: list[PartResult], numbers: list[PartResult], carrier: PartResult, stand_ins: set[str]
+) -> bytes:
     """One PDF from ``parts`` (front first), with the pages of ``numbers`` drawn over them.
 
     Args:
         parts: Rendered parts in document order; the first carries the catalogue.
-        numbers: The page-number document: one page per page of the parts.
+        numbers: The page-number documents: together one page per page of the parts.
         carrier: A document whose embedded files (``/EmbeddedFiles``, ``/AF``) the joined PDF takes over.
         stand_ins: Anchors the front holds only as link targets; the real ones are in later parts.
     """
@@ -243,16 +245,19 @@ def _attach(base: pikepdf.Pdf, carrier: PartResult, keep: list[pikepdf.Pdf]) -> 
         base.Root.AF = _copy(base, source.Root.AF)
 
 
-def _draw_numbers(base: pikepdf.Pdf, numbers: PartResult, keep: list[pikepdf.Pdf]) -> None:
-    """Draw page ``i`` of the numbers document over page ``i`` of ``base`` as an artifact."""
+def _draw_numbers(base: pikepdf.Pdf, numbers: list[PartResult], keep: list[pikepdf.Pdf]) -> None:
+    """Draw page ``i`` of the numbers documents over page ``i`` of ``base`` as an artifact."""
     import pikepdf
 
-    source = pikepdf.open(io.BytesIO(numbers.pdf))
-    keep.append(source)
-    if len(source.pages) != len(base.pages):
-        raise ValueError(f"page numbers for {len(source.pages)} pages, but the register has {len(base.pages)}")
-    _retag_fonts(source.pages, -1)
-    for page, numbered in zip(base.pages, source.pages, strict=True):
+    sources = [pikepdf.open(io.BytesIO(n.pdf)) for n in numbers]
+    keep.extend(sources)
+    count = sum(len(source.pages) for source in sources)
+    if count != len(base.pages):
+        raise ValueError(f"page numbers for {count} pages, but the register has {len(base.pages)}")
+    numbered_pages = [page for source in sources for page in source.pages]
+    for source in sources:
+        _retag_fonts(source.pages, -1)
+    for page, numbered in zip(base.pages, numbered_pages, strict=True):
         form = base.copy_foreign(numbered.as_form_xobject())
         # Pages of a part share one resource dictionary: each page gets its own (shallow) copy.
         resources = pikepdf.Dictionary(dict(page.obj.get("/Resources", pikepdf.Dictionary()).items()))

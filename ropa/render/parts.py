@@ -15,8 +15,8 @@ Parts other than the front do not depend on page numbers, so they render in
 parallel and are cached by their HTML; a changed provider re-renders its own
 part. The front's contents need the page of every heading: it is laid out once
 with blank numbers to learn its length (:attr:`Task.layout_only`), then with
-the numbers. "page X of Y" needs the total, so it is drawn from a document of
-empty pages (``page_numbers.html``) over the joined pages by
+the numbers. "page X of Y" needs the total, so it is drawn from documents of
+empty pages (``page_numbers.html``, :data:`NUMBERS_PER_DOC` pages each) over the joined pages by
 :mod:`ropa.render.joinpdf`.
 
 :class:`RegisterPlan` is the protocol: ask it for :meth:`~RegisterPlan.tasks`,
@@ -48,6 +48,8 @@ GROUP_EVERY = 8
 CARRIER_HTML = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body></body></html>'
 """A one-page document that only carries the register JSON: the joined PDF takes its attachment from it, so
 the front (whose key would otherwise change with every edit of the register) does not carry it."""
+NUMBERS_PER_DOC = 500
+"""Pages per page-number document (an empty page still holds about 120 kB while laid out)."""
 MAX_ROUNDS = 4
 """The front is laid out again while its length changes with its numbers (in practice once)."""
 
@@ -182,11 +184,12 @@ def segment_html(view: RegisterView, segment: Segment, templates: Path | None) -
     return render("register.html", templates, doc=view, segment=segment)
 
 
-def numbers_html(total: int, templates: Path | None) -> str:
-    """The document of ``total`` empty pages whose footers say "page X of ``total``"."""
+def numbers_html(total: int, templates: Path | None, first: int = 1, last: int | None = None) -> str:
+    """A document of empty pages whose footers say "page X of ``total``", for X from ``first`` to ``last``."""
     from ropa.render.html import render
 
-    return render("page_numbers.html", templates, labels=[f"page {n} of {total}" for n in range(1, total + 1)])
+    end = total if last is None else last
+    return render("page_numbers.html", templates, labels=[f"page {n} of {total}" for n in range(first, end + 1)])
 
 
 class RegisterPlan:
@@ -204,7 +207,7 @@ class RegisterPlan:
         self.results: dict[str, PartResult] = {}
         self._front_pages: dict[str, int] | None = None
         self._front_task: Task | None = None
-        self._numbers_task: Task | None = None
+        self._numbers_tasks: list[Task] = []
         self._rounds = 0
 
     def front_html(self, pages: dict[str, int]) -> str:
@@ -231,8 +234,15 @@ class RegisterPlan:
         self._rounds += 1
         pages = self._page_numbers()
         self._front_task = Task(f"front:{self._rounds}", self.front_html(pages))
-        self._numbers_task = Task(f"numbers:{self._rounds}", numbers_html(self.total_pages(), self.templates))
-        return [self._front_task, self._numbers_task]
+        total = self.total_pages()
+        self._numbers_tasks = [
+            Task(
+                f"numbers:{self._rounds}:{n}",
+                numbers_html(total, self.templates, first, min(total, first + NUMBERS_PER_DOC - 1)),
+            )
+            for n, first in enumerate(range(1, total + 1, NUMBERS_PER_DOC))
+        ]
+        return [self._front_task, *self._numbers_tasks]
 
     def receive(self, name: str, result: PartResult) -> None:
         """Record a rendered task's result."""
@@ -258,8 +268,7 @@ class RegisterPlan:
         """The register PDF: the front, the other parts and the page numbers as one PDF/A-3b."""
         from ropa.render.joinpdf import join_parts
 
-        assert self._front_task is not None and self._numbers_task is not None
+        assert self._front_task is not None and self._numbers_tasks
         parts = [self.results[self._front_task.name], *(self.results[name] for name, _ in self.bodies)]
-        return join_parts(
-            parts, self.results[self._numbers_task.name], self.results["attachment"], stand_ins=set(self._targets)
-        )
+        numbers = [self.results[task.name] for task in self._numbers_tasks]
+        return join_parts(parts, numbers, self.results["attachment"], stand_ins=set(self._targets))

@@ -242,3 +242,17 @@ def test_each_embedded_subset_has_its_own_name(small_register_pdf: tuple[Registe
                 programs.setdefault(str(obj.FontName), set()).add(digest)
     assert len(programs) > 3
     assert all(len(found) == 1 for found in programs.values()), "two different subsets share one font name"
+
+
+def test_page_numbers_from_several_documents(
+    small_register: tuple[Register, Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ropa.render.parts
+    from ropa.render.pdf import render_register_pdf
+
+    register, report = small_register
+    monkeypatch.setattr(ropa.render.parts, "NUMBERS_PER_DOC", 4)
+    pages = page_texts(render_register_pdf(register, report, None))
+    assert len(pages) > 8
+    for number, text in enumerate(pages, start=1):
+        assert text.count(f"page {number} of {len(pages)}") == 1, f"page {number}"
