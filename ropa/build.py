@@ -106,14 +106,15 @@ def _prepare(
 
     when = document_datetime(register).isoformat()
     if job.kind == "pdf":
-        from ropa.render.pdf import html_to_pdf, register_attachment, register_html
+        # Only when render_job is replaced: the real register goes through render_all's parts and their keys.
+        from ropa.render.pdf import register_attachment, register_html, render_register_pdf
 
         attachment = register_attachment(register)
         html = register_html(register, report, templates)
         inputs: list[bytes | str] = [
             html, attachment.data, attachment.name, attachment.description, attachment.relationship, when
         ]
-        return inputs, lambda: html_to_pdf(html, register, templates, [attachment])
+        return inputs, lambda: render_register_pdf(register, report, templates)
     if job.kind == "annex":
         from ropa.render.annexes import annex_html
         from ropa.render.pdf import html_to_pdf as annex_to_pdf
