@@ -105,6 +105,7 @@ def test_one_structure_tree_over_all_pages(small_register_pdf: tuple[Register, R
     import pikepdf
 
     pdf = pikepdf.open(io.BytesIO(small_register_pdf[2]))
+    assert pdf.check_pdf_syntax() == [], "qpdf finds the joined file malformed"
     pages = {page.obj.objgen for page in pdf.pages}
     tree = pdf.Root.StructTreeRoot
     documents = tree.K if isinstance(tree.K, pikepdf.Array) else [tree.K]
