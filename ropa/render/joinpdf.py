@@ -77,14 +77,15 @@ def _document_element(pdf: pikepdf.Pdf) -> Any:
 
 
 def join_parts(
-    parts: list[PartResult], numbers: list[PartResult], carrier: PartResult, stand_ins: set[str]
+    parts: list[PartResult], numbers: list[PartResult], carrier: PartResult | None, stand_ins: set[str]
 ) -> bytes:
     """One PDF from ``parts`` (front first), with the pages of ``numbers`` drawn over them.
 
     Args:
         parts: Rendered parts in document order; the first carries the catalogue.
         numbers: The page-number documents: together one page per page of the parts.
-        carrier: A document whose embedded files (``/EmbeddedFiles``, ``/AF``) the joined PDF takes over.
+        carrier: A document whose embedded files (``/EmbeddedFiles``, ``/AF``) the joined PDF takes over
+            (None: no attachment).
         stand_ins: Anchors the front holds only as link targets; the real ones are in later parts.
     """
     import pikepdf
@@ -137,7 +138,8 @@ def join_parts(
             Names=pikepdf.Array([x for name in sorted(dests) for x in (pikepdf.String(name), dests[name])])
         )
     _outline(base, parts, pages_before)
-    _attach(base, carrier, sources)
+    if carrier is not None:
+        _attach(base, carrier, sources)
     _draw_numbers(base, numbers, sources)
     out = io.BytesIO()
     base.save(

@@ -152,6 +152,25 @@ def render_task(task: Task, register: Register, templates: Path | None) -> PartR
     return render_part(task.html, register, templates, attachments, task.layout_only)
 
 
+def render_parts_pdf(pages: Sequence[str], register: Register, templates: Path | None) -> bytes:
+    """Lay out each HTML part on its own, one after another, and join them with page numbers.
+
+    For documents without a table of contents (the validation report); the
+    register uses :class:`~ropa.render.parts.RegisterPlan`, which also fills in
+    its contents and renders its parts in parallel.
+    """
+    from ropa.render.joinpdf import join_parts
+    from ropa.render.parts import NUMBERS_PER_DOC, numbers_html
+
+    parts = [render_part(html, register, templates) for html in pages]
+    total = sum(part.pages for part in parts)
+    numbers = [
+        render_part(numbers_html(total, templates, first, min(total, first + NUMBERS_PER_DOC - 1)), register, templates)
+        for first in range(1, total + 1, NUMBERS_PER_DOC)
+    ]
+    return join_parts(parts, numbers, None, stand_ins=set())
+
+
 def register_html(register: Register, report: Report, templates: Path | None = None) -> str:
     """The HTML of every part of the register, in order (for inspection; each part is laid out on its own)."""
     from ropa.render.parts import RegisterPlan

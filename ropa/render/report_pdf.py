@@ -211,19 +211,54 @@ def build_report_view(register: Register, report: Report, open_findings: Sequenc
     )
 
 
+ROWS_PER_PART = 100
+"""Finding rows per part of the report: WeasyPrint holds every page of a document until it is written, so the
+report is laid out in parts like the register (a 10,000-activity register has about 14,000 findings)."""
+
+
+@dataclass(frozen=True)
+class ReportSegment:
+    """One part of the report (template variable ``segment``): ``cover``, ``findings:<severity>:<n>`` or ``closing``."""
+
+    name: str
+    rows: list[FindingRow] = field(default_factory=list)
+    title: str = ""
+    opens_chapter: bool = False
+
+
+def report_segments(view: ReportView) -> list[ReportSegment]:
+    """The parts of the report in order: the cover, runs of :data:`ROWS_PER_PART` findings, then the rest."""
+    segments = [ReportSegment("cover")]
+    for section in view.sections:
+        for n, start in enumerate(range(0, len(section.rows), ROWS_PER_PART)):
+            title = f"{section.title} ({len(section.rows)})" if n == 0 else ""
+            rows = section.rows[start : start + ROWS_PER_PART]
+            segments.append(
+                ReportSegment(f"findings:{section.severity}:{n}", rows, title, opens_chapter=len(segments) == 1)
+            )
+    if len(segments) == 1:
+        segments.append(ReportSegment("findings:none:0", opens_chapter=True))
+    segments.append(ReportSegment("closing"))
+    return segments
+
+
 def report_html(
     register: Register, report: Report, open_findings: Sequence[Finding] = (), templates: Path | None = None
-) -> str:
-    """The report as one HTML string."""
+) -> list[str]:
+    """The HTML of each part of the report, in order."""
     from ropa.render.html import render
 
-    return render(TEMPLATE, templates, doc=build_report_view(register, report, open_findings))
+    view = build_report_view(register, report, open_findings)
+    return [render(TEMPLATE, templates, doc=view, segment=segment) for segment in report_segments(view)]
 
 
 def render_report_pdf(
     register: Register, report: Report, open_findings: Sequence[Finding] = (), templates: Path | None = None
 ) -> bytes:
-    """The validation report as PDF bytes (same PDF writer, fetcher and fixed dates as the register)."""
-    from ropa.render.pdf import html_to_pdf
+    """The validation report as PDF bytes (same PDF writer, fetcher and fixed dates as the register).
 
-    return html_to_pdf(report_html(register, report, open_findings, templates), register, templates)
+    The parts are laid out one after another, so memory stays that of the largest part.
+    """
+    from ropa.render.pdf import render_parts_pdf
+
+    return render_parts_pdf(report_html(register, report, open_findings, templates), register, templates)
