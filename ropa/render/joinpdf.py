@@ -35,24 +35,24 @@ CSS_PX = 0.75
 """PDF points per CSS pixel."""
 
 
-def _number_tree(node: Any) -> Iterator[tuple[int, Any]]:
-    """Entries of a PDF number tree, in order (flat ``/Nums`` or nested ``/Kids``)."""
-    if "/Nums" in node:
-        nums = node.Nums
-        for i in range(0, len(nums), 2):
-            yield int(nums[i]), nums[i + 1]
+def _tree(node: Any, leaves: str) -> Iterator[tuple[Any, Any]]:
+    """Entries of a PDF number tree (``leaves="/Nums"``) or name tree (``"/Names"``), in order."""
+    if leaves in node:
+        pairs = node[leaves]
+        for i in range(0, len(pairs), 2):
+            yield pairs[i], pairs[i + 1]
     for kid in node.get("/Kids", []):
-        yield from _number_tree(kid)
+        yield from _tree(kid, leaves)
+
+
+def _number_tree(node: Any) -> Iterator[tuple[int, Any]]:
+    """Entries of a PDF number tree (the structure's parent tree)."""
+    return ((int(key), value) for key, value in _tree(node, "/Nums"))
 
 
 def _name_tree(node: Any) -> Iterator[tuple[bytes, Any]]:
-    """Entries of a PDF name tree, in order."""
-    if "/Names" in node:
-        names = node.Names
-        for i in range(0, len(names), 2):
-            yield bytes(names[i]), names[i + 1]
-    for kid in node.get("/Kids", []):
-        yield from _name_tree(kid)
+    """Entries of a PDF name tree (named destinations)."""
+    return ((bytes(key), value) for key, value in _tree(node, "/Names"))
 
 
 def _copy(base: pikepdf.Pdf, obj: Any) -> Any:
