@@ -162,7 +162,10 @@ def render_parts_pdf(pages: Sequence[str], register: Register, templates: Path |
     from ropa.render.joinpdf import join_parts
     from ropa.render.parts import NUMBERS_PER_DOC, numbers_html
 
-    parts = [render_part(html, register, templates) for html in pages]
+    parts = []
+    for html in pages:
+        parts.append(render_part(html, register, templates))
+        gc.collect()  # a laid-out part is a web of cycles: free it before the next one, not at some later threshold
     total = sum(part.pages for part in parts)
     numbers = [
         render_part(numbers_html(total, templates, first, min(total, first + NUMBERS_PER_DOC - 1)), register, templates)
