@@ -395,6 +395,8 @@ def render_all(
                         if driver is not None and register_open and not driver.waiting:
                             futures.update({f: ("part", n) for f, n in driver.submit(pool).items()})
                             if not driver.waiting:
+                                if not futures:
+                                    pool.shutdown(wait=True)  # idle workers release their memory before the join
                                 outcomes[REGISTER_PDF] = driver.join()
                                 register_open = False
                                 if progress:
