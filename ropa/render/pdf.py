@@ -1,13 +1,18 @@
-"""The PDF register: view-model -> HTML (Jinja) -> PDF/A-3b (WeasyPrint) with the register JSON attached.
+"""PDF documents: view-model -> HTML (Jinja) -> PDF/A-3b (WeasyPrint), the register with its JSON attached.
 
-The HTML is built once per document by :func:`register_html`; it is exposed
-so a benchmark can time WeasyPrint on exactly the same input. WeasyPrint is
-imported inside :func:`html_to_pdf` only (it costs about half a second).
+One WeasyPrint document is written by :func:`html_to_pdf` (annexes) or
+:func:`render_part` (a part of the register or of the report, with what
+joining it needs: page count, anchors, bookmarks). The register is planned in
+parts by :class:`ropa.render.parts.RegisterPlan` and joined by
+:mod:`ropa.render.joinpdf`; :func:`render_register_pdf` does that in one
+process, ``ropa build`` in its worker pool with the same bytes. WeasyPrint is
+imported inside these functions only (it costs about half a second).
 
 Same input, same bytes: WeasyPrint 70 writes no clock dates when the HTML
 carries ``dcterms.created``/``dcterms.modified`` (set from
 :func:`ropa.dates.document_datetime`), the attachment gets the same fixed
-dates, and the PDF ``/ID`` is a hash of the content.
+dates, and the PDF ``/ID`` is a hash of the content (qpdf's deterministic ID
+for joined documents).
 """
 
 from __future__ import annotations
