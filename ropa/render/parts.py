@@ -200,12 +200,11 @@ class RegisterPlan:
 
         self.templates = templates
         self.view = build_register_view(register, report)
-        self.bodies = [(f"part:{s.name}", segment_html(self.view, s, templates)) for s in body_segments(
-            register, self.view)]
+        segments = body_segments(register, self.view)
+        self.bodies = [(f"part:{s.name}", segment_html(self.view, s, templates)) for s in segments]
         front_anchors = {"controller"}
         self._targets = [e.anchor for e in self.view.toc if e.anchor not in front_anchors]
         self.results: dict[str, PartResult] = {}
-        self._front_pages: dict[str, int] | None = None
         self._front_task: Task | None = None
         self._numbers_tasks: list[Task] = []
         self._rounds = 0
