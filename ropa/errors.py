@@ -63,6 +63,10 @@ class InputError(RopaError):
         self.diagnostics = sorted(diagnostics)
         super().__init__("\n".join(d.render() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Diagnostic]]]:
+        """Pickle by diagnostics, so an error raised in a render worker reaches the command intact."""
+        return (InputError, (self.diagnostics,))
+
 
 class UsageError(RopaError):
     """The command line or environment is wrong (unwritable folder, bad option)."""

@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from ropa.errors import Diagnostic, InputError
 from ropa.render.context import NOT_STATED
 
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
@@ -74,5 +75,65 @@ def _environment(roots: tuple[str, ...]) -> jinja2.Environment:
 
 
 def render(name: str, templates: Path | None, **variables: Any) -> str:
-    """Render template ``name`` with ``variables``."""
-    return environment(templates).get_template(name).render(**variables)
+    """Render template ``name`` with ``variables``.
+
+    Raises:
+        InputError: the template (the user's, given with ``--templates``) has an error: located at the
+            template's file and line, never a traceback.
+    """
+    try:
+        return environment(templates).get_template(name).render(**variables)
+    except jinja2.TemplateError as exc:
+        raise _template_error(exc, name) from None
+
+
+def _template_error(exc: jinja2.TemplateError, name: str) -> InputError:
+    """A template error as a located diagnostic: the template file and line where Jinja stopped."""
+    file, line = name, 0
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file, line = exc.filename or exc.name or name, exc.lineno or 0
+    else:
+        trace = exc.__traceback__
+        while trace is not None:  # Jinja maps the frames of template code to the template file and line
+            frame_file = trace.tb_frame.f_code.co_filename
+            if frame_file.endswith((".html", ".css", ".svg")):
+                file, line = frame_file, trace.tb_lineno
+            trace = trace.tb_next
+    message = f"template error: {exc.message or exc}; fix the template (its variables are in templates/README.md)"
+    return InputError([Diagnostic(str(file), line, 0, message, code="INPUT-template")])
+
+
+PARTS_TEMPLATES = {
+    "register.html": "segment",
+    "partials/summaries.html": "segment",
+    "partials/findings.html": "segment",
+    "report.html": "segment",
+}
+"""Templates of documents laid out in parts, and the variable each must draw from (see templates/README.md)."""
+
+
+def check_parts_templates(templates: Path | None) -> None:
+    """Refuse a user template that predates parts: drawn once per part, it would repeat the whole document.
+
+    Raises:
+        InputError: naming the template and what it must use.
+    """
+    if templates is None:
+        return
+    folder = Path(templates)
+    problems = []
+    for name, variable in PARTS_TEMPLATES.items():
+        path = folder / name
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # not overridden (or unreadable: Jinja reports that when it loads it)
+        if variable not in source:
+            problems.append(Diagnostic(
+                str(path), 1, 0,
+                f"{name} does not use `{variable}`: documents are laid out in parts and this template is drawn "
+                f"once per part; draw only what `{variable}` names (see the built-in {name} and templates/README.md)",
+                code="INPUT-template",
+            ))
+    if problems:
+        raise InputError(problems)

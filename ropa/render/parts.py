@@ -197,7 +197,9 @@ class RegisterPlan:
 
     def __init__(self, register: Register, report: Report, templates: Path | None) -> None:
         from ropa.render.context import build_register_view
+        from ropa.render.html import check_parts_templates
 
+        check_parts_templates(templates)
         self.templates = templates
         self.view = build_register_view(register, report)
         segments = body_segments(register, self.view)

@@ -246,8 +246,9 @@ def report_html(
     register: Register, report: Report, open_findings: Sequence[Finding] = (), templates: Path | None = None
 ) -> list[str]:
     """The HTML of each part of the report, in order."""
-    from ropa.render.html import render
+    from ropa.render.html import check_parts_templates, render
 
+    check_parts_templates(templates)
     view = build_report_view(register, report, open_findings)
     return [render(TEMPLATE, templates, doc=view, segment=segment) for segment in report_segments(view)]
 

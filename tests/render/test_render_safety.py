@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 import pytest
 
+from ropa.errors import InputError
 from ropa.findings import Report
 from ropa.model.register import Register
 from tests.render.conftest import flat, load, pdf_text, register_files, write_register
@@ -288,5 +289,6 @@ def test_a_misspelt_template_variable_fails_the_build(
     register, report = small_register
     (tmp_path / "partials").mkdir()
     (tmp_path / "partials" / "cover.html").write_text("<p>{{ doc.organization }}</p>", "utf-8")
-    with pytest.raises(jinja2.UndefinedError, match="organization"):
+    with pytest.raises(InputError, match="organization") as raised:
         register_html(register, report, tmp_path)
+    assert raised.value.diagnostics[0].file.endswith("partials/cover.html")  # a located input error, not a traceback
