@@ -93,15 +93,23 @@ def _children_map() -> dict[int, list[int]]:
     return kids
 
 
-def _memory(pid: int) -> int:
-    """Proportional set size of one process (shared pages split among their users), else its RSS."""
+def _kib_field(path: str, name: bytes) -> int | None:
+    """A ``Name:  N kB`` line of a /proc file, in bytes (None when the file or line is missing)."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+        with open(path, "rb") as handle:
             for line in handle:
-                if line.startswith(b"Pss:"):
+                if line.startswith(name):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
+    return None
+
+
+def _memory(pid: int) -> int:
+    """Proportional set size of one process (shared pages split among their users), else its RSS."""
+    pss = _kib_field(f"/proc/{pid}/smaps_rollup", b"Pss:")
+    if pss is not None:
+        return pss
     try:
         with open(f"/proc/{pid}/statm", "rb") as handle:
             return int(handle.read().split()[1]) * PAGE_SIZE
@@ -111,14 +119,7 @@ def _memory(pid: int) -> int:
 
 def _high_water(pid: int) -> int:
     """Peak resident set size of one process since it started its program (VmHWM), in bytes."""
-    try:
-        with open(f"/proc/{pid}/status", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    return _kib_field(f"/proc/{pid}/status", b"VmHWM:") or 0
 
 
 def _tree_memory(pid: int) -> tuple[int, int]:

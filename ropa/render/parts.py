@@ -192,6 +192,14 @@ def numbers_html(total: int, templates: Path | None, first: int = 1, last: int |
     return render("page_numbers.html", templates, labels=[f"page {n} of {total}" for n in range(first, end + 1)])
 
 
+def numbers_documents(total: int, templates: Path | None) -> list[str]:
+    """The page-number documents of a ``total``-page document, :data:`NUMBERS_PER_DOC` pages each."""
+    return [
+        numbers_html(total, templates, first, min(total, first + NUMBERS_PER_DOC - 1))
+        for first in range(1, total + 1, NUMBERS_PER_DOC)
+    ]
+
+
 class RegisterPlan:
     """Which documents make the register PDF, round by round (see the module docstring)."""
 
@@ -237,11 +245,8 @@ class RegisterPlan:
         self._front_task = Task(f"front:{self._rounds}", self.front_html(pages))
         total = self.total_pages()
         self._numbers_tasks = [
-            Task(
-                f"numbers:{self._rounds}:{n}",
-                numbers_html(total, self.templates, first, min(total, first + NUMBERS_PER_DOC - 1)),
-            )
-            for n, first in enumerate(range(1, total + 1, NUMBERS_PER_DOC))
+            Task(f"numbers:{self._rounds}:{n}", html)
+            for n, html in enumerate(numbers_documents(total, self.templates))
         ]
         return [self._front_task, *self._numbers_tasks]
 

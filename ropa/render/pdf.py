@@ -69,36 +69,7 @@ def html_to_pdf(
 
     Dates of the attachments are the document date (record date or SOURCE_DATE_EPOCH).
     """
-    from weasyprint import HTML, Attachment  # type: ignore[import-untyped]
-
-    from ropa.dates import document_datetime
-    from ropa.render.fetcher import make_fetcher
-    from ropa.render.html import template_roots
-
-    roots = template_roots(templates)
-    fetcher = make_fetcher(roots)
-    when = document_datetime(register)
-    embedded = [
-        Attachment(
-            string=a.data,
-            name=a.name,
-            description=a.description,
-            created=when,
-            modified=when,
-            relationship=a.relationship,
-            url_fetcher=fetcher,
-        )
-        for a in attachments
-    ]
-    with relaxed_gc():
-        document = HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher)
-        pdf: bytes = document.write_pdf(
-            pdf_variant=PDF_VARIANT,
-            pdf_tags=PDF_TAGS,
-            attachments=embedded,
-            uncompressed_pdf=False,
-        )
-    return pdf
+    return render_part(html, register, templates, attachments).pdf
 
 
 def render_part(
@@ -113,7 +84,7 @@ def render_part(
     Returns the PDF (empty with ``layout_only``), the page count, the first page
     of each anchor and the bookmarks (level, label, page, open) in order.
     """
-    from weasyprint import HTML, Attachment
+    from weasyprint import HTML, Attachment  # type: ignore[import-untyped]
 
     from ropa.dates import document_datetime
     from ropa.render.fetcher import make_fetcher
@@ -165,17 +136,14 @@ def render_parts_pdf(pages: Sequence[str], register: Register, templates: Path |
     its contents and renders its parts in parallel.
     """
     from ropa.render.joinpdf import join_parts
-    from ropa.render.parts import NUMBERS_PER_DOC, numbers_html
+    from ropa.render.parts import numbers_documents
 
     parts = []
     for html in pages:
         parts.append(render_part(html, register, templates))
         gc.collect()  # a laid-out part is a web of cycles: free it before the next one, not at some later threshold
     total = sum(part.pages for part in parts)
-    numbers = [
-        render_part(numbers_html(total, templates, first, min(total, first + NUMBERS_PER_DOC - 1)), register, templates)
-        for first in range(1, total + 1, NUMBERS_PER_DOC)
-    ]
+    numbers = [render_part(html, register, templates) for html in numbers_documents(total, templates)]
     return join_parts(parts, numbers, None, stand_ins=set())
 
 
