@@ -1,0 +1,1 @@
+"""Reporters write their output incrementally: same bytes as before, bounded memory."""
