@@ -1,30 +1,44 @@
-"""Join the parts of the register into one tagged PDF/A-3b (pikepdf, qpdf underneath).
+"""Join the parts of the register into one tagged PDF/A-3b, streaming part after part into the file.
+
+A joined register of 10,000 activities has some 29,000 pages and five million
+objects, most of them structure elements (the tags that make the PDF
+accessible). Building that document in memory, as a PDF library does, costs
+about 0.25 MB per page, so the join writes the file itself: each part is opened
+(pikepdf, qpdf underneath), its objects are written with their references
+renumbered into the joined file's numbering, and the part is closed before the
+next opens. Memory is that of one part plus a few numbers per page.
 
 The first part (the front) gives the catalogue: XMP metadata, output intent,
 language and document information; the attached register JSON comes from a
-one-page carrier document, so that the front does not change with every edit. Every later
-part adds its pages and, so that the result stays a tagged PDF:
+one-page carrier document, so that the front does not change with every edit.
+Every part adds its pages and, so that the result stays a tagged PDF:
 
-* its structure elements, appended under the front's ``Document`` element;
-* its parent-tree entries, renumbered after the front's, with the pages'
+* its structure elements, under one ``Document`` element;
+* its parent-tree entries, renumbered after the previous parts', with the pages'
   ``StructParents`` and the annotations' ``StructParent`` moved with them;
 * its named destinations (the contents' links in the front name headings of
-  other parts; the front holds stand-ins for them, replaced here).
+  other parts; the front holds stand-ins for them, dropped here).
 
 The outline is rebuilt over all parts from the bookmarks each part reported
 (levels are the headings' levels, so an activity sits under its chapter even
 when the chapter heading is in another part), and the page numbers ("page X
-of Y", a document of empty pages rendered from ``page_numbers.html``) are drawn
+of Y", documents of empty pages rendered from ``page_numbers.html``) are drawn
 over each page as a form XObject, inside an ``/Artifact`` marked-content
-sequence. The file is saved with a content-derived ``/ID``: same parts, same bytes.
+sequence. Objects other than streams are packed into compressed object
+streams with a cross-reference stream (PDF 1.5, allowed by PDF/A-2 and -3), and
+the ``/ID`` is a hash of the bytes written: same parts, same bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
-import itertools
+import re
+import zlib
+from array import array
+from collections import deque
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pikepdf
@@ -33,6 +47,14 @@ if TYPE_CHECKING:
 
 CSS_PX = 0.75
 """PDF points per CSS pixel."""
+OBJECTS_PER_STREAM = 100
+"""Objects packed into one compressed object stream (as qpdf does)."""
+HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+"""Version line, then a comment of bytes above 127 (PDF/A: the file is binary)."""
+
+_TOKENS = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|(?<![\w.#/+-])(\d+) (\d+) R(?![\w#])", re.S)
+"""In qpdf's unparsed objects: literal strings (qpdf escapes every parenthesis in them), hex strings,
+and indirect references ``N G R``; only the references are rewritten."""
 
 
 def _tree(node: Any, leaves: str) -> Iterator[tuple[Any, Any]]:
@@ -45,29 +67,6 @@ def _tree(node: Any, leaves: str) -> Iterator[tuple[Any, Any]]:
         yield from _tree(kid, leaves)
 
 
-def _number_tree(node: Any) -> Iterator[tuple[int, Any]]:
-    """Entries of a PDF number tree (the structure's parent tree)."""
-    return ((int(key), value) for key, value in _tree(node, "/Nums"))
-
-
-def _name_tree(node: Any) -> Iterator[tuple[bytes, Any]]:
-    """Entries of a PDF name tree (named destinations)."""
-    return ((bytes(key), value) for key, value in _tree(node, "/Names"))
-
-
-def _copy(base: pikepdf.Pdf, obj: Any) -> Any:
-    """``obj`` of another PDF as an object of ``base`` (qpdf copies indirect objects once per source)."""
-    import pikepdf
-
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        return base.copy_foreign(obj)
-    if isinstance(obj, pikepdf.Array):
-        return pikepdf.Array([_copy(base, item) for item in obj])
-    if isinstance(obj, pikepdf.Dictionary):
-        return pikepdf.Dictionary({key: _copy(base, value) for key, value in obj.items()})
-    return obj
-
-
 def _document_element(pdf: pikepdf.Pdf) -> Any:
     """The top structure element (WeasyPrint writes one ``/Document`` under the root)."""
     import pikepdf
@@ -76,79 +75,382 @@ def _document_element(pdf: pikepdf.Pdf) -> Any:
     return kids[0] if isinstance(kids, pikepdf.Array) else kids
 
 
-def join_parts(
-    parts: list[PartResult], numbers: list[PartResult], carrier: PartResult | None, stand_ins: set[str]
-) -> bytes:
-    """One PDF from ``parts`` (front first), with the pages of ``numbers`` drawn over them.
+def _string(text: str | bytes) -> bytes:
+    """A PDF string object (text as PDFDocEncoding or UTF-16, as qpdf writes it)."""
+    import pikepdf
+
+    return bytes(pikepdf.String(text).unparse())
+
+
+def _real(value: float) -> bytes:
+    """A PDF real without exponent or needless digits."""
+    return (f"{value:.6f}".rstrip("0").rstrip(".") or "0").encode("ascii")
+
+
+class _Writer:
+    """Writes numbered objects to ``out``; packs small ones into object streams; ends with the xref stream."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.offset = 0
+        self.digest = hashlib.sha256()
+        self.kind = bytearray(b"\x00")  # per object number: 0 free, 1 at an offset, 2 in an object stream
+        self.where = array("Q", [0])  # offset, or number of the object stream
+        self.index = array("L", [65535])  # generation, or index within the object stream
+        self.pending: list[tuple[int, bytes]] = []
+        self._write(HEADER)
+
+    def reserve(self) -> int:
+        """A new object number (its object is written later)."""
+        self.kind.append(0)
+        self.where.append(0)
+        self.index.append(0)
+        return len(self.kind) - 1
+
+    def _write(self, data: bytes) -> None:
+        self.out.write(data)
+        self.digest.update(data)
+        self.offset += len(data)
+
+    def put(self, number: int, body: bytes) -> None:
+        """Object ``number`` (not a stream), into the current object stream."""
+        self.pending.append((number, body))
+        if len(self.pending) >= OBJECTS_PER_STREAM:
+            self.flush()
+
+    def put_stream(self, number: int, head: bytes, data: bytes) -> None:
+        """Stream object ``number``: ``head`` is its dictionary without the closing ``>>`` or ``/Length``."""
+        self.kind[number], self.where[number], self.index[number] = 1, self.offset, 0
+        self._write(b"%d 0 obj\n%s /Length %d >>\nstream\n" % (number, head, len(data)))
+        self._write(data)
+        self._write(b"\nendstream\nendobj\n")
+
+    def flush(self) -> None:
+        """Write the pending objects as one compressed object stream."""
+        if not self.pending:
+            return
+        number = self.reserve()
+        offsets, bodies, at = [], [], 0
+        for i, (num, body) in enumerate(self.pending):
+            self.kind[num], self.where[num], self.index[num] = 2, number, i
+            offsets.append(b"%d %d" % (num, at))
+            bodies.append(body)
+            at += len(body) + 1
+        head = b" ".join(offsets) + b"\n"
+        data = zlib.compress(head + b"\n".join(bodies) + b"\n", 6)
+        count = len(self.pending)
+        self.pending = []
+        self.put_stream(number, b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (count, len(head)), data)
+
+    def finish(self, root: int, info: int | None) -> None:
+        """The cross-reference stream and trailer; ``/ID`` is the hash of everything before them."""
+        self.flush()
+        number = self.reserve()
+        self.kind[number], self.where[number], self.index[number] = 1, self.offset, 0
+        size = len(self.kind)
+        width = max(1, (max(self.offset, max(self.where)).bit_length() + 7) // 8)
+        iwidth = max(1, (max(self.index).bit_length() + 7) // 8)
+        rows = bytearray()
+        for kind, where, index in zip(self.kind, self.where, self.index, strict=True):
+            rows.append(kind)
+            rows += where.to_bytes(width, "big")
+            rows += index.to_bytes(iwidth, "big")
+        data = zlib.compress(bytes(rows), 6)
+        ident = self.digest.hexdigest()[:32].encode("ascii")
+        head = b"<< /Type /XRef /Size %d /W [ 1 %d %d ] /Root %d 0 R%s /ID [ <%s> <%s> ] /Filter /FlateDecode" % (
+            size, width, iwidth, root, b" /Info %d 0 R" % info if info is not None else b"", ident, ident,
+        )
+        start = self.offset
+        self._write(b"%d 0 obj\n%s /Length %d >>\nstream\n" % (number, head, len(data)))
+        self._write(data)
+        self._write(b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
+
+
+class _Source:
+    """One input PDF: its objects are written on demand, renumbered into the writer's numbering."""
+
+    def __init__(self, writer: _Writer, pdf: pikepdf.Pdf) -> None:
+        self.writer = writer
+        self.pdf = pdf
+        self.numbers: dict[tuple[int, int], int] = {}
+        self.todo: deque[tuple[int, int]] = deque()
+
+    def alias(self, obj: Any, number: int) -> None:
+        """References to ``obj`` (an indirect object of this PDF) become references to ``number``."""
+        self.numbers[obj.objgen] = number
+
+    def ref(self, objgen: tuple[int, int]) -> int:
+        """The joined file's number of this PDF's object ``objgen`` (written when :meth:`drain` runs)."""
+        number = self.numbers.get(objgen)
+        if number is None:
+            number = self.numbers[objgen] = self.writer.reserve()
+            self.todo.append(objgen)
+        return number
+
+    def _sub(self, match: re.Match[bytes]) -> bytes:
+        if match.group(1) is None:
+            return match.group(0)
+        return b"%d 0 R" % self.ref((int(match.group(1)), int(match.group(2))))
+
+    def value(self, obj: Any) -> bytes:
+        """``obj`` as it appears inside another object (an indirect object as a reference)."""
+        import pikepdf
+
+        if not isinstance(obj, pikepdf.Object):  # pikepdf hands out numbers and booleans as Python's
+            return bytes(pikepdf.Array([obj]).unparse())[2:-2]
+        return bytes(_TOKENS.sub(self._sub, obj.unparse()))
+
+    def drain(self) -> None:
+        """Write every object referenced so far, and everything they reference."""
+        import pikepdf
+
+        while self.todo:
+            objgen = self.todo.popleft()
+            number = self.numbers[objgen]
+            obj = self.pdf.get_object(objgen)
+            if isinstance(obj, pikepdf.Stream):
+                data = obj.read_raw_bytes()
+                head = obj.stream_dict.unparse(resolved=True)
+                head = re.sub(rb"\s*/Length \d+(?: \d+ R)?", b"", head[:-2].rstrip())
+                self.writer.put_stream(number, _TOKENS.sub(self._sub, head), data)
+            else:
+                self.writer.put(number, _TOKENS.sub(self._sub, obj.unparse(resolved=True)))
+
+
+class _Join:
+    """The joined document's own objects, and what the parts contribute to them."""
+
+    def __init__(self, out: IO[bytes], stand_ins: set[str]) -> None:
+        self.writer = _Writer(out)
+        self.stand_ins = stand_ins
+        reserve = self.writer.reserve
+        self.catalog, self.pages, self.struct_root, self.document = reserve(), reserve(), reserve(), reserve()
+        self.open_q, self.close_q = reserve(), reserve()
+        self.writer.put_stream(self.open_q, b"<<", b"q\n")
+        self.writer.put_stream(self.close_q, b"<<", b"\nQ /Artifact BMC q /RopaPageNumber Do Q EMC\n")
+        self.page_refs: list[int] = []
+        self.heights: list[float] = []
+        self.kids: list[bytes] = []
+        self.entries: list[tuple[int, bytes]] = []
+        self.next_key = 0
+        self.dests: dict[bytes, bytes] = {}
+        self.catalog_extra = b""
+        self.document_extra = b""
+        self.info: int | None = None
+        self.embedded = b""
+        self.files = b""
+        self.parts = 0
+
+    def add(self, pdf: pikepdf.Pdf, forms: Iterator[int]) -> None:
+        """Write the pages and structure of one part; ``forms`` gives each page's page-number form."""
+        import pikepdf
+
+        source = _Source(self.writer, pdf)
+        first = self.parts == 0
+        stand_in_pages = pdf.make_indirect(pikepdf.Dictionary())
+        source.alias(stand_in_pages, self.pages)
+        document = _document_element(pdf)
+        source.alias(document, self.document)
+        opening = pdf.make_indirect(pikepdf.Dictionary())
+        closing = pdf.make_indirect(pikepdf.Dictionary())
+        source.alias(opening, self.open_q)
+        source.alias(closing, self.close_q)
+        offset = self.next_key
+        _retag_fonts(pdf.pages, self.parts)
+        for page in pdf.pages:
+            obj = page.obj
+            obj.Parent = stand_in_pages
+            if "/StructParents" in obj:
+                obj.StructParents = int(obj.StructParents) + offset
+            for annot in obj.get("/Annots", []):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + offset
+            form = pdf.make_indirect(pikepdf.Dictionary())
+            source.alias(form, next(forms))
+            # Pages of a part share one resource dictionary: each page gets its own (shallow) copy.
+            resources = pikepdf.Dictionary(dict(obj.get("/Resources", pikepdf.Dictionary()).items()))
+            xobjects = pikepdf.Dictionary(dict(resources.get("/XObject", pikepdf.Dictionary()).items()))
+            xobjects[pikepdf.Name("/RopaPageNumber")] = form
+            resources.XObject = xobjects
+            obj.Resources = resources
+            contents = obj.get("/Contents")
+            inner = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents else []
+            obj.Contents = pikepdf.Array([opening, *inner, closing])
+            box = obj.MediaBox
+            self.heights.append(float(box[3]) - float(box[1]))
+            self.page_refs.append(source.ref(obj.objgen))
+        struct_root = pdf.Root.StructTreeRoot
+        keys = []
+        for key, value in _tree(struct_root.ParentTree, "/Nums"):
+            keys.append(int(key))
+            self.entries.append((int(key) + offset, source.value(value)))
+        self.next_key = offset + max(keys, default=-1) + 1
+        kids = document.K
+        self.kids.extend(source.value(kid) for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]))
+        if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
+            for name, dest in _tree(pdf.Root.Names.Dests, "/Names"):
+                key = bytes(name)
+                if first and key.decode("latin-1") in self.stand_ins:
+                    continue
+                if key not in self.dests:
+                    self.dests[key] = source.value(dest)
+        if first:
+            skip = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Names", "/AF"}
+            self.catalog_extra = b"".join(
+                b" %s %s" % (str(key).encode("latin-1"), source.value(value))
+                for key, value in sorted(pdf.Root.items()) if key not in skip
+            )
+            self.document_extra = b"".join(
+                b" %s %s" % (str(key).encode("latin-1"), source.value(value))
+                for key, value in sorted(document.items()) if key not in {"/K", "/P", "/Type", "/S"}
+            )
+            info = pdf.trailer.get("/Info")
+            if info is not None and info.is_indirect:
+                self.info = source.ref(info.objgen)
+        source.drain()
+        self.parts += 1
+
+    def attach(self, pdf: pikepdf.Pdf) -> None:
+        """Take over the embedded files of ``pdf`` (as WeasyPrint wrote them for PDF/A-3)."""
+        source = _Source(self.writer, pdf)
+        if "/Names" in pdf.Root and "/EmbeddedFiles" in pdf.Root.Names:
+            self.embedded = source.value(pdf.Root.Names.EmbeddedFiles)
+        if "/AF" in pdf.Root:
+            self.files = source.value(pdf.Root.AF)
+        source.drain()
+
+    def finish(self, bookmarks: list[tuple[int, str, int, float, float, bool]]) -> None:
+        """The page tree, structure root, names, outline and catalogue; then the cross-reference stream."""
+        put, reserve = self.writer.put, self.writer.reserve
+        put(self.pages, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (
+            len(self.page_refs), b" ".join(b"%d 0 R" % n for n in self.page_refs)))
+        self.entries.sort(key=lambda e: e[0])
+        parent_tree = reserve()
+        put(parent_tree, b"<< /Nums [ %s ] >>" % b" ".join(b"%d %s" % entry for entry in self.entries))
+        put(self.struct_root, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R /ParentTreeNextKey %d >>"
+            % (self.document, parent_tree, self.next_key))
+        put(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ]%s >>"
+            % (self.struct_root, b" ".join(self.kids), self.document_extra))
+        names = b""
+        if self.dests:
+            dests = reserve()
+            put(dests, b"<< /Names [ %s ] >>" % b" ".join(
+                b"%s %s" % (_string(name), self.dests[name]) for name in sorted(self.dests)))
+            names += b" /Dests %d 0 R" % dests
+        if self.embedded:
+            names += b" /EmbeddedFiles " + self.embedded
+        extra = self.catalog_extra
+        if names:
+            extra += b" /Names <<%s >>" % names
+        if self.files:
+            extra += b" /AF " + self.files
+        outline = self._outline(bookmarks)
+        if outline is not None:
+            extra += b" /Outlines %d 0 R" % outline
+        put(self.catalog, b"<< /Type /Catalog /Pages %d 0 R /StructTreeRoot %d 0 R%s >>"
+            % (self.pages, self.struct_root, extra))
+        self.writer.finish(self.catalog, self.info)
+
+    def _outline(self, bookmarks: list[tuple[int, str, int, float, float, bool]]) -> int | None:
+        """The outline over every part's headings, nested by heading level (None: no headings)."""
+        items: list[dict[str, Any]] = []
+        stack: list[tuple[int, list[dict[str, Any]]]] = [(0, items)]
+        for level, label, page, x, y, is_open in bookmarks:
+            dest = b"[ %d 0 R /XYZ %s %s 0 ]" % (
+                self.page_refs[page], _real(x * CSS_PX), _real(self.heights[page] - y * CSS_PX))
+            while len(stack) > 1 and stack[-1][0] >= level:
+                stack.pop()
+            node: dict[str, Any] = {"title": label, "dest": dest, "open": is_open, "children": []}
+            stack[-1][1].append(node)
+            stack.append((level, node["children"]))
+        if not items:
+            return None
+        root = self.writer.reserve()
+        first, last, visible = self._items(root, items)
+        self.writer.put(root, b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>" % (first, last, visible))
+        return root
+
+    def _items(self, parent: int, nodes: list[dict[str, Any]]) -> tuple[int, int, int]:
+        """Write ``nodes`` under ``parent``: the first and last item, and how many items are visible."""
+        numbers = [self.writer.reserve() for _ in nodes]
+        visible = 0
+        for i, (number, node) in enumerate(zip(numbers, nodes, strict=True)):
+            body = b"<< /Title %s /Parent %d 0 R /Dest %s" % (_string(node["title"]), parent, node["dest"])
+            if i > 0:
+                body += b" /Prev %d 0 R" % numbers[i - 1]
+            if i + 1 < len(numbers):
+                body += b" /Next %d 0 R" % numbers[i + 1]
+            visible += 1
+            if node["children"]:
+                first, last, below = self._items(number, node["children"])
+                body += b" /First %d 0 R /Last %d 0 R /Count %d" % (first, last, below if node["open"] else -below)
+                if node["open"]:
+                    visible += below
+            self.writer.put(number, body + b" >>")
+        return numbers[0], numbers[-1], visible
+
+
+def _page_forms(join: _Join, numbers: list[PartResult]) -> Iterator[int]:
+    """The joined file's number of the page-number form of each page in turn (one numbers document open)."""
+    for n, part in enumerate(numbers):
+        with _open(part) as pdf:
+            _retag_fonts(pdf.pages, -1 - n)
+            source = _Source(join.writer, pdf)
+            for page in pdf.pages:
+                yield source.ref(page.as_form_xobject().objgen)
+                source.drain()
+
+
+def _open(part: PartResult) -> pikepdf.Pdf:
+    import pikepdf
+
+    return pikepdf.open(io.BytesIO(part.pdf))
+
+
+def join_parts_to(
+    out: IO[bytes],
+    parts: list[PartResult],
+    numbers: list[PartResult],
+    carrier: PartResult | None,
+    stand_ins: set[str],
+) -> None:
+    """Write one PDF from ``parts`` (front first) to ``out``, with the pages of ``numbers`` drawn over them.
 
     Args:
+        out: Where the joined PDF goes (written front to back, never sought).
         parts: Rendered parts in document order; the first carries the catalogue.
         numbers: The page-number documents: together one page per page of the parts.
         carrier: A document whose embedded files (``/EmbeddedFiles``, ``/AF``) the joined PDF takes over
             (None: no attachment).
         stand_ins: Anchors the front holds only as link targets; the real ones are in later parts.
     """
-    import pikepdf
-
-    base = pikepdf.open(io.BytesIO(parts[0].pdf))
-    struct_root = base.Root.StructTreeRoot
-    document = _document_element(base)
-    entries = list(_number_tree(struct_root.ParentTree))
-    next_key = max((k for k, _ in entries), default=-1) + 1
-    dests: dict[bytes, Any] = {}
-    if "/Names" in base.Root and "/Dests" in base.Root.Names:
-        dests = {name: d for name, d in _name_tree(base.Root.Names.Dests) if name.decode("latin-1") not in stand_ins}
-    pages_before = [len(base.pages)]
-    sources = []
-    for part in parts[1:]:
-        src = pikepdf.open(io.BytesIO(part.pdf))
-        sources.append(src)  # kept open until saved: qpdf copies lazily
-        src_document = _document_element(src)
-        if "/P" in src_document:
-            del src_document["/P"]  # copying its children must not pull in the part's own structure root
-        first = len(base.pages)
-        base.pages.extend(src.pages)
-        offset = next_key
-        for page in base.pages[first:]:
-            if "/StructParents" in page.obj:
-                page.obj.StructParents = int(page.obj.StructParents) + offset
-            for annot in page.obj.get("/Annots", []):
-                if "/StructParent" in annot:
-                    annot.StructParent = int(annot.StructParent) + offset
-        part_entries = list(_number_tree(src.Root.StructTreeRoot.ParentTree))
-        for key, value in part_entries:
-            entries.append((key + offset, _copy(base, value)))
-        next_key = offset + max((k for k, _ in part_entries), default=-1) + 1
-        for child in src_document.K:
-            copied = _copy(base, child)
-            copied.P = document
-            document.K.append(copied)
-        if "/Names" in src.Root and "/Dests" in src.Root.Names:
-            for name, dest in _name_tree(src.Root.Names.Dests):
-                dests.setdefault(name, _copy(base, dest))
-        _retag_fonts(base.pages[first:], len(pages_before))
-        pages_before.append(len(base.pages))
-    entries.sort(key=lambda e: e[0])
-    struct_root.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array([x for k, v in entries for x in (k, v)]))
-    struct_root.ParentTreeNextKey = next_key
-    if dests:
-        if "/Names" not in base.Root:
-            base.Root.Names = pikepdf.Dictionary()
-        base.Root.Names.Dests = pikepdf.Dictionary(
-            Names=pikepdf.Array([x for name in sorted(dests) for x in (pikepdf.String(name), dests[name])])
-        )
-    _outline(base, parts, pages_before)
+    total = sum(part.pages for part in parts)
+    count = sum(n.pages for n in numbers)
+    if count != total:
+        raise ValueError(f"page numbers for {count} pages, but the register has {total}")
+    join = _Join(out, stand_ins)
+    forms = _page_forms(join, numbers)
+    bookmarks = []
+    first_page = 0
+    for part in parts:
+        with _open(part) as pdf:
+            join.add(pdf, forms)
+        bookmarks += [(level, label, first_page + page, x, y, o) for level, label, page, x, y, o in part.bookmarks]
+        first_page += part.pages
+    for _rest in forms:  # closes the last numbers document
+        raise ValueError("more page numbers than pages")
     if carrier is not None:
-        _attach(base, carrier, sources)
-    _draw_numbers(base, numbers, sources)
+        with _open(carrier) as pdf:
+            join.attach(pdf)
+    join.finish(bookmarks)
+
+
+def join_parts(
+    parts: list[PartResult], numbers: list[PartResult], carrier: PartResult | None, stand_ins: set[str]
+) -> bytes:
+    """The joined PDF as bytes (see :func:`join_parts_to`)."""
     out = io.BytesIO()
-    base.save(
-        out,
-        deterministic_id=True,
-        fix_metadata_version=False,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        compress_streams=True,
-    )
+    join_parts_to(out, parts, numbers, carrier, stand_ins)
     return out.getvalue()
 
 
@@ -160,8 +462,6 @@ def _retag_fonts(pages: Any, part: int) -> None:
     Sans under one name; a reader that caches fonts by name could draw one
     part's text with the other part's glyphs.
     """
-    import hashlib
-
     import pikepdf
 
     done: set[tuple[int, int]] = set()
@@ -181,91 +481,3 @@ def _retag_fonts(pages: Any, part: int) -> None:
                         digest = hashlib.sha256(f"{part}:{name}".encode()).digest()
                         tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
                         holder[key] = pikepdf.Name("/" + tag + name[6:])
-
-
-def _outline(base: pikepdf.Pdf, parts: list[PartResult], pages_before: list[int]) -> None:
-    """Replace the front's outline with one over every part's headings, nested by heading level."""
-    import pikepdf
-
-    items: list[dict[str, Any]] = []
-    stack: list[tuple[int, list[dict[str, Any]]]] = [(0, items)]
-    for part, first in zip(parts, [0, *pages_before[:-1]], strict=True):
-        for level, label, page, x, y, is_open in part.bookmarks:
-            page_obj = base.pages[first + page].obj
-            height = float(page_obj.MediaBox[3]) - float(page_obj.MediaBox[1])
-            dest = pikepdf.Array([page_obj, pikepdf.Name.XYZ, x * CSS_PX, height - y * CSS_PX, 0])
-            while len(stack) > 1 and stack[-1][0] >= level:
-                stack.pop()
-            node: dict[str, Any] = {"title": label, "dest": dest, "open": is_open, "children": []}
-            stack[-1][1].append(node)
-            stack.append((level, node["children"]))
-    if "/Outlines" in base.Root:
-        del base.Root["/Outlines"]
-    if not items:
-        return
-    root = base.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
-    visible = _link_items(base, root, items)
-    root.Count = visible
-    base.Root.Outlines = root
-
-
-def _link_items(base: pikepdf.Pdf, parent: Any, nodes: list[dict[str, Any]]) -> int:
-    """Write ``nodes`` as outline items under ``parent``; the number of items visible under it."""
-    import pikepdf
-
-    objects = []
-    visible = 0
-    for node in nodes:
-        item = base.make_indirect(pikepdf.Dictionary(Title=pikepdf.String(node["title"]), Parent=parent,
-                                                     Dest=node["dest"]))
-        objects.append(item)
-        visible += 1
-        if node["children"]:
-            below = _link_items(base, item, node["children"])
-            item.Count = below if node["open"] else -below
-            if node["open"]:
-                visible += below
-    for before, after in itertools.pairwise(objects):
-        before.Next = after
-        after.Prev = before
-    parent.First = objects[0]
-    parent.Last = objects[-1]
-    return visible
-
-
-def _attach(base: pikepdf.Pdf, carrier: PartResult, keep: list[pikepdf.Pdf]) -> None:
-    """Take over the embedded files of ``carrier`` (as WeasyPrint wrote them for PDF/A-3)."""
-    import pikepdf
-
-    source = pikepdf.open(io.BytesIO(carrier.pdf))
-    keep.append(source)
-    if "/Names" in source.Root and "/EmbeddedFiles" in source.Root.Names:
-        if "/Names" not in base.Root:
-            base.Root.Names = pikepdf.Dictionary()
-        base.Root.Names.EmbeddedFiles = _copy(base, source.Root.Names.EmbeddedFiles)
-    if "/AF" in source.Root:
-        base.Root.AF = _copy(base, source.Root.AF)
-
-
-def _draw_numbers(base: pikepdf.Pdf, numbers: list[PartResult], keep: list[pikepdf.Pdf]) -> None:
-    """Draw page ``i`` of the numbers documents over page ``i`` of ``base`` as an artifact."""
-    import pikepdf
-
-    sources = [pikepdf.open(io.BytesIO(n.pdf)) for n in numbers]
-    keep.extend(sources)
-    count = sum(len(source.pages) for source in sources)
-    if count != len(base.pages):
-        raise ValueError(f"page numbers for {count} pages, but the register has {len(base.pages)}")
-    numbered_pages = [page for source in sources for page in source.pages]
-    for source in sources:
-        _retag_fonts(source.pages, -1)
-    for page, numbered in zip(base.pages, numbered_pages, strict=True):
-        form = base.copy_foreign(numbered.as_form_xobject())
-        # Pages of a part share one resource dictionary: each page gets its own (shallow) copy.
-        resources = pikepdf.Dictionary(dict(page.obj.get("/Resources", pikepdf.Dictionary()).items()))
-        xobjects = pikepdf.Dictionary(dict(resources.get("/XObject", pikepdf.Dictionary()).items()))
-        xobjects[pikepdf.Name("/RopaPageNumber")] = form
-        resources.XObject = xobjects
-        page.obj.Resources = resources
-        page.contents_add(pikepdf.Stream(base, b"q\n"), prepend=True)
-        page.contents_add(pikepdf.Stream(base, b"\nQ /Artifact BMC q /RopaPageNumber Do Q EMC\n"), prepend=False)
