@@ -1,12 +1,19 @@
 """Output formats for findings: one module each, behind one small interface.
 
-A reporter is a function ``(report, context) -> str``. :data:`FORMATS` feeds the
-CLI's ``--format`` choice, so a new module registered here shows up by itself.
+Each format module defines ``write(report, context, emit)``, which hands its
+output to ``emit`` piece by piece as it makes it: the report of a large register
+(SARIF of 10,000 activities is about 50 MB) never exists whole as a string, a
+tree of dicts or an XML tree. :func:`stream` passes the pieces on in chunks of
+whole lines (to a terminal or pipe); :func:`render_bytes` collects them as UTF-8
+for an atomic file write, and :func:`get` as one string for callers that embed a
+report (the package). :data:`FORMATS` feeds the CLI's ``--format`` choice, so a
+new module registered here shows up by itself.
 """
 
 from __future__ import annotations
 
 import importlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,7 +30,15 @@ class ReportContext:
     tool_version: str = ""
 
 
+Emit = Callable[[str], None]
+"""Where a reporter sends each piece of its output, in order."""
+Writer = Callable[[Report, ReportContext, Emit], None]
+"""A format's ``write(report, ctx, emit)``."""
 Reporter = Callable[[Report, ReportContext], str]
+"""A format's whole output as one string (see :func:`get`)."""
+
+CHUNK_CHARS = 1 << 16
+"""About how many characters :func:`stream` gathers before handing them on."""
 
 FORMATS: dict[str, str] = {
     "text": "ropa.reporters.text",
@@ -32,14 +47,69 @@ FORMATS: dict[str, str] = {
     "junit": "ropa.reporters.junit",
     "github": "ropa.reporters.github",
 }
-"""Format name -> module that defines ``render(report, ctx) -> str``."""
+"""Format name -> module that defines ``write(report, ctx, emit) -> None``."""
+
+
+def get_writer(name: str) -> Writer:
+    """The writer for ``name`` (imported on first use)."""
+    module = importlib.import_module(FORMATS[name])
+    write: Writer = module.write
+    return write
 
 
 def get(name: str) -> Reporter:
-    """The reporter for ``name`` (imported on first use)."""
-    module = importlib.import_module(FORMATS[name])
-    render: Reporter = module.render
+    """A function giving the whole report for ``name`` as one string, for callers that need it whole."""
+    write = get_writer(name)
+
+    def render(report: Report, ctx: ReportContext) -> str:
+        parts: list[str] = []
+        write(report, ctx, parts.append)
+        return "".join(parts)
+
     return render
+
+
+def stream(name: str, report: Report, ctx: ReportContext, emit: Emit, chunk_chars: int = CHUNK_CHARS) -> None:
+    """Send the report for ``name`` to ``emit`` in chunks of about ``chunk_chars`` characters.
+
+    Each chunk ends at a line end (a chunk grows past ``chunk_chars`` until one
+    comes), so a terminal escape sequence or a multi-byte character is never cut
+    in two, and the receiver may treat each chunk as whole lines. Memory stays at
+    one chunk plus what the format needs to order its findings.
+    """
+    pending: list[str] = []
+    size = 0
+
+    def gather(text: str) -> None:
+        nonlocal pending, size
+        pending.append(text)
+        size += len(text)
+        if size >= chunk_chars and "\n" in text:
+            head, newline, tail = text.rpartition("\n")
+            pending[-1] = head + newline
+            emit("".join(pending))
+            pending = [tail] if tail else []
+            size = len(tail)
+
+    get_writer(name)(report, ctx, gather)
+    if pending:
+        emit("".join(pending))
+
+
+def render_bytes(name: str, report: Report, ctx: ReportContext) -> bytes:
+    """The whole report for ``name`` as UTF-8, for one atomic write.
+
+    Encoded chunk by chunk into one growing buffer, so the only copy of the
+    output held is the bytes themselves: a few times less than building the
+    document and then its string.
+    """
+    buffer = io.BytesIO()
+
+    def add(chunk: str) -> None:
+        buffer.write(chunk.encode("utf-8"))
+
+    stream(name, report, ctx, add)
+    return buffer.getvalue()
 
 
 def shown_path(ctx: ReportContext, file: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ropa.findings import Report
 from ropa.model.common import Severity
-from ropa.reporters import ReportContext, shown_path
+from ropa.reporters import Emit, ReportContext, shown_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 """ropa severity -> workflow command."""
@@ -29,9 +29,8 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(report: Report, ctx: ReportContext) -> str:
-    """One workflow command per finding, then a summary line."""
-    lines = []
+def write(report: Report, ctx: ReportContext, emit: Emit) -> None:
+    """One workflow command per finding, then a summary line, each sent to ``emit`` as it is made."""
     for finding in report.findings:
         props = {"file": shown_path(ctx, finding.file).replace("\\", "/")}
         if finding.line > 0:
@@ -40,10 +39,9 @@ def render(report: Report, ctx: ReportContext) -> str:
                 props["col"] = str(finding.column)
         props["title"] = finding.rule
         joined = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
-        lines.append(f"::{COMMANDS[finding.severity]} {joined}::{escape_data(finding.message)}")
+        emit(f"::{COMMANDS[finding.severity]} {joined}::{escape_data(finding.message)}\n")
     s = report.summary()
     tail = f"ropa: {s['error']} error(s), {s['warning']} warning(s), {s['info']} info"
     if report.waived:
         tail += f", {len(report.waived)} waived"
-    lines.append(escape_data(tail))
-    return "\n".join(lines) + "\n"
+    emit(escape_data(tail) + "\n")

@@ -18,22 +18,29 @@ counts mean something and the names stay stable from run to run:
 The XML is built with :mod:`xml.etree.ElementTree`, so user text is escaped by
 the serialiser; characters XML 1.0 cannot carry at all (control characters,
 lone surrogates) are replaced with U+FFFD first. No timestamps or durations are
-written, so the same report gives the same bytes.
+written, so the same report gives the same bytes. The counts are worked out
+first; then each test case is built, indented and written on its own, so a
+report of tens of thousands of findings is never one tree in memory.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ropa.errors import format_path
 from ropa.findings import Finding, Report
 from ropa.model.common import Severity
-from ropa.reporters import ReportContext, shown_path
+from ropa.reporters import Emit, ReportContext, shown_path
 from ropa.rules import catalogue
 
 SUITE_NAME = "ropa"
+INDENT = "  "
+"""Indentation per level, as :func:`xml.etree.ElementTree.indent` gives by default."""
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -43,8 +50,12 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def _safe(**attributes: str) -> dict[str, str]:
+    return {k: xml_safe(v) for k, v in attributes.items()}
+
+
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    child = ET.SubElement(parent, tag, {k: xml_safe(v) for k, v in attributes.items()})
+    child = ET.SubElement(parent, tag, _safe(**attributes))
     if text is not None:
         child.text = xml_safe(text)
     return child
@@ -72,20 +83,24 @@ def _details(finding: Finding, ctx: ReportContext, fix: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build(report: Report, ctx: ReportContext) -> ET.Element:
-    """The ``<testsuites>`` element (see :func:`render`)."""
-    cat = catalogue()
-    root = ET.Element("testsuites", {"name": SUITE_NAME})
-    suite = ET.SubElement(root, "testsuite", {"name": SUITE_NAME})
-    props = ET.SubElement(suite, "properties")
-    for name, value in (
-        ("as_of", report.as_of),
-        ("catalogue_version", report.catalogue_version),
-        ("tool_version", ctx.tool_version),
-        ("register", ctx.root),
-    ):
-        _element(props, "property", name=name, value=value)
+@dataclass(frozen=True)
+class _Plan:
+    """What the document holds, in order, worked out before any element is built."""
 
+    entries: list[tuple[Finding, tuple[str, str] | None]]
+    """Findings with their waiver (reason, expiry), or None when not waived, in case order."""
+    passing: list[str]
+    """Rules that ran and found nothing: one passing case each."""
+
+    def counts(self) -> dict[str, int]:
+        """The suite's attributes: tests, failures, skipped (errors and time are always 0)."""
+        failed = sum(1 for f, w in self.entries if w is None and f.severity is not Severity.INFO)
+        skipped = sum(1 for _, w in self.entries if w is not None)
+        return {"tests": len(self.entries) + len(self.passing), "failures": failed, "skipped": skipped}
+
+
+def _plan(report: Report) -> _Plan:
+    cat = catalogue()
     entries: list[tuple[Finding, tuple[str, str] | None]] = [(f, None) for f in report.findings]
     entries += [(w.finding, (w.reason, w.expires)) for w in report.waived]
     order = {rule_id: i for i, rule_id in enumerate(cat)}
@@ -100,32 +115,58 @@ def build(report: Report, ctx: ReportContext) -> ET.Element:
             e[1] is not None,
         )
     )
-    names: Counter[str] = Counter()
-    counts: Counter[str] = Counter()
     with_findings = {f.rule for f, _ in entries}
+    ran = report.rules_run or list(cat)
+    return _Plan(entries, [rule_id for rule_id in ran if rule_id not in with_findings])
 
-    for finding, waiver in entries:
+
+def _head(report: Report, ctx: ReportContext, plan: _Plan) -> tuple[ET.Element, ET.Element]:
+    """``<testsuites>`` and its ``<testsuite>`` with counts and ``<properties>``, no test case yet."""
+    counts = plan.counts()
+    root = ET.Element("testsuites", {"name": SUITE_NAME})
+    suite = ET.SubElement(root, "testsuite", {"name": SUITE_NAME})
+    props = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("as_of", report.as_of),
+        ("catalogue_version", report.catalogue_version),
+        ("tool_version", ctx.tool_version),
+        ("register", ctx.root),
+    ):
+        _element(props, "property", name=name, value=value)
+    for element in (root, suite):
+        element.set("tests", str(counts["tests"]))
+        element.set("failures", str(counts["failures"]))
+        element.set("errors", "0")
+        element.set("skipped", str(counts["skipped"]))
+        element.set("time", "0")
+    return root, suite
+
+
+def _cases(ctx: ReportContext, plan: _Plan) -> Iterator[ET.Element]:
+    """The ``<testcase>`` elements, made one at a time: one per finding, then one per rule that passed."""
+    cat = catalogue()
+    names: Counter[str] = Counter()
+    for finding, waiver in plan.entries:
         rule = cat.get(finding.rule)
         base = f"{finding.rule} {shown_path(ctx, finding.file)}"
         base += f" {format_path(finding.path)}" if finding.path else ""
         names[base] += 1
         name = base if names[base] == 1 else f"{base} #{names[base]}"
-        case = _element(
-            suite,
+        case = ET.Element(
             "testcase",
-            classname=f"{SUITE_NAME}.{finding.name or finding.rule}",
-            name=name,
-            file=shown_path(ctx, finding.file),
-            line=str(finding.line),
-            time="0",
+            _safe(
+                classname=f"{SUITE_NAME}.{finding.name or finding.rule}",
+                name=name,
+                file=shown_path(ctx, finding.file),
+                line=str(finding.line),
+                time="0",
+            ),
         )
         details = _details(finding, ctx, rule.fix if rule else "")
-        counts["tests"] += 1
         if waiver is not None:
             reason, expires = waiver
             _element(case, "skipped", message=f"waived until {expires}: {reason}")
             _element(case, "system-out", details)
-            counts["skipped"] += 1
         elif finding.severity is Severity.INFO:
             _element(case, "system-out", details)
         else:
@@ -136,34 +177,41 @@ def build(report: Report, ctx: ReportContext) -> ET.Element:
                 message=f"{_where(finding, ctx)}: {finding.message}",
                 type=finding.severity.value,
             )
-            counts["failures"] += 1
-
-    ran = report.rules_run or list(cat)
-    for rule_id in ran:
-        if rule_id in with_findings:
-            continue
+        yield case
+    for rule_id in plan.passing:
         rule = cat.get(rule_id)
-        _element(
-            suite,
-            "testcase",
-            classname=f"{SUITE_NAME}.{rule.name if rule else rule_id}",
-            name=rule_id,
-            time="0",
-        )
-        counts["tests"] += 1
+        classname = f"{SUITE_NAME}.{rule.name if rule else rule_id}"
+        yield ET.Element("testcase", _safe(classname=classname, name=rule_id, time="0"))
 
-    for element in (root, suite):
-        element.set("tests", str(counts["tests"]))
-        element.set("failures", str(counts["failures"]))
-        element.set("errors", "0")
-        element.set("skipped", str(counts["skipped"]))
-        element.set("time", "0")
+
+def build(report: Report, ctx: ReportContext) -> ET.Element:
+    """The whole ``<testsuites>`` element (what :func:`write` writes, before indentation)."""
+    plan = _plan(report)
+    root, suite = _head(report, ctx, plan)
+    suite.extend(_cases(ctx, plan))
     return root
 
 
-def render(report: Report, ctx: ReportContext) -> str:
-    """The report as a JUnit XML document (UTF-8, with declaration)."""
-    root = build(report, ctx)
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+def _start_tag(element: ET.Element) -> str:
+    """``<tag attr="...">`` exactly as the serialiser writes it (attribute values escape ``>``)."""
+    shell = ET.Element(element.tag, element.attrib)
+    shell.text = "."
+    text = ET.tostring(shell, encoding="unicode")
+    return text[: text.index(">") + 1]
+
+
+def write(report: Report, ctx: ReportContext, emit: Emit) -> None:
+    """The report as a JUnit XML document (UTF-8, with declaration), written case by case.
+
+    The bytes are those of ``ET.indent`` and ``ET.tostring`` on the whole tree:
+    each child of the suite is indented as at depth 2 and preceded by the line
+    break and indentation the whole-tree indent would put in its place.
+    """
+    plan = _plan(report)
+    root, suite = _head(report, ctx, plan)
+    (props,) = list(suite)
+    emit('<?xml version="1.0" encoding="UTF-8"?>\n' + _start_tag(root) + "\n" + INDENT + _start_tag(suite))
+    for child in itertools.chain([props], _cases(ctx, plan)):
+        ET.indent(child, space=INDENT, level=2)
+        emit("\n" + INDENT * 2 + ET.tostring(child, encoding="unicode"))
+    emit("\n" + INDENT + "</testsuite>\n</testsuites>\n")

@@ -10,15 +10,17 @@ external suppression, so scanners close them instead of raising alerts.
 Each result carries a partial fingerprint built from the rule, the
 register-relative file and the key path (not the line), so an alert stays the
 same alert when lines above it move. Output is key-sorted and indented: the same
-report always gives the same bytes.
+report always gives the same bytes. Results are made and written one at a time
+(:mod:`ropa.reporters.jsonstream`): the log of a large register is never held
+whole, as dicts or as text.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
@@ -26,7 +28,7 @@ from urllib.parse import quote
 from ropa.errors import format_path
 from ropa.findings import Finding, Report
 from ropa.model.common import Severity
-from ropa.reporters import ReportContext, shown_path
+from ropa.reporters import Emit, ReportContext, jsonstream, shown_path
 from ropa.rules import catalogue
 from ropa.rules.base import Rule
 
@@ -151,8 +153,10 @@ def _result(
     return result
 
 
-def build(report: Report, ctx: ReportContext) -> dict[str, Any]:
-    """The SARIF log as a JSON-ready dict (see :func:`render`)."""
+def _log(
+    report: Report, ctx: ReportContext, results_as: Callable[[Iterable[dict[str, Any]]], Any]
+) -> dict[str, Any]:
+    """The SARIF log, its results made lazily and wrapped by ``results_as`` (a list, or an array to stream)."""
     from ropa import __version__
 
     entries: list[tuple[Finding, tuple[str, str] | None]] = [(f, None) for f in report.findings]
@@ -188,13 +192,19 @@ def build(report: Report, ctx: ReportContext) -> dict[str, Any]:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, ctx, index[f.rule], n, w) for f, w, n in results],
+                "results": results_as(_result(f, ctx, index[f.rule], n, w) for f, w, n in results),
                 "properties": {"asOf": report.as_of, "catalogueVersion": report.catalogue_version},
             }
         ],
     }
 
 
-def render(report: Report, ctx: ReportContext) -> str:
-    """The report as a SARIF 2.1.0 log: indented, key-sorted JSON."""
-    return json.dumps(build(report, ctx), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def build(report: Report, ctx: ReportContext) -> dict[str, Any]:
+    """The whole SARIF log as a JSON-ready dict (what :func:`write` writes)."""
+    return _log(report, ctx, list)
+
+
+def write(report: Report, ctx: ReportContext, emit: Emit) -> None:
+    """The report as a SARIF 2.1.0 log: indented, key-sorted JSON, written result by result."""
+    jsonstream.write(_log(report, ctx, jsonstream.Items), emit)
+    emit("\n")

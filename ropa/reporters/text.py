@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ropa.findings import Report
-from ropa.reporters import ReportContext, shown_path
+from ropa.reporters import Emit, ReportContext, shown_path
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
@@ -17,17 +17,15 @@ def one_line(text: str) -> str:
     return _LINE_BREAKS.sub(" / ", text.strip())
 
 
-def render(report: Report, ctx: ReportContext) -> str:
-    """One line per finding, then a summary line."""
-    lines = []
+def write(report: Report, ctx: ReportContext, emit: Emit) -> None:
+    """One line per finding, then a summary line, each sent to ``emit`` as it is made."""
     for f in report.findings:
         severity = f.severity.value
         if ctx.color:
             severity = f"{_COLOURS[severity]}{severity}{_RESET}"
-        lines.append(f"{shown_path(ctx, f.file)}:{f.line}:{f.column}: {severity} {f.rule} {one_line(f.message)}")
+        emit(f"{shown_path(ctx, f.file)}:{f.line}:{f.column}: {severity} {f.rule} {one_line(f.message)}\n")
     s = report.summary()
     tail = f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} info"
     if report.waived:
         tail += f", {len(report.waived)} waived"
-    lines.append(tail)
-    return "\n".join(lines) + "\n"
+    emit(tail + "\n")

@@ -26,6 +26,8 @@ HOSTILE = (
 )
 """Text that every format must escape its own way: markup, quotes, line breaks, ANSI, control and astral
 characters, a lone surrogate (as a YAML ``\\ud800`` escape can produce), JSON and XML delimiters."""
+ENCODABLE = HOSTILE.replace("\ud800", "")
+"""The same without the lone surrogate, which UTF-8 cannot encode: for comparisons of bytes."""
 
 
 def _synth_register(folder: Path, providers: int, per_provider: int) -> Path:
@@ -84,25 +86,27 @@ def synth_report(synth_root: Path) -> Report:
 
 
 def _finding(rule: str, n: int, message: str, **changes: Any) -> Finding:
+    """Finding ``n``: findings in threes share file and key path (and rule, as :func:`hostile_report` picks it)."""
     known = catalogue().get(rule)
+    group = n // 3
     fields: dict[str, Any] = {
         "rule": rule,
         "name": known.name if known else "",
         "severity": (Severity.ERROR, Severity.WARNING, Severity.INFO)[n % 3],
         "message": message,
-        "file": f"providers/p{n % 7}.yaml",
+        "file": f"providers/p{group % 7}.yaml",
         "line": n % 50,
         "column": n % 4,
-        "path": ("activities", n % 5, "purposes") if n % 6 else (),
-        "provider": f"p{n % 7}" if n % 2 else None,
-        "activity": f"a{n % 11}" if n % 3 else None,
+        "path": ("activities", group % 5, "purposes") if group % 6 else (),
+        "provider": f"p{group % 7}" if group % 2 else None,
+        "activity": f"a{group % 11}" if group % 3 else None,
         "article": known.article if known else "",
     }
     fields.update(changes)
     return Finding(**fields)
 
 
-def hostile_report(size: int) -> Report:
+def hostile_report(size: int, text: str = HOSTILE) -> Report:
     """``size`` findings over every catalogue rule plus pseudo and unknown ids, with hostile text and paths.
 
     Many findings share rule, file and key path, so SARIF occurrence counters and
@@ -113,12 +117,12 @@ def hostile_report(size: int) -> Report:
     files = ["providers/a b,c:d.yaml", "/abs/reg/providers/x.yaml", "C:\\reg\\providers\\w.yaml", "./o.yaml"]
     findings = []
     for n in range(size):
-        extra: dict[str, Any] = {"file": files[n % len(files)]} if n % 9 == 0 else {}
-        message = f"finding {n % 13}: {HOSTILE if n % 4 == 0 else 'plain words'}"
-        findings.append(_finding(rules[n % len(rules)], n, message, **extra))
+        extra: dict[str, Any] = {"file": files[n // 3 % len(files)]} if n // 3 % 9 == 0 else {}
+        message = f"finding {n % 13}: {text if n % 4 == 0 else 'plain words'}"
+        findings.append(_finding(rules[n // 3 % len(rules)], n, message, **extra))
     findings.sort(key=Finding.sort_key)
     waived = [
-        Waived(_finding(rules[n % len(rules)], n, f"waived {n} {HOSTILE}"), f"reason {n} {HOSTILE}", "2027-03-31")
+        Waived(_finding(rules[n // 3 % len(rules)], n, f"waived {n} {text}"), f"reason {n} {text}", "2027-03-31")
         for n in range(0, size, 5)
     ]
     return Report(findings, waived, as_of="2026-11-20", catalogue_version="test <&>", rules_run=list(catalogue()))
