@@ -104,7 +104,7 @@ def validate(
 ) -> None:
     """Check REGISTER (default: the current folder) against the rule catalogue."""
     from ropa.pipeline import load_and_check
-    from ropa.reporters import ReportContext, get
+    from ropa.reporters import ReportContext, render_bytes, stream
 
     try:
         date = _as_of(as_of)
@@ -117,13 +117,12 @@ def validate(
         report = load_and_check(Path(register), date, select, display_root=register)[1]
     use_color = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None else color
     ctx = ReportContext(root=register, color=use_color and output is None, tool_version=__version__)
-    text = get(fmt)(report, ctx)
     if output:
         from ropa.fsutil import atomic_write
 
-        atomic_write(Path(output), text)
-    else:
-        click.echo(text, nl=False)
+        atomic_write(Path(output), render_bytes(fmt, report, ctx))  # made whole first: nothing written on error
+    else:  # in chunks of whole lines, as they are made: a large report is never held whole
+        stream(fmt, report, ctx, lambda chunk: click.echo(chunk, nl=False))
     if fail_on != "never":
         from ropa.model.common import Severity
 
