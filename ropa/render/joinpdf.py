@@ -220,9 +220,10 @@ class _Source:
 class _Join:
     """The joined document's own objects, and what the parts contribute to them."""
 
-    def __init__(self, out: IO[bytes], stand_ins: set[str]) -> None:
+    def __init__(self, out: IO[bytes], stand_ins: set[str], front: int) -> None:
         self.writer = _Writer(out)
         self.stand_ins = stand_ins
+        self.front = front
         reserve = self.writer.reserve
         self.catalog, self.pages, self.struct_root, self.document = reserve(), reserve(), reserve(), reserve()
         self.open_q, self.close_q = reserve(), reserve()
@@ -290,7 +291,7 @@ class _Join:
         if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
             for name, dest in _tree(pdf.Root.Names.Dests, "/Names"):
                 key = bytes(name)
-                if first and key.decode("latin-1") in self.stand_ins:
+                if self.parts < self.front and key.decode("latin-1") in self.stand_ins:
                     continue
                 if key not in self.dests:
                     self.dests[key] = source.value(dest)
@@ -413,6 +414,7 @@ def join_parts_to(
     numbers: list[PartResult],
     carrier: PartResult | None,
     stand_ins: set[str],
+    front: int = 1,
 ) -> None:
     """Write one PDF from ``parts`` (front first) to ``out``, with the pages of ``numbers`` drawn over them.
 
@@ -422,13 +424,14 @@ def join_parts_to(
         numbers: The page-number documents: together one page per page of the parts.
         carrier: A document whose embedded files (``/EmbeddedFiles``, ``/AF``) the joined PDF takes over
             (None: no attachment).
-        stand_ins: Anchors the front holds only as link targets; the real ones are in later parts.
+        stand_ins: Anchors the contents hold only as link targets; the real ones are in later parts.
+        front: How many of the first parts are contents (hold stand-ins).
     """
     total = sum(part.pages for part in parts)
     count = sum(n.pages for n in numbers)
     if count != total:
         raise ValueError(f"page numbers for {count} pages, but the register has {total}")
-    join = _Join(out, stand_ins)
+    join = _Join(out, stand_ins, front)
     forms = _page_forms(join, numbers)
     bookmarks = []
     first_page = 0

@@ -5,7 +5,10 @@ document in memory until it is written, so one long register is slow, uses a
 single core and grows with the register. The register is therefore laid out in
 parts that start on a new page anyway (each chapter and each activity does):
 
-* ``front``: cover, contents and the controller (Art. 30(1)(a));
+* ``front``: the cover and the contents (a long contents goes on in parts
+  ``contents:<n>`` of :data:`CONTENTS_PER_PART` lines each: WeasyPrint holds
+  about 150 kB per laid-out contents line, 1.5 GB for the 10,000 lines of a large group);
+* ``controller``: the controller (Art. 30(1)(a));
 * ``activities:...``: the activities of a few providers each (a provider with
   many activities is cut into chunks of :data:`MAX_ACTIVITIES`);
 * ``processor`` and ``data-flow``: one part per chapter; ``summaries:...``: one
@@ -13,8 +16,8 @@ parts that start on a new page anyway (each chapter and each activity does):
 
 Parts other than the front do not depend on page numbers, so they render in
 parallel and are cached by their HTML; a changed provider re-renders its own
-part. The front's contents need the page of every heading: it is laid out once
-with blank numbers to learn its length (:attr:`Task.layout_only`), then with
+part. The contents need the page of every heading: its parts are laid out once
+with blank numbers to learn their length (:attr:`Task.layout_only`), then with
 the numbers. "page X of Y" needs the total, so it is drawn from documents of
 empty pages (``page_numbers.html``, :data:`NUMBERS_PER_DOC` pages each) over the joined pages by
 :mod:`ropa.render.joinpdf`.
@@ -29,7 +32,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from ropa.findings import Report
 from ropa.model.register import Register
@@ -48,6 +51,8 @@ GROUP_EVERY = 8
 CARRIER_HTML = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body></body></html>'
 """A one-page document that only carries the register JSON: the joined PDF takes its attachment from it, so
 the front (whose key would otherwise change with every edit of the register) does not carry it."""
+CONTENTS_PER_PART = 500
+"""Lines of the contents per part (about ten pages)."""
 NUMBERS_PER_DOC = 500
 """Pages per page-number document (an empty page still holds about 120 kB while laid out)."""
 MAX_ROUNDS = 4
@@ -59,14 +64,14 @@ class Segment:
     """What register.html draws for one part (template variable ``segment``).
 
     Attributes:
-        name: ``front``, ``activities:<first provider id>:<chunk>``, ``processor``,
-            ``summaries:<table>``, ``data-flow`` or ``findings:<chunk>``.
+        name: ``front``, ``contents:<n>``, ``controller``, ``activities:<first provider id>:<chunk>``,
+            ``processor``, ``summaries:<table>``, ``data-flow`` or ``findings:<chunk>``.
         activities: The activities of an ``activities`` part.
         findings: The findings of a ``findings`` part.
         opens_chapter: Whether this part starts its chapter (heading and introduction).
         closes_chapter: Whether this ``findings`` part ends the appendix (waivers and reference data).
-        link_targets: Front only: anchors of headings in other parts (stand-ins, so contents lines are links).
-        pages: Front only: page number of each heading by anchor (empty while the front is measured).
+        link_targets: Contents only: anchors of headings in other parts (stand-ins, so contents lines are links).
+        pages: Contents only: page number of each heading by anchor (empty while the contents are measured).
     """
 
     name: str
@@ -138,14 +143,14 @@ def body_segments(register: Register, view: RegisterView) -> list[Segment]:
     boundary that depends only on provider ids (so an edit never moves it), and a
     provider's own activities are cut every :data:`MAX_ACTIVITIES`.
     """
-    segments: list[Segment] = []
+    segments: list[Segment] = [Segment("controller")]
     group: list[ActivityView] = []
     name = ""
 
     def close() -> None:
         nonlocal group
         if group:
-            segments.append(Segment(name, group, opens_chapter=not segments))
+            segments.append(Segment(name, group, opens_chapter=len(segments) == 1))
             group = []
 
     remaining = iter(view.activities)
@@ -163,7 +168,7 @@ def body_segments(register: Register, view: RegisterView) -> list[Segment]:
         if group and (_group_break(provider.id) or len(group) >= MAX_ACTIVITIES):
             close()
     close()
-    if not segments:
+    if len(segments) == 1:
         segments.append(Segment("activities:none:0", [], opens_chapter=True))
     if view.processor_record:
         segments.append(Segment("processor"))
@@ -212,57 +217,77 @@ class RegisterPlan:
         self.view = build_register_view(register, report)
         segments = body_segments(register, self.view)
         self.bodies = [(f"part:{s.name}", segment_html(self.view, s, templates)) for s in segments]
-        front_anchors = {"controller"}
-        self._targets = [e.anchor for e in self.view.toc if e.anchor not in front_anchors]
+        toc = self.view.toc
+        self._chunks = [toc[i : i + CONTENTS_PER_PART] for i in range(0, len(toc), CONTENTS_PER_PART)] or [[]]
+        self._targets = [entry.anchor for entry in toc]
         self.results: dict[str, PartResult] = {}
-        self._front_task: Task | None = None
+        self._front_tasks: list[Task] = []
         self._numbers_tasks: list[Task] = []
         self._rounds = 0
 
-    def front_html(self, pages: dict[str, int]) -> str:
-        """The front part with ``pages`` as its contents' numbers."""
-        segment = Segment("front", link_targets=self._targets, pages=pages)
-        return segment_html(self.view, segment, self.templates)
+    def front_html(self, pages: dict[str, int], chunk: int = 0) -> str:
+        """Part ``chunk`` of the contents (0: the front, with the cover) with ``pages`` as its numbers."""
+        from dataclasses import replace
+
+        lines = self._chunks[chunk]
+        name = "front" if chunk == 0 else f"contents:{chunk}"
+        segment = Segment(name, link_targets=[entry.anchor for entry in lines], pages=pages)
+        return segment_html(replace(self.view, toc=lines), segment, self.templates)
 
     def html(self) -> list[str]:
-        """The HTML of every part, in order, with the front as it is measured (for inspection)."""
-        return [self.front_html({}), *(html for _name, html in self.bodies)]
+        """The HTML of every part, in order, with the contents as they are measured (for inspection)."""
+        fronts = [self.front_html({}, k) for k in range(len(self._chunks))]
+        return [*fronts, *(html for _name, html in self.bodies)]
+
+    def _measured(self) -> list[PartResult]:
+        return [self.results[f"measure:front:{k}"] for k in range(len(self._chunks))]
 
     def tasks(self) -> list[Task]:
         """What to render next; empty when :meth:`join` can run."""
         if self._rounds == 0:
             self._rounds = 1
-            probe = Task("measure:front", self.front_html({}), layout_only=True)
+            probes = [
+                Task(f"measure:front:{k}", self.front_html({}, k), layout_only=True) for k in range(len(self._chunks))
+            ]
             carrier = Task("attachment", CARRIER_HTML, attach=True)
-            return [probe, carrier, *(Task(name, html) for name, html in self.bodies)]
-        if self._front_task is not None and self._front_task.name in self.results:
-            settled = self.results[self._front_task.name].pages == self.results["measure:front"].pages
+            return [*probes, carrier, *(Task(name, html) for name, html in self.bodies)]
+        if self._front_tasks and all(task.name in self.results for task in self._front_tasks):
+            fronts = [self.results[task.name] for task in self._front_tasks]
+            settled = [f.pages for f in fronts] == [m.pages for m in self._measured()]
             if settled or self._rounds >= MAX_ROUNDS:
                 return []
-            self.results["measure:front"] = self.results[self._front_task.name]
+            for k, result in enumerate(fronts):
+                self.results[f"measure:front:{k}"] = result
         self._rounds += 1
         pages = self._page_numbers()
-        self._front_task = Task(f"front:{self._rounds}", self.front_html(pages))
+        self._front_tasks = [
+            Task(f"front:{self._rounds}:{k}", self.front_html(pages, k)) for k in range(len(self._chunks))
+        ]
         total = self.total_pages()
         self._numbers_tasks = [
             Task(f"numbers:{self._rounds}:{n}", html)
             for n, html in enumerate(numbers_documents(total, self.templates))
         ]
-        return [self._front_task, *self._numbers_tasks]
+        return [*self._front_tasks, *self._numbers_tasks]
 
     def receive(self, name: str, result: PartResult) -> None:
         """Record a rendered task's result."""
         self.results[name] = result
 
     def total_pages(self) -> int:
-        """Pages of the joined register (with the front as last measured)."""
-        return self.results["measure:front"].pages + sum(self.results[name].pages for name, _ in self.bodies)
+        """Pages of the joined register (with the contents as last measured)."""
+        return sum(m.pages for m in self._measured()) + sum(self.results[name].pages for name, _ in self.bodies)
 
     def _page_numbers(self) -> dict[str, int]:
         """1-based page of every anchor in the joined register."""
-        front = self.results["measure:front"]
-        pages = {anchor: page + 1 for anchor, page in front.anchors.items() if anchor not in self._targets}
-        offset = front.pages
+        pages: dict[str, int] = {}
+        offset = 0
+        targets = set(self._targets)
+        for front in self._measured():
+            for anchor, page in front.anchors.items():
+                if anchor not in targets:
+                    pages.setdefault(anchor, offset + page + 1)
+            offset += front.pages
         for name, _html in self.bodies:
             part = self.results[name]
             for anchor, page in part.anchors.items():
@@ -270,11 +295,20 @@ class RegisterPlan:
             offset += part.pages
         return pages
 
-    def join(self) -> bytes:
-        """The register PDF: the front, the other parts and the page numbers as one PDF/A-3b."""
-        from ropa.render.joinpdf import join_parts
+    def join_to(self, out: IO[bytes]) -> None:
+        """Write the register PDF to ``out``: the contents, the other parts and the page numbers as one PDF/A-3b."""
+        from ropa.render.joinpdf import join_parts_to
 
-        assert self._front_task is not None and self._numbers_tasks
-        parts = [self.results[self._front_task.name], *(self.results[name] for name, _ in self.bodies)]
+        assert self._front_tasks and self._numbers_tasks
+        fronts = [self.results[task.name] for task in self._front_tasks]
+        parts = [*fronts, *(self.results[name] for name, _ in self.bodies)]
         numbers = [self.results[task.name] for task in self._numbers_tasks]
-        return join_parts(parts, numbers, self.results["attachment"], stand_ins=set(self._targets))
+        join_parts_to(out, parts, numbers, self.results["attachment"], set(self._targets), front=len(fronts))
+
+    def join(self) -> bytes:
+        """The register PDF as bytes (see :meth:`join_to`)."""
+        import io
+
+        out = io.BytesIO()
+        self.join_to(out)
+        return out.getvalue()

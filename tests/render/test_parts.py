@@ -257,3 +257,43 @@ def test_page_numbers_from_several_documents(
     assert len(pages) > 8
     for number, text in enumerate(pages, start=1):
         assert text.count(f"page {number} of {len(pages)}") == 1, f"page {number}"
+
+
+def test_contents_over_several_parts_link_and_number_every_line(
+    small_register: tuple[Register, Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long contents is laid out in parts of CONTENTS_PER_PART lines: each line once, in order, with the
+    page its link lands on, and the heading "Contents" once."""
+    from pypdf import PdfReader
+
+    import ropa.render.parts
+    from ropa.render.pdf import render_register_pdf
+
+    register, report = small_register
+    view = build_register_view(register, report)
+    monkeypatch.setattr(ropa.render.parts, "CONTENTS_PER_PART", 4)
+    assert len(view.toc) > 8
+    pdf = render_register_pdf(register, report, None)
+    texts = page_texts(pdf)
+    for number, text in enumerate(texts, start=1):
+        assert text.count(f"page {number} of {len(texts)}") == 1, f"page {number}"
+    reader = PdfReader(io.BytesIO(pdf))
+    named = reader.named_destinations
+    contents_pages = -(-len(view.toc) // 4) + 1  # the cover, then one page per part of four lines
+    links = [
+        annot.get_object()
+        for page in reader.pages[1:contents_pages]
+        for annot in page.get("/Annots", [])
+        if annot.get_object()["/Subtype"] == "/Link"
+    ]
+    dests = [str(link["/Dest"]) for link in links]  # a line can be more than one link box (text and leader)
+    assert [d for i, d in enumerate(dests) if i == 0 or dests[i - 1] != d] == [entry.anchor for entry in view.toc]
+    contents = " ".join(" ".join(texts[1:contents_pages]).split())
+    assert "Contents" in texts[1] and contents.count("Contents") == 1
+    for entry in view.toc:
+        target = reader.get_destination_page_number(named[entry.anchor])
+        assert target >= contents_pages
+        title = " ".join(entry.title.split())
+        assert title in " ".join(texts[target].split()), entry.anchor
+        line = contents[contents.index(title) + len(title):].lstrip(" .")
+        assert line.startswith(str(target + 1)), (entry.anchor, line[:20])
