@@ -122,7 +122,10 @@ def validate(
 
         atomic_write(Path(output), render_bytes(fmt, report, ctx))  # made whole first: nothing written on error
     else:  # in chunks of whole lines, as they are made: a large report is never held whole
-        stream(fmt, report, ctx, lambda chunk: click.echo(chunk, nl=False))
+        try:
+            stream(fmt, report, ctx, lambda chunk: click.echo(chunk, nl=False))
+        except BrokenPipeError:  # the reader stopped early (| head): quiet, as when the report was one write
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail either
     if fail_on != "never":
         from ropa.model.common import Severity
 

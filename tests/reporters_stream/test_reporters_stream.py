@@ -9,6 +9,8 @@ bundled example, on a synthetic register with about a thousand findings
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -209,3 +211,17 @@ def test_a_reporter_failing_half_way_leaves_the_old_file_and_no_temporary(
     assert calls[0] == 300
     assert out.read_text() == "previous\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)] == []
+
+
+@pytest.mark.parametrize("fail_on", ["never", "error"])
+def test_a_reader_that_stops_early_is_not_an_error(synth_root: Path, fail_on: str) -> None:
+    """``ropa validate | head``: as when the report was one write, the exit code is the findings', stderr is quiet."""
+    command = [sys.executable, "-m", "ropa", "validate", str(synth_root), "--format", "sarif", "--fail-on", fail_on]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(100).startswith(b'{\n  "$schema"')
+        process.stdout.close()  # the report is over a megabyte: later chunks meet a closed pipe
+        error = process.stderr.read()
+        code = process.wait(timeout=120)
+    assert error == b""
+    assert code == (0 if fail_on == "never" else 1)
