@@ -149,7 +149,8 @@ class Rendered:
     """What a worker hands back: the bytes, the key they were made for, and whether they came from the cache."""
 
     target: str
-    data: bytes
+    data: bytes | Path
+    """The document, or the file it was written to (the joined register when a spill folder is given)."""
     key: str | None
     reused: bool
 
@@ -267,7 +268,7 @@ def _task_key(task: Any) -> str | None:
     when = document_datetime(shared.register).isoformat()
     return document_key(
         "part", shared.environment, shared.templates_digest, "layout" if task.layout_only else "pdf",
-        task.html, attachment, when,
+        task.digest, attachment, when,
     )
 
 
@@ -283,15 +284,19 @@ def _run_task(task: Any) -> bytes:
 class _Register:
     """Drives a :class:`~ropa.render.parts.RegisterPlan` through the pool, reusing cached parts."""
 
-    def __init__(self, register: Register, report: Report, templates: Path | None, cache: Any) -> None:
+    def __init__(
+        self, register: Register, report: Report, templates: Path | None, cache: Any, spill: Path | None
+    ) -> None:
         from ropa.render.parts import RegisterPlan
 
         self.plan = RegisterPlan(register, report, templates)
         self.cache = cache
+        self.spill = spill
         self.keys: dict[str, str | None] = {}
         self.waiting: set[str] = set()
         self.used: set[str] = set()
         self.rendered: list[str] = []
+        self.spilled = 0
 
     def submit(self, pool: Executor) -> dict[Future[bytes], str]:
         """Start the plan's next round; cached parts are taken at once. Empty when the plan is complete."""
@@ -302,13 +307,13 @@ class _Register:
             tasks = self.plan.tasks()
             if not tasks:
                 return futures
-            for task in sorted(tasks, key=lambda t: -len(t.html)):
+            for task in sorted(tasks, key=lambda t: -len(t.packed)):
                 key = self.keys[task.name] = _task_key(task)
                 target = _part_target(task.name)
                 self.used.add(target)
                 blob = self.cache.get(target, key) if self.cache is not None and key is not None else None
                 if blob is not None:
-                    self.plan.receive(task.name, PartResult.from_bytes(blob))
+                    self.plan.receive(task.name, self._kept(PartResult.from_bytes(blob)))
                     continue
                 self.waiting.add(task.name)
                 futures[pool.submit(_run_task, task)] = task.name
@@ -321,9 +326,20 @@ class _Register:
         self.waiting.discard(name)
         self.rendered.append(name)
         key = self.keys.get(name)
+        result = self._kept(PartResult.from_bytes(blob))
         if self.cache is not None and key is not None:
-            self.cache.put(_part_target(name), key, blob)
-        self.plan.receive(name, PartResult.from_bytes(blob))
+            if result.path:  # the cache copies the PDF from the spilled file when it is saved
+                self.cache.put(_part_target(name), key, Path(result.path), head=blob[: blob.index(b"\n") + 1])
+            else:
+                self.cache.put(_part_target(name), key, blob)
+        self.plan.receive(name, result)
+
+    def _kept(self, result: Any) -> Any:
+        """``result`` with its PDF set aside in the spill folder, if there is one (a part is about 1 MB)."""
+        if self.spill is None or not result.pdf:
+            return result
+        self.spilled += 1
+        return result.spill(self.spill / f"part-{self.spilled:05d}.pdf")
 
     def join(self) -> Rendered:
         """The joined register PDF; taken from the cache when every part's key is the one it was joined from."""
@@ -335,7 +351,12 @@ class _Register:
             data = self.cache.get(REGISTER_PDF, key) if self.cache is not None else None
             if data is not None:
                 return Rendered(REGISTER_PDF, data, key, True)
-        return Rendered(REGISTER_PDF, self.plan.join(), key, False)
+        if self.spill is None:
+            return Rendered(REGISTER_PDF, self.plan.join(), key, False)
+        path = self.spill / REGISTER_PDF
+        with open(path, "wb") as out:
+            self.plan.join_to(out)
+        return Rendered(REGISTER_PDF, path, key, False)
 
 
 def render_all(
@@ -346,7 +367,8 @@ def render_all(
     workers: int | None = None,
     progress: Progress | None = None,
     cache: Any = None,
-) -> dict[str, bytes]:
+    spill: Path | None = None,
+) -> dict[str, bytes | Path]:
     """Render ``jobs`` (in parallel processes when there is more than one job and core), in plan order.
 
     The register PDF is rendered in parts (see :mod:`ropa.render.parts`): its
@@ -356,6 +378,10 @@ def render_all(
     Args:
         cache: A :class:`ropa.cache.BuildCache`: documents and register parts whose
             key matches are reused, the others rendered and stored in it. None renders everything.
+        spill: A folder (see :func:`ropa.fsutil.spill_dir`) where the register's parts and the joined
+            register are set aside instead of held in memory; the register is then returned as the path
+            of its file there, which must outlive the cache's :meth:`~ropa.cache.BuildCache.save`.
+            None keeps everything in memory and returns bytes.
     """
     global _SHARED
     from ropa.cache import environment_digest, templates_digest
@@ -378,7 +404,7 @@ def render_all(
     driver: _Register | None = None
     try:
         if in_parts:
-            driver = _Register(register, report, templates, cache)
+            driver = _Register(register, report, templates, cache, spill)
         parallel = count > 1 and len(whole) + parts_count > 1
         if parallel:
             gc.freeze()  # forked workers then do not copy every page of the register when the collector runs
@@ -435,9 +461,13 @@ def render_all(
     return {job.target: outcomes[job.target].data for job in jobs}
 
 
-def _unchanged(path: Path, data: bytes) -> bool:
+def _unchanged(path: Path, data: bytes | Path) -> bool:
     """Whether ``path`` already holds exactly ``data`` (then it is left alone, mtime and all)."""
+    import filecmp
+
     try:
+        if isinstance(data, Path):
+            return filecmp.cmp(path, data, shallow=False)
         if path.stat().st_size != len(data):
             return False
         return path.read_bytes() == data
@@ -445,19 +475,25 @@ def _unchanged(path: Path, data: bytes) -> bool:
         return False
 
 
-def write_outputs(out: Path, documents: dict[str, bytes], prune_annexes: bool) -> list[Path]:
+def write_outputs(out: Path, documents: dict[str, bytes | Path], prune_annexes: bool) -> list[Path]:
     """Write every document atomically; remove annexes of providers no longer in the register.
 
     A file that already holds the same bytes is not rewritten, so an incremental
     build touches only what changed.
     """
-    from ropa.fsutil import atomic_write, clean_stale_temps
+    import shutil
+
+    from ropa.fsutil import atomic_path, atomic_write, clean_stale_temps
 
     written = []
     for target in sorted(documents):
-        path = out / target
-        if not _unchanged(path, documents[target]):
-            atomic_write(path, documents[target])
+        path, data = out / target, documents[target]
+        if not _unchanged(path, data):
+            if isinstance(data, Path):  # a large document set aside in the spill folder
+                with atomic_path(path) as tmp:
+                    shutil.copyfile(data, tmp)
+            else:
+                atomic_write(path, data)
         written.append(path)
     if prune_annexes:
         keep = {out / t for t in documents if t.startswith(f"{ANNEX_DIR}/")}
@@ -489,16 +525,18 @@ def build(
             (callers read its ``hits`` and ``misses`` afterwards).
     """
     from ropa.cache import BuildCache
+    from ropa.fsutil import spill_dir
 
     kinds = set(KINDS) if only is None else only
     jobs = plan(register, kinds)
     store = cache if cache is not None else BuildCache(out)
     if not use_cache:
         store.clear()
-    documents = render_all(register, report, jobs, templates, workers, progress, store)
-    written = write_outputs(out, documents, prune_annexes="annexes" in kinds)
-    if "annexes" in kinds:
-        planned = {job.target for job in jobs}
-        store.forget({t for t in store.targets() if t.startswith(f"{ANNEX_DIR}/") and t not in planned})
-    store.save()
+    with spill_dir(out) as spill:
+        documents = render_all(register, report, jobs, templates, workers, progress, store, spill)
+        written = write_outputs(out, documents, prune_annexes="annexes" in kinds)
+        if "annexes" in kinds:
+            planned = {job.target for job in jobs}
+            store.forget({t for t in store.targets() if t.startswith(f"{ANNEX_DIR}/") and t not in planned})
+        store.save()
     return written

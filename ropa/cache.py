@@ -35,7 +35,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ropa.fsutil import TMP_PREFIX, atomic_write
+from ropa.fsutil import TMP_PREFIX, atomic_path, atomic_write
 
 CACHE_DIR = ".ropa-cache"
 """Folder of the cache inside the output folder."""
@@ -140,6 +140,25 @@ def read_blob(root: Path, key: str, sha256: str) -> bytes | None:
     return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
 
+def _store(path: Path, head: bytes, data: bytes | Path) -> str:
+    """Write ``head`` + ``data`` (bytes, or the content of a file) to ``path`` atomically; their SHA-256."""
+    if isinstance(data, bytes):
+        atomic_write(path, head + data)
+        return hashlib.sha256(head + data).hexdigest()
+    digest = hashlib.sha256(head)
+    try:
+        with atomic_path(path) as tmp, open(tmp, "wb") as out, open(data, "rb") as source:
+            out.write(head)
+            while chunk := source.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+    except OSError as exc:
+        from ropa.errors import OutputError
+
+        raise OutputError(f"{path}: {exc.strerror or exc}") from None
+    return digest.hexdigest()
+
+
 class BuildCache:
     """Rendered documents by target, each with the key it was rendered for.
 
@@ -160,7 +179,7 @@ class BuildCache:
         """Parts of the register PDF rendered in this build."""
         self._index: dict[str, dict[str, str]] = self._load_index()
         self._changed = False
-        self._pending: dict[str, tuple[str, bytes]] = {}
+        self._pending: dict[str, tuple[str, bytes, bytes | Path]] = {}
 
     def _load_index(self) -> dict[str, dict[str, str]]:
         try:
@@ -192,9 +211,13 @@ class BuildCache:
             self._index = {}
             self._changed = True
 
-    def put(self, target: str, key: str, data: bytes) -> None:
-        """Keep ``data`` as the rendering of ``target`` for ``key`` (stored by :meth:`save`, after the outputs)."""
-        self._pending[target] = (key, data)
+    def put(self, target: str, key: str, data: bytes | Path, head: bytes = b"") -> None:
+        """Keep ``head`` + ``data`` as the rendering of ``target`` for ``key`` (stored by :meth:`save`).
+
+        ``data`` may be a file set aside on disk (a large PDF): it is copied when
+        saved, so it must still exist then.
+        """
+        self._pending[target] = (key, head, data)
 
     def forget(self, targets: set[str]) -> None:
         """Drop the entries of targets that no longer exist (a provider removed from the register)."""
@@ -214,13 +237,13 @@ class BuildCache:
         """
         from ropa.errors import OutputError
 
-        for target, (key, data) in sorted(self._pending.items()):
+        for target, (key, head, data) in sorted(self._pending.items()):
             try:
-                atomic_write(_blob(self.root, key), data)
+                digest = _store(_blob(self.root, key), head, data)
             except OutputError:
                 self._index.pop(target, None)
             else:
-                self._index[target] = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
+                self._index[target] = {"key": key, "sha256": digest}
             self._changed = True
         self._pending.clear()
         try:

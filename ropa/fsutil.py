@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
 import time
@@ -163,4 +164,26 @@ def clean_stale_temps(folder: Path) -> None:
         if pid is not None and _alive(pid) and not old:
             continue
         with contextlib.suppress(OSError):
-            temp.unlink()
+            if temp.is_dir() and not temp.is_symlink():
+                shutil.rmtree(temp)
+            else:
+                temp.unlink()
+
+
+@contextlib.contextmanager
+def spill_dir(folder: Path) -> Iterator[Path]:
+    """A private temporary folder inside ``folder`` for large intermediate files, removed afterwards.
+
+    Inside the output folder, so that files set aside there are on the same disk as
+    the outputs (never in a memory-backed ``/tmp``); named like the temporary files,
+    so the next run removes it if this one dies.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-spill-", dir=folder))
+    except OSError as exc:
+        raise _fail(folder, exc) from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

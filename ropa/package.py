@@ -8,7 +8,8 @@ a README for the auditor, ``manifest.json`` and ``SHA256SUMS``.
 Reproducible: the same inputs give the same bytes. Entries are sorted, every
 entry carries the document date (the record's date, or ``SOURCE_DATE_EPOCH``) and
 mode 0644, and nothing inside names the clock, the host or the user's folders.
-The zip is assembled in memory and written under a temporary name, then renamed;
+The zip is written under a temporary name, then renamed (the register PDF of a large
+register is set aside on disk and copied into it in chunks, not held in memory);
 a detached ``<name>.zip.sha256`` is written beside it the same way.
 """
 
@@ -16,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ropa.errors import RopaError
 from ropa.findings import Finding, Report
@@ -93,22 +95,52 @@ _EMPTY_ZIP = b"PK\x05\x06" + bytes(18)
 """An archive with no entries: just the end-of-central-directory record."""
 
 
-def zip_bytes(members: dict[str, bytes], when: dt.datetime) -> bytes:
-    """A deterministic zip of ``members``: sorted names, one fixed time, mode 0644, deflated, no comment.
+Member = bytes | Path
+"""A member's content, or a large file set aside on disk (the register PDF of a large register)."""
+
+
+def zip_bytes(members: Mapping[str, Member], when: dt.datetime) -> bytes:
+    """A deterministic zip of ``members``: sorted names, one fixed time, mode 0644, deflated, no comment."""
+    out = io.BytesIO()
+    write_zip(members, when, out)
+    return out.getvalue()
+
+
+def write_zip(members: Mapping[str, Member], when: dt.datetime, target: IO[bytes]) -> None:
+    """Write the zip of :func:`zip_bytes` to ``target``, files on disk copied chunk by chunk.
 
     Written by :mod:`ropa.render.zipnorm`, the same normaliser that makes the XLSX reproducible.
     """
-    from ropa.render.zipnorm import normalise_zip
+    from ropa.render.zipnorm import Streamed, write_normalised_zip
 
-    return normalise_zip(_EMPTY_ZIP, when=when, replace=members)
+    def chunks(path: Path) -> Iterator[bytes]:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                yield chunk
+
+    replace = {
+        name: Streamed(data.stat().st_size, chunks(data)) if isinstance(data, Path) else data
+        for name, data in members.items()
+    }
+    write_normalised_zip(_EMPTY_ZIP, target, when=when, replace=replace)
 
 
-def sha256(data: bytes) -> str:
-    """Hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
+def sha256(data: Member) -> str:
+    """Hex SHA-256 of ``data`` (a file on disk is read in chunks)."""
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    with open(data, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
-def sums_text(members: dict[str, bytes]) -> str:
+def _size(data: Member) -> int:
+    return len(data) if isinstance(data, bytes) else data.stat().st_size
+
+
+def sums_text(members: Mapping[str, Member]) -> str:
     """``sha256sum`` format (two spaces, sorted), so ``sha256sum -c SHA256SUMS`` works unchanged."""
     return "".join(f"{sha256(members[name])}  {name}\n" for name in sorted(members))
 
@@ -271,7 +303,7 @@ def readme_text(
 def manifest_data(
     register: Register,
     report: Report,
-    files: dict[str, bytes],
+    files: Mapping[str, Member],
     inputs: dict[str, bytes],
     when: dt.datetime,
     allowed: list[Finding],
@@ -300,7 +332,7 @@ def manifest_data(
             "packaged_with_open_findings": bool(allowed),
             "open_findings": [f.to_json() for f in allowed],
         },
-        "files": [{"path": n, "sha256": sha256(files[n]), "size": len(files[n])} for n in sorted(files)],
+        "files": [{"path": n, "sha256": sha256(files[n]), "size": _size(files[n])} for n in sorted(files)],
         "inputs": [{"path": n, "sha256": sha256(inputs[n]), "size": len(inputs[n])} for n in sorted(inputs)],
         "not_listed": {MANIFEST: "cannot hold its own hash", SUMS: f"holds the hash of {MANIFEST}"},
     }
@@ -332,18 +364,18 @@ def contents(
     inputs: dict[str, bytes],
     register: Register,
     report: Report,
-    documents: dict[str, bytes],
+    documents: Mapping[str, Member],
     allowed: list[Finding],
     since: Since | None,
     name: str,
     report_pdf: bytes,
-) -> dict[str, bytes]:
+) -> dict[str, Member]:
     """Every member of the package, manifest and checksums included."""
     from ropa.dates import document_datetime
     from ropa.diff import compare, render_json, render_text
     from ropa.normalise import register_data, register_json
 
-    files: dict[str, bytes] = dict(documents)
+    files: dict[str, Member] = dict(documents)
     files.update(_report_files(report, report_pdf))
     files[REGISTER_JSON] = register_json(register)
     files.update({f"{SOURCE_DIR}/{rel}": data for rel, data in inputs.items()})
@@ -470,13 +502,15 @@ def render_documents(
     workers: int | None = None,
     progress: Progress | None = None,
     cache: Any = None,
-) -> tuple[dict[str, bytes], bytes]:
+    spill: Path | None = None,
+) -> tuple[dict[str, Member], bytes]:
     """The build's documents and the validation report PDF, rendered side by side.
 
     The documents go through :func:`ropa.build.render_all`, reusing those in
     ``cache`` (a :class:`ropa.cache.BuildCache`, read only here: the package never
     writes the build's cache) whose key matches; the report PDF renders at the same
-    time in a process of its own, unless a single worker was asked for.
+    time in a process of its own, unless a single worker was asked for. With ``spill`` (a folder),
+    the register PDF is set aside there and returned as its path (see :func:`ropa.build.render_all`).
 
     Returns:
         The documents by package path, and the report PDF.
@@ -485,12 +519,12 @@ def render_documents(
 
     jobs = build.plan(register, set(build.KINDS))
     if not _parallel(workers):
-        documents = build.render_all(register, report, jobs, None, workers, progress, cache)
+        documents = build.render_all(register, report, jobs, None, workers, progress, cache, spill)
         pdf = _render_report((register, report, allowed))
     else:
         child = _ReportProcess((register, report, allowed))
         try:
-            documents = build.render_all(register, report, jobs, None, workers, progress, cache)
+            documents = build.render_all(register, report, jobs, None, workers, progress, cache, spill)
             pdf = child.result()
         finally:
             child.stop()
@@ -535,7 +569,7 @@ def build_package(
     """
     from ropa.cache import BuildCache
     from ropa.dates import document_datetime
-    from ropa.fsutil import atomic_path, clean_stale_temps
+    from ropa.fsutil import atomic_path, clean_stale_temps, spill_dir
     from ropa.pipeline import load_and_check_for_documents
 
     register, report = load_and_check_for_documents(root, display_root)
@@ -550,17 +584,17 @@ def build_package(
     previous = load_since(since) if since is not None else None
     inputs = input_files(root, register)
     cache = BuildCache(out) if use_cache else None
-    documents, report_pdf = render_documents(register, report, errors, workers, progress, cache)
-    _unchanged_since_loaded(root, register, inputs)
     name = package_name(register)
-    members = contents(inputs, register, report, documents, errors, previous, name, report_pdf)
-    data = zip_bytes(members, document_datetime(register))
-    digest = sha256(data)
     target = out / name
-    with atomic_path(target.with_name(name + ".sha256")) as side_tmp:
-        side_tmp.write_text(f"{digest}  {name}\n", encoding="utf-8")
-        with atomic_path(target) as zip_tmp:
-            zip_tmp.write_bytes(data)
+    with spill_dir(out) as spill:
+        documents, report_pdf = render_documents(register, report, errors, workers, progress, cache, spill)
+        _unchanged_since_loaded(root, register, inputs)
+        members = contents(inputs, register, report, documents, errors, previous, name, report_pdf)
+        with atomic_path(target.with_name(name + ".sha256")) as side_tmp, atomic_path(target) as zip_tmp:
+            with open(zip_tmp, "wb") as handle:
+                write_zip(members, document_datetime(register), handle)
+            digest, size = sha256(zip_tmp), zip_tmp.stat().st_size
+            side_tmp.write_text(f"{digest}  {name}\n", encoding="utf-8")
     clean_stale_temps(out)
     reused = sorted({t for t in cache.hits if t in documents}) if cache is not None else []  # documents, not parts
-    return PackageResult(target, digest, len(data), sorted(members), report, errors, reused)
+    return PackageResult(target, digest, size, sorted(members), report, errors, reused)

@@ -405,7 +405,7 @@ def _page_forms(join: _Join, numbers: list[PartResult]) -> Iterator[int]:
 def _open(part: PartResult) -> pikepdf.Pdf:
     import pikepdf
 
-    return pikepdf.open(io.BytesIO(part.pdf))
+    return pikepdf.open(part.path) if part.path else pikepdf.open(io.BytesIO(part.pdf))
 
 
 def join_parts_to(

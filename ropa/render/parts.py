@@ -85,14 +85,36 @@ class Segment:
 
 @dataclass(frozen=True)
 class Task:
-    """One WeasyPrint document to render: a part, the measuring of the front, or the page numbers."""
+    """One WeasyPrint document to render: a part, the measuring of the front, or the page numbers.
+
+    The HTML is held compressed (with its SHA-256 for the cache key): the parts of a register of 10,000
+    activities are 100 MB of HTML, queued for the workers all at once.
+    """
 
     name: str
-    html: str
+    packed: bytes
+    """The HTML, UTF-8, zlib-compressed (see :meth:`of` and :attr:`html`)."""
+    digest: str
+    """SHA-256 of the HTML."""
     attach: bool = False
     """Whether the register JSON is attached (only the carrier of the attachment, see :data:`CARRIER_HTML`)."""
     layout_only: bool = False
     """Only the page count and anchors are wanted, not the PDF."""
+
+    @classmethod
+    def of(cls, name: str, html: str, attach: bool = False, layout_only: bool = False) -> Task:
+        """A task rendering ``html``."""
+        import zlib
+
+        data = html.encode("utf-8")
+        return cls(name, zlib.compress(data, 1), hashlib.sha256(data).hexdigest(), attach, layout_only)
+
+    @property
+    def html(self) -> str:
+        """The HTML to lay out."""
+        import zlib
+
+        return zlib.decompress(self.packed).decode("utf-8")
 
 
 @dataclass
@@ -105,6 +127,13 @@ class PartResult:
     """First page (0-based, within the part) of each anchor."""
     bookmarks: list[tuple[int, str, int, float, float, bool]]
     """``(level, label, page, x, y, open)`` of each heading, in order; x and y in CSS px from the top left."""
+    path: str = ""
+    """Where the PDF is when it was set aside on disk (then :attr:`pdf` is empty), see :meth:`spill`."""
+
+    def spill(self, path: Path) -> PartResult:
+        """This result with its PDF written to ``path`` instead of held in memory."""
+        path.write_bytes(self.pdf)
+        return PartResult(b"", self.pages, self.anchors, self.bookmarks, str(path))
 
     def to_bytes(self) -> bytes:
         """One blob for the cache: a JSON header line, then the PDF."""
@@ -216,7 +245,7 @@ class RegisterPlan:
         self.templates = templates
         self.view = build_register_view(register, report)
         segments = body_segments(register, self.view)
-        self.bodies = [(f"part:{s.name}", segment_html(self.view, s, templates)) for s in segments]
+        self.bodies = [Task.of(f"part:{s.name}", segment_html(self.view, s, templates)) for s in segments]
         toc = self.view.toc
         self._chunks = [toc[i : i + CONTENTS_PER_PART] for i in range(0, len(toc), CONTENTS_PER_PART)] or [[]]
         self._targets = [entry.anchor for entry in toc]
@@ -237,7 +266,7 @@ class RegisterPlan:
     def html(self) -> list[str]:
         """The HTML of every part, in order, with the contents as they are measured (for inspection)."""
         fronts = [self.front_html({}, k) for k in range(len(self._chunks))]
-        return [*fronts, *(html for _name, html in self.bodies)]
+        return [*fronts, *(task.html for task in self.bodies)]
 
     def _measured(self) -> list[PartResult]:
         return [self.results[f"measure:front:{k}"] for k in range(len(self._chunks))]
@@ -247,10 +276,11 @@ class RegisterPlan:
         if self._rounds == 0:
             self._rounds = 1
             probes = [
-                Task(f"measure:front:{k}", self.front_html({}, k), layout_only=True) for k in range(len(self._chunks))
+                Task.of(f"measure:front:{k}", self.front_html({}, k), layout_only=True)
+                for k in range(len(self._chunks))
             ]
-            carrier = Task("attachment", CARRIER_HTML, attach=True)
-            return [*probes, carrier, *(Task(name, html) for name, html in self.bodies)]
+            carrier = Task.of("attachment", CARRIER_HTML, attach=True)
+            return [*probes, carrier, *self.bodies]
         if self._front_tasks and all(task.name in self.results for task in self._front_tasks):
             fronts = [self.results[task.name] for task in self._front_tasks]
             settled = [f.pages for f in fronts] == [m.pages for m in self._measured()]
@@ -261,11 +291,11 @@ class RegisterPlan:
         self._rounds += 1
         pages = self._page_numbers()
         self._front_tasks = [
-            Task(f"front:{self._rounds}:{k}", self.front_html(pages, k)) for k in range(len(self._chunks))
+            Task.of(f"front:{self._rounds}:{k}", self.front_html(pages, k)) for k in range(len(self._chunks))
         ]
         total = self.total_pages()
         self._numbers_tasks = [
-            Task(f"numbers:{self._rounds}:{n}", html)
+            Task.of(f"numbers:{self._rounds}:{n}", html)
             for n, html in enumerate(numbers_documents(total, self.templates))
         ]
         return [*self._front_tasks, *self._numbers_tasks]
@@ -276,7 +306,7 @@ class RegisterPlan:
 
     def total_pages(self) -> int:
         """Pages of the joined register (with the contents as last measured)."""
-        return sum(m.pages for m in self._measured()) + sum(self.results[name].pages for name, _ in self.bodies)
+        return sum(m.pages for m in self._measured()) + sum(self.results[task.name].pages for task in self.bodies)
 
     def _page_numbers(self) -> dict[str, int]:
         """1-based page of every anchor in the joined register."""
@@ -288,8 +318,8 @@ class RegisterPlan:
                 if anchor not in targets:
                     pages.setdefault(anchor, offset + page + 1)
             offset += front.pages
-        for name, _html in self.bodies:
-            part = self.results[name]
+        for task in self.bodies:
+            part = self.results[task.name]
             for anchor, page in part.anchors.items():
                 pages.setdefault(anchor, offset + page + 1)
             offset += part.pages
@@ -301,7 +331,7 @@ class RegisterPlan:
 
         assert self._front_tasks and self._numbers_tasks
         fronts = [self.results[task.name] for task in self._front_tasks]
-        parts = [*fronts, *(self.results[name] for name, _ in self.bodies)]
+        parts = [*fronts, *(self.results[task.name] for task in self.bodies)]
         numbers = [self.results[task.name] for task in self._numbers_tasks]
         join_parts_to(out, parts, numbers, self.results["attachment"], set(self._targets), front=len(fronts))
 
