@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from ropa.findings import Report
 from ropa.model.register import Register
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 SUMMARY_TABLES = ("recipients", "transfers", "retention", "measures")
 """The summary chapter is laid out one table per part, each from a new page."""
+SUMMARY_ROWS = 200
+"""Rows of a summary table per part (the retention table of 10,000 activities is 30,000 rows)."""
 FINDINGS_PER_PART = 100
 """Findings per part of Appendix A (about eleven pages): a renamed provider re-renders only the parts naming it."""
 MAX_ACTIVITIES = 20
@@ -70,6 +72,8 @@ class Segment:
         findings: The findings of a ``findings`` part.
         opens_chapter: Whether this part starts its chapter (heading and introduction).
         closes_chapter: Whether this ``findings`` part ends the appendix (waivers and reference data).
+        doc: Fields of the register view this part draws in place of the whole register's (the rows of
+            a part of a summary table, the lines of a part of the contents).
         link_targets: Contents only: anchors of headings in other parts (stand-ins, so contents lines are links).
         pages: Contents only: page number of each heading by anchor (empty while the contents are measured).
     """
@@ -79,6 +83,7 @@ class Segment:
     findings: list[FindingView] = field(default_factory=list)
     opens_chapter: bool = False
     closes_chapter: bool = False
+    doc: dict[str, Any] = field(default_factory=dict)
     link_targets: list[str] = field(default_factory=list)
     pages: dict[str, int] = field(default_factory=dict)
 
@@ -201,7 +206,7 @@ def body_segments(register: Register, view: RegisterView) -> list[Segment]:
         segments.append(Segment("activities:none:0", [], opens_chapter=True))
     if view.processor_record:
         segments.append(Segment("processor"))
-    segments += [Segment(f"summaries:{table}") for table in SUMMARY_TABLES]
+    segments += _summary_segments(view)
     segments.append(Segment("data-flow"))
     chunks = [view.findings[i : i + FINDINGS_PER_PART] for i in range(0, len(view.findings), FINDINGS_PER_PART)] or [[]]
     segments += [
@@ -211,11 +216,40 @@ def body_segments(register: Register, view: RegisterView) -> list[Segment]:
     return segments
 
 
+def _summary_segments(view: RegisterView) -> list[Segment]:
+    """The summary tables, :data:`SUMMARY_ROWS` rows (or measures) per part, each table from a new page."""
+    from ropa.render.context import MeasureGroup
+
+    segments = []
+    for table in SUMMARY_TABLES:
+        if table == "measures":
+            items: list[tuple[MeasureGroup, Any]] = [
+                (g, m) for g in view.measure_groups for m in ([*g.measures] if g.measures else [None])
+            ]
+            chunks: list[Any] = []
+            for start in range(0, len(items), SUMMARY_ROWS):
+                groups: list[MeasureGroup] = []
+                for group, measure in items[start : start + SUMMARY_ROWS]:
+                    if not groups or groups[-1].number != group.number:
+                        groups.append(MeasureGroup(group.number, group.label, []))
+                    if measure is not None:
+                        groups[-1].measures.append(measure)
+                chunks.append({"measure_groups": groups})
+        else:
+            rows = getattr(view, table)
+            chunks = [{table: rows[i : i + SUMMARY_ROWS]} for i in range(0, len(rows), SUMMARY_ROWS)]
+        segments += [Segment(f"summaries:{table}:{n}", doc=chunk) for n, chunk in enumerate(chunks or [{}])]
+    return segments
+
+
 def segment_html(view: RegisterView, segment: Segment, templates: Path | None) -> str:
     """The HTML of one part."""
+    from dataclasses import replace
+
     from ropa.render.html import render
 
-    return render("register.html", templates, doc=view, segment=segment)
+    return render("register.html", templates, doc=replace(view, **segment.doc) if segment.doc else view,
+                  segment=segment)
 
 
 def numbers_html(total: int, templates: Path | None, first: int = 1, last: int | None = None) -> str:
@@ -256,12 +290,10 @@ class RegisterPlan:
 
     def front_html(self, pages: dict[str, int], chunk: int = 0) -> str:
         """Part ``chunk`` of the contents (0: the front, with the cover) with ``pages`` as its numbers."""
-        from dataclasses import replace
-
         lines = self._chunks[chunk]
         name = "front" if chunk == 0 else f"contents:{chunk}"
-        segment = Segment(name, link_targets=[entry.anchor for entry in lines], pages=pages)
-        return segment_html(replace(self.view, toc=lines), segment, self.templates)
+        segment = Segment(name, doc={"toc": lines}, link_targets=[entry.anchor for entry in lines], pages=pages)
+        return segment_html(self.view, segment, self.templates)
 
     def html(self) -> list[str]:
         """The HTML of every part, in order, with the contents as they are measured (for inspection)."""

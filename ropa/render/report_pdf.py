@@ -19,6 +19,9 @@ from ropa.model.common import Severity
 from ropa.model.register import Register
 
 TEMPLATE = "report.html"
+OPEN_ON_COVER = 50
+"""Open error-level findings the cover lists; the rest are counted there and listed under Errors (a group's
+register with 25,000 of them would otherwise put a 1,000-page box on the cover, and 1.3 GB in one layout)."""
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 SEVERITY_TITLES = {
     Severity.ERROR: "Errors",
@@ -106,6 +109,8 @@ class ReportView:
     waived: list[WaivedRow]
     rules: list[RuleRow]
     reference_data: list[tuple[str, str]] = field(default_factory=list)
+    open_more: int = 0
+    """Open error-level findings beyond the first :data:`OPEN_ON_COVER` (listed under Errors only)."""
 
 
 def _row(finding: Finding) -> FindingRow:
@@ -196,7 +201,8 @@ def build_report_view(register: Register, report: Report, open_findings: Sequenc
         catalogue_version=report.catalogue_version,
         ropa_version=__version__,
         status=_status(report, open_findings),
-        open_findings=[_row(f) for f in open_findings],
+        open_findings=[_row(f) for f in open_findings[:OPEN_ON_COVER]],
+        open_more=max(0, len(open_findings) - OPEN_ON_COVER),
         counts=[
             ("Errors", summary["error"]),
             ("Warnings", summary["warning"]),
