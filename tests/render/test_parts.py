@@ -297,3 +297,27 @@ def test_contents_over_several_parts_link_and_number_every_line(
         assert title in " ".join(texts[target].split()), entry.anchor
         line = contents[contents.index(title) + len(title):].lstrip(" .")
         assert line.startswith(str(target + 1)), (entry.anchor, line[:20])
+
+
+def test_summary_tables_over_several_parts_hold_every_row_once(
+    small_register: tuple[Register, Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ropa.render.parts
+    from ropa.render.pdf import render_register_pdf
+
+    register, report = small_register
+    view = build_register_view(register, report)
+    monkeypatch.setattr(ropa.render.parts, "SUMMARY_ROWS", 2)
+    names = [s.name for s in body_segments(register, view) if s.name.startswith("summaries:retention")]
+    assert names == [f"summaries:retention:{n}" for n in range(-(-len(view.retention) // 2))] and len(names) >= 2
+    measures = [s for s in body_segments(register, view) if s.name.startswith("summaries:measures")]
+    assert [(g.number, m) for s in measures for g in s.doc["measure_groups"] for m in g.measures] == [
+        (g.number, m) for g in view.measure_groups for m in g.measures
+    ]
+    assert {g.number for s in measures for g in s.doc["measure_groups"]} == {g.number for g in view.measure_groups}
+    text = " ".join("".join(page_texts(render_register_pdf(register, report, None))).split())
+    assert text.count(view.headings["summary-retention"]) == 2  # the contents line and the heading
+    table = text[text.rindex(view.headings["summary-retention"]) : text.rindex(view.headings["summary-measures"])]
+    assert table.count("Data category Retention") == len(names)  # the header row repeats in each part
+    for row in view.retention:  # (a long category name breaks across lines: its start)
+        assert f"{row.activity} {row.category[:20]}" in table, row
