@@ -12,24 +12,25 @@ objects raised together in one :class:`~ropa.errors.InputError`.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import difflib
 import gc
-import itertools
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ropa.errors import Diagnostic, InputError, KeyPath
-from ropa.model.organisation import Organisation
-from ropa.model.provider import Provider
-from ropa.model.register import Register
-from ropa.source import Document, read_file
+from ropa.readahead import Item, ReadAhead, can_fork, usable_cpus
+from ropa.source import Document
+
+if TYPE_CHECKING:  # pydantic and the models are imported when a register is validated, not before:
+    # read_ahead() starts the reading first, so that it overlaps with building the model schemas.
+    from pydantic import BaseModel
+
+    from ropa.model.provider import Provider
+    from ropa.model.register import Register
 
 ORGANISATION_FILE = "organisation.yaml"
 PROVIDERS_DIR = "providers"
@@ -102,6 +103,8 @@ def _unwrap(annotation: Any) -> list[Any]:
 
 def _model_at(model: type[BaseModel], path: KeyPath) -> type[BaseModel] | None:
     """The model class that holds the mapping at ``path`` (for 'did you mean')."""
+    from pydantic import BaseModel
+
     current: type[BaseModel] | None = model
     for part in path:
         if current is None:
@@ -177,6 +180,8 @@ def _translate(error: Any, data: Any, model: type[BaseModel], doc: Document) -> 
 
 
 def _validate(model: type[BaseModel], doc: Document, errors: list[Diagnostic]) -> Any:
+    from pydantic import ValidationError
+
     if not isinstance(doc.data, dict):
         errors.append(
             Diagnostic(
@@ -200,6 +205,8 @@ _NESTED_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
 
 def _nested_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     """The fields of ``cls`` whose values may be or hold models (found once per class)."""
+    from pydantic import BaseModel
+
     names = _NESTED_FIELDS.get(cls)
     if names is None:
         names = _NESTED_FIELDS[cls] = tuple(
@@ -219,6 +226,8 @@ def _share_fields_sets(model: BaseModel, shared: dict[tuple[str, ...], set[str]]
     are frozen, so nothing adds to these sets (``model_copy`` copies the set before
     updating it); sharing changes no value, comparison or dump.
     """
+    from pydantic import BaseModel
+
     todo = [model]
     while todo:
         current = todo.pop()
@@ -242,73 +251,98 @@ def _share_fields_sets(model: BaseModel, shared: dict[tuple[str, ...], set[str]]
 
 
 PARALLEL_READ_BYTES = 1024 * 1024
-"""Registers larger than this are read by worker processes, one file per task: parsing is most of the
-time of ``ropa validate`` and files are independent, so two cores read 10,000 activities in about half
-the time (and 1,000 activities, 1.8 MB, in 0.80 s instead of 0.89 s, medians of 8). Below it, starting
-the workers would cost about what they save."""
+"""Registers larger than this are read by worker processes when :func:`load_register` starts the reading
+itself: parsing is most of the time of loading and files are independent, so two cores read 10,000
+activities in about half the time. Below it, starting the workers would cost about what they save.
+:func:`read_ahead` starts them for any register: there they read while the caller imports."""
 
 
-def _read_one(item: tuple[Path, str]) -> Document | list[Diagnostic]:
-    """Read one file; problems come back as diagnostics (an InputError does not survive pickling)."""
-    try:
-        return read_file(*item)
-    except InputError as exc:
-        return exc.diagnostics
+def _reader_count(items: list[Item], threshold: int | None = None) -> int:
+    """Processes that read ``items``, the caller included: one per core where workers can be forked.
 
-
-def _reader_count(items: list[tuple[Path, str]]) -> int:
-    """Worker processes for reading ``items``: one per core for a large register on a forking platform."""
-    import multiprocessing
-    import os
-
-    if len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    try:
-        size = sum(path.stat().st_size for path, _ in items)
-    except OSError:
-        return 1
-    if size < PARALLEL_READ_BYTES:
-        return 1
-    return max(1, min(len(items), os.cpu_count() or 1, 8))
-
-
-def _read_all(paths: Iterable[tuple[Path, str]], errors: list[Diagnostic]) -> Iterator[Document]:
-    """The documents of ``paths`` in order, read by workers for a large register, as each is ready.
-
-    Yielding each document as soon as it is read lets the caller validate it while
-    the workers read the next ones.
+    Args:
+        items: The files.
+        threshold: Fewest bytes worth workers (default :data:`PARALLEL_READ_BYTES`).
     """
-    items = list(paths)
-    workers = _reader_count(items)
-    if workers <= 1:
-        results: Iterable[Document | list[Diagnostic]] = map(_read_one, items)
-        for result in results:
-            if isinstance(result, Document):
-                yield result
-            else:
-                errors.extend(result)
-        return
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    if len(items) < 2 or not can_fork():
+        return 1
+    if threshold is None:
+        threshold = PARALLEL_READ_BYTES
+    if threshold > 0:
+        try:
+            size = sum(path.stat().st_size for path, _ in items)
+        except OSError:
+            return 1
+        if size < threshold:
+            return 1
+    return max(1, min(len(items), usable_cpus(), 8))
 
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-    pending: collections.deque[Future[Document | list[Diagnostic]]] = collections.deque()
-    todo = iter(items)
+
+def _display(root: Path, display_root: str | None) -> Callable[[str], str]:
+    """How files of the register are named in messages: ``display_root`` (default: ``root``) joined to the name."""
+    prefix = str(root) if display_root is None else display_root
+
+    def shown(rel: str) -> str:
+        return f"{prefix.rstrip('/')}/{rel}" if prefix not in ("", ".") else rel
+
+    return shown
+
+
+def _register_files(root: Path, shown: Callable[[str], str]) -> tuple[list[Path], list[str]]:
+    """The provider files of the register at ``root`` and the names relative to it of every file to read.
+
+    Raises:
+        InputError: when the folder or organisation.yaml is missing, or there are too many provider files.
+    """
+    if not root.is_dir():
+        raise InputError([Diagnostic(str(root), 0, 0, "register folder not found", (), "INPUT-file")])
+    if not (root / ORGANISATION_FILE).is_file():
+        raise InputError(
+            [
+                Diagnostic(
+                    shown(ORGANISATION_FILE),
+                    0,
+                    0,
+                    "organisation.yaml is missing; every register starts with it (see 'ropa init')",
+                    (),
+                    "INPUT-file",
+                )
+            ]
+        )
+    files = provider_files(root)
+    if len(files) > MAX_PROVIDERS:
+        raise InputError(
+            [
+                Diagnostic(
+                    shown(PROVIDERS_DIR),
+                    0,
+                    0,
+                    f"{len(files):,} provider files, over the limit of {MAX_PROVIDERS:,}",
+                    (),
+                    "INPUT-limit",
+                )
+            ]
+        )
+    return files, [ORGANISATION_FILE] + [f"{PROVIDERS_DIR}/{p.name}" for p in files]
+
+
+def read_ahead(root: Path, display_root: str | None = None) -> ReadAhead | None:
+    """Start reading the register at ``root`` in worker processes, for :func:`load_register` to use later.
+
+    Meant to be called before the models are imported (see :mod:`ropa.readahead`).
+    Returns None where it cannot help: one core, no ``fork``, or a register that
+    :func:`load_register` refuses before reading any file. Close what it returns.
+    """
+    shown = _display(root, display_root)
     try:
-        # A few files in flight per worker: enough to keep them busy, few enough that read documents
-        # do not pile up in memory faster than they are validated.
-        for item in itertools.islice(todo, 2 * workers):
-            pending.append(pool.submit(_read_one, item))
-        while pending:
-            result = pending.popleft().result()
-            for item in itertools.islice(todo, 1):
-                pending.append(pool.submit(_read_one, item))
-            if isinstance(result, Document):
-                yield result
-            else:
-                errors.extend(result)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _, rels = _register_files(root, shown)
+    except (InputError, OSError):
+        return None
+    items = [(root / rel, shown(rel)) for rel in rels]
+    readers = _reader_count(items, threshold=0)
+    if readers < 2 and can_fork() and usable_cpus() > 1:
+        readers = 2  # even one file is better read while the caller imports
+    return ReadAhead(items, readers - 1) if readers > 1 else None
 
 
 def _activity_count(doc: Document) -> int:
@@ -366,68 +400,56 @@ def collector_paused() -> Iterator[None]:
 
 
 @collector_paused()
-def load_register(root: Path, display_root: str | None = None) -> Register:
+def load_register(root: Path, display_root: str | None = None, ahead: ReadAhead | None = None) -> Register:
     """Read, validate and cross-check a register folder.
 
     Args:
         root: The register folder.
         display_root: Prefix for file names in messages (defaults to ``root`` as given).
+        ahead: Reading started earlier by :func:`read_ahead` with the same arguments; used when it reads
+            the same files, closed in any case.
 
     Raises:
         InputError: with every problem found in every file.
     """
-    prefix = str(root) if display_root is None else display_root
+    try:
+        return _load_register(root, _display(root, display_root), ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
 
-    def shown(rel: str) -> str:
-        return f"{prefix.rstrip('/')}/{rel}" if prefix not in ("", ".") else rel
 
-    if not root.is_dir():
-        raise InputError([Diagnostic(str(root), 0, 0, "register folder not found", (), "INPUT-file")])
-    org_path = root / ORGANISATION_FILE
-    if not org_path.is_file():
-        raise InputError(
-            [
-                Diagnostic(
-                    shown(ORGANISATION_FILE),
-                    0,
-                    0,
-                    "organisation.yaml is missing; every register starts with it (see 'ropa init')",
-                    (),
-                    "INPUT-file",
-                )
-            ]
-        )
+def _load_register(root: Path, shown: Callable[[str], str], ahead: ReadAhead | None) -> Register:
+    from ropa.model.organisation import Organisation
+    from ropa.model.provider import Provider
+    from ropa.model.register import Register
+
+    files, rels = _register_files(root, shown)
+    items = [(root / rel, shown(rel)) for rel in rels]
+    if ahead is None or ahead.items != items:  # the folder changed since: read it as it is now
+        if ahead is not None:
+            ahead.close()
+        ahead = ReadAhead(items, _reader_count(items) - 1)
     errors: list[Diagnostic] = []
-    files = provider_files(root)
-    if len(files) > MAX_PROVIDERS:
-        raise InputError(
-            [
-                Diagnostic(
-                    shown(PROVIDERS_DIR),
-                    0,
-                    0,
-                    f"{len(files):,} provider files, over the limit of {MAX_PROVIDERS:,}",
-                    (),
-                    "INPUT-limit",
-                )
-            ]
-        )
-    rels = [ORGANISATION_FILE] + [f"{PROVIDERS_DIR}/{p.name}" for p in files]
     # Each file is validated as soon as it is read (while workers read the next), then its data is
     # dropped: only its positions are needed from there on (-100 MB at 10,000 activities).
     by_file: dict[str, Document] = {}
     models: dict[str, Any] = {}
     fields_sets: dict[tuple[str, ...], set[str]] = {}
     total = 0
-    for read in _read_all(((root / rel, shown(rel)) for rel in rels), errors):
-        by_file[read.file] = read
-        total += _activity_count(read)
-        if total <= MAX_ACTIVITIES:  # past the limit, only count: the register is refused unvalidated
-            model = Organisation if read.file == shown(ORGANISATION_FILE) else Provider
-            models[read.file] = validated = _validate(model, read, errors)
-            if validated is not None:
-                _share_fields_sets(validated, fields_sets)
-        read.data = None
+    with ahead:
+        for read in ahead.results():
+            if not isinstance(read, Document):
+                errors.extend(read)
+                continue
+            by_file[read.file] = read
+            total += _activity_count(read)
+            if total <= MAX_ACTIVITIES:  # past the limit, only count: the register is refused unvalidated
+                model = Organisation if read.file == shown(ORGANISATION_FILE) else Provider
+                models[read.file] = validated = _validate(model, read, errors)
+                if validated is not None:
+                    _share_fields_sets(validated, fields_sets)
+            read.data = None
     if total > MAX_ACTIVITIES:
         raise _too_many_activities(total, shown(PROVIDERS_DIR))
     organisation = models.get(shown(ORGANISATION_FILE))
