@@ -393,6 +393,25 @@ _RESOLVED_FIRST = frozenset(k for k in getattr(_Loader, "yaml_implicit_resolvers
 """First characters for which a plain scalar may resolve to something other than text."""
 
 
+def _implicit_resolvers() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]] | None:
+    """The loader's implicit resolvers by first character, as its ``resolve`` tries them on a plain scalar.
+
+    None when the loader has path resolvers (then only its own ``resolve`` is exact).
+    """
+    table: dict[Any, list[tuple[str, re.Pattern[str]]]] = getattr(_Loader, "yaml_implicit_resolvers", {})
+    if getattr(_Loader, "yaml_path_resolvers", None):
+        return None
+    anywhere = table.get(None, [])
+    return {first: tuple(found + anywhere) for first, found in table.items() if first is not None}
+
+
+_IMPLICIT = _implicit_resolvers()
+_UNSAFE = re.compile(_CONTROL.pattern[:-1] + "\u202a-\u202e\u2066-\u2068]")
+""":data:`_CONTROL` or :data:`_BIDI_OPENERS` in one expression."""
+_UNSAFE_KEY = re.compile(_CONTROL.pattern[:-1] + "\u202a-\u202e\u2066-\u2068\n\r\x85\u2028\u2029]")
+""":data:`_CONTROL`, :data:`_BIDI_OPENERS` or :data:`_LINE_BREAK` in one expression."""
+
+
 def _read_plain(text: str, file: str) -> Document | None:
     """Read an ordinary register file in one pass over libyaml's events, or return None.
 
@@ -406,9 +425,18 @@ def _read_plain(text: str, file: str) -> Document | None:
     loader = _Loader(text)
     resolve: Any = loader.resolve
     get_event: Any = loader.get_event  # events are used duck-typed: their stubs are a union
+    implicit = _IMPLICIT
     positions = PositionsBuilder()
-    # One frame per open collection: [container, is a mapping, key waiting for its value, children's positions].
-    stack: list[list[Any]] = []
+    # Only a double-quoted scalar can hold a character the text does not (an escape such as "\x07"): when the
+    # text holds no control or bidirectional character, only those need looking at.
+    clean = _UNSAFE.search(text) is None
+    # The open collection (None at the top), whether it is a mapping, the key waiting for its value and the
+    # children's positions; the same for every enclosing collection on the stack.
+    container: Any = None
+    is_map = False
+    key: Any = None
+    children: list[int] = []
+    stack: list[tuple[Any, bool, Any, list[int]]] = []
     root: Any = None
     root_mark: Any = None
     root_record = 0
@@ -424,32 +452,30 @@ def _read_plain(text: str, file: str) -> Document | None:
                 tag = event.tag
                 if event.anchor is not None or (tag is not None and tag != "!"):
                     raise _NotPlain
-                if not event.implicit[0] or (value and value[0] not in _RESOLVED_FIRST):
-                    tag = _STR_TAG
-                else:
-                    tag = resolve(yaml.ScalarNode, value, event.implicit)
-                if stack and stack[-1][1] and stack[-1][2] is None:  # a mapping key
-                    top = stack[-1]
-                    if (
-                        tag != _STR_TAG
-                        or len(value) > MAX_KEY_CHARS
-                        or _CONTROL.search(value)
-                        or _BIDI_OPENERS.search(value)
-                        or _LINE_BREAK.search(value)
-                    ):
+                tag = _STR_TAG
+                if event.implicit[0] and (not value or value[0] in _RESOLVED_FIRST):
+                    if implicit is None:
+                        tag = resolve(yaml.ScalarNode, value, event.implicit)
+                    else:  # what resolve() does for a plain scalar, without its calls
+                        for resolved, pattern in implicit.get(value[:1], ()):
+                            if pattern.match(value):
+                                tag = resolved
+                                break
+                if is_map and key is None:  # a mapping key
+                    if tag != _STR_TAG or len(value) > MAX_KEY_CHARS or _UNSAFE_KEY.search(value):
                         raise _NotPlain
                     key = sys.intern(value)
-                    if key in top[0]:
+                    if key in container:
                         raise _NotPlain
-                    top[2] = key
                     mark = event.start_mark
-                    top[3] += (mark.line + 1, mark.column + 1, 0)
+                    children += (mark.line + 1, mark.column + 1, 0)
                     continue
-                if len(value) > MAX_SCALAR_CHARS:
+                size = len(value)
+                if size > MAX_SCALAR_CHARS:
                     raise _NotPlain
-                chars += len(value)
+                chars += size
                 if tag == _STR_TAG:
-                    if _CONTROL.search(value) or _BIDI_OPENERS.search(value):
+                    if (not clean or event.style == '"') and _UNSAFE.search(value):
                         raise _NotPlain
                     item: Any = value
                 else:
@@ -465,12 +491,12 @@ def _read_plain(text: str, file: str) -> Document | None:
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.anchor is not None or (event.tag is not None and event.tag != "!"):
                     raise _NotPlain
-                if stack and stack[-1][1] and stack[-1][2] is None:  # a collection as a key
+                if is_map and key is None:  # a collection as a key
                     raise _NotPlain
                 item = {} if kind is yaml.MappingStartEvent else []
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                done = stack.pop()
-                root_record = positions.close(done[0] if done[1] else None)
+                root_record = positions.close(container if is_map else None)
+                container, is_map, key, children = stack.pop()
                 continue
             elif kind is yaml.DocumentEndEvent:
                 break
@@ -479,23 +505,22 @@ def _read_plain(text: str, file: str) -> Document | None:
             nodes += 1
             if nodes > MAX_NODES or chars > MAX_TEXT_CHARS:
                 raise _NotPlain
-            if not stack:
+            if container is None:
                 if root_mark is not None:
                     raise _NotPlain
                 root, root_mark = item, event.start_mark
+            elif is_map:
+                container[key] = item
+                key = None
             else:
-                top = stack[-1]
-                if top[1]:
-                    top[0][top[2]] = item
-                    top[2] = None
-                else:
-                    top[0].append(item)
-                    mark = event.start_mark
-                    top[3] += (mark.line + 1, mark.column + 1, 0)
+                container.append(item)
+                mark = event.start_mark
+                children += (mark.line + 1, mark.column + 1, 0)
             if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if len(stack) + 1 >= MAX_DEPTH:  # near the limit: the exact reader words it
                     raise _NotPlain
-                stack.append([item, kind is yaml.MappingStartEvent, None, positions.open()])
+                stack.append((container, is_map, key, children))
+                container, is_map, key, children = item, kind is yaml.MappingStartEvent, None, positions.open()
         if root_mark is None or not isinstance(get_event(), yaml.StreamEndEvent):
             raise _NotPlain
     except (_NotPlain, yaml.YAMLError):
