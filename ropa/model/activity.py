@@ -1,7 +1,5 @@
 """A processing activity: the unit of the Art. 30(1) controller record."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from enum import Enum
@@ -9,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from ropa.model.common import CountryCode, DocumentRef, Duration, Id, Sourced, Text, Tom
+from ropa.model.common import CountryCode, DocumentRef, Duration, Id, Sourced, Text, Tom, new_list
 from ropa.model.transfer import Transfer
 
 
@@ -272,7 +270,7 @@ class Recipient(Sourced):
     )
     role: RecipientRole | None = Field(default=None, description="Role of the recipient.")
     country: str | None = Field(default=None, description="Where the recipient is, ISO 3166 code.")
-    data_shared: list[str] = Field(default_factory=list, description="What is disclosed to this recipient.")
+    data_shared: list[str] = Field(default_factory=new_list, description="What is disclosed to this recipient.")
 
 
 class Activity(Sourced):
@@ -281,12 +279,14 @@ class Activity(Sourced):
     id: Id = Field(description="Identifier, unique in the register.")
     name: Text = Field(description="Short name of the activity.")
     description: str | None = Field(default=None, description="What happens, in a sentence or two.")
-    purposes: list[Purpose] = Field(default_factory=list, description="Purposes, each with its basis (Art. 30(1)(b)).")
+    purposes: list[Purpose] = Field(
+        default_factory=new_list, description="Purposes, each with its basis (Art. 30(1)(b))."
+    )
     data_subjects: list[DataSubjectCategory] = Field(
-        default_factory=list, description="Categories of data subjects (Art. 30(1)(c))."
+        default_factory=new_list, description="Categories of data subjects (Art. 30(1)(c))."
     )
     data_categories: list[DataCategory] = Field(
-        default_factory=list, description="Categories of personal data with retention (Art. 30(1)(c), (f))."
+        default_factory=new_list, description="Categories of personal data with retention (Art. 30(1)(c), (f))."
     )
     data_source: str | None = Field(default=None, description="Where the data comes from (Art. 14(2)(f)).")
     recipients: list[Recipient] | None = Field(
@@ -294,13 +294,13 @@ class Activity(Sourced):
         description="Recipients (Art. 30(1)(d)). An empty list states 'no recipients'; leaving it out is a gap.",
     )
     transfers: list[Transfer] = Field(
-        default_factory=list, description="Transfers outside the EEA (Art. 30(1)(e))."
+        default_factory=new_list, description="Transfers outside the EEA (Art. 30(1)(e))."
     )
     retention: Retention | None = Field(
         default=None, description="Retention for categories that state none of their own."
     )
     security_measures: list[Tom] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Measures for this activity (Art. 30(1)(g)); the provider's TOMs apply as well.",
     )
     dpia: DocumentRef | None = Field(default=None, description="Data protection impact assessment, if any.")
@@ -345,8 +345,8 @@ class ProcessorActivity(Sourced):
     controller: Text = Field(description="Name of the controller on whose behalf the organisation acts.")
     controller_contact: str | None = Field(default=None, description="Contact details of that controller.")
     categories_of_processing: list[Text] = Field(
-        default_factory=list, description="Categories of processing, e.g. 'SMS delivery' (Art. 30(2)(b))."
+        default_factory=new_list, description="Categories of processing, e.g. 'SMS delivery' (Art. 30(2)(b))."
     )
-    transfers: list[Transfer] = Field(default_factory=list, description="Transfers (Art. 30(2)(c)).")
-    security_measures: list[Tom] = Field(default_factory=list, description="Measures (Art. 30(2)(d)).")
+    transfers: list[Transfer] = Field(default_factory=new_list, description="Transfers (Art. 30(2)(c)).")
+    security_measures: list[Tom] = Field(default_factory=new_list, description="Measures (Art. 30(2)(d)).")
     last_reviewed: dt.date | None = Field(default=None, description="When the entry was last reviewed.")

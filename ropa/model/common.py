@@ -1,13 +1,26 @@
-"""Shared building blocks of the register models: strict base, typed values, enums."""
+"""Shared building blocks of the register models: strict base, typed values, enums.
 
-from __future__ import annotations
+The model modules do without ``from __future__ import annotations``: pydantic would
+otherwise compile and evaluate every annotation string while building the models,
+about 4 ms of every start-up.
+"""
 
 import datetime as dt
 import re
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+
+def new_list() -> list[Any]:
+    """A new empty list: the default of list fields (``Field(default_factory=new_list)``).
+
+    The same as ``default_factory=list``, but pydantic reads the signature of every
+    default factory when it builds a model, and for the built-in ``list`` that means
+    parsing its text signature: about 5 ms of every start-up for the 23 list fields.
+    """
+    return []
 
 
 class Strict(BaseModel):

@@ -1,7 +1,5 @@
 """The organisation keeping the record, and register-wide settings."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 
@@ -20,6 +18,7 @@ from ropa.model.common import (
     Sourced,
     Strict,
     Text,
+    new_list,
 )
 
 
@@ -47,7 +46,7 @@ class Settings(Strict):
     severity_overrides: dict[str, Severity | Literal["off"]] = Field(
         default_factory=dict, description="Per rule id: a new severity, or 'off' to disable the rule."
     )
-    waivers: list[Waiver] = Field(default_factory=list, description="Accepted findings.")
+    waivers: list[Waiver] = Field(default_factory=new_list, description="Accepted findings.")
     min_purpose_words: int = Field(default=4, ge=1, description="Shortest purpose not reported as vague.")
     art30_5_regime: Literal["gdpr-2016", "omnibus-iv"] = Field(
         default="gdpr-2016",
@@ -122,10 +121,10 @@ class Organisation(Sourced):
         ),
     )
     joint_controllers: list[JointController] = Field(
-        default_factory=list, description="Joint controllers (Art. 26), where any."
+        default_factory=new_list, description="Joint controllers (Art. 26), where any."
     )
     record: RecordInfo = Field(description="Version and date of the record.")
     settings: Settings = Field(default_factory=Settings, description="Register-wide validation settings.")
     processor_activities: list[ProcessorActivity] = Field(
-        default_factory=list, description="Art. 30(2) record, when the organisation also acts as processor."
+        default_factory=new_list, description="Art. 30(2) record, when the organisation also acts as processor."
     )

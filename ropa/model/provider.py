@@ -1,7 +1,5 @@
 """A provider (processor, sub-processor or other recipient), one YAML file each."""
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import Enum
 from typing import Literal
@@ -9,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from ropa.model.activity import Activity
-from ropa.model.common import Address, Contact, CountryCode, Dpo, Duration, Id, Sourced, Strict, Text, Tom
+from ropa.model.common import Address, Contact, CountryCode, Dpo, Duration, Id, Sourced, Strict, Text, Tom, new_list
 from ropa.model.transfer import DpfCertification, Mechanism
 
 
@@ -147,7 +145,7 @@ class SubProcessor(Sourced):
     )
     dpf: DpfCertification | None = Field(default=None, description="DPF certification, for US recipients.")
     sub_processors: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Ids of further sub-processors of this provider it passes data on to (chains).",
     )
 
@@ -173,29 +171,29 @@ class Provider(Sourced):
         default=None,
         description="Country of establishment. Leave out only when the sources do not state it: that is a gap.",
     )
-    contacts: list[Contact] = Field(default_factory=list, description="Contacts at the provider.")
+    contacts: list[Contact] = Field(default_factory=new_list, description="Contacts at the provider.")
     dpo: Dpo | None = Field(default=None, description="The provider's DPO.")
     eu_representative: str | None = Field(default=None, description="The provider's Art. 27 representative.")
     role: ProviderRole = Field(description="Role towards the organisation.")
     service: Text = Field(description="The service provided.")
     documents: list[PolicyDocument] = Field(
-        default_factory=list, description="Documents the facts were taken from (privacy policy, DPA)."
+        default_factory=new_list, description="Documents the facts were taken from (privacy policy, DPA)."
     )
     contract: Contract | None = Field(
         default=None, description="The Art. 28 contract / DPA. Leave out when none exists: that is a finding."
     )
     data_locations: list[CountryCode] = Field(
-        default_factory=list, description="Countries where the provider stores or accesses the data."
+        default_factory=new_list, description="Countries where the provider stores or accesses the data."
     )
     mechanisms: list[Mechanism] = Field(
-        default_factory=list, description="Transfer mechanisms the provider relies on."
+        default_factory=new_list, description="Transfer mechanisms the provider relies on."
     )
     dpf: DpfCertification | None = Field(default=None, description="DPF certification, for US providers.")
-    toms: list[Tom] = Field(default_factory=list, description="Technical and organisational measures.")
+    toms: list[Tom] = Field(default_factory=new_list, description="Technical and organisational measures.")
     sub_processor_authorisation: SubProcessorAuthorisation | None = Field(
         default=None, description="How sub-processors are authorised (Art. 28(2))."
     )
-    sub_processors: list[SubProcessor] = Field(default_factory=list, description="Its sub-processors.")
+    sub_processors: list[SubProcessor] = Field(default_factory=new_list, description="Its sub-processors.")
     activities: list[Activity] = Field(
-        default_factory=list, description="Processing activities the organisation carries out with it."
+        default_factory=new_list, description="Processing activities the organisation carries out with it."
     )

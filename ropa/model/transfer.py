@@ -1,14 +1,12 @@
 """Transfers outside the EEA and the Chapter V mechanisms that make them lawful."""
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import Enum
 from typing import Literal
 
 from pydantic import Field
 
-from ropa.model.common import CountryCode, DocumentRef, Duration, Sourced, Text
+from ropa.model.common import CountryCode, DocumentRef, Duration, Sourced, Text, new_list
 
 
 class MechanismType(str, Enum):
@@ -85,7 +83,7 @@ class Tia(DocumentRef):
         default=None, description="Result of the assessment."
     )
     supplementary_measures: list[Text] = Field(
-        default_factory=list, description="Supplementary measures adopted."
+        default_factory=new_list, description="Supplementary measures adopted."
     )
 
 
@@ -113,7 +111,7 @@ class Mechanism(Sourced):
 
     type: MechanismType = Field(description="The Chapter V mechanism relied on.")
     modules: list[Literal[1, 2, 3, 4]] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="SCC 2021/914 module(s): 1 C2C, 2 C2P, 3 P2P, 4 P2C.",
     )
     clause9_option: Literal["specific", "general"] | None = Field(
@@ -175,7 +173,7 @@ class Transfer(Sourced):
         default=None, description="How often the transfer happens (SCC Annex I.B item 4)."
     )
     data_categories: list[str] = Field(
-        default_factory=list, description="Ids of the activity's data categories transferred (all when empty)."
+        default_factory=new_list, description="Ids of the activity's data categories transferred (all when empty)."
     )
     origin_regime: Literal["EU", "UK", "CH"] = Field(
         default="EU", description="Which law governs the export, so EU rules do not fire on UK IDTA transfers."
