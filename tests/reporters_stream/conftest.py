@@ -25,7 +25,8 @@ HOSTILE = (
     " \x1b[31mred\x1b[0m \u2028 tab\there \U0001f600 \x07\x0b\x00 \ud800 \\ ] } {"
 )
 """Text that every format must escape its own way: markup, quotes, line breaks, ANSI, control and astral
-characters, a lone surrogate (as a YAML ``\\ud800`` escape can produce), JSON and XML delimiters."""
+characters, a lone surrogate (PyYAML refuses one in input, but nothing stops a rule from writing one), JSON
+and XML delimiters."""
 ENCODABLE = HOSTILE.replace("\ud800", "")
 """The same without the lone surrogate, which UTF-8 cannot encode: for comparisons of bytes."""
 
