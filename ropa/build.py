@@ -353,8 +353,10 @@ class _Register:
                 return Rendered(REGISTER_PDF, data, key, True)
         if self.spill is None:
             return Rendered(REGISTER_PDF, self.plan.join(), key, False)
+        from ropa.fsutil import spilling
+
         path = self.spill / REGISTER_PDF
-        with open(path, "wb") as out:
+        with spilling(path), open(path, "wb") as out:
             self.plan.join_to(out)
         return Rendered(REGISTER_PDF, path, key, False)
 

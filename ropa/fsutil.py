@@ -171,19 +171,35 @@ def clean_stale_temps(folder: Path) -> None:
 
 
 @contextlib.contextmanager
+def spilling(path: Path) -> Iterator[Path]:
+    """Create the folder of ``path`` (a file set aside in a :func:`spill_dir`) and turn write errors into
+    :class:`OutputError` (a full disk fails the run with one line, as any output would)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        yield path
+    except OSError as exc:
+        raise OutputError(f"{path.parent.parent}: cannot write ({exc.strerror or exc}); nothing was changed") from None
+
+
+@contextlib.contextmanager
 def spill_dir(folder: Path) -> Iterator[Path]:
     """A private temporary folder inside ``folder`` for large intermediate files, removed afterwards.
 
     Inside the output folder, so that files set aside there are on the same disk as
     the outputs (never in a memory-backed ``/tmp``); named like the temporary files,
-    so the next run removes it if this one dies.
+    so the next run removes it if this one dies. The folder is not created here:
+    whoever first sets a file aside creates it (``mkdir(parents=True, exist_ok=True)``),
+    so a run that fails before that writes nothing; an output folder created only
+    for it is removed again.
     """
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-spill-", dir=folder))
-    except OSError as exc:
-        raise _fail(folder, exc) from None
+    import uuid
+
+    existed = folder.exists()
+    path = folder / f"{TMP_PREFIX}{os.getpid()}-spill-{uuid.uuid4().hex[:12]}"
     try:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+        if not existed:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty: the run wrote nothing else there

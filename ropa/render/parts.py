@@ -137,7 +137,10 @@ class PartResult:
 
     def spill(self, path: Path) -> PartResult:
         """This result with its PDF written to ``path`` instead of held in memory."""
-        path.write_bytes(self.pdf)
+        from ropa.fsutil import spilling
+
+        with spilling(path):
+            path.write_bytes(self.pdf)
         return PartResult(b"", self.pages, self.anchors, self.bookmarks, str(path))
 
     def to_bytes(self) -> bytes:

@@ -75,6 +75,21 @@ def install(spec: dict[str, Any]) -> None:
         return len(data)
 
     Path.write_bytes = write_bytes  # type: ignore[method-assign]
+    if suffix == ".zip":
+        # The package streams its zip into an open file: made in memory here, then written by the
+        # patched write_bytes above, so the fault lands half-way through the archive as before.
+        import io
+
+        import ropa.package
+
+        real_write_zip = ropa.package.write_zip
+
+        def write_zip(members: Any, when: Any, target: Any) -> None:
+            buffer = io.BytesIO()
+            real_write_zip(members, when, buffer)
+            Path(target.name).write_bytes(buffer.getvalue())
+
+        ropa.package.write_zip = write_zip  # type: ignore[assignment]
 
 
 def main() -> None:

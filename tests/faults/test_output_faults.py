@@ -178,11 +178,29 @@ def test_build_when_disk_fills(fs: FaultSpace, monkeypatch: pytest.MonkeyPatch, 
     assert all((fs.out / rel).read_bytes() == stub(rel, "1") for rel in BUILD_TARGETS)
 
 
+def _zip_disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The package's zip (streamed into its temporary file) stops half-way with ENOSPC."""
+    import io
+
+    import ropa.package
+
+    real = ropa.package.write_zip
+
+    def write_zip(members: object, when: object, target: object) -> None:
+        buffer = io.BytesIO()
+        real(members, when, buffer)  # type: ignore[arg-type]
+        data = buffer.getvalue()
+        target.write(data[: len(data) // 2])  # type: ignore[attr-defined]
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(ropa.package, "write_zip", write_zip)
+
+
 def test_package_when_disk_fills(fs: FaultSpace, monkeypatch: pytest.MonkeyPatch) -> None:
     good = package_targets(fs)
     old = seed_package(fs)
     with monkeypatch.context() as patch:
-        _disk_full_on(patch, 1)
+        _zip_disk_full(patch)
         outcome = invoke(package(fs))
     assert_fault_reported(outcome, ("No space left on device",))
     assert {p.name: p.read_bytes() for p in fs.out.iterdir()} == old
