@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ropa import __version__
-from ropa.cli_common import handles_errors
+from ropa.cli_common import exit_at_once, handles_errors, output_complete
 
 DEFAULT_REGISTER = "."
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "github")
@@ -65,6 +67,22 @@ class _Group(click.Group):
             if "\x00" in arg:
                 raise click.UsageError(f"argument {arg!r} contains a NUL byte; paths and values cannot", ctx)
         return super().parse_args(ctx, args)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run as click does; a command that finished its output may then end the process at once."""
+        exit_at_once(None, program=False)  # forgets what an earlier run in this process said
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        except SystemExit as done:
+            exit_at_once(done.code, program=standalone_mode and args is None)
+            raise
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -132,6 +150,7 @@ def validate(
             stream(fmt, report, ctx, lambda chunk: click.echo(chunk, nl=False))
         except BrokenPipeError:  # the reader stopped early (| head): quiet, as when the report was one write
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail either
+    output_complete()
     if fail_on != "never":
         from ropa.model.common import Severity
 
