@@ -198,7 +198,12 @@ def _run(job: Job, previous: tuple[str, str] | None) -> Rendered:
             if data is not None:
                 return Rendered(job.target, data, key, True)
         if render_job is _RENDER_JOB:  # not replaced (tests do): render from the HTML made for the key
-            return Rendered(job.target, render(), key, False)
+            data = render()
+            if job.kind != "xlsx":
+                from ropa.render.pdf import release_memory
+
+                release_memory()
+            return Rendered(job.target, data, key, False)
     data = render_job(job, shared.register, shared.report, shared.templates)
     return Rendered(job.target, data, key, False)
 
@@ -276,9 +281,11 @@ def _run_task(task: Any) -> bytes:
     """Render one part of the register (runs in a worker); the result as a cache blob."""
     shared = _SHARED
     assert shared is not None, "worker started without the build's register"
-    from ropa.render.pdf import render_task
+    from ropa.render.pdf import release_memory, render_task
 
-    return render_task(task, shared.register, shared.templates).to_bytes()
+    blob = render_task(task, shared.register, shared.templates).to_bytes()
+    release_memory()
+    return blob
 
 
 class _Register:
