@@ -228,23 +228,35 @@ def _share_fields_sets(model: BaseModel, shared: dict[tuple[str, ...], set[str]]
     """
     from pydantic import BaseModel
 
+    slot = BaseModel.__dict__["__pydantic_fields_set__"]  # the slot itself: no attribute lookup per model
+    get_set, put_set = slot.__get__, slot.__set__
+    keep = shared.setdefault
+    nested = _NESTED_FIELDS
     todo = [model]
+    pop, push = todo.pop, todo.append
     while todo:
-        current = todo.pop()
-        own = current.__pydantic_fields_set__
-        same = shared.setdefault(tuple(own), own)
+        current = pop()
+        own = get_set(current)
+        same = keep(tuple(own), own)
         if same is not own:
-            object.__setattr__(current, "__pydantic_fields_set__", same)
-        cls = type(current)
-        names = _NESTED_FIELDS.get(cls)
+            put_set(current, same)
+        names = nested.get(type(current))
         if names is None:
-            names = _nested_fields(cls)
+            names = _nested_fields(type(current))
+        if not names:
+            continue
         values = current.__dict__
         for name in names:
             value = values[name]
+            if value is None:
+                continue
             if isinstance(value, BaseModel):
-                todo.append(value)
-            elif isinstance(value, (list, tuple)):
+                push(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, BaseModel):
+                        push(item)
+            elif isinstance(value, tuple):
                 todo.extend(item for item in value if isinstance(item, BaseModel))
             elif isinstance(value, dict):
                 todo.extend(item for item in value.values() if isinstance(item, BaseModel))
