@@ -127,18 +127,20 @@ def validate(
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
     from ropa.loader import collector_paused, read_ahead
 
-    # Workers parse the YAML while this process imports pydantic and builds the models (about 0.15 s).
-    ahead = read_ahead(Path(register), register)
-    try:
-        from ropa.pipeline import load_and_check
-        from ropa.reporters import ReportContext, render_bytes, stream
+    # The collector is resumed once the register is dropped: no full collection walks it (-0.5 s at 10k), nor
+    # the objects the imports make (-7 ms).
+    with collector_paused():
+        # Workers parse the YAML while this process imports pydantic and builds the models (about 0.15 s).
+        ahead = read_ahead(Path(register), register)
+        try:
+            from ropa.pipeline import load_and_check
+            from ropa.reporters import ReportContext, render_bytes, stream
 
-        select = _selected_rules(rules) if rules else None
-        with collector_paused():  # resumed once the register is dropped: no full collection walks it (-0.5 s at 10k)
+            select = _selected_rules(rules) if rules else None
             report = load_and_check(Path(register), date, select, display_root=register, ahead=ahead)[1]
-    finally:
-        if ahead is not None:
-            ahead.close()
+        finally:
+            if ahead is not None:
+                ahead.close()
     use_color = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None else color
     ctx = ReportContext(root=register, color=use_color and output is None, tool_version=__version__)
     if output:
