@@ -66,7 +66,7 @@ class Positions(Mapping[KeyPath, Position]):
         cells = self._cells
         keys = self._keys
         record = self._root
-        found = self._root_at
+        cell = 0  # the cells of the last part found (0: none, the root's position)
         depth = 0
         for part in path:  # one loop without calls: findings locate tens of thousands of paths
             if not record:
@@ -81,10 +81,9 @@ class Positions(Mapping[KeyPath, Position]):
                 if index is None:
                     break
                 cell = record + 2 + 3 * index
-            found = (cells[cell], cells[cell + 1])
             record = cells[cell + 2]
             depth += 1
-        return depth, found
+        return depth, ((cells[cell], cells[cell + 1]) if cell else self._root_at)
 
     def locate(self, path: KeyPath, default: Position = (1, 1)) -> Position:
         """Position of the longest prefix of ``path`` that exists (``default`` when not even the root does)."""
