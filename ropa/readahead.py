@@ -92,7 +92,10 @@ class ReadAhead:
         self._closed = False
         if workers < 1 or not self.items:
             return
-        tasks, feed = os.pipe()
+        try:
+            tasks, feed = os.pipe()
+        except OSError:  # no descriptors left: the caller reads every file
+            return
         try:
             os.set_blocking(feed, False)
             records = b"".join(_TASK.pack(index) for index in range(len(self.items)))
@@ -100,7 +103,7 @@ class ReadAhead:
             while written < len(records):  # writes of at most PIPE_BUF go in whole or not at all
                 written += os.write(feed, records[written : written + _PIPE_BUF])
                 self._unqueued = written // _TASK.size
-        except BlockingIOError:  # a pipe smaller than usual (the user's pipe quota is spent)
+        except OSError:  # a pipe smaller than usual (the user's pipe quota is spent): the caller reads the rest
             pass
         finally:
             os.close(feed)  # once the indexes are taken, readers see end of file

@@ -150,6 +150,28 @@ def test_files_that_do_not_fit_in_the_task_pipe_are_read_by_the_caller(
         assert list(ahead.results()) == expected
 
 
+@pytest.mark.parametrize("pipes_left", [0, 1, 2])
+def test_without_descriptors_for_pipes_the_caller_reads_the_rest(
+    items: list[Item], monkeypatch: pytest.MonkeyPatch, pipes_left: int
+) -> None:
+    """No pipe at all, only the task pipe, or one worker's: fewer workers (or none), same results."""
+    expected = _expected(items)
+    real_pipe = os.pipe
+    made: list[int] = []
+
+    def scarce() -> tuple[int, int]:
+        if len(made) >= pipes_left:
+            raise OSError(24, "Too many open files")
+        made.append(1)
+        return real_pipe()
+
+    monkeypatch.setattr(os, "pipe", scarce)
+    with ReadAhead(items, 3) as ahead:
+        monkeypatch.setattr(os, "pipe", real_pipe)
+        assert len(ahead._pids) == max(0, pipes_left - 1)
+        assert list(ahead.results()) == expected
+
+
 def _open_fds() -> set[str]:
     return set(os.listdir("/proc/self/fd"))
 
