@@ -412,6 +412,20 @@ _UNSAFE_KEY = re.compile(_CONTROL.pattern[:-1] + "\u202a-\u202e\u2066-\u2068\n\r
 """:data:`_CONTROL`, :data:`_BIDI_OPENERS` or :data:`_LINE_BREAK` in one expression."""
 
 
+_Resolvers = dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
+
+
+def _resolve_plain(value: str, flags: tuple[bool, bool], table: _Resolvers | None, resolve: Any) -> str:
+    """The tag of a plain scalar: what the loader's ``resolve()`` gives, from its table when there is one."""
+    if table is None:
+        tag: str = resolve(yaml.ScalarNode, value, flags)
+        return tag
+    for resolved, pattern in table.get(value[:1], ()):
+        if pattern.match(value):
+            return resolved
+    return _STR_TAG
+
+
 def _read_plain(text: str, file: str) -> Document | None:
     """Read an ordinary register file in one pass over libyaml's events, or return None.
 
@@ -426,6 +440,7 @@ def _read_plain(text: str, file: str) -> Document | None:
     resolve: Any = loader.resolve
     get_event: Any = loader.get_event  # events are used duck-typed: their stubs are a union
     implicit = _IMPLICIT
+    plain_keys: dict[str, str] = {}
     positions = PositionsBuilder()
     # Only a double-quoted scalar can hold a character the text does not (an escape such as "\x07"): when the
     # text holds no control or bidirectional character, only those need looking at.
@@ -452,24 +467,27 @@ def _read_plain(text: str, file: str) -> Document | None:
                 tag = event.tag
                 if event.anchor is not None or (tag is not None and tag != "!"):
                     raise _NotPlain
-                tag = _STR_TAG
-                if event.implicit[0] and (not value or value[0] in _RESOLVED_FIRST):
-                    if implicit is None:
-                        tag = resolve(yaml.ScalarNode, value, event.implicit)
-                    else:  # what resolve() does for a plain scalar, without its calls
-                        for resolved, pattern in implicit.get(value[:1], ()):
-                            if pattern.match(value):
-                                tag = resolved
-                                break
+                plain = event.implicit[0]
                 if is_map and key is None:  # a mapping key
-                    if tag != _STR_TAG or len(value) > MAX_KEY_CHARS or _UNSAFE_KEY.search(value):
-                        raise _NotPlain
-                    key = sys.intern(value)
+                    # A plain key's fitness depends on its text alone: each distinct one is looked at once a file.
+                    key = plain_keys.get(value) if plain else None
+                    if key is None:
+                        tag = _STR_TAG
+                        if plain and (not value or value[0] in _RESOLVED_FIRST):
+                            tag = _resolve_plain(value, event.implicit, implicit, resolve)
+                        if tag != _STR_TAG or len(value) > MAX_KEY_CHARS or _UNSAFE_KEY.search(value):
+                            raise _NotPlain
+                        key = sys.intern(value)
+                        if plain:
+                            plain_keys[value] = key
                     if key in container:
                         raise _NotPlain
                     mark = event.start_mark
                     children += (mark.line + 1, mark.column + 1, 0)
                     continue
+                tag = _STR_TAG
+                if plain and (not value or value[0] in _RESOLVED_FIRST):
+                    tag = _resolve_plain(value, event.implicit, implicit, resolve)
                 size = len(value)
                 if size > MAX_SCALAR_CHARS:
                     raise _NotPlain

@@ -118,3 +118,19 @@ def test_the_resolver_table_is_the_loaders() -> None:
             assert (found or "tag:yaml.org,2002:str") == expected, value
     finally:
         loader.dispose()
+
+
+KEYS = {
+    "same plain key in many mappings": "a: {k: 1}\nb: {k: 2}\nc: [{k: 3}, {k: 4}]\n",
+    "quoted then plain 'yes'": 'a: {"yes": 1}\nb: {yes: 2}\n',
+    "plain 'yes' then quoted": 'a: {yes: 1}\nb: {"yes": 2}\n',
+    "a key repeated in one mapping after use elsewhere": "a: {k: 1}\nb: {k: 1, k: 2}\n",
+    "a long key used twice": f"a: {{{'k' * 1100}: 1}}\nb: {{{'k' * 1100}: 2}}\n",
+    "escaped line break, then the same text plain": 'a: {"x y": 1}\nb: {"x\\ny": 2}\nc: {x y: 3}\n',
+}
+
+
+@pytest.mark.parametrize("text", KEYS.values(), ids=KEYS.keys())
+def test_keys_met_again_are_judged_as_the_first_time(text: str) -> None:
+    """Plain keys are looked at once per file; what the exact reader refuses must still be refused."""
+    assert _outcome(text, plain=True) == _outcome(text, plain=False)
