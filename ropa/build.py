@@ -27,9 +27,12 @@ making HTML cost milliseconds to seconds. Hence:
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
+import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -224,11 +227,84 @@ def _workers(count: int, jobs: int | None) -> int:
     return max(1, min(count, os.cpu_count() or 1))
 
 
-def _executor(count: int, shared: _Shared) -> Executor:
+TASKS_PER_WORKER = 20
+"""Tasks a worker process renders before a fresh one takes over (see :class:`_Recycling`)."""
+
+
+def _executor(count: int, shared: _Shared) -> _Recycling:
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
-        return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(max_workers=count, initializer=_init_worker, initargs=(shared,))
+        context = multiprocessing.get_context("fork")
+        return _Recycling(lambda: ProcessPoolExecutor(max_workers=count, mp_context=context), count)
+    return _Recycling(
+        lambda: ProcessPoolExecutor(max_workers=count, initializer=_init_worker, initargs=(shared,)), count
+    )
+
+
+class _Recycling(Executor):
+    """A process pool whose workers are replaced every :data:`TASKS_PER_WORKER` tasks each.
+
+    A forked worker shares the register's pages with the main process until it
+    touches them (a reference count is a write), and WeasyPrint's allocations do
+    not all go back to the system: at 10,000 activities long-lived workers grew to
+    400 MB each. Tasks are handed to the current pool a few at a time; after its
+    share the pool is retired (it finishes what it holds, then its workers exit)
+    and a new one forks fresh workers. Tasks are handed on from the thread that
+    submits or that calls :meth:`pump`, never from a pool's own threads.
+    """
+
+    def __init__(self, make: Callable[[], Executor], workers: int) -> None:
+        self._make = make
+        self._limit = 2 * workers
+        self._per_pool = workers * TASKS_PER_WORKER
+        self._queue: deque[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
+        self._pool: Executor | None = None
+        self._given = 0
+        self._running = 0
+        self._retired: list[Executor] = []
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        outer: Future[Any] = Future()
+        self._queue.append((outer, fn, args))
+        self.pump()
+        return outer
+
+    def pump(self) -> None:
+        """Hand queued tasks to the current pool, up to the limit in flight."""
+        while self._queue:
+            with self._lock:
+                if self._running >= self._limit:
+                    return
+                self._running += 1
+            outer, fn, args = self._queue.popleft()
+            if not outer.set_running_or_notify_cancel():
+                with self._lock:
+                    self._running -= 1
+                continue
+            if self._pool is None or self._given >= self._per_pool:
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False)
+                    self._retired.append(self._pool)
+                self._pool, self._given = self._make(), 0
+            self._given += 1
+            self._pool.submit(fn, *args).add_done_callback(functools.partial(self._finish, outer))
+
+    def _finish(self, outer: Future[Any], inner: Future[Any]) -> None:
+        with self._lock:
+            self._running -= 1
+        error = inner.exception()
+        if error is not None:
+            outer.set_exception(error)
+        else:
+            outer.set_result(inner.result())
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if cancel_futures:
+            while self._queue:
+                self._queue.popleft()[0].cancel()
+        for pool in [*self._retired, *([self._pool] if self._pool is not None else [])]:
+            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 class _Inline(Executor):
@@ -438,6 +514,8 @@ def render_all(
                                     progress(REGISTER_PDF)
                                 continue
                         finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+                        if isinstance(pool, _Recycling):
+                            pool.pump()
                         for future in finished:
                             kind, name = futures.pop(future)
                             if kind == "part":

@@ -420,6 +420,9 @@ def _report_child(conn: Any, args: ReportArgs | None) -> None:
 
     try:
         outcome: tuple[str, object] = ("ok", _render_report(args))
+        from ropa.render.pdf import release_memory
+
+        release_memory()  # the parent reads the result only after the documents: hold no more than the PDF
     except BaseException as exc:  # handed to the parent, which raises it
         try:
             pickle.dumps(exc)
