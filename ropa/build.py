@@ -255,7 +255,7 @@ class _Recycling(Executor):
 
     def __init__(self, make: Callable[[], Executor], workers: int) -> None:
         self._make = make
-        self._limit = 2 * workers
+        self._limit = workers  # a retired pool's last tasks and the new pool's first share the cores
         self._per_pool = workers * TASKS_PER_WORKER
         self._queue: deque[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
         self._pool: Executor | None = None
