@@ -347,7 +347,7 @@ def manifest_data(
     return data
 
 
-def _report_files(report: Report, report_pdf: bytes) -> dict[str, bytes]:
+def _report_files(report: Report, report_pdf: Member) -> dict[str, Member]:
     """The validation report as PDF (for people, rendered beforehand), JSON and SARIF (for tools)."""
     from ropa import __version__
     from ropa.reporters import ReportContext, get
@@ -368,7 +368,7 @@ def contents(
     allowed: list[Finding],
     since: Since | None,
     name: str,
-    report_pdf: bytes,
+    report_pdf: Member,
 ) -> dict[str, Member]:
     """Every member of the package, manifest and checksums included."""
     from ropa.dates import document_datetime
@@ -414,15 +414,25 @@ def _render_report(args: ReportArgs | None = None) -> bytes:
     return report_pdf.render_report_pdf(register, report, allowed)
 
 
-def _report_child(conn: Any, args: ReportArgs | None) -> None:
-    """Body of the report's process: send back ``("ok", pdf)`` or ``("error", exception)``."""
+def _report_child(conn: Any, args: ReportArgs | None, spill: Path | None = None) -> None:
+    """Body of the report's process: send back ``("ok", pdf)`` or ``("error", exception)``.
+
+    With ``spill`` the PDF is written there and its path sent: the pipe then holds a
+    few bytes, so this process ends at once instead of waiting, with all its memory,
+    until the parent reads the result after the documents.
+    """
     import pickle
 
     try:
-        outcome: tuple[str, object] = ("ok", _render_report(args))
-        from ropa.render.pdf import release_memory
+        pdf = _render_report(args)
+        outcome: tuple[str, object] = ("ok", pdf)
+        if spill is not None:
+            from ropa.fsutil import spilling
 
-        release_memory()  # the parent reads the result only after the documents: hold no more than the PDF
+            path = spill / "validation-report.pdf"
+            with spilling(path):
+                path.write_bytes(pdf)
+            outcome = ("ok", path)
     except BaseException as exc:  # handed to the parent, which raises it
         try:
             pickle.dumps(exc)
@@ -445,7 +455,7 @@ class _ReportProcess:
     is missing the register is pickled to the child once.
     """
 
-    def __init__(self, args: ReportArgs) -> None:
+    def __init__(self, args: ReportArgs, spill: Path | None = None) -> None:
         import gc
         import multiprocessing
 
@@ -456,15 +466,17 @@ class _ReportProcess:
         _REPORT_ARGS = args
         gc.freeze()  # the child's collector then does not touch, and so copy, the inherited register's pages
         try:
-            self._process = context.Process(target=_report_child, args=(send, None if forked else args), daemon=True)
+            self._process = context.Process(
+                target=_report_child, args=(send, None if forked else args, spill), daemon=True
+            )
             self._process.start()
         finally:
             gc.unfreeze()
             _REPORT_ARGS = None
             send.close()  # only the child holds the writing end: its death reads as end of file
 
-    def result(self) -> bytes:
-        """Wait for the PDF; re-raise what the child raised.
+    def result(self) -> bytes | Path:
+        """Wait for the PDF (or the file it was written to); re-raise what the child raised.
 
         Raises:
             RuntimeError: when the child ended without sending a result (killed, out of memory).
@@ -480,7 +492,7 @@ class _ReportProcess:
         if kind == "error":
             assert isinstance(value, BaseException)
             raise value
-        assert isinstance(value, bytes)
+        assert isinstance(value, bytes | Path)
         return value
 
     def stop(self) -> None:
@@ -506,7 +518,7 @@ def render_documents(
     progress: Progress | None = None,
     cache: Any = None,
     spill: Path | None = None,
-) -> tuple[dict[str, Member], bytes]:
+) -> tuple[dict[str, Member], Member]:
     """The build's documents and the validation report PDF, rendered side by side.
 
     The documents go through :func:`ropa.build.render_all`, reusing those in
@@ -516,16 +528,16 @@ def render_documents(
     the register PDF is set aside there and returned as its path (see :func:`ropa.build.render_all`).
 
     Returns:
-        The documents by package path, and the report PDF.
+        The documents by package path, and the report PDF (with ``spill``: the file it was written to).
     """
     from ropa import build
 
     jobs = build.plan(register, set(build.KINDS))
     if not _parallel(workers):
         documents = build.render_all(register, report, jobs, None, workers, progress, cache, spill)
-        pdf = _render_report((register, report, allowed))
+        pdf: Member = _render_report((register, report, allowed))
     else:
-        child = _ReportProcess((register, report, allowed))
+        child = _ReportProcess((register, report, allowed), spill)
         try:
             documents = build.render_all(register, report, jobs, None, workers, progress, cache, spill)
             pdf = child.result()

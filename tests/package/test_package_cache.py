@@ -167,6 +167,19 @@ def test_report_renders_in_its_own_process_beside_the_documents(stubbed: Any, mo
     assert int(pdf) == os.getpid(), "--jobs 1 keeps every rendering in this process"
 
 
+def test_report_process_hands_over_a_file_in_the_spill_folder(
+    stubbed: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With a spill folder the report's process writes its PDF there and ends, instead of holding it."""
+    register, report = stubbed
+    monkeypatch.setattr(ropa.render.report_pdf, "render_report_pdf", lambda *a, **k: str(os.getpid()).encode())
+    spill = tmp_path / "spill"
+    documents, pdf = render_documents(register, report, [], workers=2, spill=spill)
+    assert isinstance(pdf, Path) and pdf.parent == spill
+    assert int(pdf.read_bytes()) != os.getpid()
+    assert sorted(documents) == DOCUMENTS
+
+
 def test_report_failures_reach_the_caller(stubbed: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     register, report = stubbed
 
