@@ -247,21 +247,21 @@ class _Recycling(Executor):
     A forked worker shares the register's pages with the main process until it
     touches them (a reference count is a write), and WeasyPrint's allocations do
     not all go back to the system: at 10,000 activities long-lived workers grew to
-    400 MB each. Tasks are handed to the current pool a few at a time; after its
-    share the pool is retired (it finishes what it holds, then its workers exit)
-    and a new one forks fresh workers. Tasks are handed on from the thread that
-    submits or that calls :meth:`pump`, never from a pool's own threads.
+    400 MB each. Tasks are handed to the current pool one per worker at a time;
+    after its share the pool finishes what it holds, its workers exit, and a new
+    pool forks fresh workers (a core waits for at most one task per pool: pools
+    that overlapped had four workers alive at once). Tasks are handed on from the
+    thread that submits or that calls :meth:`pump`, never from a pool's own threads.
     """
 
     def __init__(self, make: Callable[[], Executor], workers: int) -> None:
         self._make = make
-        self._limit = workers  # a retired pool's last tasks and the new pool's first share the cores
+        self._limit = workers
         self._per_pool = workers * TASKS_PER_WORKER
         self._queue: deque[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
         self._pool: Executor | None = None
         self._given = 0
         self._running = 0
-        self._retired: list[Executor] = []
         self._lock = threading.Lock()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
@@ -276,6 +276,9 @@ class _Recycling(Executor):
             with self._lock:
                 if self._running >= self._limit:
                     return
+                retiring = self._pool is not None and self._given >= self._per_pool
+                if retiring and self._running:
+                    return  # the old pool finishes first: its workers exit before fresh ones fork
                 self._running += 1
             outer, fn, args = self._queue.popleft()
             if not outer.set_running_or_notify_cancel():
@@ -284,8 +287,7 @@ class _Recycling(Executor):
                 continue
             if self._pool is None or self._given >= self._per_pool:
                 if self._pool is not None:
-                    self._pool.shutdown(wait=False)
-                    self._retired.append(self._pool)
+                    self._pool.shutdown(wait=True)  # idle by now: its workers exit at once
                 self._pool, self._given = self._make(), 0
             self._given += 1
             self._pool.submit(fn, *args).add_done_callback(functools.partial(self._finish, outer))
@@ -303,8 +305,8 @@ class _Recycling(Executor):
         if cancel_futures:
             while self._queue:
                 self._queue.popleft()[0].cancel()
-        for pool in [*self._retired, *([self._pool] if self._pool is not None else [])]:
-            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 class _Inline(Executor):
