@@ -393,12 +393,16 @@ def run_startup(repeat: int) -> list[Row]:
         best = min(samples, key=lambda s: abs(s.wall - median))
         note = f"first {walls[0] * 1000:.0f} ms, median {median * 1000:.0f} ms, min {min(walls) * 1000:.0f} ms"
         rows.append(Row(0, f"start-up: ropa {label}", best, None, f"{note} of {repeat}", {"walls": walls}))
-    probe = (
-        "import runpy, sys\n"
+    probe = (  # validate run as the program ends with os._exit: report the imports on the way out
+        "import os, runpy, sys\n"
+        f"def report():\n    sys.stderr.write(' '.join(m for m in {HEAVY!r} if m in sys.modules) or 'none')\n"
+        "    sys.stderr.write('\\n')\n    sys.stderr.flush()\n"
+        "def leave(code, _exit=os._exit):\n    report()\n    _exit(code)\n"
+        "os._exit = leave\n"
         f"sys.argv = ['ropa', 'validate', {str(EXAMPLE)!r}, '--fail-on', 'never']\n"
         "try:\n    runpy.run_module('ropa', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        f"sys.stderr.write(' '.join(m for m in {HEAVY!r} if m in sys.modules) or 'none')\n"
+        "report()\n"
     )
     heavy = measure(python(probe)).stderr.strip().splitlines()[-1]
     rows.append(Row(0, "start-up: heavy imports on validate", None, None, heavy, {"heavy": heavy}))
