@@ -290,14 +290,25 @@ class Row:
 
 
 def _prep(register: Path, work: Path, kinds: str, total_pages: int = 0) -> None:
-    checked(measure(python(f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; run.prepare(*sys.argv[1:])",
-                           str(register), str(work), kinds, str(total_pages or ""))), "preparing the floors' inputs",
-            ok=(0,))
+    checked(
+        measure(
+            python(
+                f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; run.prepare(*sys.argv[1:])",
+                str(register),
+                str(work),
+                kinds,
+                str(total_pages or ""),
+            )
+        ),
+        "preparing the floors' inputs",
+        ok=(0,),
+    )
 
 
 def run_validate(size: int, register: Path) -> Row:
-    ropa = checked(measure(ropa_cmd("validate", str(register), "--fail-on", "never", "--output", os.devnull)),
-                   "ropa validate")
+    ropa = checked(
+        measure(ropa_cmd("validate", str(register), "--fail-on", "never", "--output", os.devnull)), "ropa validate"
+    )
     floor = checked(measure(python(PARSE_FLOOR, str(register))), "parse floor", ok=(0,))
     files = [register / "organisation.yaml", *sorted((register / "providers").glob("*.yaml"))]
     mb = sum(p.stat().st_size for p in files) / 1e6
@@ -357,9 +368,13 @@ def run_build_all(size: int, register: Path, work: Path, jobs: int | None, rows:
     if len(parts) < 3:
         return Row(size, "build (all kinds)", ropa, None, "")
     total = Sample(sum(p.wall for p in parts), sum(p.cpu for p in parts), max(p.peak_mb for p in parts), 0)
-    return Row(size, "build (all kinds)", ropa, total,
-               "floor columns: the sum of the xlsx, pdf and annexes builds above (parallel workers vs one after "
-               "the other)")
+    return Row(
+        size,
+        "build (all kinds)",
+        ropa,
+        total,
+        "floor columns: the sum of the xlsx, pdf and annexes builds above (parallel workers vs one after the other)",
+    )
 
 
 def run_package(size: int, register: Path, work: Path, jobs: int | None) -> Row:
@@ -384,8 +399,10 @@ def run_startup(repeat: int) -> list[Row]:
     """``ropa --version`` and ``ropa validate`` on the example, first run and median; heavy imports."""
     rows = []
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: .pyc files kept
-    for label, args in (("--version", ["--version"]), ("validate example", ["validate", str(EXAMPLE),
-                                                                              "--fail-on", "never"])):
+    for label, args in (
+        ("--version", ["--version"]),
+        ("validate example", ["validate", str(EXAMPLE), "--fail-on", "never"]),
+    ):
         measure(ropa_cmd(*args), env=env)  # compiles and caches the bytecode, as the first run after install does
         samples = [checked(measure(ropa_cmd(*args), env=env), f"ropa {label}") for _ in range(repeat)]
         walls = [s.wall for s in samples]
@@ -412,8 +429,15 @@ def run_startup(repeat: int) -> list[Row]:
     shim = shutil.which("ropa")
     if shim and Path(shim).resolve() != Path(ropa_cmd()[0]).resolve():
         sample = measure([shim, "--version"])
-        rows.append(Row(0, "start-up: ropa --version via PATH", sample, None,
-                        f"{shim} (a wrapper such as a pyenv shim adds its own start-up)"))
+        rows.append(
+            Row(
+                0,
+                "start-up: ropa --version via PATH",
+                sample,
+                None,
+                f"{shim} (a wrapper such as a pyenv shim adds its own start-up)",
+            )
+        )
     return rows
 
 
@@ -437,32 +461,55 @@ def run_incremental(work: Path, seed: int, providers: int, per: int, jobs: int |
     )
     for label, changed, change, what in changes:
         change(register, changed)
-        incremental = checked(measure(ropa_cmd("build", str(register), "--out", str(out), *extra)),
-                              "incremental build", (0,))
+        incremental = checked(
+            measure(ropa_cmd("build", str(register), "--out", str(out), *extra)), "incremental build", (0,)
+        )
         reused = re.search(r"(\d+) unchanged since the last build", incremental.stdout)
         parts = re.search(r"register.pdf: (\d+) of (\d+) parts rendered again", incremental.stdout)
         documents = len(synth.provider_ids(providers)) + 2
         rendered = documents - int(reused.group(1)) if reused else documents
         speedup = full.wall / incremental.wall if incremental.wall else 0.0
         part_note = f", register parts {parts.group(1)} of {parts.group(2)}" if parts else ""
-        rows.append(Row(providers * per, f"incremental rebuild ({label})", incremental, full,
-                        f"{what} in {changed}: {rendered} of {documents} documents rendered again{part_note}, "
-                        f"{speedup:.1f}x faster than full",
-                        {"speedup": speedup, "rendered": rendered,
-                         "parts": [int(parts.group(1)), int(parts.group(2))] if parts else None}))
-    checked(measure(ropa_cmd("build", str(register), "--out", str(clean), "--no-cache", "--quiet", *extra)),
-            "clean build", (0,))
+        rows.append(
+            Row(
+                providers * per,
+                f"incremental rebuild ({label})",
+                incremental,
+                full,
+                f"{what} in {changed}: {rendered} of {documents} documents rendered again{part_note}, "
+                f"{speedup:.1f}x faster than full",
+                {
+                    "speedup": speedup,
+                    "rendered": rendered,
+                    "parts": [int(parts.group(1)), int(parts.group(2))] if parts else None,
+                },
+            )
+        )
+    checked(
+        measure(ropa_cmd("build", str(register), "--out", str(clean), "--no-cache", "--quiet", *extra)),
+        "clean build",
+        (0,),
+    )
     same = _tree_bytes(out) == _tree_bytes(clean)
     moved = "" if _code_state() == code else " (ropa's code changed during the run: keys changed with it)"
-    rows.append(Row(providers * per, "incremental == clean build", None, None,
-                    f"byte-identical to a clean build: {'yes' if same else 'NO'}{moved}", {"identical": same}))
+    rows.append(
+        Row(
+            providers * per,
+            "incremental == clean build",
+            None,
+            None,
+            f"byte-identical to a clean build: {'yes' if same else 'NO'}{moved}",
+            {"identical": same},
+        )
+    )
     return rows
 
 
 def _code_state() -> str:
     """A digest of ropa's code as the cache sees it (the checkout may change while the benchmark runs)."""
-    return checked(measure(python("from ropa.cache import code_digest; print(code_digest())")), "code digest",
-                   (0,)).stdout.strip()
+    return checked(
+        measure(python("from ropa.cache import code_digest; print(code_digest())")), "code digest", (0,)
+    ).stdout.strip()
 
 
 def _tree_bytes(folder: Path) -> dict[str, bytes]:
@@ -506,8 +553,17 @@ def table(rows: list[Row]) -> str:
         if row.ropa and row.floor and row.floor.wall and row.floor.cpu:
             ratio = f"{row.ropa.wall / row.floor.wall:.2f}x"
             cpu_ratio = f"{row.ropa.cpu / row.floor.cpu:.2f}x"
-        lines.append((f"{row.size:,}" if row.size else "", row.step, *_cell(row.ropa), *_cell(row.floor), ratio,
-                      cpu_ratio, row.note))
+        lines.append(
+            (
+                f"{row.size:,}" if row.size else "",
+                row.step,
+                *_cell(row.ropa),
+                *_cell(row.floor),
+                ratio,
+                cpu_ratio,
+                row.note,
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(head) - 1)]
     text = []
     for n, line in enumerate(lines):
@@ -589,18 +645,23 @@ def _run_size(
             step(f"{size:,} {kind}", lambda kind=kind: run_build(size, register, work, kind, jobs))
 
 
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000,10000", help="activities per register, comma-separated")
     parser.add_argument("--quick", action="store_true", help="sizes 10,100 and fewer start-up repeats")
-    parser.add_argument("--render-max", type=int, default=100,
-                        help="largest size for the PDF, annexes and package steps (default 100)")
-    parser.add_argument("--skip", default="", help="comma-separated steps to leave out: " + ",".join(
-        (*STEPS, "startup", "incremental")))
-    parser.add_argument("--incremental", default="100x1", metavar="PxA",
-                        help="providers x activities of the incremental register (default 100x1)")
+    parser.add_argument(
+        "--render-max", type=int, default=100, help="largest size for the PDF, annexes and package steps (default 100)"
+    )
+    parser.add_argument(
+        "--skip", default="", help="comma-separated steps to leave out: " + ",".join((*STEPS, "startup", "incremental"))
+    )
+    parser.add_argument(
+        "--incremental",
+        default="100x1",
+        metavar="PxA",
+        help="providers x activities of the incremental register (default 100x1)",
+    )
     parser.add_argument("--jobs", type=int, help="worker processes for build and package (default: one per core)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", type=Path, help="folder for registers and outputs (default: a temporary one)")
@@ -610,8 +671,11 @@ def main(argv: list[str] | None = None) -> int:
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     work = args.work or Path(tempfile.mkdtemp(prefix="ropa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"ropa benchmarks: sizes {', '.join(map(str, sizes))}; {os.cpu_count()} cores; work folder {work}; "
-          f"load average {_load()}", flush=True)
+    print(
+        f"ropa benchmarks: sizes {', '.join(map(str, sizes))}; {os.cpu_count()} cores; work folder {work}; "
+        f"load average {_load()}",
+        flush=True,
+    )
     rows: list[Row] = []
 
     def step(label: str, action: Callable[[], Any]) -> None:
@@ -629,8 +693,10 @@ def main(argv: list[str] | None = None) -> int:
     if "incremental" not in skip:
         p, a = (int(x) for x in args.incremental.lower().split("x"))
         step(f"incremental {p}x{a}", lambda: run_incremental(work, args.seed, p, a, args.jobs))
-    print(f"\nload average at the end: {_load()} (wall times stretch when other work shares the cores; "
-          "CPU times much less)")
+    print(
+        f"\nload average at the end: {_load()} (wall times stretch when other work shares the cores; "
+        "CPU times much less)"
+    )
     print(table(rows))
     print()
     print("Scaling (CPU seconds above the smallest size, per activity; growth exponent, 1.00 = linear):")

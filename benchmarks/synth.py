@@ -41,9 +41,23 @@ WORDS = _WORD_TEXT.split()
 NON_EEA = ("US", "IN", "GB", "CH", "JP", "SG", "CA", "BR", "AU", "ZA")
 EEA = ("DE", "FR", "NL", "IE", "SE", "PL", "ES", "IT", "AT", "FI")
 TOM_KINDS = (
-    "encryption", "confidentiality_integrity", "restore", "testing", "identification_authorisation",
-    "transmission", "storage", "physical", "logging", "configuration", "governance", "certification",
-    "minimisation", "quality", "retention", "accountability", "portability_erasure",
+    "encryption",
+    "confidentiality_integrity",
+    "restore",
+    "testing",
+    "identification_authorisation",
+    "transmission",
+    "storage",
+    "physical",
+    "logging",
+    "configuration",
+    "governance",
+    "certification",
+    "minimisation",
+    "quality",
+    "retention",
+    "accountability",
+    "portability_erasure",
 )
 DURATIONS = ("P30D", "P90D", "P6M", "P1Y", "P2Y", "P3Y", "P7Y", "P10Y")
 RECORD_DATE = dt.date(2026, 11, 1)
@@ -334,8 +348,11 @@ def edit_activity(root: Path, provider_id: str) -> None:
     for i, line in enumerate(lines):
         if line.lstrip().startswith("description: "):
             head, _, text = line.partition("description: ")
-            lines[i] = f"{head}description: {text.rstrip()[:-1]} (reworded)'\n" if text.rstrip().endswith("'") \
+            lines[i] = (
+                f"{head}description: {text.rstrip()[:-1]} (reworded)'\n"
+                if text.rstrip().endswith("'")
                 else f"{head}description: {text.rstrip()} (reworded)\n"
+            )
             break
     atomic_write(path, "".join(lines))
 

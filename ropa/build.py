@@ -115,7 +115,12 @@ def _prepare(
         attachment = register_attachment(register)
         html = register_html(register, report, templates)
         inputs: list[bytes | str] = [
-            html, attachment.data, attachment.name, attachment.description, attachment.relationship, when
+            html,
+            attachment.data,
+            attachment.name,
+            attachment.description,
+            attachment.relationship,
+            when,
         ]
         return inputs, lambda: render_register_pdf(register, report, templates)
     if job.kind == "annex":
@@ -350,8 +355,13 @@ def _task_key(task: Any) -> str | None:
         attachment = spec.data + spec.name.encode() + spec.description.encode() + spec.relationship.encode()
     when = document_datetime(shared.register).isoformat()
     return document_key(
-        "part", shared.environment, shared.templates_digest, "layout" if task.layout_only else "pdf",
-        task.digest, attachment, when,
+        "part",
+        shared.environment,
+        shared.templates_digest,
+        "layout" if task.layout_only else "pdf",
+        task.digest,
+        attachment,
+        when,
     )
 
 

@@ -62,7 +62,8 @@ def _tree_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> str:
     digest = hashlib.sha256()
     if root.is_dir():
         files = sorted(
-            p for p in root.rglob("*")
+            p
+            for p in root.rglob("*")
             if p.is_file() and "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes)
         )
         for path in files:
@@ -189,7 +190,8 @@ class BuildCache:
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
             return {}
         return {
-            t: e for t, e in data["entries"].items()
+            t: e
+            for t, e in data["entries"].items()
             if isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("sha256"), str)
         }
 

@@ -58,7 +58,14 @@ def _meta(rule_id: str, message: str, register: Register, index: int) -> Finding
     line, column = _locate(register, register.organisation_file, path)
     severity = Severity(override) if override else rule.severity
     return Finding(
-        rule_id, rule.name, severity, message, register.organisation_file, line, column, path,
+        rule_id,
+        rule.name,
+        severity,
+        message,
+        register.organisation_file,
+        line,
+        column,
+        path,
         article=rule.article,
     )
 

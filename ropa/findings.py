@@ -98,7 +98,6 @@ class Report:
             "findings": [f.to_json() for f in self.findings],
             "summary": self.summary(),
             "waived": [
-                {**w.finding.to_json(), "waiver_reason": w.reason, "waiver_expires": w.expires}
-                for w in self.waived
+                {**w.finding.to_json(), "waiver_reason": w.reason, "waiver_expires": w.expires} for w in self.waived
             ],
         }

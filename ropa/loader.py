@@ -506,9 +506,7 @@ def _load_register(root: Path, shown: Callable[[str], str], ahead: ReadAhead | N
         organisation=organisation,
         providers=sorted(providers, key=lambda p: p.id),
         provider_files=provider_rel,
-        positions={
-            rel: by_file[shown(rel)].positions for rel in rels if shown(rel) in by_file
-        },
+        positions={rel: by_file[shown(rel)].positions for rel in rels if shown(rel) in by_file},
     )
     from ropa.references import check_references
 

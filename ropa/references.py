@@ -81,9 +81,7 @@ def check_references(register: Register) -> list[Problem]:
             base: KeyPath = ("activities", a_index)
             other = seen_activities.get(activity.id)
             if other is not None:
-                problems.append(
-                    Problem(file, (*base, "id"), f"activity id {activity.id!r} is already used in {other}")
-                )
+                problems.append(Problem(file, (*base, "id"), f"activity id {activity.id!r} is already used in {other}"))
             seen_activities.setdefault(activity.id, file)
             cat_ids: set[str] = set()
             for c_index, cat in enumerate(activity.data_categories):

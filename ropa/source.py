@@ -128,9 +128,7 @@ class _Walker:
 
     def fail(self, node: yaml.Node, path: KeyPath, message: str) -> None:
         mark = node.start_mark
-        self.errors.append(
-            Diagnostic(self.file, mark.line + 1, mark.column + 1, message, path, "INPUT-yaml")
-        )
+        self.errors.append(Diagnostic(self.file, mark.line + 1, mark.column + 1, message, path, "INPUT-yaml"))
 
     def walk(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
         """Walk ``node``; a node met again is an alias use, and what it expands to is budgeted."""
@@ -285,13 +283,9 @@ class _TooBig(Exception):
 
 def _decode(raw: bytes, file: str) -> str:
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise InputError(
-            [Diagnostic(file, 1, 1, "file is UTF-32 encoded; save it as UTF-8", (), "INPUT-encoding")]
-        )
+        raise InputError([Diagnostic(file, 1, 1, "file is UTF-32 encoded; save it as UTF-8", (), "INPUT-encoding")])
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(
-            [Diagnostic(file, 1, 1, "file is UTF-16 encoded; save it as UTF-8", (), "INPUT-encoding")]
-        )
+        raise InputError([Diagnostic(file, 1, 1, "file is UTF-16 encoded; save it as UTF-8", (), "INPUT-encoding")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -555,12 +549,8 @@ def read_text(text: str, file: str) -> Document:
     Raises:
         InputError: with every problem found, each located at file:line:column.
     """
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
-        raise InputError(
-            [Diagnostic(file, 1, 1, "file is empty; fill it in or delete it", (), "INPUT-yaml")]
-        )
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        raise InputError([Diagnostic(file, 1, 1, "file is empty; fill it in or delete it", (), "INPUT-yaml")])
     raw = _RAW_FORBIDDEN.search(text)
     if raw is not None:  # libyaml would refuse it too, but without saying where
         at = raw.start()
@@ -608,9 +598,7 @@ def read_text(text: str, file: str) -> Document:
             message = " ".join(str(exc).split())
             raise InputError([Diagnostic(file, 1, 1, f"YAML error: {message}", (), "INPUT-yaml")]) from None
         if node is None:
-            raise InputError(
-                [Diagnostic(file, 1, 1, "file is empty; fill it in or delete it", (), "INPUT-yaml")]
-            )
+            raise InputError([Diagnostic(file, 1, 1, "file is empty; fill it in or delete it", (), "INPUT-yaml")])
         walker = _Walker(file, loader)
         try:
             data = walker.walk(node, (), 0)

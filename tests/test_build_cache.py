@@ -108,8 +108,13 @@ def test_one_changed_provider_rerenders_its_annex_and_the_registers_only(
     root = make_register(copy.deepcopy(PROVIDERS), ORGANISATION)
     out = tmp_path / "out"
     build(*load(root), out, workers=1)
-    assert sorted(recording) == ["annexes/acme.pdf", "annexes/beta.pdf", "annexes/zeta.pdf", "register.pdf",
-                                 "register.xlsx"]
+    assert sorted(recording) == [
+        "annexes/acme.pdf",
+        "annexes/beta.pdf",
+        "annexes/zeta.pdf",
+        "register.pdf",
+        "register.xlsx",
+    ]
     first = outputs(out)
 
     recording.clear()

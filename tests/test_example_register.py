@@ -111,9 +111,8 @@ def assert_found(report: Report, rule: str, provider: str, prefix: KeyPath, toke
     about = [
         f for f in report.findings if f.rule == rule and f.provider == provider and f.path[: len(prefix)] == prefix
     ]
-    assert about, (
-        f"{rule} not reported for {provider} at {prefix}; findings of that rule: "
-        + repr([(f.provider, f.path) for f in report.findings if f.rule == rule])
+    assert about, f"{rule} not reported for {provider} at {prefix}; findings of that rule: " + repr(
+        [(f.provider, f.path) for f in report.findings if f.rule == rule]
     )
     expected_file = f"providers/{provider}.yaml"
     for finding in about:
@@ -253,8 +252,12 @@ def test_amd_telecom_worldwide_transfer_without_mechanism(register: Register, re
 
 @pytest.mark.parametrize(
     ("category", "window"),
-    [("mobile-number", "6–24 months"), ("delivery-metadata", "6–24 months"),
-     ("support-tickets", "12–24 months"), ("invoices", "7+ years")],
+    [
+        ("mobile-number", "6–24 months"),
+        ("delivery-metadata", "6–24 months"),
+        ("support-tickets", "12–24 months"),
+        ("invoices", "7+ years"),
+    ],
 )
 def test_backtrace_ranges_and_open_ended_retention(
     register: Register, report: Report, category: str, window: str
@@ -304,8 +307,11 @@ def test_providers_without_a_dpa_are_reported(register: Register, report: Report
 
 @pytest.mark.parametrize(
     ("provider", "activity"),
-    [("tecparts", "tecparts-otp"), ("symphonyroute", "symphonyroute-order-notifications"),
-     ("backtrace", "backtrace-fallback-sms")],
+    [
+        ("tecparts", "tecparts-otp"),
+        ("symphonyroute", "symphonyroute-order-notifications"),
+        ("backtrace", "backtrace-fallback-sms"),
+    ],
 )
 def test_sccs_without_transfer_impact_assessment(
     register: Register, report: Report, provider: str, activity: str

@@ -62,8 +62,6 @@ def test_report_json_carries_waived_findings_with_their_waiver() -> None:
     report = Report(findings=[_finding()], waived=[waived])
     data = report.to_json()
     assert data["summary"] == {"error": 1, "warning": 0, "info": 0}
-    assert data["waived"] == [
-        {**_finding(line=9).to_json(), "waiver_reason": reason, "waiver_expires": "2027-01-31"}
-    ]
+    assert data["waived"] == [{**_finding(line=9).to_json(), "waiver_reason": reason, "waiver_expires": "2027-01-31"}]
     assert report.reaches(Severity.ERROR) and report.reaches(Severity.INFO)
     assert not Report(findings=[_finding(severity=Severity.INFO)]).reaches(Severity.WARNING)

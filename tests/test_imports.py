@@ -35,9 +35,7 @@ print(json.dumps({"code": code, "roots": roots, "ropa": ropa}))
 
 
 def _modules_after(*args: str, cwd: Path = ROOT) -> dict[str, Any]:
-    run = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+    run = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     last = run.stdout.strip().splitlines()[-1]
     data: dict[str, Any] = json.loads(last)

@@ -88,13 +88,17 @@ def test_init_works_from_an_installed_package(tmp_path: Path) -> None:
         ROOT,
         source,
         symlinks=True,
-        ignore=shutil.ignore_patterns(".git", ".venv", "output", "build", "*.egg-info", "__pycache__", ".*cache*",
-                                      "tests", "benchmarks"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "output", "build", "*.egg-info", "__pycache__", ".*cache*", "tests", "benchmarks"
+        ),
     )
     lib = tmp_path / "lib"
     build = subprocess.run(
         [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "--build-lib", str(lib)],
-        cwd=source, capture_output=True, text=True, timeout=120,
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert build.returncode == 0, build.stderr
     assert not (lib / "ropa" / "examples").is_symlink()
@@ -110,11 +114,18 @@ def test_init_works_from_an_installed_package(tmp_path: Path) -> None:
         "from ropa.cli import main\n"
         "main(sys.argv[1:])\n"
     )
-    init = subprocess.run([sys.executable, "-c", script, "init", "mine"], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=120)
+    init = subprocess.run(
+        [sys.executable, "-c", script, "init", "mine"], cwd=work, env=env, capture_output=True, text=True, timeout=120
+    )
     assert init.returncode == 0, init.stderr
     assert _files(work / "mine") == example_files()
-    check = subprocess.run([sys.executable, "-c", script, "validate", "mine"], cwd=work, env=env,
-                           capture_output=True, text=True, timeout=120)
+    check = subprocess.run(
+        [sys.executable, "-c", script, "validate", "mine"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert check.returncode in (0, 1), check.stderr
     assert "Traceback" not in check.stderr

@@ -83,13 +83,23 @@ def test_unknown_key_in_a_nested_model(tmp_path: Path) -> None:
     ("extra", "line", "words"),
     [
         ("activities:\n  - id: otp\n    name: [a, b]\n", 8, "expected text, got a list"),
-        ("activities:\n  - id: otp\n    name: OTP\n    dpia_required: maybe\n", 9,
-         "expected true or false, got 'maybe'"),
-        ("activities:\n  - id: otp\n    name: OTP\n    last_reviewed: last week\n", 9,
-         "expected a date as YYYY-MM-DD, got 'last week'"),
+        (
+            "activities:\n  - id: otp\n    name: OTP\n    dpia_required: maybe\n",
+            9,
+            "expected true or false, got 'maybe'",
+        ),
+        (
+            "activities:\n  - id: otp\n    name: OTP\n    last_reviewed: last week\n",
+            9,
+            "expected a date as YYYY-MM-DD, got 'last week'",
+        ),
         ("activities:\n  - id: Not An Id\n    name: OTP\n", 7, "ids use lower-case letters"),
-        ("activities:\n  - id: otp\n    name: OTP\n    purposes:\n      - description: x\n"
-         "        lawful_basis: 6.1.z\n", 11, "'6.1.z' is not allowed; use one of"),
+        (
+            "activities:\n  - id: otp\n    name: OTP\n    purposes:\n      - description: x\n"
+            "        lawful_basis: 6.1.z\n",
+            11,
+            "'6.1.z' is not allowed; use one of",
+        ),
     ],
 )
 def test_wrong_types_are_explained(tmp_path: Path, extra: str, line: int, words: str) -> None:
@@ -249,8 +259,12 @@ def test_all_errors_of_all_files_are_reported_together(tmp_path: Path) -> None:
     )
     errors = _errors(root)
     files = {e.file for e in errors}
-    assert files == {"reg/organisation.yaml", "reg/providers/acme.yaml", "reg/providers/beta.yaml",
-                     "reg/providers/gamma.yaml"}
+    assert files == {
+        "reg/organisation.yaml",
+        "reg/providers/acme.yaml",
+        "reg/providers/beta.yaml",
+        "reg/providers/gamma.yaml",
+    }
     messages = " | ".join(e.render() for e in errors)
     assert "reg/organisation.yaml:2:1: error INPUT-schema 'UK' is not an ISO 3166 code" in messages
     assert "reg/providers/acme.yaml:3:1:" in messages and "did you mean 'service'?" in messages

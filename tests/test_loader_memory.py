@@ -58,7 +58,9 @@ def test_models_with_the_same_set_fields_share_one_set_that_copies_do_not_touch(
     assert len(sets) < len(models) / 2  # the example's 5 providers repeat their shapes
     activity = register.providers[0].activities[0]
     twin = next(
-        a for p in register.providers for a in p.activities
+        a
+        for p in register.providers
+        for a in p.activities
         if a is not activity and a.model_fields_set is activity.model_fields_set
     )
     before = set(twin.model_fields_set)

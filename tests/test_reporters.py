@@ -28,7 +28,7 @@ from ropa.reporters.github import escape_data, escape_property
 from ropa.reporters.sarif import artifact_location
 from ropa.rules import catalogue
 
-HOSTILE = 'bad value "x" <b>&amp;</b> 100% \'q\'\nsecond line\r\n::error file=evil.yaml::injected, a:b'
+HOSTILE = "bad value \"x\" <b>&amp;</b> 100% 'q'\nsecond line\r\n::error file=evil.yaml::injected, a:b"
 CONTROL = "bell \x07 and vertical tab \x0b end"
 
 
@@ -70,15 +70,26 @@ def report() -> Report:
         _finding(rule, Severity.ERROR, "second finding at the same key", line=3),
         _finding(rule, Severity.WARNING, "a warning", file="providers/b,c:d.yaml", line=7, column=1, path=("x",)),
         _finding(rule, Severity.INFO, "just so you know", file="organisation.yaml", line=1, column=1, path=()),
-        _finding("WAIVER-unused", Severity.WARNING, "waiver for X matches no finding; remove it",
-                 file="organisation.yaml", line=12, column=7, path=("settings", "waivers", 0)),
+        _finding(
+            "WAIVER-unused",
+            Severity.WARNING,
+            "waiver for X matches no finding; remove it",
+            file="organisation.yaml",
+            line=12,
+            column=7,
+            path=("settings", "waivers", 0),
+        ),
         _finding(rule, Severity.ERROR, CONTROL, file="providers/ctl.yaml", line=0, column=0, path=()),
     ]
-    waived = [Waived(_finding(rule, Severity.ERROR, "accepted <risk> & more", file="providers/w.yaml"),
-                     "contract renegotiation \"Q1\" <2027>", "2027-03-31")]
+    waived = [
+        Waived(
+            _finding(rule, Severity.ERROR, "accepted <risk> & more", file="providers/w.yaml"),
+            'contract renegotiation "Q1" <2027>',
+            "2027-03-31",
+        )
+    ]
     findings.sort(key=Finding.sort_key)
-    return Report(findings=findings, waived=waived, as_of="2026-11-20", catalogue_version="test",
-                  rules_run=_rule_ids())
+    return Report(findings=findings, waived=waived, as_of="2026-11-20", catalogue_version="test", rules_run=_rule_ids())
 
 
 CTX = ReportContext(root="registers/main", tool_version="9.9.9")
@@ -105,13 +116,14 @@ def test_empty_report_renders(fmt: str) -> None:
 
 # --- text and JSON -------------------------------------------------------------------------------
 
+
 def test_text_keeps_one_line_per_finding(report: Report) -> None:
     lines = get("text")(report, CTX).splitlines()
     assert len(lines) == len(report.findings) + 1
     hostile = next(line for line in lines if "second line" in line)
     assert hostile == (
         f"registers/main/providers/acme.yaml:3:5: error {_rule_ids()[0]} "
-        'bad value "x" <b>&amp;</b> 100% \'q\' / second line / ::error file=evil.yaml::injected, a:b'
+        "bad value \"x\" <b>&amp;</b> 100% 'q' / second line / ::error file=evil.yaml::injected, a:b"
     )
     assert lines[-1] == "3 error(s), 2 warning(s), 1 info, 1 waived"
 
@@ -133,6 +145,7 @@ def test_json_round_trips_hostile_text(report: Report) -> None:
 
 # --- SARIF ---------------------------------------------------------------------------------------
 
+
 def _obj(properties: dict[str, Any], required: list[str] | None = None, closed: bool = True) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
@@ -145,92 +158,219 @@ def _obj(properties: dict[str, Any], required: list[str] | None = None, closed: 
 _MESSAGE_STRING = _obj({"text": {"type": "string"}, "markdown": {"type": "string"}, "properties": {}}, ["text"])
 _PROPERTY_BAG = _obj({"tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True}}, closed=False)
 _ARTIFACT_LOCATION = _obj(
-    {"uri": {"type": "string"}, "uriBaseId": {"type": "string"}, "index": {"type": "integer", "minimum": -1},
-     "description": {}, "properties": _PROPERTY_BAG},
+    {
+        "uri": {"type": "string"},
+        "uriBaseId": {"type": "string"},
+        "index": {"type": "integer", "minimum": -1},
+        "description": {},
+        "properties": _PROPERTY_BAG,
+    },
 )
 _REGION = _obj(
-    {"startLine": {"type": "integer", "minimum": 1}, "startColumn": {"type": "integer", "minimum": 1},
-     "endLine": {"type": "integer", "minimum": 1}, "endColumn": {"type": "integer", "minimum": 1},
-     "charOffset": {}, "charLength": {}, "byteOffset": {}, "byteLength": {}, "snippet": {}, "message": {},
-     "sourceLanguage": {}, "properties": _PROPERTY_BAG},
+    {
+        "startLine": {"type": "integer", "minimum": 1},
+        "startColumn": {"type": "integer", "minimum": 1},
+        "endLine": {"type": "integer", "minimum": 1},
+        "endColumn": {"type": "integer", "minimum": 1},
+        "charOffset": {},
+        "charLength": {},
+        "byteOffset": {},
+        "byteLength": {},
+        "snippet": {},
+        "message": {},
+        "sourceLanguage": {},
+        "properties": _PROPERTY_BAG,
+    },
 )
 _LOCATION = _obj(
     {
-        "id": {}, "message": {}, "annotations": {}, "relationships": {}, "properties": _PROPERTY_BAG,
+        "id": {},
+        "message": {},
+        "annotations": {},
+        "relationships": {},
+        "properties": _PROPERTY_BAG,
         "physicalLocation": {
-            **_obj({"address": {}, "artifactLocation": _ARTIFACT_LOCATION, "region": _REGION,
-                    "contextRegion": _REGION, "properties": _PROPERTY_BAG}),
+            **_obj(
+                {
+                    "address": {},
+                    "artifactLocation": _ARTIFACT_LOCATION,
+                    "region": _REGION,
+                    "contextRegion": _REGION,
+                    "properties": _PROPERTY_BAG,
+                }
+            ),
             "anyOf": [{"required": ["address"]}, {"required": ["artifactLocation"]}],
         },
-        "logicalLocations": {"type": "array", "items": _obj(
-            {"name": {"type": "string"}, "index": {}, "fullyQualifiedName": {"type": "string"},
-             "decoratedName": {}, "parentIndex": {}, "kind": {"type": "string"}, "properties": _PROPERTY_BAG})},
+        "logicalLocations": {
+            "type": "array",
+            "items": _obj(
+                {
+                    "name": {"type": "string"},
+                    "index": {},
+                    "fullyQualifiedName": {"type": "string"},
+                    "decoratedName": {},
+                    "parentIndex": {},
+                    "kind": {"type": "string"},
+                    "properties": _PROPERTY_BAG,
+                }
+            ),
+        },
     },
 )
 _LEVEL = {"enum": ["none", "note", "warning", "error"]}
 _DESCRIPTOR = _obj(
     {
-        "id": {"type": "string"}, "deprecatedIds": {}, "guid": {}, "deprecatedGuids": {}, "name": {"type": "string"},
-        "deprecatedNames": {}, "shortDescription": _MESSAGE_STRING, "fullDescription": _MESSAGE_STRING,
-        "messageStrings": {}, "helpUri": {"type": "string"}, "help": _MESSAGE_STRING, "relationships": {},
-        "defaultConfiguration": _obj({"enabled": {"type": "boolean"}, "level": _LEVEL, "rank": {},
-                                      "parameters": {}, "properties": _PROPERTY_BAG}),
+        "id": {"type": "string"},
+        "deprecatedIds": {},
+        "guid": {},
+        "deprecatedGuids": {},
+        "name": {"type": "string"},
+        "deprecatedNames": {},
+        "shortDescription": _MESSAGE_STRING,
+        "fullDescription": _MESSAGE_STRING,
+        "messageStrings": {},
+        "helpUri": {"type": "string"},
+        "help": _MESSAGE_STRING,
+        "relationships": {},
+        "defaultConfiguration": _obj(
+            {"enabled": {"type": "boolean"}, "level": _LEVEL, "rank": {}, "parameters": {}, "properties": _PROPERTY_BAG}
+        ),
         "properties": _PROPERTY_BAG,
     },
     ["id"],
 )
 _RESULT = _obj(
     {
-        "ruleId": {"type": "string"}, "ruleIndex": {"type": "integer", "minimum": -1}, "rule": {},
+        "ruleId": {"type": "string"},
+        "ruleIndex": {"type": "integer", "minimum": -1},
+        "rule": {},
         "kind": {"enum": ["notApplicable", "pass", "fail", "review", "open", "informational"]},
         "level": _LEVEL,
-        "message": {**_obj({"text": {"type": "string"}, "markdown": {}, "id": {}, "arguments": {}, "properties": {}}),
-                    "anyOf": [{"required": ["text"]}, {"required": ["id"]}]},
-        "analysisTarget": {}, "locations": {"type": "array", "items": _LOCATION}, "guid": {}, "correlationGuid": {},
-        "occurrenceCount": {}, "partialFingerprints": {"type": "object", "additionalProperties": {"type": "string"}},
-        "fingerprints": {"type": "object", "additionalProperties": {"type": "string"}}, "stacks": {},
-        "codeFlows": {}, "graphs": {}, "graphTraversals": {}, "relatedLocations": {},
-        "suppressions": {"type": "array", "items": _obj(
-            {"guid": {}, "kind": {"enum": ["inSource", "external"]},
-             "status": {"enum": ["accepted", "underReview", "rejected"]}, "justification": {"type": "string"},
-             "location": _LOCATION, "properties": _PROPERTY_BAG}, ["kind"])},
-        "baselineState": {}, "rank": {}, "attachments": {}, "hostedViewerUri": {}, "workItemUris": {},
-        "provenance": {}, "fixes": {}, "taxa": {}, "webRequest": {}, "webResponse": {}, "properties": _PROPERTY_BAG,
+        "message": {
+            **_obj({"text": {"type": "string"}, "markdown": {}, "id": {}, "arguments": {}, "properties": {}}),
+            "anyOf": [{"required": ["text"]}, {"required": ["id"]}],
+        },
+        "analysisTarget": {},
+        "locations": {"type": "array", "items": _LOCATION},
+        "guid": {},
+        "correlationGuid": {},
+        "occurrenceCount": {},
+        "partialFingerprints": {"type": "object", "additionalProperties": {"type": "string"}},
+        "fingerprints": {"type": "object", "additionalProperties": {"type": "string"}},
+        "stacks": {},
+        "codeFlows": {},
+        "graphs": {},
+        "graphTraversals": {},
+        "relatedLocations": {},
+        "suppressions": {
+            "type": "array",
+            "items": _obj(
+                {
+                    "guid": {},
+                    "kind": {"enum": ["inSource", "external"]},
+                    "status": {"enum": ["accepted", "underReview", "rejected"]},
+                    "justification": {"type": "string"},
+                    "location": _LOCATION,
+                    "properties": _PROPERTY_BAG,
+                },
+                ["kind"],
+            ),
+        },
+        "baselineState": {},
+        "rank": {},
+        "attachments": {},
+        "hostedViewerUri": {},
+        "workItemUris": {},
+        "provenance": {},
+        "fixes": {},
+        "taxa": {},
+        "webRequest": {},
+        "webResponse": {},
+        "properties": _PROPERTY_BAG,
     },
     ["message"],
 )
 _DRIVER = _obj(
-    {key: {"type": "string"} for key in (
-        "guid", "name", "organization", "product", "productSuite", "fullName", "version", "semanticVersion",
-        "dottedQuadFileVersion", "releaseDateUtc", "downloadUri", "informationUri", "language",
-        "localizedDataSemanticVersion", "minimumRequiredLocalizedDataSemanticVersion")}
-    | {"shortDescription": _MESSAGE_STRING, "fullDescription": _MESSAGE_STRING, "globalMessageStrings": {},
-       "notifications": {"type": "array"}, "rules": {"type": "array", "items": _DESCRIPTOR},
-       "taxa": {"type": "array"}, "locations": {"type": "array"}, "contents": {}, "isComprehensive": {},
-       "associatedComponent": {}, "translationMetadata": {}, "supportedTaxonomies": {},
-       "properties": _PROPERTY_BAG},
+    {
+        key: {"type": "string"}
+        for key in (
+            "guid",
+            "name",
+            "organization",
+            "product",
+            "productSuite",
+            "fullName",
+            "version",
+            "semanticVersion",
+            "dottedQuadFileVersion",
+            "releaseDateUtc",
+            "downloadUri",
+            "informationUri",
+            "language",
+            "localizedDataSemanticVersion",
+            "minimumRequiredLocalizedDataSemanticVersion",
+        )
+    }
+    | {
+        "shortDescription": _MESSAGE_STRING,
+        "fullDescription": _MESSAGE_STRING,
+        "globalMessageStrings": {},
+        "notifications": {"type": "array"},
+        "rules": {"type": "array", "items": _DESCRIPTOR},
+        "taxa": {"type": "array"},
+        "locations": {"type": "array"},
+        "contents": {},
+        "isComprehensive": {},
+        "associatedComponent": {},
+        "translationMetadata": {},
+        "supportedTaxonomies": {},
+        "properties": _PROPERTY_BAG,
+    },
     ["name"],
 )
 SARIF_SCHEMA: dict[str, Any] = _obj(
     {
         "$schema": {"type": "string", "format": "uri"},
         "version": {"enum": ["2.1.0"]},
-        "runs": {"type": "array", "minItems": 1, "items": _obj(
-            {
-                "tool": _obj({"driver": _DRIVER, "extensions": {}, "properties": _PROPERTY_BAG}, ["driver"]),
-                "results": {"type": "array", "items": _RESULT},
-                "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
-                "originalUriBaseIds": {"type": "object", "additionalProperties": _ARTIFACT_LOCATION},
-                "invocations": {}, "conversion": {}, "language": {}, "versionControlProvenance": {},
-                "artifacts": {}, "logicalLocations": {}, "graphs": {}, "automationDetails": {},
-                "runAggregates": {}, "baselineGuid": {}, "redactionTokens": {}, "defaultEncoding": {},
-                "defaultSourceLanguage": {}, "newlineSequences": {}, "externalPropertyFileReferences": {},
-                "threadFlowLocations": {}, "taxonomies": {}, "addresses": {}, "translations": {}, "policies": {},
-                "webRequests": {}, "webResponses": {}, "specialLocations": {}, "properties": _PROPERTY_BAG,
-            },
-            ["tool"],
-        )},
-        "inlineExternalProperties": {}, "properties": _PROPERTY_BAG,
+        "runs": {
+            "type": "array",
+            "minItems": 1,
+            "items": _obj(
+                {
+                    "tool": _obj({"driver": _DRIVER, "extensions": {}, "properties": _PROPERTY_BAG}, ["driver"]),
+                    "results": {"type": "array", "items": _RESULT},
+                    "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                    "originalUriBaseIds": {"type": "object", "additionalProperties": _ARTIFACT_LOCATION},
+                    "invocations": {},
+                    "conversion": {},
+                    "language": {},
+                    "versionControlProvenance": {},
+                    "artifacts": {},
+                    "logicalLocations": {},
+                    "graphs": {},
+                    "automationDetails": {},
+                    "runAggregates": {},
+                    "baselineGuid": {},
+                    "redactionTokens": {},
+                    "defaultEncoding": {},
+                    "defaultSourceLanguage": {},
+                    "newlineSequences": {},
+                    "externalPropertyFileReferences": {},
+                    "threadFlowLocations": {},
+                    "taxonomies": {},
+                    "addresses": {},
+                    "translations": {},
+                    "policies": {},
+                    "webRequests": {},
+                    "webResponses": {},
+                    "specialLocations": {},
+                    "properties": _PROPERTY_BAG,
+                },
+                ["tool"],
+            ),
+        },
+        "inlineExternalProperties": {},
+        "properties": _PROPERTY_BAG,
     },
     ["version", "runs"],
 )
@@ -251,11 +391,26 @@ def test_the_schema_rejects_what_sarif_forbids() -> None:
     bad_cases = [
         {**good, "version": "2.0.0"},
         {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "ropa", "rulez": []}}}]},
-        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [
-            {"message": {"text": "m"}, "level": "fatal"}]}]},
-        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [
-            {"message": {"text": "m"}, "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": "a"}, "region": {"startLine": 0}}}]}]}]},
+        {
+            "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"message": {"text": "m"}, "level": "fatal"}]}],
+        },
+        {
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {"driver": {"name": "x"}},
+                    "results": [
+                        {
+                            "message": {"text": "m"},
+                            "locations": [
+                                {"physicalLocation": {"artifactLocation": {"uri": "a"}, "region": {"startLine": 0}}}
+                            ],
+                        }
+                    ],
+                }
+            ],
+        },
         {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "x"}]}]},
     ]
     for case in bad_cases:
@@ -287,8 +442,10 @@ def test_sarif_matches_the_schema_and_code_scanning_expectations(report: Report)
             assert rule["fullDescription"]["text"] == known.why
             assert rule["help"]["text"] == known.fix
             assert known.article in rule["properties"]["tags"]
-            assert rule["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning",
-                                                             "info": "note"}[known.severity.value]
+            assert (
+                rule["defaultConfiguration"]["level"]
+                == {"error": "error", "warning": "warning", "info": "note"}[known.severity.value]
+            )
     pseudo = next(r for r in rules if r["id"] == "WAIVER-unused")
     assert pseudo["defaultConfiguration"]["level"] == "warning"
 
@@ -330,9 +487,7 @@ def test_sarif_fingerprints_are_stable_when_lines_move_and_distinct_per_finding(
     prints = [r["partialFingerprints"]["ropaFinding/v1"] for r in _sarif(report)["runs"][0]["results"]]
     assert len(prints) == len(set(prints)), "two findings share a fingerprint"
     moved = Report(
-        findings=sorted(
-            (dataclasses.replace(f, line=f.line + 10) for f in report.findings), key=Finding.sort_key
-        ),
+        findings=sorted((dataclasses.replace(f, line=f.line + 10) for f in report.findings), key=Finding.sort_key),
         waived=report.waived,
         as_of=report.as_of,
         catalogue_version=report.catalogue_version,
@@ -362,6 +517,7 @@ def test_sarif_artifact_locations(shown: str, expected: dict[str, str]) -> None:
 
 # --- JUnit ---------------------------------------------------------------------------------------
 
+
 def _junit(report: Report) -> ET.Element:
     text = get("junit")(report, CTX)
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
@@ -382,12 +538,12 @@ def test_junit_structure_counts_and_names(report: Report) -> None:
         assert element.get("skipped") == str(len(skipped))
         assert element.get("errors") == "0"
     # errors and warnings fail (typed), info passes with its message in system-out, waived is skipped.
-    assert sorted(c.find("failure").get("type") for c in failures) == ["error", "error", "error", "warning",
-                                                                        "warning"]
+    assert sorted(c.find("failure").get("type") for c in failures) == ["error", "error", "error", "warning", "warning"]
     assert len(skipped) == 1
     assert "waived until 2027-03-31" in skipped[0].find("skipped").get("message")
-    info = [c for c in cases if c.find("system-out") is not None and c.find("failure") is None
-            and c.find("skipped") is None]
+    info = [
+        c for c in cases if c.find("system-out") is not None and c.find("failure") is None and c.find("skipped") is None
+    ]
     assert len(info) == 1 and "just so you know" in info[0].find("system-out").text
     # one passing case for every rule that ran without findings
     with_findings = {f.rule for f in report.findings} | {w.finding.rule for w in report.waived}
@@ -455,8 +611,7 @@ def test_github_commands_parse_back(report: Report) -> None:
     by_message = {c[2]: c for c in commands}
     kind, props, _ = by_message[HOSTILE]
     assert kind == "error"
-    assert props == {"file": "registers/main/providers/acme.yaml", "line": "3", "col": "5",
-                     "title": _rule_ids()[0]}
+    assert props == {"file": "registers/main/providers/acme.yaml", "line": "3", "col": "5", "title": _rule_ids()[0]}
     assert by_message["a warning"][1]["file"] == "registers/main/providers/b,c:d.yaml"
     assert "line" not in by_message[CONTROL][1]
 
@@ -475,25 +630,36 @@ def test_github_escaping_functions() -> None:
 
 # --- Through the pipeline ------------------------------------------------------------------------
 
+
 def test_every_format_on_a_real_register(make_register: Callable[..., Path]) -> None:
     """Load a register written to disk, run the CLI with each format, check what each produces."""
     root = make_register(
-        {"acme": {"id": "acme", "legal_name": "Acme", "country": "DE", "role": "processor", "service": "SMS",
-                  "activities": [{"id": "acme-otp", "name": "OTP", "purposes": []}]}}
+        {
+            "acme": {
+                "id": "acme",
+                "legal_name": "Acme",
+                "country": "DE",
+                "role": "processor",
+                "service": "SMS",
+                "activities": [{"id": "acme-otp", "name": "OTP", "purposes": []}],
+            }
+        }
     )
     runner = CliRunner()
     outputs = {}
     for fmt in sorted(FORMATS):
-        result = runner.invoke(main, ["validate", str(root), "--format", fmt, "--fail-on", "never",
-                                      "--as-of", "2026-11-20"])
+        result = runner.invoke(
+            main, ["validate", str(root), "--format", fmt, "--fail-on", "never", "--as-of", "2026-11-20"]
+        )
         assert result.exit_code == 0, result.output
         outputs[fmt] = result.stdout
     sarif = json.loads(outputs["sarif"])
     jsonschema.validate(sarif, SARIF_SCHEMA)
     results = sarif["runs"][0]["results"]
     assert results, "an activity without purposes must give at least one finding"
-    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file://")
-               for r in results)  # tmp_path is absolute
+    assert all(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file://") for r in results
+    )  # tmp_path is absolute
     findings = json.loads(outputs["json"])["findings"]
     assert len(results) == len(findings)
     junit = ET.fromstring(outputs["junit"])

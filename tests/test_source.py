@@ -109,8 +109,13 @@ def test_merge_keys_are_refused() -> None:
 
 @pytest.mark.parametrize(
     ("text", "line", "column"),
-    [("1: a\n", 1, 1), ("~: a\n", 1, 1), ("x: 1\nyes: a\n", 2, 1), ("? [a, b]\n: c\n", 1, 3),
-     ("2026-01-01: a\n", 1, 1)],
+    [
+        ("1: a\n", 1, 1),
+        ("~: a\n", 1, 1),
+        ("x: 1\nyes: a\n", 2, 1),
+        ("? [a, b]\n: c\n", 1, 3),
+        ("2026-01-01: a\n", 1, 1),
+    ],
 )
 def test_non_string_keys_are_refused(text: str, line: int, column: int) -> None:
     d = _one(text)

@@ -81,8 +81,8 @@ def _depth(node: yaml.Node) -> int:
 values = st.recursive(
     st.one_of(st.integers(), st.text(alphabet="ab -[]{}:?#'\"", max_size=6)),
     lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(st.text(alphabet="ab-?:", min_size=1, max_size=3), inner,
-                                                     max_size=3)
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.text(alphabet="ab-?:", min_size=1, max_size=3), inner, max_size=3),
     ),
     max_leaves=25,
 )

@@ -126,7 +126,8 @@ scalars = st.one_of(
 )
 keys = st.one_of(st.text(max_size=8), st.sampled_from(["id", "a b", "yes", "1", "<<", "-", "?", ":", "#"]))
 documents = st.recursive(
-    scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
     max_leaves=30,
 )
 

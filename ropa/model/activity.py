@@ -72,9 +72,7 @@ class Purpose(Sourced):
         default=None,
         description="The basis in the words of the source, when it does not name one Art. 6(1) point.",
     )
-    legitimate_interest: str | None = Field(
-        default=None, description="For 6.1.f: the interest pursued."
-    )
+    legitimate_interest: str | None = Field(default=None, description="For 6.1.f: the interest pursued.")
     lia: DocumentRef | None = Field(
         default=None, description="For 6.1.f: the legitimate interests assessment (reference and date)."
     )
@@ -161,9 +159,7 @@ class DataCategory(Sourced):
     art9_condition: Art9Condition | None = Field(
         default=None, description="Art. 9(2) condition for special-category data."
     )
-    art9_law_ref: str | None = Field(
-        default=None, description="Law or agreement cited for Art. 9(2)(b), (g)-(j)."
-    )
+    art9_law_ref: str | None = Field(default=None, description="Law or agreement cited for Art. 9(2)(b), (g)-(j).")
     professional_secrecy: str | None = Field(
         default=None,
         description=(

@@ -88,15 +88,7 @@ def duration_days(value: str) -> float:
     if match is None:
         raise ValueError(f"{value!r} is not an ISO 8601 duration")
     g = {k: int(v) if v else 0 for k, v in match.groupdict().items()}
-    return (
-        g["y"] * 365.25
-        + g["m"] * 30.44
-        + g["w"] * 7
-        + g["d"]
-        + g["h"] / 24
-        + g["mi"] / 1440
-        + g["s"] / 86400
-    )
+    return g["y"] * 365.25 + g["m"] * 30.44 + g["w"] * 7 + g["d"] + g["h"] / 24 + g["mi"] / 1440 + g["s"] / 86400
 
 
 def _duration(value: str) -> str:
@@ -205,8 +197,7 @@ class TomKind(str, Enum):
 TOM_LABELS: dict[TomKind, str] = {
     TomKind.ENCRYPTION: "Pseudonymisation and encryption of personal data",
     TomKind.CONFIDENTIALITY_INTEGRITY: (
-        "Ensuring ongoing confidentiality, integrity, availability and resilience of processing "
-        "systems and services"
+        "Ensuring ongoing confidentiality, integrity, availability and resilience of processing systems and services"
     ),
     TomKind.RESTORE: (
         "Ensuring the ability to restore availability of and access to personal data in a timely "

@@ -98,9 +98,7 @@ class Organisation(Sourced):
     eu_representative: Representative | None = Field(
         default=None, description="Art. 27 representative, where one is required."
     )
-    lead_supervisory_authority: str | None = Field(
-        default=None, description="Lead or competent supervisory authority."
-    )
+    lead_supervisory_authority: str | None = Field(default=None, description="Lead or competent supervisory authority.")
     roles: list[Literal["controller", "processor"]] = Field(
         default_factory=_controller_only, description="Whether it acts as controller, processor or both."
     )

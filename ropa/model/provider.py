@@ -140,9 +140,7 @@ class SubProcessor(Sourced):
     flow_down: str | None = Field(
         default=None, description="Contract that binds it to the same obligations (Art. 28(4))."
     )
-    mechanism: Mechanism | None = Field(
-        default=None, description="Transfer mechanism when it is outside the EEA."
-    )
+    mechanism: Mechanism | None = Field(default=None, description="Transfer mechanism when it is outside the EEA.")
     dpf: DpfCertification | None = Field(default=None, description="DPF certification, for US recipients.")
     sub_processors: list[str] = Field(
         default_factory=new_list,

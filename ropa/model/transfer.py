@@ -82,17 +82,13 @@ class Tia(DocumentRef):
     outcome: Literal["proceed", "proceed-with-measures", "suspend"] | None = Field(
         default=None, description="Result of the assessment."
     )
-    supplementary_measures: list[Text] = Field(
-        default_factory=new_list, description="Supplementary measures adopted."
-    )
+    supplementary_measures: list[Text] = Field(default_factory=new_list, description="Supplementary measures adopted.")
 
 
 class CompellingInterests(Sourced):
     """The conditions of a transfer on compelling legitimate interests (Art. 49(1), second subparagraph)."""
 
-    non_repetitive: bool | None = Field(
-        default=None, description="Confirms that the transfer is not repetitive."
-    )
+    non_repetitive: bool | None = Field(default=None, description="Confirms that the transfer is not repetitive.")
     limited_data_subjects: str | None = Field(
         default=None,
         description="How many data subjects, and who: their number must be limited (e.g. '3 claimants in case 14').",
@@ -157,9 +153,7 @@ class Mechanism(Sourced):
 class Transfer(Sourced):
     """A transfer of personal data to a third country or international organisation (Art. 30(1)(e))."""
 
-    country: CountryCode | None = Field(
-        default=None, description="Destination country (ISO 3166-1 alpha-2)."
-    )
+    country: CountryCode | None = Field(default=None, description="Destination country (ISO 3166-1 alpha-2).")
     international_organisation: str | None = Field(
         default=None, description="Destination international organisation, when not a country."
     )

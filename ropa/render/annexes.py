@@ -381,9 +381,7 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
     ]
     activities = list(provider.activities)
     duration = contract.duration if contract else None
-    sub_processing = [
-        SubProcessingView(sub_processor_name(sub), sub.service, None) for sub in provider.sub_processors
-    ]
+    sub_processing = [SubProcessingView(sub_processor_name(sub), sub.service, None) for sub in provider.sub_processors]
     auth = provider.sub_processor_authorisation
     authorisation = [
         Detail("Type of authorisation (Art. 28(2))", f"{auth.type} written authorisation" if auth else None),

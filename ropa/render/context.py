@@ -460,9 +460,7 @@ def provider_locations(provider: Provider) -> list[str]:
 def measures(toms: Iterable[Tom], applies_to: str) -> list[MeasureView]:
     """View of ``toms`` in the Annex II kind order (stable within a kind)."""
     order = {kind: i for i, kind in enumerate(TomKind)}
-    return [
-        MeasureView(TOM_LABELS[t.kind], t.measure, applies_to) for t in sorted(toms, key=lambda t: order[t.kind])
-    ]
+    return [MeasureView(TOM_LABELS[t.kind], t.measure, applies_to) for t in sorted(toms, key=lambda t: order[t.kind])]
 
 
 def measure_groups(items: Iterable[tuple[Tom, str]]) -> list[MeasureGroup]:
@@ -612,8 +610,7 @@ def status_of(report: Report, findings: list[Finding] | None = None) -> Status:
     else:
         word, level = "Passed: no findings", "ok"
     summary = (
-        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}, "
-        f"{infos} info"
+        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}, {infos} info"
     )
     return Status(word, level, errors, warnings, infos, len(report.waived), summary, report.as_of)
 
@@ -856,19 +853,22 @@ def children_details(activity: Activity) -> list[Detail]:
     given = safeguards or ChildSafeguards()
     details = [Detail("Ages of the children concerned", given.age_range)]
     if iss is not None:
-        details.append(
-            Detail("Information society service offered directly to children (Art. 8(1))", yes_no(iss))
-        )
+        details.append(Detail("Information society service offered directly to children (Art. 8(1))", yes_no(iss)))
     if iss or given.consent_ages:
         ages = "; ".join(f"{country_label(code)}: {age}" for code, age in sorted(given.consent_ages.items()))
         details.append(Detail("Age from which a child consents itself, per Member State (Art. 8(1))", ages or None))
     if iss or given.parental_consent:
-        details.append(Detail("Consent by the holder of parental responsibility and its verification (Art. 8(2))",
-                              given.parental_consent))
+        details.append(
+            Detail(
+                "Consent by the holder of parental responsibility and its verification (Art. 8(2))",
+                given.parental_consent,
+            )
+        )
     details.append(Detail("Notice written for the children's age (Art. 12(1))", given.notice))
     if given.lia_reasoning or any(p.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS for p in activity.purposes):
-        details.append(Detail("Children's interests in the legitimate interests balance (Art. 6(1)(f))",
-                              given.lia_reasoning))
+        details.append(
+            Detail("Children's interests in the legitimate interests balance (Art. 6(1)(f))", given.lia_reasoning)
+        )
     return details
 
 
@@ -891,8 +891,11 @@ def profile_details(org: Organisation, activity: Activity) -> list[Detail]:
     elif activity.art30_5_derogation is False and org.art30_5_derogation:
         details.append(Detail("Art. 30(5) derogation", "Not claimed: recorded in full"))
     if claimed or activity.frequency:
-        details.append(Detail("How often the processing happens",
-                              FREQUENCY_LABELS[activity.frequency] if activity.frequency else None))
+        details.append(
+            Detail(
+                "How often the processing happens", FREQUENCY_LABELS[activity.frequency] if activity.frequency else None
+            )
+        )
     if claimed or activity.risk:
         details.append(Detail("Risk to data subjects", RISK_LABELS[activity.risk] if activity.risk else None))
     return details
@@ -997,9 +1000,7 @@ def recipient_rows(register: Register) -> list[RecipientRow]:
             c = provider.contract
             kept = c.data_retention and f"personal data kept at most {period_text(c.data_retention)}"
             contract = ", ".join(
-                p
-                for p in (c.title, c.version and f"version {c.version}", c.signed and f"signed {c.signed}", kept)
-                if p
+                p for p in (c.title, c.version and f"version {c.version}", c.signed and f"signed {c.signed}", kept) if p
             )
         locations = [code for code in provider_locations(provider) if code != provider.country]
         country = country_label(provider.country)

@@ -297,8 +297,15 @@ def _part(number: int, register: Register, rows: list[_Row], heights: list[float
         if row.empty:
             gy = y + (height - EMPTY_H) / 2
             boxes.append(Box(GROUP_X, gy, GROUP_W, EMPTY_H, "group empty"))
-            lines.append(Line.at(GROUP_X + CHIP_GAP, gy + (EMPTY_H - LINE) / 2, GROUP_W - 2 * CHIP_GAP,
-                                 "No sub-processors recorded", "note"))
+            lines.append(
+                Line.at(
+                    GROUP_X + CHIP_GAP,
+                    gy + (EMPTY_H - LINE) / 2,
+                    GROUP_W - 2 * CHIP_GAP,
+                    "No sub-processors recorded",
+                    "note",
+                )
+            )
             paths.append(Path(f"M {PROV_X + PROV_W:.1f} {cy:.1f} L {GROUP_X:.1f} {cy:.1f}", "edge"))
             y += height + ROW_GAP
             continue

@@ -129,11 +129,16 @@ def check_parts_templates(templates: Path | None) -> None:
         except (OSError, UnicodeDecodeError):
             continue  # not overridden (or unreadable: Jinja reports that when it loads it)
         if variable not in source:
-            problems.append(Diagnostic(
-                str(path), 1, 0,
-                f"{name} does not use `{variable}`: documents are laid out in parts and this template is drawn "
-                f"once per part; draw only what `{variable}` names (see the built-in {name} and templates/README.md)",
-                code="INPUT-template",
-            ))
+            problems.append(
+                Diagnostic(
+                    str(path),
+                    1,
+                    0,
+                    f"{name} does not use `{variable}`: documents are laid out in parts and this template is "
+                    f"drawn once per part; draw only what `{variable}` names "
+                    f"(see the built-in {name} and templates/README.md)",
+                    code="INPUT-template",
+                )
+            )
     if problems:
         raise InputError(problems)

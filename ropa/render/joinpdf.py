@@ -158,7 +158,13 @@ class _Writer:
         data = zlib.compress(bytes(rows), 6)
         ident = self.digest.hexdigest()[:32].encode("ascii")
         head = b"<< /Type /XRef /Size %d /W [ 1 %d %d ] /Root %d 0 R%s /ID [ <%s> <%s> ] /Filter /FlateDecode" % (
-            size, width, iwidth, root, b" /Info %d 0 R" % info if info is not None else b"", ident, ident,
+            size,
+            width,
+            iwidth,
+            root,
+            b" /Info %d 0 R" % info if info is not None else b"",
+            ident,
+            ident,
         )
         start = self.offset
         self._write(b"%d 0 obj\n%s /Length %d >>\nstream\n" % (number, head, len(data)))
@@ -299,11 +305,13 @@ class _Join:
             skip = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Names", "/AF"}
             self.catalog_extra = b"".join(
                 b" %s %s" % (str(key).encode("latin-1"), source.value(value))
-                for key, value in sorted(pdf.Root.items()) if key not in skip
+                for key, value in sorted(pdf.Root.items())
+                if key not in skip
             )
             self.document_extra = b"".join(
                 b" %s %s" % (str(key).encode("latin-1"), source.value(value))
-                for key, value in sorted(document.items()) if key not in {"/K", "/P", "/Type", "/S"}
+                for key, value in sorted(document.items())
+                if key not in {"/K", "/P", "/Type", "/S"}
             )
             info = pdf.trailer.get("/Info")
             if info is not None and info.is_indirect:
@@ -323,20 +331,32 @@ class _Join:
     def finish(self, bookmarks: list[tuple[int, str, int, float, float, bool]]) -> None:
         """The page tree, structure root, names, outline and catalogue; then the cross-reference stream."""
         put, reserve = self.writer.put, self.writer.reserve
-        put(self.pages, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (
-            len(self.page_refs), b" ".join(b"%d 0 R" % n for n in self.page_refs)))
+        put(
+            self.pages,
+            b"<< /Type /Pages /Count %d /Kids [ %s ] >>"
+            % (len(self.page_refs), b" ".join(b"%d 0 R" % n for n in self.page_refs)),
+        )
         self.entries.sort(key=lambda e: e[0])
         parent_tree = reserve()
         put(parent_tree, b"<< /Nums [ %s ] >>" % b" ".join(b"%d %s" % entry for entry in self.entries))
-        put(self.struct_root, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R /ParentTreeNextKey %d >>"
-            % (self.document, parent_tree, self.next_key))
-        put(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ]%s >>"
-            % (self.struct_root, b" ".join(self.kids), self.document_extra))
+        put(
+            self.struct_root,
+            b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R /ParentTreeNextKey %d >>"
+            % (self.document, parent_tree, self.next_key),
+        )
+        put(
+            self.document,
+            b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ]%s >>"
+            % (self.struct_root, b" ".join(self.kids), self.document_extra),
+        )
         names = b""
         if self.dests:
             dests = reserve()
-            put(dests, b"<< /Names [ %s ] >>" % b" ".join(
-                b"%s %s" % (_string(name), self.dests[name]) for name in sorted(self.dests)))
+            put(
+                dests,
+                b"<< /Names [ %s ] >>"
+                % b" ".join(b"%s %s" % (_string(name), self.dests[name]) for name in sorted(self.dests)),
+            )
             names += b" /Dests %d 0 R" % dests
         if self.embedded:
             names += b" /EmbeddedFiles " + self.embedded
@@ -348,8 +368,10 @@ class _Join:
         outline = self._outline(bookmarks)
         if outline is not None:
             extra += b" /Outlines %d 0 R" % outline
-        put(self.catalog, b"<< /Type /Catalog /Pages %d 0 R /StructTreeRoot %d 0 R%s >>"
-            % (self.pages, self.struct_root, extra))
+        put(
+            self.catalog,
+            b"<< /Type /Catalog /Pages %d 0 R /StructTreeRoot %d 0 R%s >>" % (self.pages, self.struct_root, extra),
+        )
         self.writer.finish(self.catalog, self.info)
 
     def _outline(self, bookmarks: list[tuple[int, str, int, float, float, bool]]) -> int | None:
@@ -358,7 +380,10 @@ class _Join:
         stack: list[tuple[int, list[dict[str, Any]]]] = [(0, items)]
         for level, label, page, x, y, is_open in bookmarks:
             dest = b"[ %d 0 R /XYZ %s %s 0 ]" % (
-                self.page_refs[page], _real(x * CSS_PX), _real(self.heights[page] - y * CSS_PX))
+                self.page_refs[page],
+                _real(x * CSS_PX),
+                _real(self.heights[page] - y * CSS_PX),
+            )
             while len(stack) > 1 and stack[-1][0] >= level:
                 stack.pop()
             node: dict[str, Any] = {"title": label, "dest": dest, "open": is_open, "children": []}

@@ -149,7 +149,9 @@ class PartResult:
 
         head = json.dumps(
             {"pages": self.pages, "anchors": self.anchors, "bookmarks": self.bookmarks},
-            sort_keys=True, ensure_ascii=True, separators=(",", ":"),
+            sort_keys=True,
+            ensure_ascii=True,
+            separators=(",", ":"),
         ).encode("ascii")
         return head + b"\n" + self.pdf
 
@@ -251,8 +253,9 @@ def segment_html(view: RegisterView, segment: Segment, templates: Path | None) -
 
     from ropa.render.html import render
 
-    return render("register.html", templates, doc=replace(view, **segment.doc) if segment.doc else view,
-                  segment=segment)
+    return render(
+        "register.html", templates, doc=replace(view, **segment.doc) if segment.doc else view, segment=segment
+    )
 
 
 def numbers_html(total: int, templates: Path | None, first: int = 1, last: int | None = None) -> str:

@@ -133,8 +133,13 @@ def render_part(
         if not layout_only:
             embedded = [
                 Attachment(
-                    string=a.data, name=a.name, description=a.description, created=when, modified=when,
-                    relationship=a.relationship, url_fetcher=fetcher,
+                    string=a.data,
+                    name=a.name,
+                    description=a.description,
+                    created=when,
+                    modified=when,
+                    relationship=a.relationship,
+                    url_fetcher=fetcher,
                 )
                 for a in attachments
             ]

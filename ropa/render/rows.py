@@ -697,8 +697,11 @@ def _trigger(org: Organisation, a: Activity, value: str | None, labels: dict[str
 
 
 FREQUENCY_LABELS = {"one-off": "One-off", "occasional": "Occasional", "regular": "Regular", "continuous": "Continuous"}
-RISK_LABELS = {"unlikely": "Unlikely to result in a risk", "likely": "Likely to result in a risk",
-               "high": "Likely to result in a high risk"}
+RISK_LABELS = {
+    "unlikely": "Unlikely to result in a risk",
+    "likely": "Likely to result in a risk",
+    "high": "Likely to result in a high risk",
+}
 
 
 def _per_category(a: Activity, get: Callable[[DataCategory], str]) -> str:

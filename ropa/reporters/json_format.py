@@ -24,9 +24,7 @@ def _shown(items: Iterator[dict[str, Any]], ctx: ReportContext) -> Iterator[dict
 def write(report: Report, ctx: ReportContext, emit: Emit) -> None:
     """The report as indented, key-sorted JSON, written finding by finding."""
     findings = (f.to_json() for f in report.findings)
-    waived = (
-        {**w.finding.to_json(), "waiver_reason": w.reason, "waiver_expires": w.expires} for w in report.waived
-    )
+    waived = ({**w.finding.to_json(), "waiver_reason": w.reason, "waiver_expires": w.expires} for w in report.waived)
     document = {
         "findings": jsonstream.Items(_shown(findings, ctx)),
         "summary": report.summary(),

@@ -153,9 +153,7 @@ def _result(
     return result
 
 
-def _log(
-    report: Report, ctx: ReportContext, results_as: Callable[[Iterable[dict[str, Any]]], Any]
-) -> dict[str, Any]:
+def _log(report: Report, ctx: ReportContext, results_as: Callable[[Iterable[dict[str, Any]]], Any]) -> dict[str, Any]:
     """The SARIF log, its results made lazily and wrapped by ``results_as`` (a list, or an array to stream)."""
     from ropa import __version__
 

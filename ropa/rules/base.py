@@ -53,9 +53,7 @@ class Context:
         """A hit in organisation.yaml."""
         return Hit(message, self.register.organisation_file, tuple(path), severity=severity)
 
-    def prov(
-        self, provider: Provider, *path: str | int, message: str, severity: Severity | None = None
-    ) -> Hit:
+    def prov(self, provider: Provider, *path: str | int, message: str, severity: Severity | None = None) -> Hit:
         """A hit in a provider's file."""
         return Hit(message, self.register.provider_files[provider.id], tuple(path), provider.id, None, severity)
 

@@ -240,7 +240,10 @@ def _art27_2_exemption(ctx: Context, reason: str) -> Iterator[Hit]:
     for provider, index, activity in ctx.activities():
         if activity.frequency in ("regular", "continuous"):
             yield ctx.act(
-                provider, index, activity, "frequency",
+                provider,
+                index,
+                activity,
+                "frequency",
                 message=(
                     f"the Art. 27(2)(a) exemption from appointing a representative covers only occasional "
                     f"processing, but activity {activity.id!r} is {activity.frequency}; designate a representative"
@@ -249,7 +252,10 @@ def _art27_2_exemption(ctx: Context, reason: str) -> Iterator[Hit]:
             return
         if activity.risk in ("likely", "high"):
             yield ctx.act(
-                provider, index, activity, "risk",
+                provider,
+                index,
+                activity,
+                "risk",
                 message=(
                     "the Art. 27(2)(a) exemption from appointing a representative covers only processing "
                     f"unlikely to result in a risk, but activity {activity.id!r} is recorded as risk "
@@ -318,12 +324,18 @@ def categories(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity in ctx.activities():
         if not activity.data_subjects:
             yield ctx.act(
-                provider, index, activity, "data_subjects",
+                provider,
+                index,
+                activity,
+                "data_subjects",
                 message=f"activity {activity.id!r} lists no categories of data subjects; add data_subjects",
             )
         if not activity.data_categories:
             yield ctx.act(
-                provider, index, activity, "data_categories",
+                provider,
+                index,
+                activity,
+                "data_categories",
                 message=f"activity {activity.id!r} lists no categories of personal data; add data_categories",
             )
 
@@ -361,7 +373,8 @@ def recipients(ctx: Context) -> Iterator[Hit]:
     for provider in ctx.register.providers:
         if provider.country is None:
             yield ctx.prov(
-                provider, "country",
+                provider,
+                "country",
                 message=(
                     f"provider {provider.id} states no country of establishment, so the record cannot show whether "
                     "data leaves the EEA; add 'country'"
@@ -371,7 +384,10 @@ def recipients(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity in ctx.activities():
         if activity.recipients is None:
             yield ctx.act(
-                provider, index, activity, "recipients",
+                provider,
+                index,
+                activity,
+                "recipients",
                 message=(
                     f"activity {activity.id!r} does not state its recipients; add 'recipients' "
                     "(or 'recipients: []' when there are none)"
@@ -381,12 +397,21 @@ def recipients(ctx: Context) -> Iterator[Hit]:
         for r_index, recipient in enumerate(activity.recipients):
             if not recipient.provider and not recipient.category:
                 yield ctx.act(
-                    provider, index, activity, "recipients", r_index,
+                    provider,
+                    index,
+                    activity,
+                    "recipients",
+                    r_index,
                     message="a recipient names neither a provider nor a category; add one",
                 )
             elif not recipient.provider and recipient.role is None:
                 yield ctx.act(
-                    provider, index, activity, "recipients", r_index, "category",
+                    provider,
+                    index,
+                    activity,
+                    "recipients",
+                    r_index,
+                    "category",
                     message=(
                         f"recipient {recipient.category!r} has no role; add role (processor, controller, "
                         "joint_controller, public_authority, internal ...)"
@@ -446,7 +471,10 @@ def third_country_recipient(ctx: Context) -> Iterator[Hit]:
                 named_subs.add(transfer.recipient)
         if provider.country and provider.country not in eea and not _covered(activity, provider.id, provider.country):
             yield ctx.act(
-                provider, index, activity, "transfers",
+                provider,
+                index,
+                activity,
+                "transfers",
                 message=(
                     f"activity {activity.id!r} is carried out with {provider.id} in {provider.country} (outside the "
                     f"EEA) but records no transfer to it; add transfers: [{{country: {provider.country}, "
@@ -456,7 +484,10 @@ def third_country_recipient(ctx: Context) -> Iterator[Hit]:
         for country in provider.data_locations:
             if country not in eea and country != provider.country and not _covered(activity, None, country):
                 yield ctx.act(
-                    provider, index, activity, "transfers",
+                    provider,
+                    index,
+                    activity,
+                    "transfers",
                     message=(
                         f"{provider.id} keeps or accesses the data in {country} (data_locations) but activity "
                         f"{activity.id!r} records no transfer to {country}; add one with its recipient and mechanism"
@@ -477,7 +508,11 @@ def third_country_recipient(ctx: Context) -> Iterator[Hit]:
             if where and where not in eea and not _covered(activity, party, where):
                 who = party or recipient.category or "recipient"
                 yield ctx.act(
-                    provider, index, activity, "recipients", r_index,
+                    provider,
+                    index,
+                    activity,
+                    "recipients",
+                    r_index,
                     message=(
                         f"recipient {who!r} is in {where} (outside the EEA) but activity {activity.id!r} records "
                         "no transfer to it; add a transfers entry with its mechanism"
@@ -492,7 +527,10 @@ def third_country_recipient(ctx: Context) -> Iterator[Hit]:
             if f"{provider.id}/{sub.id}" in named_subs:
                 continue
             yield ctx.prov(
-                provider, "sub_processors", s_index, "country",
+                provider,
+                "sub_processors",
+                s_index,
+                "country",
                 message=(
                     f"sub-processor {sub.id!r} of {provider.id} processes the data in {sub.country} (outside the "
                     f"EEA) with no mechanism and no transfer naming '{provider.id}/{sub.id}'; record its mechanism "
@@ -537,7 +575,10 @@ def destination(ctx: Context) -> Iterator[Hit]:
         for t_index, transfer in enumerate(pa.transfers):
             if not transfer.country and not transfer.international_organisation:
                 yield ctx.org(
-                    "processor_activities", p_index, "transfers", t_index,
+                    "processor_activities",
+                    p_index,
+                    "transfers",
+                    t_index,
                     message=message.format(repr(transfer.recipient)),
                 )
     for provider, index, activity in ctx.activities():
@@ -646,13 +687,17 @@ def toms(ctx: Context) -> Iterator[Hit]:
     for p_index, pa in enumerate(ctx.register.organisation.processor_activities):
         if not pa.security_measures:
             yield ctx.org(
-                "processor_activities", p_index,
+                "processor_activities",
+                p_index,
                 message=f"processor activity {pa.id!r} describes no security measures; add security_measures",
             )
     for provider, index, activity in ctx.activities():
         if not activity.security_measures and not provider.toms:
             yield ctx.act(
-                provider, index, activity, "security_measures",
+                provider,
+                index,
+                activity,
+                "security_measures",
                 message=(
                     f"activity {activity.id!r} has no security measures and provider {provider.id} has no toms; "
                     "add either"
@@ -690,7 +735,9 @@ def processor_identities(ctx: Context) -> Iterator[Hit]:
     for p_index, pa in enumerate(ctx.register.organisation.processor_activities):
         if not pa.controller_contact:
             yield ctx.org(
-                "processor_activities", p_index, "controller",
+                "processor_activities",
+                p_index,
+                "controller",
                 message=f"controller {pa.controller!r} of processor activity {pa.id!r} has no contact; add "
                 "controller_contact",
             )
@@ -727,13 +774,17 @@ def processing_categories(ctx: Context) -> Iterator[Hit]:
     for p_index, pa in enumerate(ctx.register.organisation.processor_activities):
         if not pa.categories_of_processing:
             yield ctx.org(
-                "processor_activities", p_index,
+                "processor_activities",
+                p_index,
                 message=f"processor activity {pa.id!r} lists no categories_of_processing; add them",
             )
         for c_index, category in enumerate(pa.categories_of_processing):
             if lx.VAGUE_GENERIC.alone(category):
                 yield ctx.org(
-                    "processor_activities", p_index, "categories_of_processing", c_index,
+                    "processor_activities",
+                    p_index,
+                    "categories_of_processing",
+                    c_index,
                     message=f"category of processing {category!r} says nothing; describe the processing",
                 )
 
@@ -821,18 +872,26 @@ def art30_5_derogation(ctx: Context) -> Iterator[Hit]:
         claim = "is claimed under" if own else "falls under the organisation's claim of"
         if triggers:
             yield ctx.act(
-                provider, index, activity, *where,
+                provider,
+                index,
+                activity,
+                *where,
                 message=(
-                    f"activity {activity.id!r} {claim} the Art. 30(5) derogation, but " + "; ".join(triggers)
+                    f"activity {activity.id!r} {claim} the Art. 30(5) derogation, but "
+                    + "; ".join(triggers)
                     + "; record it in full (art30_5_derogation: false)"
                 ),
             )
         elif unstated:
             yield ctx.act(
-                provider, index, activity, *where,
+                provider,
+                index,
+                activity,
+                *where,
                 message=(
                     f"activity {activity.id!r} {claim} the Art. 30(5) derogation without stating its "
-                    + " and ".join(unstated) + ", so the claim cannot be shown; add them"
+                    + " and ".join(unstated)
+                    + ", so the claim cannot be shown; add them"
                 ),
                 severity=Severity.WARNING,
             )

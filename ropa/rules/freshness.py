@@ -83,12 +83,18 @@ def undefined_reference(ctx: Context) -> Iterator[Hit]:
             yield ctx.org("settings", "waivers", w_index, "rule", message=f"waiver: {problem}")
         if waiver.provider and ctx.register.provider(waiver.provider) is None:
             yield ctx.org(
-                "settings", "waivers", w_index, "provider",
+                "settings",
+                "waivers",
+                w_index,
+                "provider",
                 message=f"waiver: there is no provider {waiver.provider!r}{_suggest(waiver.provider, provider_ids)}",
             )
         if waiver.activity and waiver.activity not in known_activities:
             yield ctx.org(
-                "settings", "waivers", w_index, "activity",
+                "settings",
+                "waivers",
+                w_index,
+                "activity",
                 message=f"waiver: there is no activity {waiver.activity!r}{_suggest(waiver.activity, activity_ids)}",
             )
 
@@ -131,7 +137,8 @@ def orphan(ctx: Context) -> Iterator[Hit]:
     for provider in ctx.register.providers:
         if provider.id not in used_providers:
             yield ctx.prov(
-                provider, "id",
+                provider,
+                "id",
                 message=(
                     f"provider {provider.id} has no activities and no activity names it as recipient or transfer; "
                     "add its activities or remove the file"
@@ -140,7 +147,10 @@ def orphan(ctx: Context) -> Iterator[Hit]:
         for s_index, sub in enumerate(provider.sub_processors):
             if sub.country and sub.country not in eea and f"{provider.id}/{sub.id}" not in used_subs:
                 yield ctx.prov(
-                    provider, "sub_processors", s_index, "id",
+                    provider,
+                    "sub_processors",
+                    s_index,
+                    "id",
                     message=(
                         f"sub-processor {sub.id!r} of {provider.id} processes in {sub.country} (outside the EEA) but "
                         f"no transfer or recipient names '{provider.id}/{sub.id}'; add it to the activities that "

@@ -136,7 +136,12 @@ def consent_proof(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity, p_index, purpose in ctx.purposes():
         if purpose.lawful_basis is LawfulBasis.CONSENT and not purpose.consent_mechanism:
             yield ctx.act(
-                provider, index, activity, "purposes", p_index, "lawful_basis",
+                provider,
+                index,
+                activity,
+                "purposes",
+                p_index,
+                "lawful_basis",
                 message=(
                     f"purpose {purpose.description!r} rests on consent but does not say how it is collected and "
                     "recorded; add consent_mechanism"
@@ -176,7 +181,12 @@ def consent_withdrawal(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity, p_index, purpose in ctx.purposes():
         if purpose.lawful_basis is LawfulBasis.CONSENT and not purpose.withdrawal_mechanism:
             yield ctx.act(
-                provider, index, activity, "purposes", p_index, "lawful_basis",
+                provider,
+                index,
+                activity,
+                "purposes",
+                p_index,
+                "lawful_basis",
                 message=(
                     f"purpose {purpose.description!r} rests on consent but says no way to withdraw it; add "
                     "withdrawal_mechanism"
@@ -185,7 +195,12 @@ def consent_withdrawal(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity, c_index, category in ctx.data_categories():
         if category.art9_condition is Art9Condition.A and not any(p.withdrawal_mechanism for p in activity.purposes):
             yield ctx.act(
-                provider, index, activity, "data_categories", c_index, "art9_condition",
+                provider,
+                index,
+                activity,
+                "data_categories",
+                c_index,
+                "art9_condition",
                 message=(
                     f"data category {category.id!r} rests on explicit consent (9.2.a) but no purpose of the "
                     "activity says how to withdraw it; add withdrawal_mechanism"
@@ -238,7 +253,12 @@ def legitimate_interests_assessment(ctx: Context) -> Iterator[Hit]:
             missing.append("the date of the assessment (lia.date)")
         if missing:
             yield ctx.act(
-                provider, index, activity, "purposes", p_index, "lawful_basis",
+                provider,
+                index,
+                activity,
+                "purposes",
+                p_index,
+                "lawful_basis",
                 message=(
                     f"purpose {purpose.description!r} rests on legitimate interests but is missing "
                     + " and ".join(missing)
@@ -286,7 +306,12 @@ def public_authority_interests(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity, p_index, purpose in ctx.purposes():
         if purpose.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS:
             yield ctx.act(
-                provider, index, activity, "purposes", p_index, "lawful_basis",
+                provider,
+                index,
+                activity,
+                "purposes",
+                p_index,
+                "lawful_basis",
                 message=(
                     f"purpose {purpose.description!r} relies on legitimate interests, which a public authority "
                     "cannot use for its tasks; use the basis its law gives (6.1.e or 6.1.c)"
@@ -326,7 +351,12 @@ def legal_reference(ctx: Context) -> Iterator[Hit]:
         if purpose.lawful_basis in needs_law and not purpose.legal_provision:
             assert purpose.lawful_basis is not None
             yield ctx.act(
-                provider, index, activity, "purposes", p_index, "lawful_basis",
+                provider,
+                index,
+                activity,
+                "purposes",
+                p_index,
+                "lawful_basis",
                 message=(
                     f"purpose {purpose.description!r} rests on {BASIS_LABELS[purpose.lawful_basis]} but cites "
                     "no law; add legal_provision"
@@ -390,18 +420,26 @@ def child_consent(ctx: Context) -> Iterator[Hit]:
         ages = safeguards.consent_ages if safeguards else {}
         missing = []
         if not ages:
-            missing.append("the age from which children may consent in each Member State served "
-                           "(child_safeguards.consent_ages, 13 to 16)")
-        old_enough = bool(ages and safeguards and safeguards.age_range
-                          and age_bounds(safeguards.age_range)[0] >= max(ages.values()))
+            missing.append(
+                "the age from which children may consent in each Member State served "
+                "(child_safeguards.consent_ages, 13 to 16)"
+            )
+        old_enough = bool(
+            ages and safeguards and safeguards.age_range and age_bounds(safeguards.age_range)[0] >= max(ages.values())
+        )
         if not (safeguards and safeguards.parental_consent) and not old_enough:
-            missing.append("how the holder of parental responsibility gives or authorises consent and how that is "
-                           "verified (child_safeguards.parental_consent)")
+            missing.append(
+                "how the holder of parental responsibility gives or authorises consent and how that is "
+                "verified (child_safeguards.parental_consent)"
+            )
         if not missing:
             continue
         if offered:
             yield ctx.act(
-                provider, index, activity, "iss_offered_to_children",
+                provider,
+                index,
+                activity,
+                "iss_offered_to_children",
                 message=(
                     f"activity {activity.id!r} offers an information society service to children on consent but "
                     "does not record " + " or ".join(missing)
@@ -410,10 +448,16 @@ def child_consent(ctx: Context) -> Iterator[Hit]:
         else:
             _p, _i, _a, _s, subject, why = detected[id(activity)]
             yield ctx.act(
-                provider, index, activity, "purposes", p_index, "lawful_basis",
+                provider,
+                index,
+                activity,
+                "purposes",
+                p_index,
+                "lawful_basis",
                 message=(
                     f"data subjects {subject.name!r} {why} and activity {activity.id!r} rests on consent: if it is an "
-                    "information society service offered to them, record " + " and ".join(missing)
+                    "information society service offered to them, record "
+                    + " and ".join(missing)
                     + "; otherwise set iss_offered_to_children: false"
                 ),
                 severity=Severity.WARNING,
@@ -452,7 +496,12 @@ def special_category_condition(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity, c_index, category in ctx.data_categories():
         if category.special is not None and category.art9_condition is None:
             yield ctx.act(
-                provider, index, activity, "data_categories", c_index, "special",
+                provider,
+                index,
+                activity,
+                "data_categories",
+                c_index,
+                "special",
                 message=(
                     f"data category {category.id!r} is special-category data ({category.special.value}) with no "
                     "Art. 9(2) condition; add art9_condition"
@@ -519,7 +568,12 @@ def special_category_law(ctx: Context) -> Iterator[Hit]:
             )
         if problems:
             yield ctx.act(
-                provider, index, activity, "data_categories", c_index, "art9_condition",
+                provider,
+                index,
+                activity,
+                "data_categories",
+                c_index,
+                "art9_condition",
                 message=(
                     f"data category {category.id!r} relies on Art. 9(2) condition {condition.value} but "
                     + " and ".join(problems)
@@ -573,7 +627,12 @@ def special_category_undeclared(ctx: Context) -> Iterator[Hit]:
             kind = "criminal-offence data (set 'criminal: true')"
         if word is not None:
             yield ctx.act(
-                provider, index, activity, "data_categories", c_index, "name",
+                provider,
+                index,
+                activity,
+                "data_categories",
+                c_index,
+                "name",
                 message=(
                     f"data category {category.name!r} mentions {word!r}: if it is {kind}; otherwise say why in "
                     "not_special_reason"
@@ -613,7 +672,12 @@ def criminal_data_authorisation(ctx: Context) -> Iterator[Hit]:
     for provider, index, activity, c_index, category in ctx.data_categories():
         if category.criminal and not category.art10_authority:
             yield ctx.act(
-                provider, index, activity, "data_categories", c_index, "criminal",
+                provider,
+                index,
+                activity,
+                "data_categories",
+                c_index,
+                "criminal",
                 message=(
                     f"data category {category.id!r} holds criminal-offence data with no authorising law or "
                     "official authority; add art10_authority"
@@ -682,9 +746,14 @@ def children(ctx: Context) -> Iterator[Hit]:
             )
         if missing:
             yield ctx.act(
-                provider, index, activity, "data_subjects", s_index,
+                provider,
+                index,
+                activity,
+                "data_subjects",
+                s_index,
                 message=(
                     f"data subjects {subject.name!r} {why}, but activity {activity.id!r} records "
-                    + ", ".join(missing) + "; add them (or set children: false if there are none)"
+                    + ", ".join(missing)
+                    + "; add them (or set children: false if there are none)"
                 ),
             )

@@ -59,7 +59,8 @@ def contract(ctx: Context) -> Iterator[Hit]:
             if _scc_contract(provider):
                 continue
             yield ctx.prov(
-                provider, "role",
+                provider,
+                "role",
                 message=(
                     f"{provider.id} is a {provider.role.value} but no Art. 28 contract is recorded; add 'contract' "
                     "(title, signed, form), or Module 2/3 SCCs that serve as one"
@@ -69,10 +70,12 @@ def contract(ctx: Context) -> Iterator[Hit]:
         missing = [name for name in ("signed", "form") if getattr(provider.contract, name) is None]
         if missing:
             yield ctx.prov(
-                provider, "contract",
+                provider,
+                "contract",
                 message=(
                     f"contract {provider.contract.title!r} with {provider.id} does not record its "
-                    + " or ".join(missing) + "; add it (Art. 28(9): in writing, electronic form included)"
+                    + " or ".join(missing)
+                    + "; add it (Art. 28(9): in writing, electronic form included)"
                 ),
                 severity=Severity.WARNING,
             )
@@ -140,21 +143,27 @@ def contract_content(ctx: Context) -> Iterator[Hit]:
             point = "second subparagraph" if key == "notice" else f"({key})"
             state = "is recorded as not covered" if ref is not None else "is not recorded as covered"
             yield ctx.prov(
-                provider, "contract", "art28", key,
+                provider,
+                "contract",
+                "art28",
+                key,
                 message=(
                     f"Art. 28(3) {point} ({label}) {state} in {agreement.title!r} with {provider.id}; record the "
                     f"section that covers it (contract.art28.{key}) or get the contract amended"
                 ),
             )
-        basics = [name.replace("_", "-") for name in ("subject_matter", "duration", "nature")
-                  if not getattr(agreement, name)]
+        basics = [
+            name.replace("_", "-") for name in ("subject_matter", "duration", "nature") if not getattr(agreement, name)
+        ]
         if basics:
             yield ctx.prov(
-                provider, "contract",
+                provider,
+                "contract",
                 message=(
                     f"contract {agreement.title!r} with {provider.id} does not record the processing's "
-                    + ", ".join(basics) + " (Art. 28(3) chapeau); add " + ", ".join(
-                        b.replace("-", "_") for b in basics)
+                    + ", ".join(basics)
+                    + " (Art. 28(3) chapeau); add "
+                    + ", ".join(b.replace("-", "_") for b in basics)
                 ),
             )
 
@@ -195,7 +204,8 @@ def authorisation_type(ctx: Context) -> Iterator[Hit]:
         regime = provider.sub_processor_authorisation
         if regime is None:
             yield ctx.prov(
-                provider, "sub_processors",
+                provider,
+                "sub_processors",
                 message=(
                     f"{provider.id} uses {len(provider.sub_processors)} sub-processor(s) but the authorisation "
                     "type is not recorded; add sub_processor_authorisation: {type: specific | general}"
@@ -205,7 +215,10 @@ def authorisation_type(ctx: Context) -> Iterator[Hit]:
         for s_index, sub in enumerate(provider.sub_processors):
             if sub.authorisation is not None and sub.authorisation != regime.type:
                 yield ctx.prov(
-                    provider, "sub_processors", s_index, "authorisation",
+                    provider,
+                    "sub_processors",
+                    s_index,
+                    "authorisation",
                     message=(
                         f"sub-processor {sub.id!r} is recorded as {sub.authorisation} but {provider.id}'s "
                         f"authorisation is {regime.type}; make them agree"
@@ -245,9 +258,12 @@ def general_notice(ctx: Context) -> Iterator[Hit]:
         missing = [name for name in ("notice_period", "objection_channel") if not getattr(regime, name)]
         if missing:
             yield ctx.prov(
-                provider, "sub_processor_authorisation", "type",
+                provider,
+                "sub_processor_authorisation",
+                "type",
                 message=(
-                    f"{provider.id} has general authorisation of sub-processors without " + " and ".join(missing)
+                    f"{provider.id} has general authorisation of sub-processors without "
+                    + " and ".join(missing)
                     + "; add them so changes can be objected to in time"
                 ),
             )
@@ -292,7 +308,9 @@ def specific_listed(ctx: Context) -> Iterator[Hit]:
         for s_index, sub in enumerate(provider.sub_processors):
             if sub.authorised_on is None:
                 yield ctx.prov(
-                    provider, "sub_processors", s_index,
+                    provider,
+                    "sub_processors",
+                    s_index,
                     message=(
                         f"sub-processor {sub.id!r} of {provider.id} has no authorisation date, though specific "
                         "authorisation applies; record authorised_on"
@@ -332,7 +350,9 @@ def flow_down(ctx: Context) -> Iterator[Hit]:
         for s_index, sub in enumerate(provider.sub_processors):
             if not sub.flow_down:
                 yield ctx.prov(
-                    provider, "sub_processors", s_index,
+                    provider,
+                    "sub_processors",
+                    s_index,
                     message=(
                         f"sub-processor {sub.id!r} of {provider.id} has no flow-down contract recorded; add "
                         "flow_down (the contract imposing the same obligations)"
@@ -414,8 +434,10 @@ def scc_915_annexes(ctx: Context) -> Iterator[Hit]:
     if org.address is None:
         controller_gaps.append("the controller's address (address in organisation.yaml)")
     if not (has_contact_person(org.contact) or has_contact_person(org.dpo)):
-        controller_gaps.append("the controller's contact person (contact or dpo in organisation.yaml, with a name "
-                               "or position and an e-mail, phone or url)")
+        controller_gaps.append(
+            "the controller's contact person (contact or dpo in organisation.yaml, with a name "
+            "or position and an e-mail, phone or url)"
+        )
     for provider in ctx.register.providers:
         agreement = provider.contract
         if agreement is None or agreement.based_on != "scc_2021_915":
@@ -423,7 +445,9 @@ def scc_915_annexes(ctx: Context) -> Iterator[Hit]:
         name = f"the 2021/915 clauses with {provider.id}"
         if agreement.clause1_option is None:
             yield ctx.prov(
-                provider, "contract", "clause1_option",
+                provider,
+                "contract",
+                "clause1_option",
                 message=f"{name} do not record the Clause 1 option; set contract.clause1_option (2016/679 for the "
                 "GDPR, 2018/1725 for EU institutions)",
             )
@@ -484,12 +508,20 @@ def _annex_ii_gaps(provider: Provider) -> list[str]:
 def _annex_iv(ctx: Context, provider: Provider, name: str) -> Iterator[Hit]:
     """Annex IV (specific authorisation): every sub-processor with name, address, contact person and service."""
     for s_index, sub in enumerate(provider.sub_processors):
-        missing = [label for label, ok in (
-            ("name", sub.name), ("address", sub.address), ("contact person (contact)", has_contact_person(sub.contact)),
-            ("description of the processing (service)", sub.service),
-        ) if not ok]
+        missing = [
+            label
+            for label, ok in (
+                ("name", sub.name),
+                ("address", sub.address),
+                ("contact person (contact)", has_contact_person(sub.contact)),
+                ("description of the processing (service)", sub.service),
+            )
+            if not ok
+        ]
         if missing:
             yield ctx.prov(
-                provider, "sub_processors", s_index,
+                provider,
+                "sub_processors",
+                s_index,
                 message=f"Annex IV of {name} lists sub-processor {sub.id!r} without its " + ", ".join(missing),
             )

@@ -55,7 +55,10 @@ activities:
 def placeholder(ctx: Context) -> Iterator[Hit]:
     def hit(provider: Provider, index: int, activity: Activity, path: KeyPath, value: str) -> Hit:
         return ctx.act(
-            provider, index, activity, *path,
+            provider,
+            index,
+            activity,
+            *path,
             message=f"{path[0]} holds only the placeholder {value!r}; write the real value",
         )
 
@@ -121,7 +124,12 @@ def purpose_vague(ctx: Context) -> Iterator[Hit]:
         else:
             continue
         yield ctx.act(
-            provider, index, activity, "purposes", p_index, "description",
+            provider,
+            index,
+            activity,
+            "purposes",
+            p_index,
+            "description",
             message=f"purpose {text!r} is vague: {why}; say what is done with which data and why",
         )
 
@@ -300,7 +308,11 @@ def retention_trigger(ctx: Context) -> Iterator[Hit]:
             continue
         if retention.duration:
             yield ctx.act(
-                provider, index, activity, *path, "duration",
+                provider,
+                index,
+                activity,
+                *path,
+                "duration",
                 message=(
                     f"retention of {label(activity, category)} is {retention.duration} but does not say from when; "
                     "add trigger_event"
@@ -308,15 +320,22 @@ def retention_trigger(ctx: Context) -> Iterator[Hit]:
             )
         elif retention.kind == "until_event" and not retention.criteria:
             yield ctx.act(
-                provider, index, activity, *path, "kind",
+                provider,
+                index,
+                activity,
+                *path,
+                "kind",
                 message=(
-                    f"retention of {label(activity, category)} runs until an event it does not name; add "
-                    "trigger_event"
+                    f"retention of {label(activity, category)} runs until an event it does not name; add trigger_event"
                 ),
             )
         elif retention.statement and lx.BARE_NUMBER.match(retention.statement) and not retention.criteria:
             yield ctx.act(
-                provider, index, activity, *path, "statement",
+                provider,
+                index,
+                activity,
+                *path,
+                "statement",
                 message=(
                     f"retention of {label(activity, category)} is the bare number {retention.statement!r}; give a "
                     "duration with its unit (ISO 8601, e.g. P30D) and a trigger_event"
@@ -376,7 +395,10 @@ def retention_unlimited(ctx: Context) -> Iterator[Hit]:
         if any(p.archiving_research_statistics for p in activity.purposes):
             continue
         yield ctx.act(
-            provider, index, activity, *where,
+            provider,
+            index,
+            activity,
+            *where,
             message=(
                 f"retention of {label(activity, category)} is unlimited ({said}) but no purpose of activity "
                 f"{activity.id!r} is Art. 89(1) archiving, research or statistics; set a limit"
@@ -477,17 +499,27 @@ def retention_exceeds_need(ctx: Context) -> Iterator[Hit]:
             limit = _purpose_limit(activity, maxima)
             if limit is not None and _longer(retention.duration, duration_days(limit[1])):
                 yield ctx.act(
-                    provider, index, activity, *path, "duration",
+                    provider,
+                    index,
+                    activity,
+                    *path,
+                    "duration",
                     message=(
                         f"retention of {what} is {retention.duration}, longer than the {limit[1]} configured for "
                         f"purpose type {limit[0]!r} (settings.max_retention); shorten it or say why it is needed"
                     ),
                 )
-        if retention.duration and retention.statutory_period and _longer(
-            retention.duration, duration_days(retention.statutory_period) + grace
+        if (
+            retention.duration
+            and retention.statutory_period
+            and _longer(retention.duration, duration_days(retention.statutory_period) + grace)
         ):
             yield ctx.act(
-                provider, index, activity, *path, "duration",
+                provider,
+                index,
+                activity,
+                *path,
+                "duration",
                 message=(
                     f"retention of {what} is {retention.duration}, longer than the statutory period "
                     f"{retention.statutory_period} plus {settings.retention_grace} grace; erase at the end of the "
@@ -495,15 +527,22 @@ def retention_exceeds_need(ctx: Context) -> Iterator[Hit]:
                 ),
             )
         after, key = retention.after_withdrawal, "after_withdrawal"
-        if after is None and retention.duration and retention.trigger_event and lx.WITHDRAWAL_HINTS.contains(
-            retention.trigger_event
+        if (
+            after is None
+            and retention.duration
+            and retention.trigger_event
+            and lx.WITHDRAWAL_HINTS.contains(retention.trigger_event)
         ):
             after, key = retention.duration, "duration"
         if after is None or retention.residual_basis or not _consent_only(activity):
             continue
         if _longer(after, grace):
             yield ctx.act(
-                provider, index, activity, *path, key,
+                provider,
+                index,
+                activity,
+                *path,
+                key,
                 message=(
                     f"{what} rests on consent alone but is kept {after} after consent is withdrawn, more than the "
                     f"{settings.retention_grace} grace; erase it sooner or record the residual_basis for keeping it"
@@ -533,7 +572,12 @@ def _processor_keeps_longer(ctx: Context) -> Iterator[Hit]:
             c_index, _, _ = shorter[0]
             listed = ", ".join(f"{c.id!r} ({d})" for _, c, d in shorter)
             yield ctx.act(
-                provider, index, activity, "data_categories", c_index, "retention",
+                provider,
+                index,
+                activity,
+                "data_categories",
+                c_index,
+                "retention",
                 message=(
                     f"contract {agreement.title!r} lets {provider.id} keep the data for {agreement.data_retention}, "
                     f"longer than activity {activity.id!r} keeps {listed}; have the processor erase at the end of "
@@ -584,7 +628,8 @@ def toms_generic(ctx: Context) -> Iterator[Hit]:
         kinds = {t.kind for t in provider.toms}
         if provider.toms and len(kinds) < TOM_MIN_KINDS:
             yield ctx.prov(
-                provider, "toms",
+                provider,
+                "toms",
                 message=(
                     f"provider {provider.id}'s measures cover {len(kinds)} measure type(s) "
                     f"({', '.join(sorted(k.value for k in kinds))}); describe at least {TOM_MIN_KINDS}"
@@ -594,14 +639,22 @@ def toms_generic(ctx: Context) -> Iterator[Hit]:
             for t_index, tom in enumerate(activity.security_measures):
                 if generic(tom):
                     yield ctx.act(
-                        provider, index, activity, "security_measures", t_index, "measure",
+                        provider,
+                        index,
+                        activity,
+                        "security_measures",
+                        t_index,
+                        "measure",
                         message=message.format(tom.measure),
                     )
             if activity.security_measures and len(kinds) < TOM_MIN_KINDS:
                 all_kinds = kinds | {t.kind for t in activity.security_measures}
                 if len(all_kinds) < TOM_MIN_KINDS:
                     yield ctx.act(
-                        provider, index, activity, "security_measures",
+                        provider,
+                        index,
+                        activity,
+                        "security_measures",
                         message=(
                             f"activity {activity.id!r} and provider {provider.id} together cover {len(all_kinds)} "
                             f"measure type(s); describe at least {TOM_MIN_KINDS}"

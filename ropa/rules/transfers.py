@@ -49,8 +49,12 @@ MODULES: dict[tuple[Role, Role], int] = {
 }
 """SCC 2021/914 module for (exporter role, importer role)."""
 
-MODULE_NAMES = {1: "Module 1 (controller to controller)", 2: "Module 2 (controller to processor)",
-                3: "Module 3 (processor to processor)", 4: "Module 4 (processor to controller)"}
+MODULE_NAMES = {
+    1: "Module 1 (controller to controller)",
+    2: "Module 2 (controller to processor)",
+    3: "Module 3 (processor to processor)",
+    4: "Module 4 (processor to controller)",
+}
 
 DPF_MAX_AGE_DAYS = 365
 """DPF certification is annual: a check older than this is itself stale."""
@@ -587,8 +591,11 @@ def us_dpf_certification(ctx: Context) -> Iterator[Hit]:
             message=(
                 f"{site.label} relies on the US adequacy decision, but for {site.importer_name} "
                 + "; ".join(problems)
-                + ("; check the DPF List again and update dpf.checked_on" if stale_only
-                   else "; record dpf (certified, checked_on, part EU-US) or use SCCs 2021/914")
+                + (
+                    "; check the DPF List again and update dpf.checked_on"
+                    if stale_only
+                    else "; record dpf (certified, checked_on, part EU-US) or use SCCs 2021/914"
+                )
             ),
             severity=Severity.WARNING if stale_only else None,
         )
@@ -686,7 +693,8 @@ def transfer_impact_assessment(ctx: Context) -> Iterator[Hit]:
             continue
         if tia.outcome == "suspend":
             yield site.hit(
-                "tia", "outcome",
+                "tia",
+                "outcome",
                 message=f"the transfer impact assessment {tia.ref!r} concluded 'suspend', yet {site.label} is "
                 "still recorded; stop the transfer or record a new assessment",
                 severity=Severity.ERROR,
@@ -697,11 +705,13 @@ def transfer_impact_assessment(ctx: Context) -> Iterator[Hit]:
             yield site.hit(
                 "tia",
                 message=f"the transfer impact assessment {tia.ref!r} for {site.label} has no "
-                + " and no ".join(missing) + "; add them",
+                + " and no ".join(missing)
+                + "; add them",
             )
         elif tia.date is not None and (ctx.as_of - tia.date).days > TIA_MAX_AGE_DAYS:
             yield site.hit(
-                "tia", "date",
+                "tia",
+                "date",
                 message=f"the transfer impact assessment {tia.ref!r} for {site.label} dates from "
                 f"{tia.date.isoformat()}, over 24 months ago; review it and record the new date",
             )
@@ -770,7 +780,8 @@ def derogation_use(ctx: Context) -> Iterator[Hit]:
         if problems:
             yield site.hit(
                 "type",
-                message=f"{site.label} relies on a derogation, but " + "; ".join(problems)
+                message=f"{site.label} relies on a derogation, but "
+                + "; ".join(problems)
                 + "; use SCCs 2021/914 for regular transfers",
             )
 
@@ -1201,7 +1212,8 @@ def scc_law_forum(ctx: Context) -> Iterator[Hit]:
         if missing:
             yield site.hit(
                 "modules",
-                message=f"{site.label}: the SCCs name no " + " and no ".join(missing)
+                message=f"{site.label}: the SCCs name no "
+                + " and no ".join(missing)
                 + ("; set them to an EU Member State" if eu_needed else "; set them"),
             )
         if not eu_needed:
@@ -1427,8 +1439,10 @@ def scc_annex_i(ctx: Context) -> Iterator[Hit]:
             if mech.acceded_on is None:
                 annex_a.append("the date the importer acceded through Clause 7 and signed Annex I.A (acceded_on)")
         elif not (mech.evidence and mech.evidence.date) and not (
-            isinstance(site.importer, Provider) and site.importer.contract is not None
-            and site.importer.contract.based_on == "scc_2021_914" and site.importer.contract.signed
+            isinstance(site.importer, Provider)
+            and site.importer.contract is not None
+            and site.importer.contract.based_on == "scc_2021_914"
+            and site.importer.contract.signed
         ):
             annex_a.append("the signature date (evidence.date)")
         annex_b = _annex_i_b_gaps(scope, site.modules)

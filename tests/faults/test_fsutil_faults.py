@@ -156,6 +156,7 @@ def test_really_read_only_folder(immutable: Path) -> None:
 
 # --- stale temporary files ------------------------------------------------------------------
 
+
 def _temp(folder: Path, pid: int | str, age: float = 0) -> Path:
     path = folder / f"{TMP_PREFIX}{pid}-{'old' if age else 'new'}123.pdf"
     path.write_bytes(b"half")

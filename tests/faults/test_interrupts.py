@@ -71,8 +71,13 @@ def test_build_killed_from_outside_while_writing(fs: FaultSpace) -> None:
     previous = fs.previous()
     flag = fs.root / "writing"
     spec = _spec(stub_render=True, slow_write={"suffix": ".xlsx", "seconds": 30}, announce=str(flag))
-    proc = subprocess.Popen(driver(spec, *_build_args(fs.register, fs.out)), cwd=fs.root, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        driver(spec, *_build_args(fs.register, fs.out)),
+        cwd=fs.root,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for(flag, proc)
         proc.send_signal(signal.SIGKILL)
@@ -95,8 +100,13 @@ def test_build_terminated_while_writing_cleans_up_at_once(fs: FaultSpace) -> Non
     previous = fs.previous()
     flag = fs.root / "writing"
     spec = _spec(stub_render=True, slow_write={"suffix": ".xlsx", "seconds": 30}, announce=str(flag))
-    proc = subprocess.Popen(driver(spec, *_build_args(fs.register, fs.out)), cwd=fs.root, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        driver(spec, *_build_args(fs.register, fs.out)),
+        cwd=fs.root,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for(flag, proc)
         proc.send_signal(signal.SIGTERM)
@@ -132,6 +142,7 @@ def test_package_killed_half_way_through_the_archive(fs: FaultSpace) -> None:
 
 # --- two builds into the same folder at once ------------------------------------------------------
 
+
 def test_concurrent_build_does_not_remove_the_other_runs_temporary_file(fs: FaultSpace) -> None:
     """Build A pauses half-way through register.xlsx; build B runs start to finish meanwhile.
 
@@ -141,8 +152,13 @@ def test_concurrent_build_does_not_remove_the_other_runs_temporary_file(fs: Faul
     """
     flag = fs.root / "a-is-writing"
     spec_a = _spec(stub_render=True, slow_write={"suffix": ".xlsx", "seconds": 3}, announce=str(flag))
-    proc_a = subprocess.Popen(driver(spec_a, *_build_args(fs.register, fs.out)), cwd=fs.root, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc_a = subprocess.Popen(
+        driver(spec_a, *_build_args(fs.register, fs.out)),
+        cwd=fs.root,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for(flag, proc_a)
         done_b = run_driver(_spec(stub_render=True), *_build_args(fs.register2, fs.out), cwd=fs.root)
@@ -163,8 +179,13 @@ def test_two_real_builds_at_once(fs: FaultSpace) -> None:
     import sys
 
     procs = [
-        subprocess.Popen([sys.executable, "-m", "ropa", *_build_args(reg, fs.out)], cwd=fs.root, text=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-m", "ropa", *_build_args(reg, fs.out)],
+            cwd=fs.root,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for reg in (fs.register, fs.register2)
     ]
     results = [(p.wait(timeout=300), p.communicate()[1]) for p in procs]

@@ -80,6 +80,7 @@ def test_stubbed_build_and_package_succeed(fs: FaultSpace) -> None:
 
 # --- a read-only output folder -------------------------------------------------------------
 
+
 def _erofs(*args: object, **kwargs: object) -> None:
     raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(kwargs.get("dir", args[-1] if args else "")))
 
@@ -145,6 +146,7 @@ def test_package_into_really_read_only_folder(fs: FaultSpace, locked_out: dict[s
 
 
 # --- the disk fills half-way ---------------------------------------------------------------
+
 
 def _disk_full_on(monkeypatch: pytest.MonkeyPatch, nth: int) -> None:
     """The ``nth`` file write (1-based) stops half-way with ENOSPC, as a full disk would."""

@@ -20,4 +20,3 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     space.write("organisation.yaml", ORGANISATION)
     space.write("providers/acme.yaml", PROVIDER)
     return space
-

@@ -57,8 +57,12 @@ def test_too_many_activities(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> 
 def test_processor_activities_count_too(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loader, "MAX_ACTIVITIES", 2)
     org = (ws.register / "organisation.yaml").read_text(encoding="utf-8")
-    ws.write("organisation.yaml", org + "roles: [controller, processor]\nprocessor_activities:\n"
-             + "".join(f"  - {{id: p{n}, controller: Client AG}}\n" for n in range(2)))
+    ws.write(
+        "organisation.yaml",
+        org
+        + "roles: [controller, processor]\nprocessor_activities:\n"
+        + "".join(f"  - {{id: p{n}, controller: Client AG}}\n" for n in range(2)),
+    )
     ws.refuse_everywhere("providers", 0, "3 activities, over the limit of 2")
 
 

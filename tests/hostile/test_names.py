@@ -71,6 +71,7 @@ def test_sub_processor_id_with_a_slash_is_refused(ws: Workspace) -> None:
 
 # --- file names -----------------------------------------------------------------------------
 
+
 def test_file_name_must_equal_the_id(ws: Workspace) -> None:
     (ws.register / PROVIDER_FILE).rename(ws.register / "providers" / "a..b.yaml")
     ws.refuse_everywhere("providers/a..b.yaml", 1, "does not match the file name 'a..b.yaml'")
@@ -138,6 +139,7 @@ def test_unreadable_file_is_reported_not_raised(ws: Workspace, monkeypatch: pyte
 
 
 # --- names on the command line ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("where", ["register", "out"])
 def test_nul_in_a_path_argument_is_a_usage_error(ws: Workspace, where: str) -> None:

@@ -39,7 +39,15 @@ SCRIPTS = {
     "arabic": "شركة الاتصالات السعودية",
 }
 SPREADSHEET = (
-    "formula", "formula-hyperlink", "formula-webservice", "dde", "plus", "minus", "at", "tab-prefix", "cr-prefix",
+    "formula",
+    "formula-hyperlink",
+    "formula-webservice",
+    "dde",
+    "plus",
+    "minus",
+    "at",
+    "tab-prefix",
+    "cr-prefix",
     "error-lookalike",
 )
 """Payloads aimed at spreadsheets; each is also a data category, so it fills one cell on its own."""
@@ -58,7 +66,7 @@ def payloads(secret: Path, port: int) -> dict[str, str]:
         "link-stylesheet": f'<link rel="stylesheet" href="{web}/evil.css">',
         "css-url-file": f'<p style="background: url(file://{secret})">x</p>',
         "css-url-http": f"</style><style>@import url({web}/import.css); p {{ background: url({web}/bg.png) }}</style>",
-        "css-url-data": "<div style=\"background: url(data:image/png;base64,iVBORw0KGgo=)\">data</div>",
+        "css-url-data": '<div style="background: url(data:image/png;base64,iVBORw0KGgo=)">data</div>',
         "attribute-break": f'x" href="file://{secret}" style="content: url({web}/a.png)',
         "svg": f'<svg><image href="file://{secret}"/></svg>',
         "jinja-expression": "{{ 7*7 }} {{ config }}",
@@ -183,12 +191,32 @@ def pdfs(built: Built) -> dict[str, Path]:
     return {"register": built.out / "register.pdf", **{p.stem: p for p in annexes}}
 
 
-
 LITERAL_IN_PDF = [
-    k for k in (
-        "script", "style", "img-file", "img-http", "link-attachment", "link-stylesheet", "css-url-file",
-        "css-url-http", "css-url-data", "attribute-break", "svg", "jinja-expression", "jinja-statement", "formula",
-        "formula-hyperlink", "dde", "plus", "at", "error-lookalike", "latvian", "greek", "chinese", "emoji",
+    k
+    for k in (
+        "script",
+        "style",
+        "img-file",
+        "img-http",
+        "link-attachment",
+        "link-stylesheet",
+        "css-url-file",
+        "css-url-http",
+        "css-url-data",
+        "attribute-break",
+        "svg",
+        "jinja-expression",
+        "jinja-statement",
+        "formula",
+        "formula-hyperlink",
+        "dde",
+        "plus",
+        "at",
+        "error-lookalike",
+        "latvian",
+        "greek",
+        "chinese",
+        "emoji",
         "zero-width",
     )
 ]

@@ -64,8 +64,18 @@ def test_organisation_as_a_list_is_refused(ws: Workspace) -> None:
 
 # --- null everywhere a value is expected ----------------------------------------------------
 
-NULLABLE_REQUIRED = ["id:", "legal_name:", "role:", "service:", "  title:", "  - kind:", "    measure:",
-                     "  - id:", "    name:", "      - description:"]
+NULLABLE_REQUIRED = [
+    "id:",
+    "legal_name:",
+    "role:",
+    "service:",
+    "  title:",
+    "  - kind:",
+    "    measure:",
+    "  - id:",
+    "    name:",
+    "      - description:",
+]
 
 
 @pytest.mark.parametrize("key", NULLABLE_REQUIRED)
@@ -143,6 +153,7 @@ def test_wrong_types_in_organisation_are_refused(ws: Workspace, old: str, new: s
 
 # --- ids that collide across files -----------------------------------------------------------
 
+
 def second_provider(pid: str, activity: str = "otp2") -> str:
     return PROVIDER.replace("id: acme", f"id: {pid}", 1).replace("  - id: otp", f"  - id: {activity}")
 
@@ -153,8 +164,11 @@ def test_activity_id_used_in_two_provider_files(ws: Workspace) -> None:
 
 
 def test_activity_id_also_used_by_a_processor_activity(ws: Workspace) -> None:
-    ws.write("organisation.yaml", ORGANISATION + "roles: [controller, processor]\nprocessor_activities:\n"
-             "  - {id: otp, controller: Client AG, categories_of_processing: [SMS delivery]}\n")
+    ws.write(
+        "organisation.yaml",
+        ORGANISATION + "roles: [controller, processor]\nprocessor_activities:\n"
+        "  - {id: otp, controller: Client AG, categories_of_processing: [SMS delivery]}\n",
+    )
     ws.refuse_everywhere(PROVIDER_FILE, line_of(PROVIDER, "  - id: otp"), "already used in organisation.yaml")
 
 
@@ -209,10 +223,14 @@ def test_sub_processor_chain_to_undefined_id(ws: Workspace) -> None:
 CYCLES = {
     "self": ("  - {id: a, sub_processors: [a]}\n", "a -> a"),
     "two": ("  - {id: a, sub_processors: [b]}\n  - {id: b, sub_processors: [a]}\n", "a -> b -> a"),
-    "three": ("  - {id: a, sub_processors: [b]}\n  - {id: b, sub_processors: [c]}\n  - {id: c, sub_processors: [a]}\n",
-              "a -> b -> c -> a"),
-    "with-tail": ("  - {id: t, sub_processors: [a]}\n  - {id: a, sub_processors: [b]}\n"
-                  "  - {id: b, sub_processors: [a]}\n", "a -> b -> a"),
+    "three": (
+        "  - {id: a, sub_processors: [b]}\n  - {id: b, sub_processors: [c]}\n  - {id: c, sub_processors: [a]}\n",
+        "a -> b -> c -> a",
+    ),
+    "with-tail": (
+        "  - {id: t, sub_processors: [a]}\n  - {id: a, sub_processors: [b]}\n  - {id: b, sub_processors: [a]}\n",
+        "a -> b -> a",
+    ),
 }
 
 
@@ -235,6 +253,7 @@ def test_long_acyclic_chain_is_accepted(ws: Workspace) -> None:
 
 
 # --- rule findings: exit code 1, still located ------------------------------------------------
+
 
 def test_rule_findings_give_exit_code_1_with_located_message(ws: Workspace) -> None:
     text = PROVIDER.replace(PURPOSES, "    purposes: []\n")

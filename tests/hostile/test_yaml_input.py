@@ -78,6 +78,7 @@ def test_python_tag_in_organisation_file(ws: Workspace) -> None:
 
 # --- alias and anchor bombs ---------------------------------------------------------------------
 
+
 def _laughs(levels: int, width: int) -> str:
     lines = ["lol0: &l0 lol"]
     for n in range(1, levels):
@@ -90,8 +91,13 @@ BOMBS = {
     "billion-laughs": _laughs(10, 10),
     "wide-laughs": _laughs(4, 400),
     "long-value-aliased": PROVIDER + 'x: &a "' + "A" * 90_000 + '"\ny: [' + ", ".join(["*a"] * 200) + "]\n",
-    "mapping-aliased": PROVIDER + "base: &b {" + ", ".join(f"k{i}: v" for i in range(500)) + "}\n"
-    + "many: [" + ", ".join(["*b"] * 1_000) + "]\n",
+    "mapping-aliased": PROVIDER
+    + "base: &b {"
+    + ", ".join(f"k{i}: v" for i in range(500))
+    + "}\n"
+    + "many: ["
+    + ", ".join(["*b"] * 1_000)
+    + "]\n",
 }
 
 
@@ -140,6 +146,7 @@ def test_nesting_that_would_overflow_the_c_stack_is_refused(ws: Workspace, level
 
 
 # --- duplicate keys at every level ---------------------------------------------------------------
+
 
 def insert_after(anchor: str, extra: str) -> tuple[str, int]:
     """The provider with line ``extra`` inserted after the line ``anchor``; and the new line's number."""
@@ -227,8 +234,13 @@ def test_huge_values_are_refused(ws: Workspace, text: str) -> None:
     refuse(ws, PROVIDER_FILE, text, 2, f"over the limit of {MAX_SCALAR_CHARS:,}")
 
 
-@pytest.mark.parametrize(("key", "fragment"), [("k" * 200_000 + ": x", "could not find expected ':'"),
-                                               ("? " + "k" * 200_000 + "\n: x", "over the limit of 1,024")])
+@pytest.mark.parametrize(
+    ("key", "fragment"),
+    [
+        ("k" * 200_000 + ": x", "could not find expected ':'"),
+        ("? " + "k" * 200_000 + "\n: x", "over the limit of 1,024"),
+    ],
+)
 def test_huge_key_is_refused(ws: Workspace, key: str, fragment: str) -> None:
     refuse(ws, PROVIDER_FILE, with_line2("legal_name: Acme\n" + key), 3, fragment)
 

@@ -105,8 +105,15 @@ def test_contents_are_the_documents_reports_and_inputs(example_package: Path) ->
     members = read_members(example_package)
     register = load_register(EXAMPLE)
     expected = {
-        "README.txt", "SHA256SUMS", "manifest.json", "register.json", "register.pdf", "register.xlsx",
-        "report/validation-report.pdf", "report/validation-report.json", "report/validation-report.sarif",
+        "README.txt",
+        "SHA256SUMS",
+        "manifest.json",
+        "register.json",
+        "register.pdf",
+        "register.xlsx",
+        "report/validation-report.pdf",
+        "report/validation-report.json",
+        "report/validation-report.sarif",
         "source/organisation.yaml",
     }
     expected |= {f"annexes/{p.id}.pdf" for p in register.providers}

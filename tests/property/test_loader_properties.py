@@ -47,9 +47,47 @@ def assert_located(diagnostics: list[Diagnostic], files: set[str]) -> None:
 # --- the reader --------------------------------------------------------------------------------
 
 SYNTAX = [
-    "- ", ": ", "? ", "&a ", "*a", "&b ", "*b", "!!python/object/apply:os.system ", "!!str ", "!local ", "<<: ",
-    "{", "}", "[", "]", ", ", "'", '"', "#", "|", ">", "---", "...", "%TAG ! tag:x,2000:", "%YAML 1.1", "\n",
-    "  ", "\t", "id", "acme", "1", "2026-02-30", "~", "yes", ".nan", "0x1F", "\\x00", "\\u202e", "é", "深", "\ufeff",
+    "- ",
+    ": ",
+    "? ",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "!!python/object/apply:os.system ",
+    "!!str ",
+    "!local ",
+    "<<: ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ", ",
+    "'",
+    '"',
+    "#",
+    "|",
+    ">",
+    "---",
+    "...",
+    "%TAG ! tag:x,2000:",
+    "%YAML 1.1",
+    "\n",
+    "  ",
+    "\t",
+    "id",
+    "acme",
+    "1",
+    "2026-02-30",
+    "~",
+    "yes",
+    ".nan",
+    "0x1F",
+    "\\x00",
+    "\\u202e",
+    "é",
+    "深",
+    "\ufeff",
 ]
 
 
@@ -95,9 +133,34 @@ SCALARS = (
     | st.sampled_from(["acme", "DE", "US", "processor", "6.1.b", "P30D", "transmission", "2026-11-01", ""])
 )
 KEYS = st.sampled_from(
-    ["id", "legal_name", "country", "role", "service", "activities", "name", "purposes", "description",
-     "lawful_basis", "data_categories", "retention", "kind", "duration", "recipients", "provider", "toms",
-     "measure", "sub_processors", "record", "version", "date", "settings", "waivers", "contract", "title"]
+    [
+        "id",
+        "legal_name",
+        "country",
+        "role",
+        "service",
+        "activities",
+        "name",
+        "purposes",
+        "description",
+        "lawful_basis",
+        "data_categories",
+        "retention",
+        "kind",
+        "duration",
+        "recipients",
+        "provider",
+        "toms",
+        "measure",
+        "sub_processors",
+        "record",
+        "version",
+        "date",
+        "settings",
+        "waivers",
+        "contract",
+        "title",
+    ]
 ) | st.text(max_size=12)
 VALUES = st.recursive(
     SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=6), max_leaves=40

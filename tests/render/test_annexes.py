@@ -78,17 +78,36 @@ def test_annex_labels_are_the_commissions_word_for_word(annexes: dict[str, tuple
     _in_order(text, ["ANNEX I – List of parties", "Controller(s):", *ANNEX_I, "Processor(s):", *ANNEX_I])
     _in_order(text, ["ANNEX II – Description of the processing", *ANNEX_II])
     _in_order(text, [f"ANNEX III – {ANNEX_III}", *(TOM_LABELS[kind] for kind in TOM_LABELS)])
-    _in_order(text, ["ANNEX IV – List of sub-processors", "The controller has authorised the use of the following"
-                     " sub-processors", *ANNEX_IV])
+    _in_order(
+        text,
+        [
+            "ANNEX IV – List of sub-processors",
+            "The controller has authorised the use of the following sub-processors",
+            *ANNEX_IV,
+        ],
+    )
 
 
 def test_transfer_items_only_where_data_leaves_the_eea(annexes: dict[str, tuple[bytes, str]]) -> None:
     _pdf, alpha = annexes["alpha"]
-    _in_order(alpha, ["ANNEX I.B – Description of transfer", *ANNEX_IB, "ANNEX I.C – Competent supervisory authority",
-                      ANNEX_IC, "Datu valsts inspekcija"])
+    _in_order(
+        alpha,
+        [
+            "ANNEX I.B – Description of transfer",
+            *ANNEX_IB,
+            "ANNEX I.C – Competent supervisory authority",
+            ANNEX_IC,
+            "Datu valsts inspekcija",
+        ],
+    )
     text = flat(alpha)
-    for fact in ("Module Two (controller to processor)", "Module Three (processor to processor)", "continuous",
-                 "Mobile phone number: 30 days (P30D)", "China (CN): 深圳短信科技有限公司 (sub-processor)"):
+    for fact in (
+        "Module Two (controller to processor)",
+        "Module Three (processor to processor)",
+        "continuous",
+        "Mobile phone number: 30 days (P30D)",
+        "China (CN): 深圳短信科技有限公司 (sub-processor)",
+    ):
         assert flat(fact) in text, fact
     _pdf, beta = annexes["beta"]
     assert flat("Description of transfer") not in flat(beta)

@@ -71,8 +71,14 @@ def test_parts_hold_every_activity_once_in_order(small_register: tuple[Register,
     assert [s.opens_chapter for s in segments if s.name.startswith("findings:")] == [True] + [False] * (
         len([s for s in segments if s.name.startswith("findings:")]) - 1
     )
-    assert names[-7:-1] == ["processor", "summaries:recipients:0", "summaries:transfers:0", "summaries:retention:0",
-                           "summaries:measures:0", "data-flow"]  # the small register is a processor too
+    assert names[-7:-1] == [
+        "processor",
+        "summaries:recipients:0",
+        "summaries:transfers:0",
+        "summaries:retention:0",
+        "summaries:measures:0",
+        "data-flow",
+    ]  # the small register is a processor too
     assert names[-1] == "findings:0"
 
 
@@ -163,7 +169,8 @@ def test_outline_nests_activities_under_their_chapter(small_register_pdf: tuple[
     reader = PdfReader(io.BytesIO(small_register_pdf[2]))
     outline = reader.outline
     chapter = next(
-        i for i, item in enumerate(outline)
+        i
+        for i, item in enumerate(outline)
         if not isinstance(item, list) and item.title == "2. Processing activities (Art. 30(1)(b)-(g))"
     )
     children = outline[chapter + 1]
@@ -187,8 +194,11 @@ def test_a_changed_activity_rerenders_its_part_only(
     register, report = load_and_check_for_documents(make_register(changed))
     cache = BuildCache(out)
     build(register, report, out, {"pdf"}, workers=workers, cache=cache)
-    part = next(s.name for s in body_segments(register, build_register_view(register, report))
-                if any(a.id == "beta-a1" for a in s.activities))
+    part = next(
+        s.name
+        for s in body_segments(register, build_register_view(register, report))
+        if any(a.id == "beta-a1" for a in s.activities)
+    )
     # the part, and the one-page carrier of the register JSON (which changed with it); not the front
     assert sorted(cache.part_misses) == ["register.pdf#attachment", f"register.pdf#part:{part}"]
     assert cache.misses == ["register.pdf"]
@@ -295,7 +305,7 @@ def test_contents_over_several_parts_link_and_number_every_line(
         assert target >= contents_pages
         title = " ".join(entry.title.split())
         assert title in " ".join(texts[target].split()), entry.anchor
-        line = contents[contents.index(title) + len(title):].lstrip(" .")
+        line = contents[contents.index(title) + len(title) :].lstrip(" .")
         assert line.startswith(str(target + 1)), (entry.anchor, line[:20])
 
 

@@ -232,19 +232,41 @@ def test_templates_readme_documents_every_view_field() -> None:
 
     readme = (Path(__file__).resolve().parents[2] / "templates" / "README.md").read_text("utf-8")
     views: list[type] = [
-        context.RegisterView, context.ActivityView, context.ProcessorActivityView, context.ControllerView,
-        context.Party, context.TransferView, context.MeasureView, context.MeasureGroup, context.RecipientRow,
-        context.RetentionRow, context.FindingView, context.WaivedView, context.Status, context.DocumentMeta,
-        context.PurposeView, context.SubjectView, context.CategoryView, context.RecipientView, context.TocEntry,
-        context.Detail, figures.FigureView, figures.FigurePart, figures.Box, figures.Path, figures.Line,
-        annexes.AnnexView, annexes.AnnexParty, annexes.SensitiveView, annexes.SubProcessingView,
-        annexes.SubProcessorView, annexes.ChecklistItem, annexes.TransferAnnex,
+        context.RegisterView,
+        context.ActivityView,
+        context.ProcessorActivityView,
+        context.ControllerView,
+        context.Party,
+        context.TransferView,
+        context.MeasureView,
+        context.MeasureGroup,
+        context.RecipientRow,
+        context.RetentionRow,
+        context.FindingView,
+        context.WaivedView,
+        context.Status,
+        context.DocumentMeta,
+        context.PurposeView,
+        context.SubjectView,
+        context.CategoryView,
+        context.RecipientView,
+        context.TocEntry,
+        context.Detail,
+        figures.FigureView,
+        figures.FigurePart,
+        figures.Box,
+        figures.Path,
+        figures.Line,
+        annexes.AnnexView,
+        annexes.AnnexParty,
+        annexes.SensitiveView,
+        annexes.SubProcessingView,
+        annexes.SubProcessorView,
+        annexes.ChecklistItem,
+        annexes.TransferAnnex,
     ]
     missing = [
-        f"{view.__name__}.{f.name}"
-        for view in views
-        for f in dataclasses.fields(view)
-        if f"`{f.name}`" not in readme
+        f"{view.__name__}.{f.name}" for view in views for f in dataclasses.fields(view) if f"`{f.name}`" not in readme
     ]
     assert not missing, f"templates/README.md does not mention: {missing}"
 
@@ -387,8 +409,14 @@ def test_figure_marks_what_is_outside_the_eea() -> None:
 def test_figure_page_of_the_pdf(small_register_pdf: tuple[Register, Report, bytes]) -> None:
     _register, _report, pdf = small_register_pdf
     page = next(t for t in _page_texts(pdf) if "Data flows: providers and sub-processors" in t and "Figure 1" in t)
-    for text in ("Alpha Messaging Inc.", "CN · outside the EEA", "US · outside the EEA", "LV · EEA",
-                 "No sub-processors recorded", "Data leaves the EEA"):
+    for text in (
+        "Alpha Messaging Inc.",
+        "CN · outside the EEA",
+        "US · outside the EEA",
+        "LV · EEA",
+        "No sub-processors recorded",
+        "Data leaves the EEA",
+    ):
         assert text in page, text
 
 

@@ -215,10 +215,13 @@ def _rows(workbook: Workbook, sheet: str, **match: str) -> list[dict[str, Any]]:
 def test_controller_shows_art27_exemption_and_art30_5_claim(documents: dict[str, Any]) -> None:
     controller = _section(documents["pdf"], "1. The controller (Art. 30(1)(a))", "2. Processing activities")
     assert flat(f"Representative (Art. 27)None designated: exempt under Art. 27(2): {EXEMPTION}") in controller
-    assert flat(
-        "Art. 30(5) derogation (organisations under 250 employees)Claimed (fewer than 250 employees) for the "
-        "activities that do not record a claim of their own"
-    ) in controller
+    assert (
+        flat(
+            "Art. 30(5) derogation (organisations under 250 employees)Claimed (fewer than 250 employees) for the "
+            "activities that do not record a claim of their own"
+        )
+        in controller
+    )
 
 
 def test_child_safeguards_only_where_children_are_concerned(documents: dict[str, Any]) -> None:
@@ -256,9 +259,10 @@ def test_purpose_type_sensitive_safeguards_and_retention_details(documents: dict
 def test_compelling_interests_documented_under_the_transfer(documents: dict[str, Any]) -> None:
     kids = _section(documents["pdf"], "2.1 Homework app for pupils", "2.2 Teacher newsletter")
     transfers = _section(kids, "Transfers to third countries (Art. 30(1)(e))", "Technical and organisational measures")
-    assert flat(
-        "Compelling legitimate interests (Art. 49(1), second subparagraph), documented under Art. 49(6):"
-    ) in transfers
+    assert (
+        flat("Compelling legitimate interests (Art. 49(1), second subparagraph), documented under Art. 49(6):")
+        in transfers
+    )
     for fact in (
         "Assessment of all the circumstances: Assessment CI-1 (2026-04-20)",
         f"Suitable safeguards: {SAFEGUARDS_49}",
@@ -315,14 +319,19 @@ def test_fields_that_do_not_apply_add_nothing(small_register_pdf: tuple[Register
 
 def test_annex_contract_clause1_and_accession(documents: dict[str, Any]) -> None:
     annex = documents["annex"]
-    assert flat(
-        "Clause 1 option (Decision (EU) 2021/915)Option 1: Article 28(3) and (4) of Regulation (EU) 2016/679"
-    ) in annex
+    assert (
+        flat("Clause 1 option (Decision (EU) 2021/915)Option 1: Article 28(3) and (4) of Regulation (EU) 2016/679")
+        in annex
+    )
     processors = _section(annex, "Processor(s):", "ANNEX II")
-    assert flat(
-        "Signature and accession date2026-01-10 (Kappa DPA on the Commission's clauses); Acceded through the Clause 7 "
-        "docking clause, signing Annex I.A on 2026-03-15 (standard contractual clauses 2021/914)"
-    ) in processors
+    assert (
+        flat(
+            "Signature and accession date2026-01-10 (Kappa DPA on the Commission's clauses); "
+            "Acceded through the Clause 7 docking clause, signing Annex I.A on 2026-03-15 "
+            "(standard contractual clauses 2021/914)"
+        )
+        in processors
+    )
 
 
 def test_annex_ii_safeguards_and_duration(documents: dict[str, Any]) -> None:
@@ -330,19 +339,25 @@ def test_annex_ii_safeguards_and_duration(documents: dict[str, Any]) -> None:
     sensitive = _section(annex_ii, "applied restrictions or safeguards", "Nature of the processing")
     assert flat("School nurse notes") in sensitive
     assert flat(f"{SAFEGUARDS}; professional secrecy (Art. 9(3)): {SECRECY}") in sensitive
-    assert flat(
-        "Duration of the processingTerm of the service agreementThe processor keeps the personal data for at most "
-        "90 days (P90D)."
-    ) in annex_ii
+    assert (
+        flat(
+            "Duration of the processingTerm of the service agreementThe processor keeps the personal data for at most "
+            "90 days (P90D)."
+        )
+        in annex_ii
+    )
 
 
 def test_annex_iii_assistance_and_annex_iv_contact(documents: dict[str, Any]) -> None:
     annex = documents["annex"]
     annex_iii = _section(annex, "ANNEX III", "ANNEX IV")
-    assert flat(
-        "Description of the specific technical and organisational measures to be taken by the processor to be able "
-        "to provide assistance to the controller"
-    ) in annex_iii
+    assert (
+        flat(
+            "Description of the specific technical and organisational measures to be taken by the processor to be able "
+            "to provide assistance to the controller"
+        )
+        in annex_iii
+    )
     assert flat(ASSISTANCE) in annex_iii
     annex_iv = _section(annex, "ANNEX IV", "Transfers outside the EEA")
     assert flat("Contact person's name, position and contact detailsMax Muster, DPO, dpo@backup.example") in annex_iv
@@ -480,4 +495,3 @@ def test_xlsx_same_bytes(documents: dict[str, Any]) -> None:
 
     again = render_register_xlsx(documents["register"], documents["report"])
     assert again == documents["xlsx_bytes"]
-

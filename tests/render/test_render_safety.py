@@ -44,9 +44,7 @@ def secret_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-DOT_PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
-)
+DOT_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
 """A 1x1 PNG."""
 
 
@@ -281,9 +279,7 @@ def test_environment_escapes_everything_and_refuses_undefined() -> None:
     assert "Not stated" in env.from_string("{{ x | stated }}").render(x=None)
 
 
-def test_a_misspelt_template_variable_fails_the_build(
-    small_register: tuple[Register, Report], tmp_path: Path
-) -> None:
+def test_a_misspelt_template_variable_fails_the_build(small_register: tuple[Register, Report], tmp_path: Path) -> None:
     from ropa.render.pdf import register_html
 
     register, report = small_register

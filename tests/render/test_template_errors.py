@@ -17,9 +17,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sms-providers"
 
 def build(tmp_path: Path, templates: Path, *extra: str) -> tuple[int, str, Path]:
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        main, ["build", str(EXAMPLE), "--out", str(out), "--templates", str(templates), *extra]
-    )
+    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "--out", str(out), "--templates", str(templates), *extra])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.output, out
 
@@ -27,8 +25,12 @@ def build(tmp_path: Path, templates: Path, *extra: str) -> tuple[int, str, Path]
 @pytest.mark.parametrize(
     ("name", "text", "line", "says"),
     [
-        ("register.html", "<html><body>{{ segment.name }}\n{{ doc.no_such_field }}</body></html>", 2,
-         "has no attribute 'no_such_field'"),
+        (
+            "register.html",
+            "<html><body>{{ segment.name }}\n{{ doc.no_such_field }}</body></html>",
+            2,
+            "has no attribute 'no_such_field'",
+        ),
         ("register.html", "<html><body>{{ segment.name }}\n\n{% if %}</body></html>", 3, "Expected an expression"),
         ("register.html", "<html><body>{{ doc.title }}</body></html>", 1, "does not use `segment`"),
         ("partials/findings.html", "<p>{{ doc.findings | length }}</p>", 1, "does not use `segment`"),

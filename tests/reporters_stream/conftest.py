@@ -21,7 +21,7 @@ EXAMPLE = ROOT / "examples" / "sms-providers"
 AS_OF = dt.date(2026, 11, 20)
 
 HOSTILE = (
-    'bad value "x" <b>&amp;</b> 100% \'q\'\nsecond line\r\n::error file=evil.yaml::injected, a:b'
+    "bad value \"x\" <b>&amp;</b> 100% 'q'\nsecond line\r\n::error file=evil.yaml::injected, a:b"
     " \x1b[31mred\x1b[0m \u2028 tab\there \U0001f600 \x07\x0b\x00 \ud800 \\ ] } {"
 )
 """Text that every format must escape its own way: markup, quotes, line breaks, ANSI, control and astral
@@ -54,8 +54,12 @@ def _with_settings(root: Path, report: Report) -> None:
     org: dict[str, Any] = yaml.safe_load(org_file.read_text(encoding="utf-8"))
     settings = org.setdefault("settings", {})
     settings["waivers"] = [
-        {"rule": common[0], "provider": provider, "reason": 'accepted "for now" <see ticket & minutes>',
-         "expires": "2027-06-30"},
+        {
+            "rule": common[0],
+            "provider": provider,
+            "reason": 'accepted "for now" <see ticket & minutes>',
+            "expires": "2027-06-30",
+        },
         {"rule": common[1], "reason": "lapsed", "expires": "2025-01-31"},
         {"rule": common[1], "provider": "nobody-by-this-id", "reason": "stale", "expires": "2027-01-31"},
     ]

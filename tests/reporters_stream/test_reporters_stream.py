@@ -164,8 +164,9 @@ def _validate(*args: str, color: bool = False) -> tuple[int, bytes]:
 
 
 @pytest.mark.parametrize("fmt", NAMES)
-def test_cli_file_and_stdout_give_the_old_bytes(fmt: str, synth_root: Path, synth_report: Report,
-                                                tmp_path: Path) -> None:
+def test_cli_file_and_stdout_give_the_old_bytes(
+    fmt: str, synth_root: Path, synth_report: Report, tmp_path: Path
+) -> None:
     from ropa import __version__
 
     out = tmp_path / "reports" / f"ropa.{fmt}"

@@ -42,9 +42,7 @@ BASE_PROVIDER: dict[str, Any] = {
 Build = Callable[..., Report]
 
 
-def write_register(
-    root: Path, organisation: dict[str, Any] | None, providers: list[dict[str, Any]] | None
-) -> Path:
+def write_register(root: Path, organisation: dict[str, Any] | None, providers: list[dict[str, Any]] | None) -> Path:
     """Write organisation.yaml and providers/<id>.yaml under ``root``, merged over the bases."""
     (root / "providers").mkdir(parents=True, exist_ok=True)
     org = {**BASE_ORGANISATION, **(organisation or {})}

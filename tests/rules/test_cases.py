@@ -23,8 +23,20 @@ from ropa.rules import catalogue
 Build = Callable[..., Report]
 
 CASES_DIR = Path(__file__).parent / "cases"
-CASE_KEYS = {"rule", "about", "fires", "path", "file", "message", "severity", "organisation", "providers",
-             "as_of", "select", "count"}
+CASE_KEYS = {
+    "rule",
+    "about",
+    "fires",
+    "path",
+    "file",
+    "message",
+    "severity",
+    "organisation",
+    "providers",
+    "as_of",
+    "select",
+    "count",
+}
 
 
 def load_cases() -> list[tuple[str, dict[str, Any]]]:

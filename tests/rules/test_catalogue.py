@@ -30,9 +30,19 @@ def test_ids_names_and_families() -> None:
         assert rule.id == rule_id
         family = rule.name.split(".")[0]
         assert family in {"completeness", "quality", "lawfulness", "transfers", "processors", "freshness", "waivers"}
-    for required in ("A44-invalid-mechanism", "A30-1-f-retention", "A44-mechanism", "A5-1-e-retention-vague",
-                     "A6-1-basis", "A30-1-d-recipients-vague", "SCC914-version-module", "A45-us-dpf-certification",
-                     "REF-orphan", "WAIVER-expired", "WAIVER-unused"):
+    for required in (
+        "A44-invalid-mechanism",
+        "A30-1-f-retention",
+        "A44-mechanism",
+        "A5-1-e-retention-vague",
+        "A6-1-basis",
+        "A30-1-d-recipients-vague",
+        "SCC914-version-module",
+        "A45-us-dpf-certification",
+        "REF-orphan",
+        "WAIVER-expired",
+        "WAIVER-unused",
+    ):
         assert required in rules
 
 
@@ -67,7 +77,8 @@ def test_severity_override_changes_severity(run_rules: Build) -> None:
     plain = run_rules({"A30-1-g-toms"}, providers=[NO_TOMS])
     assert [f.severity for f in plain.findings] == [Severity.WARNING]
     raised = run_rules(
-        {"A30-1-g-toms"}, organisation={"settings": {"severity_overrides": {"A30-1-g-toms": "error"}}},
+        {"A30-1-g-toms"},
+        organisation={"settings": {"severity_overrides": {"A30-1-g-toms": "error"}}},
         providers=[NO_TOMS],
     )
     assert [f.severity for f in raised.findings] == [Severity.ERROR]
@@ -94,8 +105,13 @@ def test_override_beats_a_rules_own_severity_for_one_case(run_rules: Build) -> N
 
 
 def test_waiver_applies_and_keeps_the_finding_on_record(run_rules: Build) -> None:
-    waiver = {"rule": "A30-1-g-toms", "provider": "acme", "activity": "otp", "reason": "Annex requested",
-              "expires": "2027-01-01"}
+    waiver = {
+        "rule": "A30-1-g-toms",
+        "provider": "acme",
+        "activity": "otp",
+        "reason": "Annex requested",
+        "expires": "2027-01-01",
+    }
     report = run_rules({"A30-1-g-toms"}, organisation={"settings": {"waivers": [waiver]}}, providers=[NO_TOMS])
     assert report.findings == []
     assert [(w.finding.rule, w.reason, w.expires) for w in report.waived] == [

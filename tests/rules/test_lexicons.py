@@ -31,8 +31,19 @@ def test_find(lexicon: lx.Lexicon, text: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("TBD", True), (" n/a. ", True), ("N / A", True), ("-", True), ("?", True), ("…", True), ("", True),
-     ("See above", True), ("TBD by legal", False), ("Standard retention", False), ("Various", True)],
+    [
+        ("TBD", True),
+        (" n/a. ", True),
+        ("N / A", True),
+        ("-", True),
+        ("?", True),
+        ("…", True),
+        ("", True),
+        ("See above", True),
+        ("TBD by legal", False),
+        ("Standard retention", False),
+        ("Various", True),
+    ],
 )
 def test_alone(text: str, expected: bool) -> None:
     assert lx.VAGUE_GENERIC.alone(text) is expected
@@ -110,8 +121,15 @@ def test_vague_retention(statement: str, fragment: str) -> None:
 
 @pytest.mark.parametrize(
     "statement",
-    ["30 days after delivery", "no more than 30 days", "Up to 12 months", "for the duration of the contract",
-     "2024-01-01 cut-off", "Active account + 7 years", "indefinitely"],
+    [
+        "30 days after delivery",
+        "no more than 30 days",
+        "Up to 12 months",
+        "for the duration of the contract",
+        "2024-01-01 cut-off",
+        "Active account + 7 years",
+        "indefinitely",
+    ],
 )
 def test_not_vague_retention(statement: str) -> None:
     # "indefinitely" is not vague but unlimited: A5-1-e-retention-unlimited reports it.

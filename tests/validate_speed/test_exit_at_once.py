@@ -81,7 +81,8 @@ def test_a_reader_that_stops_early_changes_nothing() -> None:
     """`ropa validate | head -1`: quiet, exit code of the findings."""
     proc = subprocess.Popen(
         [sys.executable, "-c", AS_PROGRAM, "validate", str(EXAMPLE), "--format", "sarif"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()
