@@ -42,6 +42,9 @@ MAX_KEY_CHARS = 1_024
 """Longest key accepted (keys are field names and rule ids; YAML's own limit for plain keys)."""
 MAX_DEPTH = 40
 """Deepest nesting of mappings and lists accepted."""
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; flatten the structure"
+_NESTING_REFUSED = "exceeded maximum nesting depth"
+"""What libyaml says when it refuses nesting itself (its limit is far above ``MAX_DEPTH``)."""
 MAX_NODES = 2_000_000
 """Most values one file may expand to, aliases counted at every use."""
 MAX_TEXT_CHARS = 8 * 1024 * 1024
@@ -152,7 +155,7 @@ class _Walker:
         if self.nodes > MAX_NODES:
             raise _TooBig(node, f"document expands to more than {MAX_NODES:,} values (alias/anchor bomb?)")
         if depth > MAX_DEPTH:
-            self.fail(node, path, f"nesting deeper than {MAX_DEPTH} levels; flatten the structure")
+            self.fail(node, path, _TOO_DEEP)
             return None
         if node.tag not in _CORE_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
@@ -341,7 +344,7 @@ def _check_depth(text: str, file: str) -> None:
                                 file,
                                 line,
                                 column,
-                                f"nesting deeper than {MAX_DEPTH} levels; flatten the structure",
+                                _TOO_DEEP,
                                 (),
                                 "INPUT-limit",
                             )
@@ -589,6 +592,10 @@ def read_text(text: str, file: str) -> Document:
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
+            if _NESTING_REFUSED in problem:
+                # The libyaml bundled from PyYAML 6.0.4 on refuses deep nesting before ropa's own pass
+                # sees it: the same limit, so the same message whatever the parser's version.
+                raise InputError([Diagnostic(file, line, column, _TOO_DEEP, (), "INPUT-limit")]) from None
             raise InputError(
                 [Diagnostic(file, line, column, f"YAML syntax error: {problem}", (), "INPUT-yaml")]
             ) from None

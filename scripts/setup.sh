@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything ropa needs on a fresh Debian/Ubuntu machine: WeasyPrint's system
-# libraries and fonts (when run as root), then a virtual environment in .venv with
-# ropa installed in editable mode plus its test tools. Safe to run again.
+# libraries and fonts (when run as root), then a virtual environment in .venv with the exact
+# versions of requirements.lock (hash-checked) and ropa itself in editable mode. Safe to run again:
+# a .venv already made from the same lock is left as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +26,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 PY=${PYTHON:-python3}
+LOCK=${ROPA_LOCK:-requirements.lock}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+stamp=".venv/.ropa-lock.sha256"
+want="$(sha256sum "$LOCK" pyproject.toml | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+  "${pip[@]}" --require-hashes -r "$LOCK"
+  # ropa itself: its dependencies are all in the lock, and the build backend too (no isolated build).
+  "${pip[@]}" --no-deps --no-build-isolation -e .
+  echo "$want" >"$stamp"
+fi
