@@ -180,9 +180,18 @@ _SHARED: _Shared | None = None
 
 
 def _init_worker(shared: _Shared) -> None:
-    """Pool initializer where workers are spawned: receive the register once per worker."""
+    """Where workers are spawned: receive the register once per worker."""
     global _SHARED
     _SHARED = shared
+
+
+def _worker_started(parent: int, shared: _Shared | None = None) -> None:
+    """Pool initializer: end with the main process ``parent`` (see :mod:`ropa.lifeline`); take ``shared`` if given."""
+    from ropa.lifeline import die_with_parent
+
+    die_with_parent(parent)
+    if shared is not None:
+        _init_worker(shared)
 
 
 def _renderer_name() -> str:
@@ -237,12 +246,19 @@ TASKS_PER_WORKER = 20
 
 
 def _executor(count: int, shared: _Shared) -> _Recycling:
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
+    """The build's pool. Its workers are forked from the thread that calls ``submit`` and ``pump``, which is also
+    the thread that shuts the pool down (see :func:`ropa.lifeline.die_with_parent` on why that matters)."""
+    parent = os.getpid()
+    if "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
-        return _Recycling(lambda: ProcessPoolExecutor(max_workers=count, mp_context=context), count)
+        return _Recycling(
+            lambda: ProcessPoolExecutor(
+                max_workers=count, mp_context=context, initializer=_worker_started, initargs=(parent,)
+            ),
+            count,
+        )
     return _Recycling(
-        lambda: ProcessPoolExecutor(max_workers=count, initializer=_init_worker, initargs=(shared,)), count
+        lambda: ProcessPoolExecutor(max_workers=count, initializer=_worker_started, initargs=(parent, shared)), count
     )
 
 

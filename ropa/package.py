@@ -82,13 +82,17 @@ class PackageResult:
 # ---------------------------------------------------------------- naming and zip writing
 
 
+VERSION_CHARS = 40
+"""Longest version in a package name (see :func:`ropa.dates.bounded`): any valid register can be packaged."""
+
+
 def package_name(register: Register) -> str:
-    """``<organisation-slug>-ropa-<version>.zip``; the version keeps its dots."""
-    from ropa.dates import slug
+    """``<organisation-slug>-ropa-<version>.zip``; the version keeps its dots; both parts bounded in length."""
+    from ropa.dates import bounded, slug
 
     org = register.organisation
     version = re.sub(r"[^A-Za-z0-9.]+", "-", org.record.version).strip("-.") or "0"
-    return f"{slug(org.legal_name)}-ropa-{version}.zip"
+    return f"{slug(org.legal_name)}-ropa-{bounded(version, VERSION_CHARS, org.record.version)}.zip"
 
 
 _EMPTY_ZIP = b"PK\x05\x06" + bytes(18)
@@ -414,15 +418,20 @@ def _render_report(args: ReportArgs | None = None) -> bytes:
     return report_pdf.render_report_pdf(register, report, allowed)
 
 
-def _report_child(conn: Any, args: ReportArgs | None, spill: Path | None = None) -> None:
+def _report_child(conn: Any, args: ReportArgs | None, spill: Path | None = None, parent: int | None = None) -> None:
     """Body of the report's process: send back ``("ok", pdf)`` or ``("error", exception)``.
 
     With ``spill`` the PDF is written there and its path sent: the pipe then holds a
     few bytes, so this process ends at once instead of waiting, with all its memory,
-    until the parent reads the result after the documents.
+    until the parent reads the result after the documents. With ``parent`` (the
+    forking process's id) it ends when that process dies (see :mod:`ropa.lifeline`).
     """
     import pickle
 
+    if parent is not None:
+        from ropa.lifeline import die_with_parent
+
+        die_with_parent(parent)
     try:
         pdf = _render_report(args)
         outcome: tuple[str, object] = ("ok", pdf)
@@ -458,6 +467,7 @@ class _ReportProcess:
     def __init__(self, args: ReportArgs, spill: Path | None = None) -> None:
         import gc
         import multiprocessing
+        import os
 
         global _REPORT_ARGS
         forked = "fork" in multiprocessing.get_all_start_methods()
@@ -467,7 +477,7 @@ class _ReportProcess:
         gc.freeze()  # the child's collector then does not touch, and so copy, the inherited register's pages
         try:
             self._process = context.Process(
-                target=_report_child, args=(send, None if forked else args, spill), daemon=True
+                target=_report_child, args=(send, None if forked else args, spill, os.getpid()), daemon=True
             )
             self._process.start()
         finally:

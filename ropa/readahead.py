@@ -31,6 +31,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ropa.errors import Diagnostic, InputError
+from ropa.lifeline import die_with_parent
 from ropa.source import Document, read_file
 
 Item = tuple[Path, str]
@@ -109,6 +110,7 @@ class ReadAhead:
             os.close(feed)  # once the indexes are taken, readers see end of file
         self._tasks = tasks
         drained: list[int] = []
+        parent = os.getpid()
         for _ in range(workers):  # every worker is forked before any thread of ours runs
             try:
                 results, sink = os.pipe()
@@ -123,6 +125,7 @@ class ReadAhead:
             if pid == 0:  # the worker: never returns into the caller's code
                 code = 1
                 try:
+                    die_with_parent(parent)  # a killed caller takes its readers with it (ropa.lifeline)
                     for fd in (*drained, results):
                         os.close(fd)
                     _serve(tasks, sink, self.items)
