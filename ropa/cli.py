@@ -152,6 +152,10 @@ def validate(
             stream(fmt, report, ctx, lambda chunk: click.echo(chunk, nl=False))
         except BrokenPipeError:  # the reader stopped early (| head): quiet, as when the report was one write
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail either
+    if fmt == "github":  # GitHub shows 10 annotations of a kind per step; the job summary shows the rest
+        from ropa.reporters.job_summary import write_if_requested
+
+        write_if_requested(report, ctx)
     output_complete()
     if fail_on != "never":
         from ropa.model.common import Severity

@@ -7,6 +7,12 @@ as the user gave them, relative to ``%SRCROOT%`` (the repository root in CI);
 absolute paths become ``file://`` URIs. Waived findings are results with an
 external suppression, so scanners close them instead of raising alerts.
 
+Every rule's ``helpUri`` points at its section of ``docs/rules.md`` (the
+anchor GitHub and Markdown tools make from the heading ``ID (name)``). The run's
+``automationDetails.id`` is ``ropa/validate/<register>/``: code scanning keeps
+one set of alerts per id, so two registers checked in one repository do not
+close each other's alerts.
+
 Each result carries a partial fingerprint built from the rule, the
 register-relative file and the key path (not the line), so an alert stays the
 same alert when lines above it move. Output is key-sorted and indented: the same
@@ -35,6 +41,10 @@ from ropa.rules.base import Rule
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/gdpr-ropa/"
 SRCROOT = "%SRCROOT%"
+RULES_DOC_URI = "https://gdpr-ropa.invalid/docs/rules.md"
+"""Where docs/rules.md is published. The host is a placeholder (as in the JSON Schemas' ``$id``) until the
+project has a public address in ``[project.urls]``; a test ties the two together once it has."""
+AUTOMATION_PREFIX = "ropa/validate/"
 FINGERPRINT_KEY = "ropaFinding/v1"
 """Name of the partial fingerprint; bump the version if its recipe ever changes."""
 
@@ -76,6 +86,31 @@ def artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
 
 
+def anchor(heading: str) -> str:
+    """The fragment GitHub (and Python-Markdown's toc) gives a heading: lower case, punctuation dropped, spaces to -."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def help_uri(rule: Rule | None) -> str:
+    """The rule's section of docs/rules.md, whose headings read ``## ID (name)``; the page itself for other ids."""
+    return RULES_DOC_URI if rule is None else f"{RULES_DOC_URI}#{anchor(f'{rule.id} ({rule.name})')}"
+
+
+def automation_id(root: str) -> str:
+    """``ropa/validate/<register>/`` for the register folder as given (the category code scanning tells runs by).
+
+    An absolute folder is named by its last part only, since where a checkout
+    lies differs from machine to machine while the alerts must stay the same.
+    """
+    posix = root.replace("\\", "/").rstrip("/")
+    while posix.startswith("./"):
+        posix = posix[2:]
+    if posix.startswith("/") or _ABSOLUTE_WINDOWS.match(posix + "/"):
+        name = posix.rsplit("/", 1)[-1]
+        posix = "" if name.endswith(":") else name  # a drive's root has no name
+    return AUTOMATION_PREFIX if posix in ("", ".") else f"{AUTOMATION_PREFIX}{posix}/"
+
+
 def _descriptor(rule_id: str, sample: Finding, rule: Rule | None) -> dict[str, Any]:
     if rule is not None:
         name, summary, why, fix, article = rule.name, rule.summary, rule.why, rule.fix, rule.article
@@ -99,6 +134,7 @@ def _descriptor(rule_id: str, sample: Finding, rule: Rule | None) -> dict[str, A
         "shortDescription": {"text": summary},
         "fullDescription": {"text": why},
         "help": {"text": fix, "markdown": markdown},
+        "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": level},
         "properties": {"tags": tags, "article": article},
     }
@@ -189,6 +225,7 @@ def _log(report: Report, ctx: ReportContext, results_as: Callable[[Iterable[dict
                         "rules": rules,
                     }
                 },
+                "automationDetails": {"id": automation_id(ctx.root)},
                 "columnKind": "unicodeCodePoints",
                 "results": results_as(_result(f, ctx, index[f.rule], n, w) for f, w, n in results),
                 "properties": {"asOf": report.as_of, "catalogueVersion": report.catalogue_version},
