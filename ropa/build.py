@@ -34,7 +34,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -316,6 +316,9 @@ class _Recycling(Executor):
     def _finish(self, outer: Future[Any], inner: Future[Any]) -> None:
         with self._lock:
             self._running -= 1
+        if inner.cancelled():  # the pool was shut down after another task failed: no traceback from a callback
+            outer.set_exception(CancelledError())
+            return
         error = inner.exception()
         if error is not None:
             outer.set_exception(error)

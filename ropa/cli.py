@@ -1,8 +1,9 @@
-"""Command line: thin commands that lazy-import the pipeline. Exit codes 0 / 1 / 2.
+"""Command line: thin commands that lazy-import the pipeline. Exit codes 0 / 1 / 2, and 70 for a bug.
 
 - 0: done, nothing reached the failure threshold;
 - 1: rule findings reached the threshold (or a package failed verification);
-- 2: unreadable or invalid input, usage errors, output that could not be written.
+- 2: unreadable or invalid input, usage errors, output that could not be written;
+- 70: an internal error (see :mod:`ropa.cli_common`), never a result.
 
 Only this module talks to the terminal.
 """
@@ -19,7 +20,15 @@ from typing import Any
 import click
 
 from ropa import __version__
-from ropa.cli_common import exit_at_once, handles_errors, output_complete
+from ropa.cli_common import (
+    CLICK_EXITS,
+    exit_at_once,
+    handles_errors,
+    internal_error,
+    is_terminal,
+    output_complete,
+    set_debug,
+)
 
 DEFAULT_REGISTER = "."
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "github")
@@ -59,14 +68,40 @@ def _rule_hint(value: str) -> str:
     return f"; did you mean {lowered[close[0]]}?" if close else "; run 'ropa rules' for the list"
 
 
+def _printable_message(error: click.ClickException) -> None:
+    """Escape what click's own messages echo from the command line (a path that is a file, say) in place."""
+    from ropa.errors import printable
+
+    vars(error)["message"] = printable(error.message)  # click declares it final; the instance is ours to fix
+
+
 class _Group(click.Group):
-    """The command group; refuses NUL bytes in any argument before click's path checks see them."""
+    """The command group; refuses NUL bytes in any argument before click's path checks see them.
+
+    Also the last net under every command, one added later included: a click error
+    echoes its arguments escaped, and any other exception is an internal error (exit 70).
+    """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         for arg in args:
             if "\x00" in arg:
                 raise click.UsageError(f"argument {arg!r} contains a NUL byte; paths and values cannot", ctx)
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.ClickException as error:
+            _printable_message(error)
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            _printable_message(error)
+            raise
+        except CLICK_EXITS:
+            raise
+        except Exception as error:
+            internal_error(ctx.invoked_subcommand or "ropa", error)
 
     def main(
         self,
@@ -78,6 +113,7 @@ class _Group(click.Group):
     ) -> Any:
         """Run as click does; a command that finished its output may then end the process at once."""
         exit_at_once(None, program=False)  # forgets what an earlier run in this process said
+        set_debug(False)
         try:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         except SystemExit as done:
@@ -87,13 +123,17 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ropa")
-def main() -> None:
+@click.option(
+    "--debug", is_flag=True, help="On an internal error (exit 70), print its traceback (or set ROPA_DEBUG=1)."
+)
+def main(debug: bool) -> None:
     """ropa: GDPR Article 30 records of processing activities, as code.
 
     Describe processing in YAML (organisation.yaml and providers/<id>.yaml), check
     it with 'ropa validate', render the PDF/XLSX register and Art. 28 annexes with
     'ropa build', and hand an auditor a verifiable archive with 'ropa package'.
     """
+    set_debug(debug)
 
 
 @main.command()
@@ -141,7 +181,7 @@ def validate(
         finally:
             if ahead is not None:
                 ahead.close()
-    use_color = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None else color
+    use_color = (is_terminal(sys.stdout) and "NO_COLOR" not in os.environ) if color is None else color
     ctx = ReportContext(root=register, color=use_color and output is None, tool_version=__version__)
     if output:
         from ropa.fsutil import atomic_write

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ropa.cli_common import handles_errors
+from ropa.cli_common import handles_errors, is_terminal
 
 
 def _only(value: str | None) -> set[str] | None:
@@ -43,12 +43,14 @@ def build(
     """Validate REGISTER, then write the PDF/XLSX register and Art. 28 annexes into OUT."""
     from ropa.build import build as run_build
     from ropa.cache import BuildCache
+    from ropa.dates import source_date_epoch
     from ropa.pipeline import load_and_check_for_documents
 
     kinds = _only(only)
+    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is refused before anything is read or written
     reg, report = load_and_check_for_documents(Path(register), display_root=register)
     summary = report.summary()
-    show = not quiet and sys.stderr.isatty()
+    show = not quiet and is_terminal(sys.stderr)
 
     def progress(target: str) -> None:
         if show:

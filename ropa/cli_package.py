@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from ropa.cli_common import handles_errors
+from ropa.cli_common import handles_errors, is_terminal
+from ropa.errors import printable
 
 DIFF_FORMATS = ("text", "json", "markdown")
 """Kept in step with ``ropa.diff.RENDERERS`` by a test (the CLI does not import it at start-up)."""
@@ -44,9 +45,11 @@ def package(
     unless --allow-findings is given. Documents unchanged since 'ropa build' into the
     same OUT are taken from its cache (the zip's bytes are the same either way).
     """
+    from ropa.dates import source_date_epoch
     from ropa.package import build_package
 
-    show = not quiet and sys.stderr.isatty()
+    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is refused before anything is read or written
+    show = not quiet and is_terminal(sys.stderr)
 
     def progress(target: str) -> None:
         if show:
@@ -99,17 +102,18 @@ def verify(package_file: str, expected: str | None) -> None:
     from ropa.verify import verify as run_verify
 
     result = run_verify(Path(package_file), expected)
+    shown = printable(package_file)  # names from the archive and the path are echoed escaped, never raw
     register: dict[str, Any] = result.manifest.get("register", {})
     what = f"register {register.get('version', '?')} of {register.get('date', '?')}"
     if not result.intact:
         for line in result.lines():
-            click.echo(f"{package_file}: {line}")
-        click.echo(f"{package_file}: NOT intact ({what})", err=True)
+            click.echo(f"{shown}: {printable(line)}")
+        click.echo(f"{shown}: NOT intact ({printable(what)})", err=True)
         sys.exit(1)
     whole = f"; archive SHA-256 matches {result.detached}" if result.detached else ""
-    click.echo(f"{package_file}: intact ({result.checked} files match the manifest, {what}{whole})")
+    click.echo(printable(f"{package_file}: intact ({result.checked} files match the manifest, {what}{whole})"))
     if result.manifest.get("validation", {}).get("packaged_with_open_findings"):
-        click.echo(f"{package_file}: note: it was packaged with open error-level findings", err=True)
+        click.echo(f"{shown}: note: it was packaged with open error-level findings", err=True)
 
 
 def _register_data(path: str) -> dict[str, Any]:

@@ -12,6 +12,40 @@ from dataclasses import dataclass, field
 
 KeyPath = tuple[str | int, ...]
 
+INTERNAL_ERROR_EXIT = 70
+"""Exit code of an internal error (a bug, never a result): EX_SOFTWARE of BSD's sysexits.h."""
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable escaped as Python's ``repr`` escapes it.
+
+    So a file name or other text from input can end no line (LF, CR, NEL, U+2028/2029),
+    start no workflow command on a line of its own, send no terminal escape (ESC and
+    the other C0/C1 controls) and reorder no text (bidirectional controls U+202A-202E,
+    U+2066-2069 and the other format characters); an undecodable byte of a file name
+    (a lone surrogate) shows as ``\\udcXX`` instead of failing the write. Backslashes are
+    kept, so ordinary paths read as they are.
+    """
+    if text.isprintable():  # the common case, in C
+        return text
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
+def printable_lines(text: str) -> str:
+    """:func:`printable` for each line of a message of several lines; the line breaks between them stay."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
 
 def format_path(path: KeyPath) -> str:
     """Render a key path as ``a.b[0].c`` for messages."""
@@ -45,9 +79,13 @@ class Diagnostic:
     code: str = field(default="INPUT-schema", compare=False)
 
     def render(self) -> str:
-        """One line: ``file:line:col: error CODE message (at key.path)``."""
+        """One line: ``file:line:col: error CODE message (at key.path)``, every part :func:`printable`.
+
+        The file name comes from the register folder (a pull request can name a file
+        anything), so it is escaped like the values quoted in the message.
+        """
         where = f" (at {format_path(self.path)})" if self.path else ""
-        return f"{self.file}:{self.line}:{self.column}: error {self.code} {self.message}{where}"
+        return printable(f"{self.file}:{self.line}:{self.column}: error {self.code} {self.message}{where}")
 
 
 class RopaError(Exception):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -19,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ropa.errors import OutputError
+from ropa.errors import OutputError, printable
 
 TMP_PREFIX = ".ropa-tmp-"
 """Start of every temporary file name: ``.ropa-tmp-<pid>-<random><suffix>``."""
@@ -29,7 +30,7 @@ STALE_AFTER_SECONDS = 24 * 3600
 
 def _fail(path: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or str(exc)
-    return OutputError(f"{path}: cannot write ({reason}); any earlier {path.name} is left as it was")
+    return OutputError(printable(f"{path}: cannot write ({reason}); any earlier {path.name} is left as it was"))
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -57,8 +58,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
         OutputError: when the folder cannot be written (read-only, disk full...).
     """
     folder = path.parent
-    if _is_special(path):
-        raise OutputError(f"{path}: not a regular file; write to a file path instead")
+    if open_descriptor(path) is not None or _is_special(path):
+        raise OutputError(f"{printable(str(path))}: not a regular file; write to a file path instead")
+    if os.path.isdir(path):  # False, not an error, for a name too long to exist
+        raise OutputError(f"{printable(str(path))}: is a folder; give a file path")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", suffix=path.suffix, dir=folder)
@@ -108,9 +111,68 @@ def _is_special(path: Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
+_STANDARD = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+_DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/self/fd|proc/(?P<pid>\d+)/fd)/(?P<fd>\d+)")
+_MAX_LINKS = 40
+"""Symbolic links followed before giving up (the kernel's own limit)."""
+
+
+def open_descriptor(path: Path) -> int | None:
+    """The descriptor when ``path`` names a file this process already holds open, else None.
+
+    ``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N`` and ``/proc/self/fd/N``, also
+    through symbolic links to them. Such a path is a link the kernel resolves to
+    whatever the descriptor is (a file the shell redirected to, a pipe, a terminal):
+    renaming a temporary file over it would replace the link, as root ``/dev/stdout``
+    itself, and the output would never reach the descriptor.
+    """
+    current = os.path.abspath(path)
+    for _ in range(_MAX_LINKS):
+        if current in _STANDARD:
+            return _STANDARD[current]
+        found = _DESCRIPTOR.fullmatch(current)
+        if found and (found["pid"] is None or int(found["pid"]) == os.getpid()):
+            return int(found["fd"])
+        try:
+            link = os.readlink(current)
+        except OSError:  # not a link (or gone): an ordinary path from here on
+            return None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return None
+
+
+def _write_descriptor(fd: int, payload: bytes) -> None:
+    """Write ``payload`` to an open descriptor: through Python's own stream for stdout and stderr, so the
+    order with other output holds (and a captured stream captures it)."""
+    import sys
+
+    stream = {1: sys.stdout, 2: sys.stderr}.get(fd)
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()  # type: ignore[union-attr]
+        buffer.write(payload)
+        buffer.flush()
+        return
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` atomically (temp file + fsync + rename)."""
+    """Write ``data`` to ``path`` atomically (temp file + fsync + rename).
+
+    A path naming an open descriptor (``--output /dev/stdout``) is written to that
+    descriptor; a device, pipe or socket is written to directly. Neither is ever
+    replaced, whoever runs ropa.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd = open_descriptor(path)
+    if fd is not None:
+        try:
+            _write_descriptor(fd, payload)
+        except (OSError, ValueError) as exc:  # a closed descriptor, a closed stream
+            raise _fail(path, exc if isinstance(exc, OSError) else OSError(str(exc))) from None
+        return
     if _is_special(path):
         # A device or pipe (e.g. --output /dev/stdout or /dev/null): it cannot be
         # replaced by a rename, and must never be; write to it directly.

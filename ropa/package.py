@@ -82,13 +82,17 @@ class PackageResult:
 # ---------------------------------------------------------------- naming and zip writing
 
 
+VERSION_CHARS = 40
+"""Longest version in a package name (see :func:`ropa.dates.bounded`): any valid register can be packaged."""
+
+
 def package_name(register: Register) -> str:
-    """``<organisation-slug>-ropa-<version>.zip``; the version keeps its dots."""
-    from ropa.dates import slug
+    """``<organisation-slug>-ropa-<version>.zip``; the version keeps its dots; both parts bounded in length."""
+    from ropa.dates import bounded, slug
 
     org = register.organisation
     version = re.sub(r"[^A-Za-z0-9.]+", "-", org.record.version).strip("-.") or "0"
-    return f"{slug(org.legal_name)}-ropa-{version}.zip"
+    return f"{slug(org.legal_name)}-ropa-{bounded(version, VERSION_CHARS, org.record.version)}.zip"
 
 
 _EMPTY_ZIP = b"PK\x05\x06" + bytes(18)

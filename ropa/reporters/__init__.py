@@ -113,6 +113,13 @@ def render_bytes(name: str, report: Report, ctx: ReportContext) -> bytes:
 
 
 def shown_path(ctx: ReportContext, file: str) -> str:
-    """A register-relative file name as the user sees it."""
+    """A register-relative file name as the user sees it, :func:`~ropa.errors.printable` in every format.
+
+    The one place every reporter's location comes from: a file name holding a newline,
+    an escape sequence or a bidirectional control can then start no line of its own
+    (a workflow command) nor reach a terminal raw.
+    """
+    from ropa.errors import printable
+
     root = ctx.root.rstrip("/")
-    return file if root in ("", ".") else f"{root}/{file}"
+    return printable(file if root in ("", ".") else f"{root}/{file}")
