@@ -248,12 +248,16 @@ def schema(out: str, check: bool) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--blank", is_flag=True, help="An empty, commented register to fill in instead of the example.")
 @handles_errors
-def init(directory: str) -> None:
-    """Start a register in DIRECTORY from the bundled SMS-provider example."""
+def init(directory: str, blank: bool) -> None:
+    """Start a register in DIRECTORY from the bundled SMS-provider example (or blank), with its JSON Schemas.
+
+    Never overwrites a file. The schemas go to DIRECTORY/schemas/, where the files' modelines point.
+    """
     from ropa.scaffold import init_register
 
-    written = init_register(Path(directory))
+    written = init_register(Path(directory), blank=blank)
     click.echo(f"created {directory} with {len(written)} files; next: ropa validate {directory}")
 
 
