@@ -41,9 +41,8 @@ from ropa.rules.base import Rule
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/gdpr-ropa/"
 SRCROOT = "%SRCROOT%"
-RULES_DOC_URI = "https://gdpr-ropa.invalid/docs/rules.md"
-"""Where docs/rules.md is published. The host is a placeholder (as in the JSON Schemas' ``$id``) until the
-project has a public address in ``[project.urls]``; a test ties the two together once it has."""
+RULES_DOC_URI = "https://github.com/gdpr-ropa/ropa/blob/main/docs/rules.md"
+"""docs/rules.md in the repository ``[project.urls] Source`` names (a test keeps the two in step)."""
 AUTOMATION_PREFIX = "ropa/validate/"
 FINGERPRINT_KEY = "ropaFinding/v1"
 """Name of the partial fingerprint; bump the version if its recipe ever changes."""
