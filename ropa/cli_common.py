@@ -65,11 +65,36 @@ def exit_at_once(code: object, program: bool) -> None:
     os._exit(code or 0)
 
 
+def _escaped_arguments(text: str) -> str:
+    """``text`` with each command-line value that holds a non-printable character shown :func:`printable`.
+
+    Messages quote the paths they were given (``f"{path}: not a ropa package"``): a
+    path holding a newline would otherwise split its line in two, the second free
+    to start with a workflow command.
+    """
+    from pathlib import Path
+
+    from ropa.errors import printable
+
+    values: set[str] = set()
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        for value in ctx.params.values():
+            for item in value if isinstance(value, tuple | list) else (value,):
+                if isinstance(item, str) and not item.isprintable():
+                    values.update({item, str(Path(item))})
+        ctx = ctx.parent
+    for value in sorted(values, key=len, reverse=True):
+        text = text.replace(value, printable(value))
+    return text
+
+
 def die(error: Exception) -> NoReturn:
-    """Print a user error (no traceback) and exit with its code."""
+    """Print a user error (no traceback), escaped as :func:`~ropa.errors.printable` line by line, and exit with
+    its code."""
     from ropa.errors import printable_lines
 
-    click.echo(printable_lines(str(error)), err=True)
+    click.echo(printable_lines(_escaped_arguments(str(error))), err=True)
     sys.exit(getattr(error, "exit_code", 2))
 
 
