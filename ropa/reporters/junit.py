@@ -13,7 +13,8 @@ counts mean something and the names stay stable from run to run:
   which is what a warning in a record of processing deserves, even when
   ``--fail-on error`` lets the pipeline pass;
 - info findings are passing cases with the message in ``<system-out>``;
-- waived findings are ``<skipped>`` cases with the waiver's reason and expiry.
+- waived findings are ``<skipped>`` cases with the waiver's reason and expiry
+  (as the message, which Jenkins shows, and as the text, which GitLab shows).
 
 The document validates against the Jenkins JUnit schema (``junit-10.xsd`` of
 the xUnit plugin), so dashboards that validate strictly accept it; the Ant
@@ -24,7 +25,9 @@ That schema has no ``file`` or ``line`` on a test case and no ``skipped`` on
 first line of the text of every failure and ``<system-out>`` (where waived
 and info cases keep their details), as ``path:line:col: severity RULE
 message``; the case name holds the file and key path. The suite keeps its
-``skipped`` count.
+``skipped`` count. GitLab, whose documented parser read ``file`` into a
+column of its own, now shows the location at the head of the failure text;
+Jenkins shows it at the head of the failure message.
 
 The XML is built with :mod:`xml.etree.ElementTree`, so user text is escaped by
 the serialiser; characters XML 1.0 cannot carry at all (control characters,
@@ -175,7 +178,8 @@ def _cases(ctx: ReportContext, plan: _Plan) -> Iterator[ET.Element]:
         details = _details(finding, ctx, rule.fix if rule else "")
         if waiver is not None:
             reason, expires = waiver
-            _element(case, "skipped", message=f"waived until {expires}: {reason}")
+            why = f"waived until {expires}: {reason}"
+            _element(case, "skipped", why, message=why)  # GitLab shows the text, Jenkins the message
             _element(case, "system-out", details)
         elif finding.severity is Severity.INFO:
             _element(case, "system-out", details)

@@ -7,7 +7,8 @@ and nothing else may differ:
 
 - JUnit (to validate against the Jenkins ``junit-10.xsd``): no ``file`` and
   ``line`` attributes on ``<testcase>``, no ``skipped`` attribute on
-  ``<testsuites>`` (the ``<testsuite>`` keeps it);
+  ``<testsuites>`` (the ``<testsuite>`` keeps it); ``<skipped>`` repeats its
+  message as its text (GitLab shows only the text);
 - SARIF: every rule descriptor gains ``helpUri``, the run gains
   ``automationDetails``, both as :mod:`ropa.reporters.sarif` makes them (their
   own content is tested in ``tests/test_ci_conventions.py``).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +30,7 @@ from ropa.rules import catalogue
 Render = Callable[[Report, ReportContext], str]
 
 _CASE_LOCATION = re.compile(r'^(\s*<testcase [^\n]*?) file="[^"]*" line="[^"]*"', re.MULTILINE)
+_SKIPPED = re.compile(r'^(\s*)<skipped (message="[^"]*") />$', re.MULTILINE)
 _SUITES_SKIPPED = re.compile(r'\A(<\?xml[^\n]*\n<testsuites [^\n]*?) skipped="[0-9]+"')
 
 
@@ -39,7 +42,16 @@ def junit(old: str) -> str:
     assert cases == old.count("<testcase ") - old.count(' time="0" />'), "a failing case kept its location"
     changed, suites = _SUITES_SKIPPED.subn(r"\1", changed)
     assert suites == 1
+    changed, skips = _SKIPPED.subn(_with_text, changed)
+    assert skips == old.count("<skipped ")
     return changed
+
+
+def _with_text(match: re.Match[str]) -> str:
+    """``<skipped message="M" />`` as ``<skipped message="M">M</skipped>``, M escaped as element text."""
+    shell = ET.fromstring(f"<skipped {match[2]} />")
+    shell.text = shell.get("message")
+    return match[1] + ET.tostring(shell, encoding="unicode")
 
 
 def sarif(old: str, root: str) -> str:
