@@ -67,6 +67,12 @@ def _with_settings(root: Path, report: Report) -> None:
     org_file.write_text(yaml.safe_dump(org, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _no_job_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in GitHub Actions, ``--format github`` here must not append to the real job summary."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
 @pytest.fixture(scope="session")
 def example_report() -> Report:
     """The bundled example's findings, judged as of a fixed date."""
