@@ -97,7 +97,9 @@ def verify(package_file: str, expected: str | None) -> None:
 
     Exit 0 when intact; 1 naming each file changed, added or removed; 2 when the file
     is not a readable ropa package or is unsafe to read (absolute or '..' paths, symbolic
-    links, duplicate names, sizes that do not match).
+    links, duplicate names, sizes that do not match, a manifest or checksum list that does not
+    fit its model). A note on stderr says when the package was made with other versions of
+    ropa, Python or its libraries than these (its bytes can then differ from a rebuild here).
     """
     from ropa.verify import verify as run_verify
 
@@ -105,6 +107,8 @@ def verify(package_file: str, expected: str | None) -> None:
     shown = printable(package_file)  # names from the archive and the path are echoed escaped, never raw
     register: dict[str, Any] = result.manifest.get("register", {})
     what = f"register {register.get('version', '?')} of {register.get('date', '?')}"
+    if result.version_note:
+        click.echo(f"{shown}: note: {printable(result.version_note)}", err=True)
     if not result.intact:
         for line in result.lines():
             click.echo(f"{shown}: {printable(line)}")
@@ -124,9 +128,12 @@ def _register_data(path: str) -> dict[str, Any]:
         from ropa.normalise import register_data
 
         return register_data(load_register(target, display_root=path))
-    from ropa.verify import read_register_data
+    from ropa.verify import read_package
 
-    return read_register_data(target)
+    contents = read_package(target)
+    if contents.version_note:
+        click.echo(f"{printable(path)}: note: {printable(contents.version_note)}", err=True)
+    return contents.data
 
 
 @click.command()

@@ -149,17 +149,6 @@ def sums_text(members: Mapping[str, Member]) -> str:
     return "".join(f"{sha256(members[name])}  {name}\n" for name in sorted(members))
 
 
-def parse_sums(text: str) -> dict[str, str] | None:
-    """Read a ``sha256sum`` list back; None when a line does not fit the format."""
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        match = re.fullmatch(r"([0-9a-f]{64}) [ *](.+)", line)
-        if match is None or match.group(2) in out:
-            return None
-        out[match.group(2)] = match.group(1)
-    return out
-
-
 # ---------------------------------------------------------------- contents
 
 
@@ -313,8 +302,13 @@ def manifest_data(
     allowed: list[Finding],
     since: Since | None,
 ) -> dict[str, Any]:
-    """The manifest: versions, dates, findings summary, and the hash and size of every file and input."""
+    """The manifest: versions, dates, findings summary, and the hash and size of every file and input.
+
+    ``versions`` names ropa, Python and each library that shapes the bytes (:mod:`ropa.provenance`), so
+    ``verify`` and ``diff`` can say when a package was made with others than the running ones.
+    """
     from ropa import __version__, refdata
+    from ropa.provenance import running_versions
 
     record = register.organisation.record
     data: dict[str, Any] = {
@@ -322,6 +316,7 @@ def manifest_data(
         "format_version": FORMAT_VERSION,
         "ropa_version": __version__,
         "rule_catalogue_version": report.catalogue_version,
+        "versions": running_versions(),
         "register": {
             "organisation": register.organisation.legal_name,
             "version": record.version,
@@ -564,10 +559,10 @@ def load_since(path: Path) -> Since:
     Raises:
         NotAPackage: when it is not an intact ropa package.
     """
-    from ropa.verify import file_sha256, read_register_data
+    from ropa.verify import read_package
 
-    data = read_register_data(path)
-    return Since(path.name, file_sha256(path), data)
+    previous = read_package(path)  # one reading: the hash is of the very bytes that were verified
+    return Since(path.name, previous.archive_sha256, previous.data)
 
 
 def build_package(

@@ -74,3 +74,36 @@ def example_copy(tmp_path: Path) -> Callable[[str], Path]:
         return target
 
     return make
+
+
+@pytest.fixture(scope="session")
+def real_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package of the bundled example, built once per session through the CLI (documents and all)."""
+    from click.testing import CliRunner
+
+    from ropa.cli import main
+
+    register = tmp_path_factory.mktemp("real-register") / "sms-providers"
+    shutil.copytree(EXAMPLE, register)
+    out = tmp_path_factory.mktemp("real-out")
+    result = CliRunner().invoke(main, ["package", str(register), "--out", str(out), "--allow-findings", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    (path,) = out.glob("*.zip")
+    return path
+
+
+def repackage(members: dict[str, bytes], edited: str | None = None) -> dict[str, bytes]:
+    """Make ``members`` consistent again after ``edited`` changed: its manifest entry and SHA256SUMS.
+
+    With ``edited`` None (or the manifest itself) only the checksum list is rewritten, so an edited
+    manifest is what the reader meets, hashes and all in agreement.
+    """
+    out = dict(members)
+    if edited is not None and edited not in (MANIFEST, SUMS):
+        manifest = json.loads(out[MANIFEST])
+        for item in manifest["files"]:
+            if item["path"] == edited:
+                item["sha256"], item["size"] = sha256(out[edited]), len(out[edited])
+        out[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    out[SUMS] = sums_text({k: v for k, v in out.items() if k != SUMS}).encode()
+    return out
