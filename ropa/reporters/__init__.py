@@ -25,9 +25,16 @@ class ReportContext:
     """What a reporter may need besides the findings."""
 
     root: str
-    """Register folder as the user gave it: prefixed to file names."""
+    """Register folder as the user gave it, :func:`~ropa.errors.printable` (see :meth:`__post_init__`):
+    prefixed to file names."""
     color: bool = False
     tool_version: str = ""
+
+    def __post_init__(self) -> None:
+        """Escape the folder name once for every reporter, those that show it on its own included."""
+        from ropa.errors import printable
+
+        object.__setattr__(self, "root", printable(self.root))
 
 
 Emit = Callable[[str], None]
