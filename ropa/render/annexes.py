@@ -18,12 +18,11 @@ from pathlib import Path
 
 from ropa.findings import Report
 from ropa.model.activity import Activity
+from ropa.model.labels import CLAUSE1_LABELS, MODULE_LABELS, SPECIAL_LABELS
 from ropa.model.provider import ART28_ITEMS, Contract, Provider, ProviderRole
 from ropa.model.register import Register
 from ropa.model.transfer import Mechanism, MechanismType, Transfer
 from ropa.render.context import (
-    CLAUSE1_LABELS,
-    MODULE_LABELS,
     Detail,
     DocumentMeta,
     FindingView,
@@ -163,7 +162,6 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def _sensitive(activities: list[Activity]) -> list[SensitiveView]:
-    from ropa.render.context import SPECIAL_LABELS
 
     rows: list[SensitiveView] = []
     seen: set[tuple[str, str]] = set()

@@ -30,11 +30,19 @@ from ropa.model.activity import (
     Recipient,
     RecipientRole,
     Retention,
-    SpecialCategory,
 )
 from ropa.model.common import DURATION_PATTERN, TOM_LABELS, Contact, DocumentRef, Severity, Tom, TomKind
+from ropa.model.labels import (
+    END_ACTION_LABELS,
+    FREQUENCY_LABELS,
+    MECHANISM_LABELS,
+    MODULE_LABELS,
+    RISK_LABELS,
+    ROLE_LABELS,
+    SPECIAL_LABELS,
+)
 from ropa.model.organisation import Organisation
-from ropa.model.provider import Provider, ProviderRole, SubProcessor
+from ropa.model.provider import Provider, SubProcessor
 from ropa.model.register import Register
 from ropa.model.transfer import ART46_TOOLS, Derogation, Mechanism, MechanismType, Transfer
 
@@ -43,73 +51,6 @@ if TYPE_CHECKING:
 
 NOT_STATED = "Not stated"
 """The marker printed for every fact the register leaves out."""
-
-SPECIAL_LABELS: dict[SpecialCategory, str] = {
-    SpecialCategory.RACIAL_ETHNIC: "racial or ethnic origin",
-    SpecialCategory.POLITICAL: "political opinions",
-    SpecialCategory.RELIGIOUS: "religious or philosophical beliefs",
-    SpecialCategory.TRADE_UNION: "trade union membership",
-    SpecialCategory.GENETIC: "genetic data",
-    SpecialCategory.BIOMETRIC: "biometric data for identification",
-    SpecialCategory.HEALTH: "data concerning health",
-    SpecialCategory.SEX_LIFE: "sex life or sexual orientation",
-}
-
-ROLE_LABELS: dict[str, str] = {
-    RecipientRole.PROCESSOR.value: "Processor",
-    RecipientRole.SUB_PROCESSOR.value: "Sub-processor",
-    RecipientRole.CONTROLLER.value: "Controller",
-    RecipientRole.JOINT_CONTROLLER.value: "Joint controller",
-    RecipientRole.PUBLIC_AUTHORITY.value: "Public authority",
-    RecipientRole.INTERNAL.value: "Internal",
-    ProviderRole.INDEPENDENT_CONTROLLER.value: "Independent controller",
-}
-
-MECHANISM_LABELS: dict[MechanismType, str] = {
-    MechanismType.ADEQUACY: "Adequacy decision (Art. 45)",
-    MechanismType.SCC_2021_914: "Standard contractual clauses, Decision (EU) 2021/914 (Art. 46(2)(c))",
-    MechanismType.BCR: "Binding corporate rules (Art. 47)",
-    MechanismType.CODE_OF_CONDUCT: "Approved code of conduct (Art. 46(2)(e))",
-    MechanismType.CERTIFICATION: "Approved certification mechanism (Art. 46(2)(f))",
-    MechanismType.AD_HOC_CLAUSES: "Contractual clauses authorised by a supervisory authority (Art. 46(3)(a))",
-    MechanismType.ADMINISTRATIVE_ARRANGEMENT: "Administrative arrangement (Art. 46(3)(b))",
-    MechanismType.PUBLIC_INSTRUMENT: "Instrument between public authorities (Art. 46(2)(a))",
-    MechanismType.DEROGATION: "Derogation (Art. 49(1))",
-    MechanismType.PRIVACY_SHIELD: "EU-US Privacy Shield (invalidated on 16 July 2020)",
-    MechanismType.SCC_2010_87: "Standard contractual clauses 2010/87/EU (repealed)",
-    MechanismType.SCC_2001_497: "Standard contractual clauses 2001/497/EC (repealed)",
-    MechanismType.SCC_UNSPECIFIED: "Standard contractual clauses (decision not stated)",
-}
-
-MODULE_LABELS: dict[int, str] = {
-    1: "Module One (controller to controller)",
-    2: "Module Two (controller to processor)",
-    3: "Module Three (processor to processor)",
-    4: "Module Four (processor to controller)",
-}
-
-END_ACTIONS = {"delete": "deleted", "anonymise": "anonymised", "archive_restricted": "archived with restricted access"}
-
-FREQUENCY_LABELS = {
-    "one-off": "One-off",
-    "occasional": "Occasional (not regular, outside the regular course of business)",
-    "regular": "Regular",
-    "continuous": "Continuous",
-}
-"""How often an activity's processing happens (Art. 30(5), Art. 27(2)(a))."""
-
-RISK_LABELS = {
-    "unlikely": "Unlikely to result in a risk to the rights and freedoms of data subjects",
-    "likely": "Likely to result in a risk to the rights and freedoms of data subjects (Art. 30(5))",
-    "high": "Likely to result in a high risk to the rights and freedoms of data subjects (Art. 35)",
-}
-"""The risk an activity's processing poses, in the words of Art. 30(5) and Art. 35."""
-
-CLAUSE1_LABELS = {
-    "2016/679": "Option 1: Article 28(3) and (4) of Regulation (EU) 2016/679",
-    "2018/1725": "Option 2: Article 29(3) and (4) of Regulation (EU) 2018/1725",
-}
-"""The Clause 1(a) options of the Art. 28 SCCs (Decision (EU) 2021/915)."""
 
 _UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
 
@@ -177,7 +118,7 @@ def retention_text(retention: Retention | None) -> str | None:
     elif retention.not_possible_reason:
         parts.append(f"no limit can be given: {retention.not_possible_reason}")
     if retention.end_action:
-        parts.append(f"then {END_ACTIONS[retention.end_action]}")
+        parts.append(f"then {END_ACTION_LABELS[retention.end_action]}")
     if retention.after_withdrawal:
         parts.append(f"after consent is withdrawn, kept for {period_text(retention.after_withdrawal)}")
     if retention.residual_basis:

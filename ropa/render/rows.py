@@ -30,11 +30,20 @@ from ropa.model.activity import (
     ProcessorActivity,
     Purpose,
     Recipient,
-    RecipientRole,
     Retention,
-    SpecialCategory,
 )
 from ropa.model.common import TOM_LABELS, Contact, DocumentRef, Dpo, Tom
+from ropa.model.labels import (
+    CLAUSE1_LABELS,
+    END_ACTION_LABELS,
+    FREQUENCY_LABELS,
+    MECHANISM_LABELS,
+    MODULE_LABELS,
+    RISK_LABELS,
+    ROLE_LABELS,
+    SPECIAL_LABELS,
+    sentence_case,
+)
 from ropa.model.organisation import Organisation
 from ropa.model.provider import ART28_ITEMS, ClauseRef, Provider, ProviderRole, SubProcessor
 from ropa.model.register import Register
@@ -152,64 +161,6 @@ def basis(purpose: Purpose) -> str:
     if purpose.stated_basis:
         return f"As stated: {purpose.stated_basis}"
     return NOT_STATED
-
-
-SPECIAL_LABELS: dict[SpecialCategory, str] = {
-    SpecialCategory.RACIAL_ETHNIC: "Racial or ethnic origin",
-    SpecialCategory.POLITICAL: "Political opinions",
-    SpecialCategory.RELIGIOUS: "Religious or philosophical beliefs",
-    SpecialCategory.TRADE_UNION: "Trade union membership",
-    SpecialCategory.GENETIC: "Genetic data",
-    SpecialCategory.BIOMETRIC: "Biometric data (for identification)",
-    SpecialCategory.HEALTH: "Health data",
-    SpecialCategory.SEX_LIFE: "Sex life or sexual orientation",
-}
-
-MECHANISM_LABELS: dict[MechanismType, str] = {
-    MechanismType.ADEQUACY: "Adequacy decision (Art. 45)",
-    MechanismType.SCC_2021_914: "Standard contractual clauses 2021/914 (Art. 46(2)(c))",
-    MechanismType.BCR: "Binding corporate rules (Art. 47)",
-    MechanismType.CODE_OF_CONDUCT: "Approved code of conduct (Art. 46(2)(e))",
-    MechanismType.CERTIFICATION: "Approved certification (Art. 46(2)(f))",
-    MechanismType.AD_HOC_CLAUSES: "Ad hoc contractual clauses (Art. 46(3)(a))",
-    MechanismType.ADMINISTRATIVE_ARRANGEMENT: "Administrative arrangement (Art. 46(3)(b))",
-    MechanismType.PUBLIC_INSTRUMENT: "Instrument between public authorities (Art. 46(2)(a))",
-    MechanismType.DEROGATION: "Derogation (Art. 49(1))",
-    MechanismType.PRIVACY_SHIELD: "EU-US Privacy Shield (invalidated 16 July 2020)",
-    MechanismType.SCC_2010_87: "Standard contractual clauses 2010/87 (repealed)",
-    MechanismType.SCC_2001_497: "Standard contractual clauses 2001/497 (repealed)",
-    MechanismType.SCC_UNSPECIFIED: "Standard contractual clauses (decision or module not stated)",
-}
-
-CLAUSE1_LABELS = {
-    "2016/679": "Option 1: Regulation (EU) 2016/679",
-    "2018/1725": "Option 2: Regulation (EU) 2018/1725",
-}
-
-MODULE_LABELS: dict[int, str] = {
-    1: "Module 1 (controller to controller)",
-    2: "Module 2 (controller to processor)",
-    3: "Module 3 (processor to processor)",
-    4: "Module 4 (processor to controller)",
-}
-
-PROVIDER_ROLE_LABELS: dict[ProviderRole, str] = {
-    ProviderRole.PROCESSOR: "Processor",
-    ProviderRole.SUB_PROCESSOR: "Sub-processor",
-    ProviderRole.INDEPENDENT_CONTROLLER: "Independent controller",
-    ProviderRole.JOINT_CONTROLLER: "Joint controller",
-}
-
-RECIPIENT_ROLE_LABELS: dict[RecipientRole, str] = {
-    RecipientRole.PROCESSOR: "Processor",
-    RecipientRole.SUB_PROCESSOR: "Sub-processor",
-    RecipientRole.CONTROLLER: "Controller",
-    RecipientRole.JOINT_CONTROLLER: "Joint controller",
-    RecipientRole.PUBLIC_AUTHORITY: "Public authority",
-    RecipientRole.INTERNAL: "Internal",
-}
-
-END_ACTION_LABELS = {"delete": "deleted", "anonymise": "anonymised", "archive_restricted": "archived (restricted)"}
 
 
 def _point(code: str, article: str) -> str:
@@ -423,7 +374,7 @@ def recipient_name(register: Register, ref: str | None) -> str:
 def recipient(register: Register, value: Recipient) -> str:
     """A recipient in one line: who, role, where."""
     who = recipient_name(register, value.provider) if value.provider else text(value.category)
-    extra = [RECIPIENT_ROLE_LABELS[value.role]] if value.role else []
+    extra = [ROLE_LABELS[value.role.value]] if value.role else []
     if value.country:
         extra.append(country(value.country))
     return f"{who} [{', '.join(extra)}]" if extra else who
@@ -643,7 +594,7 @@ def _special(c: DataCategory) -> str:
         return ""
     condition = _point(c.art9_condition.value, "9") if c.art9_condition else f"Art. 9(2) condition {NOT_STATED}"
     law = f", {c.art9_law_ref}" if c.art9_law_ref else ""
-    return f"{c.name}: {SPECIAL_LABELS[c.special]}; {condition}{law}; safeguards: {safeguards(c)}"
+    return f"{c.name}: {sentence_case(SPECIAL_LABELS[c.special])}; {condition}{law}; safeguards: {safeguards(c)}"
 
 
 def _criminal(c: DataCategory) -> str:
@@ -696,14 +647,6 @@ def _trigger(org: Organisation, a: Activity, value: str | None, labels: dict[str
     return NOT_STATED if derogation_claimed(org, a) else NONE_RECORDED
 
 
-FREQUENCY_LABELS = {"one-off": "One-off", "occasional": "Occasional", "regular": "Regular", "continuous": "Continuous"}
-RISK_LABELS = {
-    "unlikely": "Unlikely to result in a risk",
-    "likely": "Likely to result in a risk",
-    "high": "Likely to result in a high risk",
-}
-
-
 def _per_category(a: Activity, get: Callable[[DataCategory], str]) -> str:
     """Lines for the categories that have the detail; "None" only when categories are stated at all."""
     if not a.data_categories:
@@ -730,7 +673,7 @@ PROCESSOR_ROLES = (ProviderRole.PROCESSOR, ProviderRole.SUB_PROCESSOR)
 def contract_ref(provider: Provider) -> str:
     """The provider's Art. 28 contract in one line (title, version, where kept), or why there is none to show."""
     if provider.role not in PROCESSOR_ROLES:
-        return f"Not applicable ({PROVIDER_ROLE_LABELS[provider.role].lower()})"
+        return f"Not applicable ({ROLE_LABELS[provider.role.value].lower()})"
     c = provider.contract
     if c is None:
         return NOT_STATED
@@ -753,7 +696,7 @@ def _activity_columns(register: Register) -> list[Column[ActivityItem]]:
     return [
         Column("Provider id", 16, lambda i: i.provider.id),
         Column("Provider", 24, lambda i: i.provider.legal_name),
-        Column("Provider role", 14, lambda i: PROVIDER_ROLE_LABELS[i.provider.role]),
+        Column("Provider role", 14, lambda i: ROLE_LABELS[i.provider.role.value]),
         Column("Activity id", 18, lambda i: i.activity.id),
         Column("Activity", 28, lambda i: i.activity.name),
         Column("Description", 36, lambda i: text(i.activity.description)),
@@ -808,7 +751,11 @@ def _category_columns() -> list[Column[CategoryItem]]:
         Column("Activity", 28, lambda i: i.activity.name),
         Column("Category id", 18, cat(lambda c: c.id)),
         Column("Data category", 30, cat(lambda c: c.name)),
-        Column("Special category (Art. 9(1))", 22, cat(lambda c: SPECIAL_LABELS[c.special] if c.special else "No")),
+        Column(
+            "Special category (Art. 9(1))",
+            22,
+            cat(lambda c: sentence_case(SPECIAL_LABELS[c.special]) if c.special else "No"),
+        ),
         Column(
             "Art. 9(2) condition",
             20,
@@ -909,7 +856,7 @@ def _recipient_columns(register: Register) -> list[Column[RecipientItem]]:
         Column("Activity", 28, lambda i: i.activity.name),
         Column("Recipient", 34, who),
         Column("Register reference", 22, rec(lambda r: r.provider or "None (named category)")),
-        Column("Role", 16, rec(lambda r: RECIPIENT_ROLE_LABELS[r.role] if r.role else NOT_STATED)),
+        Column("Role", 16, rec(lambda r: ROLE_LABELS[r.role.value] if r.role else NOT_STATED)),
         Column("Country", 20, rec(lambda r: country(r.country))),
         Column("Data shared", 36, rec(lambda r: lines(r.data_shared))),
         Column("Source", 26, rec(lambda r: text(r.source))),
@@ -920,7 +867,7 @@ def _provider_columns() -> list[Column[Provider]]:
     def art28(key: str) -> Callable[[Provider], str]:
         def value(p: Provider) -> str:
             if p.role not in PROCESSOR_ROLES:
-                return f"Not applicable ({PROVIDER_ROLE_LABELS[p.role].lower()})"
+                return f"Not applicable ({ROLE_LABELS[p.role.value].lower()})"
             if p.contract is None:
                 return NOT_STATED
             return clause(p.contract.art28.item(key))
@@ -965,7 +912,7 @@ def _provider_columns() -> list[Column[Provider]]:
         if c is not None and c.assistance_measures:
             return c.assistance_measures
         if p.role not in PROCESSOR_ROLES:
-            return f"Not applicable ({PROVIDER_ROLE_LABELS[p.role].lower()})"
+            return f"Not applicable ({ROLE_LABELS[p.role.value].lower()})"
         return NOT_STATED if c is None or c.based_on == "scc_2021_915" else NONE_RECORDED
 
     short = {
@@ -987,7 +934,7 @@ def _provider_columns() -> list[Column[Provider]]:
         Column("Registration number", 20, lambda p: text(p.registration_number)),
         Column("Address", 30, lambda p: p.address.one_line() if p.address else NOT_STATED),
         Column("Country", 18, lambda p: country(p.country)),
-        Column("Role", 16, lambda p: PROVIDER_ROLE_LABELS[p.role]),
+        Column("Role", 16, lambda p: ROLE_LABELS[p.role.value]),
         Column("Service", 28, lambda p: p.service),
         Column("Contacts", 28, lambda p: lines(contact(c) for c in p.contacts)),
         Column("DPO", 24, lambda p: dpo(p.dpo)),

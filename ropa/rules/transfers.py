@@ -29,6 +29,7 @@ from ropa import refdata
 from ropa.errors import KeyPath
 from ropa.model.activity import Activity, Retention
 from ropa.model.common import Contact, Dpo, Severity
+from ropa.model.labels import MODULE_LABELS
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider, ProviderRole, SubProcessor
 from ropa.model.transfer import ART46_TOOLS, Derogation, DpfCertification, Mechanism, MechanismType, Transfer
@@ -48,13 +49,6 @@ MODULES: dict[tuple[Role, Role], int] = {
     ("processor", "controller"): 4,
 }
 """SCC 2021/914 module for (exporter role, importer role)."""
-
-MODULE_NAMES = {
-    1: "Module 1 (controller to controller)",
-    2: "Module 2 (controller to processor)",
-    3: "Module 3 (processor to processor)",
-    4: "Module 4 (processor to controller)",
-}
 
 DPF_MAX_AGE_DAYS = 365
 """DPF certification is annual: a check older than this is itself stale."""
@@ -947,7 +941,7 @@ def scc_version_module(ctx: Context) -> Iterator[Hit]:
     for site in sites(ctx):
         if site.mtype is MechanismType.SCC_UNSPECIFIED:
             expected = site.expected_module()
-            hint = f" ({MODULE_NAMES[expected]} for the roles recorded)" if expected else ""
+            hint = f" ({MODULE_LABELS[expected]} for the roles recorded)" if expected else ""
             yield site.hit(
                 "type",
                 message=(
@@ -957,7 +951,7 @@ def scc_version_module(ctx: Context) -> Iterator[Hit]:
             )
         elif site.mtype is MechanismType.SCC_2021_914 and not site.modules and not site.details_on_importer:
             expected = site.expected_module()
-            hint = f"; the roles recorded call for {MODULE_NAMES[expected]}" if expected else ""
+            hint = f"; the roles recorded call for {MODULE_LABELS[expected]}" if expected else ""
             yield site.hit(
                 "type",
                 message=f"{site.label} relies on SCCs 2021/914 but declares no module; add 'modules'{hint}",
@@ -1005,11 +999,11 @@ def scc_module_roles(ctx: Context) -> Iterator[Hit]:
                 "modules",
                 message=(
                     f"{site.label}: SCC module(s) {declared} do not fit the roles recorded ({site.exporter_role} "
-                    f"exporting to {site.importer_role} {site.importer_name}); that is {MODULE_NAMES[expected]}"
+                    f"exporting to {site.importer_role} {site.importer_name}); that is {MODULE_LABELS[expected]}"
                 ),
             )
         elif expected is None and site.acceptable is not None and not modules & site.acceptable:
-            fits = " or ".join(MODULE_NAMES[m] for m in sorted(site.acceptable))
+            fits = " or ".join(MODULE_LABELS[m] for m in sorted(site.acceptable))
             yield site.hit(
                 "modules",
                 message=(

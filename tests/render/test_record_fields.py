@@ -426,12 +426,12 @@ def test_xlsx_activities(documents: dict[str, Any]) -> None:
         ]
     )
     assert kids["Special categories and Art. 9 condition"] == (
-        f"School nurse notes: Health data; Art. 9(2)(h); safeguards: {SAFEGUARDS}; "
+        f"School nurse notes: Data concerning health; Art. 9(2)(h); safeguards: {SAFEGUARDS}; "
         f"Professional secrecy (Art. 9(3)): {SECRECY}"
     )
     assert (kids["Frequency"], kids["Risk to data subjects"], kids["Art. 30(5) derogation"]) == (
         "Regular",
-        "Likely to result in a risk",
+        "Likely to result in a risk to the rights and freedoms of data subjects (Art. 30(5))",
         "Not claimed (recorded in full)",
     )
     assert "Statutory period 10 years (P10Y)" in kids["Retention per data category (Art. 30(1)(f))"]
@@ -482,7 +482,7 @@ def test_xlsx_transfers_providers_and_sub_processors(documents: dict[str, Any]) 
 
     [kappa] = _rows(workbook, "Providers", **{"Provider id": "kappa"})
     assert kappa["Data kept by the processor at most"] == "90 days (P90D)"
-    assert kappa["Clause 1 option (2021/915)"] == "Option 1: Regulation (EU) 2016/679"
+    assert kappa["Clause 1 option (2021/915)"] == "Option 1: Article 28(3) and (4) of Regulation (EU) 2016/679"
     assert kappa["Assistance to the controller (2021/915 Clauses 8, 9)"] == ASSISTANCE
     assert kappa["Transfer mechanisms"].endswith("importer acceded through Clause 7 (signed Annex I.A) on 2026-03-15")
 

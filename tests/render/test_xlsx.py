@@ -215,7 +215,7 @@ EXPECTED_ACTIVITY_ROW: dict[str, Any] = {
     ),
     "Categories of personal data (Art. 30(1)(c))": "Mobile phone number\nPharmacy order status",
     "Special categories and Art. 9 condition": (
-        "Pharmacy order status: Health data; Art. 9(2)(a); safeguards: Not stated"
+        "Pharmacy order status: Data concerning health; Art. 9(2)(a); safeguards: Not stated"
     ),
     "Criminal offence data (Art. 10)": "None",
     "Source of the data": "The customer at sign-up",
@@ -225,8 +225,9 @@ EXPECTED_ACTIVITY_ROW: dict[str, Any] = {
     "Contract with processor (Art. 28(3))": "Acme Data Processing Addendum (version 3.1)",
     "Location of personal data": "United States (US)\nGermany (DE)",
     "Transfers: country, mechanism, SCC module (Art. 30(1)(e))": (
-        "United States (US), to Acme Messaging Inc. (acme): Standard contractual clauses 2021/914 (Art. 46(2)(c)); "
-        "Module 2 (controller to processor); Clause 9(a) general authorisation"
+        "United States (US), to Acme Messaging Inc. (acme): Standard contractual clauses, Decision (EU) 2021/914 "
+        "(Art. 46(2)(c)); "
+        "Module Two (controller to processor); Clause 9(a) general authorisation"
     ),
     "Retention per data category (Art. 30(1)(f))": (
         "Mobile phone number: 30 days (P30D) from delivery; Then deleted\n"
@@ -383,7 +384,7 @@ def test_data_categories_carry_retention_per_category(workbook: Workbook) -> Non
         "Retention set on": "Data category",
         "Sources": "DPA Annex 1",
     }
-    assert rx["Special category (Art. 9(1))"] == "Health data"
+    assert rx["Special category (Art. 9(1))"] == "Data concerning health"
     assert rx["Art. 9(2) condition"] == "Art. 9(2)(a)"
     assert rx["Art. 9 law or agreement"] == NOT_STATED
     assert rx["Restrictions or safeguards (sensitive data)"] == NOT_STATED
@@ -415,7 +416,7 @@ def test_recipients_transfers_and_sub_processors(workbook: Workbook) -> None:
     assert otp["Record"] == "Art. 30(1)"
     assert otp["Destination"] == "United States (US)"
     assert otp["Recipient"] == "Acme Messaging Inc. (acme)"
-    assert otp["SCC module"] == "Module 2 (controller to processor)"
+    assert otp["SCC module"] == "Module Two (controller to processor)"
     assert otp["Clause 9(a) option"] == "general"
     assert otp["Data categories"] == "Mobile phone number"
     assert otp["Frequency"] == "continuous"
@@ -427,7 +428,7 @@ def test_recipients_transfers_and_sub_processors(workbook: Workbook) -> None:
     [sub] = records(workbook["Sub-processors"])
     assert (sub["Provider id"], sub["Sub-processor id"], sub["Sub-processor"]) == ("acme", "routing", "Routing Pvt Ltd")
     assert sub["Country"] == "India (IN)"
-    assert sub["Transfer mechanism"].endswith("Module 3 (processor to processor)")
+    assert sub["Transfer mechanism"].endswith("Module Three (processor to processor)")
 
 
 def test_providers_show_contract_and_art28_coverage(workbook: Workbook) -> None:
