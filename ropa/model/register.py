@@ -50,15 +50,15 @@ class Register:
         return cached
 
     def sub_processor(self, ref: str) -> tuple[Provider, SubProcessor] | None:
-        """Resolve ``provider-id/sub-processor-id``."""
-        provider_id, _, sub_id = ref.partition("/")
-        provider = self.provider(provider_id)
-        if provider is None:
-            return None
-        for sub in provider.sub_processors:
-            if sub.id == sub_id:
-                return provider, sub
-        return None
+        """Resolve ``provider-id/sub-processor-id`` (through an index built on first use)."""
+        index: dict[str, tuple[Provider, SubProcessor]] | None = self.__dict__.get("_subs")
+        if index is None:
+            index = {}
+            for provider in self.providers:
+                for sub in provider.sub_processors:
+                    index.setdefault(f"{provider.id}/{sub.id}", (provider, sub))
+            self.__dict__["_subs"] = index
+        return index.get(ref)
 
     def activities(self) -> Iterator[tuple[Provider, int, Activity]]:
         """Every activity with its provider and index, in register order."""

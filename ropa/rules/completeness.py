@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from ropa import refdata
 from ropa.model.activity import Activity, Retention
 from ropa.model.common import Severity
+from ropa.model.facts import resolve
 from ropa.model.provider import ProviderRole
 from ropa.rules import lexicons as lx
 from ropa.rules.base import Context, Hit, Rule, registrar
-from ropa.rules.transfers import resolve
 
 RULES: list[Rule] = []
 define = registrar(RULES)
@@ -500,7 +500,7 @@ def third_country_recipient(ctx: Context) -> Iterator[Hit]:
                 continue  # the activity's own provider: checked above
             if party and not where:
                 if "/" in party:
-                    found = resolve(ctx, party)
+                    found = resolve(ctx.register, party)
                     where = found[1].country if found and found[1] else None
                 else:
                     target = ctx.register.provider(party)

@@ -238,9 +238,10 @@ mechanisms:
 """,
 )
 def adequacy_dataset_stale(ctx: Context) -> Iterator[Hit]:
-    from ropa.rules.transfers import recorded
+    from ropa.model.facts import recorded
+    from ropa.rules.transfers import at
 
-    relying = [site for site, mech in recorded(ctx) if mech.type == MechanismType.ADEQUACY]
+    relying = [site for site, mech in recorded(ctx.register) if mech.type == MechanismType.ADEQUACY]
     if not relying:
         return
     verified = refdata.load("adequacy")["last_verified"]
@@ -249,7 +250,8 @@ def adequacy_dataset_stale(ctx: Context) -> Iterator[Hit]:
     age = (ctx.as_of - verified).days
     if age <= ADEQUACY_MAX_AGE_DAYS:
         return
-    yield relying[0].hit(
+    yield at(
+        relying[0],
         "type",
         message=(
             f"the bundled adequacy list was last verified on {verified.isoformat()}, {age} days ago (more than "

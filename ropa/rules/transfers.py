@@ -23,16 +23,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from ropa import refdata
-from ropa.errors import KeyPath
 from ropa.model.activity import Activity, Retention
 from ropa.model.common import Contact, Dpo, Severity
+from ropa.model.facts import (
+    Site,
+    recorded,
+    scc_details,
+    sites,
+)
 from ropa.model.labels import MODULE_LABELS
 from ropa.model.organisation import Organisation
-from ropa.model.provider import Provider, ProviderRole, SubProcessor
-from ropa.model.transfer import ART46_TOOLS, Derogation, DpfCertification, Mechanism, MechanismType, Transfer
+from ropa.model.provider import Provider, SubProcessor
+from ropa.model.transfer import ART46_TOOLS, Derogation, DpfCertification, MechanismType, Transfer
 from ropa.rules import lexicons as lx
 from ropa.rules.base import Context, Hit, Rule, registrar
 
@@ -40,267 +45,15 @@ RULES: list[Rule] = []
 define = registrar(RULES)
 
 
-Role = Literal["controller", "processor"]
-
-MODULES: dict[tuple[Role, Role], int] = {
-    ("controller", "controller"): 1,
-    ("controller", "processor"): 2,
-    ("processor", "processor"): 3,
-    ("processor", "controller"): 4,
-}
-"""SCC 2021/914 module for (exporter role, importer role)."""
-
 DPF_MAX_AGE_DAYS = 365
 """DPF certification is annual: a check older than this is itself stale."""
 TIA_MAX_AGE_DAYS = 730
 """Default maximum age of a transfer impact assessment (24 months)."""
 
-_INSIDE_BY_REGIME: dict[str, frozenset[str]] = {"UK": frozenset({"GB"}), "CH": frozenset({"CH"})}
 
-
-def _role_of(provider: Provider) -> Role:
-    if provider.role in (ProviderRole.PROCESSOR, ProviderRole.SUB_PROCESSOR):
-        return "processor"
-    return "controller"
-
-
-def organisation_role(ctx: Context) -> Role:
-    """The organisation's role as exporter of its own activities (controller unless it is processor only)."""
-    return "controller" if "controller" in ctx.register.organisation.roles else "processor"
-
-
-@dataclass(slots=True)
-class Site:
-    """One place where a transfer mechanism is (or should be) recorded.
-
-    Attributes:
-        kind: ``transfer``, ``provider`` or ``sub_processor``.
-        mechanism: The mechanism recorded there, if any.
-        country: Destination country (ISO code), when known.
-        organisation_dest: Destination international organisation, when the transfer names one.
-        regime: Law governing the export (``EU``, ``UK``, ``CH``).
-        label: How to name the site in a message ("transfer to tecparts (US)").
-        file: File of the hit.
-        path: Key path of the mechanism (or of the transfer when none is recorded).
-        provider: Provider id of the hit.
-        activity: Activity id of the hit.
-        importer: The provider or sub-processor receiving the data, when the register defines it.
-        importer_name: Its display name.
-        exporter_role: Role of the exporter, when the register states it.
-        importer_role: Role of the importer, when the register states it.
-        acceptable: Modules that fit the roles when the importer is not known (provider-level mechanisms).
-        art3_2: Whether the importer has an Art. 27 representative (so the GDPR applies to it via Art. 3(2)).
-        transfer: The transfer, for sites of kind ``transfer``.
-        details_on_importer: A transfer on SCCs whose importer records its own SCCs: clause-level
-            rules check those instead.
-        mtype: The mechanism's type (None when no mechanism is recorded).
-        modules: The 2021/914 modules, for SCCs of that decision (empty otherwise).
-    """
-
-    kind: str
-    mechanism: Mechanism | None
-    country: str | None
-    organisation_dest: str | None
-    regime: str
-    label: str
-    file: str
-    path: KeyPath
-    provider: str | None
-    activity: str | None
-    importer: Provider | SubProcessor | None
-    importer_name: str
-    exporter_role: Role | None
-    importer_role: Role | None
-    acceptable: frozenset[int] | None = None
-    art3_2: bool = False
-    transfer: Transfer | None = None
-    details_on_importer: bool = False
-    mtype: MechanismType | None = None
-    modules: frozenset[int] = frozenset()
-
-    def __post_init__(self) -> None:
-        # Copied from the mechanism once, so the many rules that filter on them do not each fetch it again.
-        if self.mechanism is not None:
-            self.mtype = self.mechanism.type
-            if self.mtype is MechanismType.SCC_2021_914:
-                self.modules = frozenset(self.mechanism.modules)
-
-    def hit(self, *sub: str | int, message: str, severity: Severity | None = None) -> Hit:
-        """A hit at the mechanism (or ``sub`` inside it)."""
-        return Hit(message, self.file, (*self.path, *sub), self.provider, self.activity, severity)
-
-    @property
-    def outside(self) -> bool:
-        """Whether the destination is known and outside the area the export is free within."""
-        if self.organisation_dest and not self.country:
-            return True
-        if not self.country:
-            return False
-        return self.country not in inside(self.regime)
-
-    def expected_module(self) -> int | None:
-        """The 2021/914 module the recorded roles call for, when both roles are known."""
-        if self.exporter_role and self.importer_role:
-            return MODULES[(self.exporter_role, self.importer_role)]
-        return None
-
-
-def inside(regime: str) -> frozenset[str]:
-    """Countries a ``regime`` export may go to without a Chapter V mechanism."""
-    return refdata.eea() | _INSIDE_BY_REGIME.get(regime, frozenset())
-
-
-def _sub_index(ctx: Context) -> dict[str, SubProcessor]:
-    """Every sub-processor by its ``provider/sub`` reference, built once per check."""
-    return {f"{p.id}/{sub.id}": sub for p in ctx.register.providers for sub in p.sub_processors}
-
-
-def resolve(ctx: Context, ref: str) -> tuple[Provider, SubProcessor | None] | None:
-    """The provider (and sub-processor) a ``provider`` or ``provider/sub`` reference names."""
-    provider_id, _, sub_id = ref.partition("/")
-    provider = ctx.register.provider(provider_id)
-    if provider is None:
-        return None
-    if not sub_id:
-        return provider, None
-    sub = ctx.once("transfers.subs", _sub_index).get(ref)
-    return (provider, sub) if sub is not None else None
-
-
-def _name(party: Provider | SubProcessor) -> str:
-    if isinstance(party, Provider):
-        return f"{party.id} ({party.legal_name})"
-    return f"sub-processor {party.id}" + (f" ({party.name})" if party.name else "")
-
-
-def transfer_site(ctx: Context, provider: Provider, index: int, t_index: int, transfer: Transfer) -> Site:
-    """The site of one transfer of one activity."""
-    activity = provider.activities[index]
-    path: KeyPath = ("activities", index, "transfers", t_index)
-    mech_path: KeyPath = (*path, "mechanism") if transfer.mechanism else path
-    resolved = resolve(ctx, transfer.recipient)
-    importer: Provider | SubProcessor | None = None
-    exporter_role: Role | None = organisation_role(ctx)
-    importer_role: Role | None = None
-    art3_2 = False
-    if resolved is not None:
-        target, sub = resolved
-        if sub is None:
-            importer = target
-            importer_role = _role_of(target)
-            if target.role is ProviderRole.SUB_PROCESSOR:
-                exporter_role = "processor"
-            art3_2 = bool(target.eu_representative)
-        else:
-            importer = sub
-            exporter_role = _role_of(target)
-            importer_role = "processor"
-    details_on_importer = False
-    if transfer.mechanism is not None and transfer.mechanism.type is MechanismType.SCC_2021_914:
-        if isinstance(importer, Provider):
-            details_on_importer = any(m.type is MechanismType.SCC_2021_914 for m in importer.mechanisms)
-        elif importer is not None and importer.mechanism is not None:
-            details_on_importer = importer.mechanism.type is MechanismType.SCC_2021_914
-    dest = transfer.country or transfer.international_organisation or "no destination"
-    return Site(
-        kind="transfer",
-        mechanism=transfer.mechanism,
-        country=transfer.country,
-        organisation_dest=transfer.international_organisation,
-        regime=transfer.origin_regime,
-        label=f"transfer to {transfer.recipient} ({dest})",
-        file=ctx.register.provider_files[provider.id],
-        path=mech_path,
-        provider=provider.id,
-        activity=activity.id,
-        importer=importer,
-        importer_name=_name(importer) if importer else transfer.recipient,
-        exporter_role=exporter_role,
-        importer_role=importer_role,
-        art3_2=art3_2,
-        transfer=transfer,
-        details_on_importer=details_on_importer,
-    )
-
-
-def sites(ctx: Context) -> list[Site]:
-    """Every recorded or required mechanism in the register, in file order; built once per check."""
-    return ctx.once("transfers.sites", lambda c: list(_build_sites(c)))
-
-
-def _build_sites(ctx: Context) -> Iterator[Site]:
-    """One pass over providers and activities yielding every :class:`Site`."""
-    eea = refdata.eea()
-    org_role = organisation_role(ctx)
-    for provider in ctx.register.providers:
-        file = ctx.register.provider_files[provider.id]
-        role = _role_of(provider)
-        provider_outside = provider.country is not None and provider.country not in eea
-        for m_index, mech in enumerate(provider.mechanisms):
-            if provider_outside:
-                country: str | None = provider.country
-                exporter: Role | None = "processor" if provider.role is ProviderRole.SUB_PROCESSOR else org_role
-                importer_role: Role | None = role
-                acceptable = None
-            else:
-                # An EEA provider's own mechanisms cover its onward transfers: it is the exporter.
-                country = next((c for c in provider.data_locations if c not in eea), None)
-                exporter, importer_role = role, None
-                acceptable = frozenset({3, 4}) if role == "processor" else frozenset({1, 2})
-            yield Site(
-                kind="provider",
-                mechanism=mech,
-                country=country,
-                organisation_dest=None,
-                regime="EU",
-                label=f"provider {provider.id}" + (f" ({country})" if country else ""),
-                file=file,
-                path=("mechanisms", m_index),
-                provider=provider.id,
-                activity=None,
-                importer=provider if provider_outside else None,
-                importer_name=_name(provider),
-                exporter_role=exporter,
-                importer_role=importer_role,
-                acceptable=acceptable,
-                art3_2=provider_outside and bool(provider.eu_representative),
-            )
-        for s_index, sub in enumerate(provider.sub_processors):
-            if sub.mechanism is None:
-                continue
-            yield Site(
-                kind="sub_processor",
-                mechanism=sub.mechanism,
-                country=sub.country,
-                organisation_dest=None,
-                regime="EU",
-                label=f"sub-processor {provider.id}/{sub.id}" + (f" ({sub.country})" if sub.country else ""),
-                file=file,
-                path=("sub_processors", s_index, "mechanism"),
-                provider=provider.id,
-                activity=None,
-                importer=sub,
-                importer_name=_name(sub),
-                exporter_role=role,
-                importer_role="processor",
-            )
-        for index, activity in enumerate(provider.activities):
-            for t_index, transfer in enumerate(activity.transfers):
-                yield transfer_site(ctx, provider, index, t_index, transfer)
-
-
-def recorded(ctx: Context) -> Iterator[tuple[Site, Mechanism]]:
-    """The sites that record a mechanism, with it."""
-    for site in sites(ctx):
-        if site.mechanism is not None:
-            yield site, site.mechanism
-
-
-def scc_details(ctx: Context) -> Iterator[tuple[Site, Mechanism]]:
-    """The sites whose SCC clauses are checked here (EU regime, not deferred to the importer's record)."""
-    for site in sites(ctx):
-        if site.mechanism is not None and site.regime == "EU" and not site.details_on_importer:
-            yield site, site.mechanism
+def at(site: Site, *sub: str | int, message: str, severity: Severity | None = None) -> Hit:
+    """A hit at the site's mechanism (or ``sub`` inside it)."""
+    return Hit(message, site.file, (*site.path, *sub), site.provider, site.activity, severity)
 
 
 # --------------------------------------------------------------------------------------------- rules
@@ -343,16 +96,17 @@ activities:
 """,
 )
 def mechanism(ctx: Context) -> Iterator[Hit]:
-    for site in sites(ctx):
+    for site in sites(ctx.register):
         # A recorded transfer with no destination is still a transfer: only a known destination inside the
         # area the export is free within needs no mechanism.
         unknown = not (site.country or site.organisation_dest)
         if site.kind == "transfer" and site.mechanism is None and (site.outside or unknown):
-            yield site.hit(
+            yield at(
+                site,
                 message=(
                     f"{site.label} names no transfer mechanism; add 'mechanism' (adequacy, scc_2021_914 with "
                     "modules, bcr, ... or an Art. 49 derogation) or stop the transfer"
-                )
+                ),
             )
 
 
@@ -384,13 +138,14 @@ mechanisms:
 )
 def invalid_mechanism(ctx: Context) -> Iterator[Hit]:
     invalid = refdata.invalid_mechanisms()
-    for site, mech in recorded(ctx):
+    for site, mech in recorded(ctx.register):
         entry = invalid.get(site.mtype.value) if site.mtype else None
         if entry is None:
             continue
         since = entry["invalid_since"]
         since_text = since.isoformat() if isinstance(since, dt.date) else str(since)
-        yield site.hit(
+        yield at(
+            site,
             "type",
             message=(
                 f"{site.label} relies on {mech.type.value!r} ({entry['name']}), invalid since {since_text}: "
@@ -446,13 +201,14 @@ mechanisms:
 """,
 )
 def adequacy_unknown(ctx: Context) -> Iterator[Hit]:
-    for site in sites(ctx):
+    for site in sites(ctx.register):
         if site.mtype is not MechanismType.ADEQUACY or site.regime != "EU" or not site.outside:
             continue
         entry = adequacy_entry(site)
         where = site.country or site.organisation_dest
         if entry is None:
-            yield site.hit(
+            yield at(
+                site,
                 "type",
                 message=(
                     f"{site.label} relies on adequacy, but {where} has no EU adequacy decision; use SCCs 2021/914 "
@@ -460,7 +216,8 @@ def adequacy_unknown(ctx: Context) -> Iterator[Hit]:
                 ),
             )
         elif entry.get("status", "in_force") != "in_force":
-            yield site.hit(
+            yield at(
+                site,
                 "type",
                 message=(
                     f"{site.label} relies on adequacy, but the decision for {where} ({entry['decision']}) is "
@@ -468,7 +225,8 @@ def adequacy_unknown(ctx: Context) -> Iterator[Hit]:
                 ),
             )
         elif entry.get("valid_until") and _date_text(entry["valid_until"]) < ctx.as_of.isoformat():
-            yield site.hit(
+            yield at(
+                site,
                 "type",
                 message=(
                     f"{site.label} relies on adequacy, but the decision for {where} expired on "
@@ -502,7 +260,7 @@ mechanisms:
 """,
 )
 def adequacy_scope(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
+    for site, mech in recorded(ctx.register):
         if site.mtype is not MechanismType.ADEQUACY or site.regime != "EU" or not site.outside:
             continue
         if mech.scope_note or site.country == "US":
@@ -511,7 +269,8 @@ def adequacy_scope(ctx: Context) -> Iterator[Hit]:
         if entry is None or entry.get("scope") != "partial":
             continue
         note = entry.get("scope_note") or "it covers only part of the destination"
-        yield site.hit(
+        yield at(
+            site,
             "type",
             message=(
                 f"{site.label} relies on a partial adequacy decision ({entry['decision']}): {note} Say why "
@@ -573,14 +332,15 @@ dpf:
 """,
 )
 def us_dpf_certification(ctx: Context) -> Iterator[Hit]:
-    for site in sites(ctx):
+    for site in sites(ctx.register):
         if site.mtype is not MechanismType.ADEQUACY or site.country != "US" or site.regime != "EU":
             continue
         dpf = site.importer.dpf if site.importer is not None else None
         problems, stale_only = _dpf_problems(dpf, ctx.as_of)
         if not problems:
             continue
-        yield site.hit(
+        yield at(
+            site,
             "type",
             message=(
                 f"{site.label} relies on the US adequacy decision, but for {site.importer_name} "
@@ -632,12 +392,13 @@ mechanisms:
 """,
 )
 def mechanism_evidence(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
+    for site, mech in recorded(ctx.register):
         needed = _EVIDENCE.get(site.mtype) if site.mtype else None
         if needed is None:
             continue
         if mech.evidence is None or (mech.type is MechanismType.BCR and not mech.approving_authority):
-            yield site.hit(
+            yield at(
+                site,
                 "type",
                 message=f"{site.label} relies on {mech.type.value} without {needed}; add it",
             )
@@ -674,19 +435,21 @@ mechanisms:
 """,
 )
 def transfer_impact_assessment(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
+    for site, mech in recorded(ctx.register):
         if site.mtype not in ART46_TOOLS or not site.outside or site.details_on_importer:
             continue
         tia = mech.tia
         if tia is None:
-            yield site.hit(
+            yield at(
+                site,
                 "type",
                 message=f"{site.label} relies on an Art. 46 safeguard ({mech.type.value}) with no transfer impact "
                 "assessment; add tia with ref, date and outcome",
             )
             continue
         if tia.outcome == "suspend":
-            yield site.hit(
+            yield at(
+                site,
                 "tia",
                 "outcome",
                 message=f"the transfer impact assessment {tia.ref!r} concluded 'suspend', yet {site.label} is "
@@ -696,14 +459,16 @@ def transfer_impact_assessment(ctx: Context) -> Iterator[Hit]:
             continue
         missing = [name for name, value in (("date", tia.date), ("outcome", tia.outcome)) if value is None]
         if missing:
-            yield site.hit(
+            yield at(
+                site,
                 "tia",
                 message=f"the transfer impact assessment {tia.ref!r} for {site.label} has no "
                 + " and no ".join(missing)
                 + "; add them",
             )
         elif tia.date is not None and (ctx.as_of - tia.date).days > TIA_MAX_AGE_DAYS:
-            yield site.hit(
+            yield at(
+                site,
                 "tia",
                 "date",
                 message=f"the transfer impact assessment {tia.ref!r} for {site.label} dates from "
@@ -758,7 +523,7 @@ activities:
 """,
 )
 def derogation_use(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
+    for site, mech in recorded(ctx.register):
         if site.mtype is not MechanismType.DEROGATION or mech.derogation is Derogation.SECOND:
             continue
         frequency = site.transfer.frequency if site.transfer is not None else None
@@ -772,7 +537,8 @@ def derogation_use(ctx: Context) -> Iterator[Hit]:
         if mech.derogation is Derogation.A and mech.evidence is None:
             problems.append("it references no explicit, informed consent to the transfer (evidence)")
         if problems:
-            yield site.hit(
+            yield at(
+                site,
                 "type",
                 message=f"{site.label} relies on a derogation, but "
                 + "; ".join(problems)
@@ -834,7 +600,7 @@ activities:
 """,
 )
 def compelling_legitimate_interests(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx):
+    for site, mech in recorded(ctx.register):
         if site.mtype is not MechanismType.DEROGATION or mech.derogation is not Derogation.SECOND:
             continue
         frequency = site.transfer.frequency if site.transfer is not None else None
@@ -860,7 +626,8 @@ def compelling_legitimate_interests(ctx: Context) -> Iterator[Hit]:
         if not (conditions and conditions.data_subjects_informed):
             missing.append("how the data subjects were informed (compelling_interests.data_subjects_informed)")
         if missing:
-            yield site.hit(
+            yield at(
+                site,
                 "derogation",
                 message=f"{site.label} relies on compelling legitimate interests but lacks " + "; ".join(missing),
             )
@@ -901,10 +668,11 @@ def public_authority_derogation(ctx: Context) -> Iterator[Hit]:
     if not ctx.register.organisation.public_authority:
         return
     barred = {Derogation.A, Derogation.B, Derogation.C, Derogation.SECOND}
-    for site, mech in recorded(ctx):
+    for site, mech in recorded(ctx.register):
         if site.mtype is MechanismType.DEROGATION and mech.derogation in barred:
             assert mech.derogation is not None
-            yield site.hit(
+            yield at(
+                site,
                 "derogation",
                 message=f"{site.label} relies on derogation {mech.derogation.value}, which a public authority "
                 "cannot use (Art. 49(3)); use an Art. 46 safeguard or 49.1.d",
@@ -938,11 +706,12 @@ mechanisms:
 """,
 )
 def scc_version_module(ctx: Context) -> Iterator[Hit]:
-    for site in sites(ctx):
+    for site in sites(ctx.register):
         if site.mtype is MechanismType.SCC_UNSPECIFIED:
             expected = site.expected_module()
             hint = f" ({MODULE_LABELS[expected]} for the roles recorded)" if expected else ""
-            yield site.hit(
+            yield at(
+                site,
                 "type",
                 message=(
                     f"{site.label} relies on standard contractual clauses without naming the decision or module; "
@@ -952,7 +721,8 @@ def scc_version_module(ctx: Context) -> Iterator[Hit]:
         elif site.mtype is MechanismType.SCC_2021_914 and not site.modules and not site.details_on_importer:
             expected = site.expected_module()
             hint = f"; the roles recorded call for {MODULE_LABELS[expected]}" if expected else ""
-            yield site.hit(
+            yield at(
+                site,
                 "type",
                 message=f"{site.label} relies on SCCs 2021/914 but declares no module; add 'modules'{hint}",
             )
@@ -988,14 +758,15 @@ mechanisms:
 """,
 )
 def scc_module_roles(ctx: Context) -> Iterator[Hit]:
-    for site in sites(ctx):
+    for site in sites(ctx.register):
         modules = site.modules
         if not modules or site.regime != "EU":
             continue
         expected = site.expected_module()
         declared = ", ".join(str(m) for m in sorted(modules))
         if expected is not None and expected not in modules:
-            yield site.hit(
+            yield at(
+                site,
                 "modules",
                 message=(
                     f"{site.label}: SCC module(s) {declared} do not fit the roles recorded ({site.exporter_role} "
@@ -1004,7 +775,8 @@ def scc_module_roles(ctx: Context) -> Iterator[Hit]:
             )
         elif expected is None and site.acceptable is not None and not modules & site.acceptable:
             fits = " or ".join(MODULE_LABELS[m] for m in sorted(site.acceptable))
-            yield site.hit(
+            yield at(
+                site,
                 "modules",
                 message=(
                     f"{site.label}: SCC module(s) {declared} do not fit a {site.exporter_role} exporting its data "
@@ -1042,9 +814,10 @@ mechanisms:
 """,
 )
 def scc_scope_art3_2(ctx: Context) -> Iterator[Hit]:
-    for site in sites(ctx):
+    for site in sites(ctx.register):
         if site.mtype is MechanismType.SCC_2021_914 and site.art3_2 and site.regime == "EU":
-            yield site.hit(
+            yield at(
+                site,
                 "type",
                 message=(
                     f"{site.label}: {site.importer_name} has an EU representative, so the GDPR applies to it via "
@@ -1089,17 +862,19 @@ mechanisms:
 """,
 )
 def scc_clause_9(ctx: Context) -> Iterator[Hit]:
-    for site, mech in scc_details(ctx):
+    for site, mech in scc_details(ctx.register):
         if not site.modules & {2, 3}:
             continue
         if mech.clause9_option is None:
-            yield site.hit(
+            yield at(
+                site,
                 "modules",
                 message=f"{site.label}: Module 2/3 SCCs select no Clause 9(a) option; set clause9_option "
                 "(specific or general)",
             )
         elif mech.clause9_option == "general" and not mech.clause9_notice_period:
-            yield site.hit(
+            yield at(
+                site,
                 "clause9_option",
                 message=f"{site.label}: Clause 9(a) general authorisation names no notice period; set "
                 "clause9_notice_period (e.g. P30D)",
@@ -1107,7 +882,8 @@ def scc_clause_9(ctx: Context) -> Iterator[Hit]:
         elif mech.clause9_option == "specific":
             unlisted = [sub.id for sub in _onward_subs(ctx, site.importer) if sub.authorised_on is None]
             if unlisted:
-                yield site.hit(
+                yield at(
+                    site,
                     "clause9_option",
                     message=(
                         f"{site.label}: under Clause 9(a) Option 1 only the sub-processors on Annex III are "
@@ -1158,9 +934,10 @@ mechanisms:
 """,
 )
 def scc_competent_authority(ctx: Context) -> Iterator[Hit]:
-    for site, mech in scc_details(ctx):
+    for site, mech in scc_details(ctx.register):
         if site.modules & {1, 2, 3} and not mech.competent_authority:
-            yield site.hit(
+            yield at(
+                site,
                 "modules",
                 message=f"{site.label}: Module 1-3 SCCs name no competent supervisory authority (Annex I.C); "
                 "set competent_authority",
@@ -1197,14 +974,15 @@ mechanisms:
 def scc_law_forum(ctx: Context) -> Iterator[Hit]:
     eu = frozenset(refdata.load("eea")["eu"])
     clauses = (("governing_law", "Clause 17 governing law"), ("forum", "Clause 18 courts"))
-    for site, mech in scc_details(ctx):
+    for site, mech in scc_details(ctx.register):
         modules = site.modules
         if not modules:
             continue
         eu_needed = bool(modules & {1, 2, 3})
         missing = [f"{clause} ({key})" for key, clause in clauses if getattr(mech, key) is None]
         if missing:
-            yield site.hit(
+            yield at(
+                site,
                 "modules",
                 message=f"{site.label}: the SCCs name no "
                 + " and no ".join(missing)
@@ -1215,7 +993,8 @@ def scc_law_forum(ctx: Context) -> Iterator[Hit]:
         for key, clause in clauses:
             value = getattr(mech, key)
             if value is not None and value not in eu:
-                yield site.hit(
+                yield at(
+                    site,
                     key,
                     message=f"{site.label}: {clause} is {value}, which is not an EU Member State, as Modules 1-3 "
                     "require; choose one (e.g. the exporter's)",
@@ -1417,7 +1196,7 @@ activities:
 )
 def scc_annex_i(ctx: Context) -> Iterator[Hit]:
     org = ctx.register.organisation
-    for site, mech in scc_details(ctx):
+    for site, mech in scc_details(ctx.register):
         if site.mtype is not MechanismType.SCC_2021_914 or not site.modules:
             continue
         scope = _scope(ctx, site)
@@ -1446,7 +1225,8 @@ def scc_annex_i(ctx: Context) -> Iterator[Hit]:
         if annex_b:
             parts.append("Annex I.B lacks item " + "; item ".join(annex_b))
         if parts:
-            yield site.hit(
+            yield at(
+                site,
                 "modules",
                 message=f"{site.label}: the SCCs' " + ". ".join(parts) + "; add them to the record",
             )
@@ -1478,11 +1258,12 @@ toms:
 """,
 )
 def scc_annex_ii(ctx: Context) -> Iterator[Hit]:
-    for site, _mech in scc_details(ctx):
+    for site, _mech in scc_details(ctx.register):
         if not site.modules & {1, 2, 3}:
             continue
         if isinstance(site.importer, Provider) and not site.importer.toms:
-            yield site.hit(
+            yield at(
+                site,
                 "modules",
                 message=f"{site.label}: the SCCs need the importer's measures (Annex II), but {site.importer_name} "
                 "records no toms; add them",

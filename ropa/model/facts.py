@@ -1,0 +1,285 @@
+"""Derived legal facts, computed once from the models: parties, roles and every transfer leg.
+
+Rules, the PDF register, the annexes and the XLSX used to work these facts out each for itself, and the
+copies disagreed (a transfer with no destination was "not outside the EEA" for the rules and "outside"
+for the documents). They now read them here. Nothing is inferred that the register does not state: a
+role or a module is never filled in, an unknown destination stays unknown.
+
+A transfer mechanism can be recorded in three places, and :func:`sites` yields each:
+
+- a ``transfer`` of an activity (``activities[i].transfers[j].mechanism``);
+- a provider's own ``mechanisms`` (how the provider's data flow is covered);
+- a sub-processor's ``mechanism`` (the processor's onward transfer).
+
+SCCs are signed per importer, so when a transfer relies on ``scc_2021_914`` and its importer's own record
+(provider ``mechanisms`` or sub-processor ``mechanism``) holds SCCs too, the clause-level rules check the
+importer's record once instead of every transfer repeating it (:attr:`Site.details_on_importer`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from ropa import refdata
+from ropa.errors import KeyPath
+from ropa.model.provider import Provider, ProviderRole, SubProcessor
+from ropa.model.register import Register
+from ropa.model.transfer import Mechanism, MechanismType, Transfer
+
+Role = Literal["controller", "processor"]
+
+MODULES: dict[tuple[Role, Role], int] = {
+    ("controller", "controller"): 1,
+    ("controller", "processor"): 2,
+    ("processor", "processor"): 3,
+    ("processor", "controller"): 4,
+}
+"""SCC 2021/914 module for (exporter role, importer role)."""
+
+_INSIDE_BY_REGIME: dict[str, frozenset[str]] = {"UK": frozenset({"GB"}), "CH": frozenset({"CH"})}
+
+
+def role_of(provider: Provider) -> Role:
+    if provider.role in (ProviderRole.PROCESSOR, ProviderRole.SUB_PROCESSOR):
+        return "processor"
+    return "controller"
+
+
+def organisation_role(register: Register) -> Role:
+    """The organisation's role as exporter of its own activities (controller unless it is processor only)."""
+    return "controller" if "controller" in register.organisation.roles else "processor"
+
+
+@dataclass(slots=True)
+class Site:
+    """One place where a transfer mechanism is (or should be) recorded.
+
+    Attributes:
+        kind: ``transfer``, ``provider`` or ``sub_processor``.
+        mechanism: The mechanism recorded there, if any.
+        country: Destination country (ISO code), when known.
+        organisation_dest: Destination international organisation, when the transfer names one.
+        regime: Law governing the export (``EU``, ``UK``, ``CH``).
+        label: How to name the site in a message ("transfer to tecparts (US)").
+        file: File of the hit.
+        path: Key path of the mechanism (or of the transfer when none is recorded).
+        provider: Provider id of the hit.
+        activity: Activity id of the hit.
+        importer: The provider or sub-processor receiving the data, when the register defines it.
+        importer_name: Its display name.
+        exporter_role: Role of the exporter, when the register states it.
+        importer_role: Role of the importer, when the register states it.
+        acceptable: Modules that fit the roles when the importer is not known (provider-level mechanisms).
+        art3_2: Whether the importer has an Art. 27 representative (so the GDPR applies to it via Art. 3(2)).
+        transfer: The transfer, for sites of kind ``transfer``.
+        details_on_importer: A transfer on SCCs whose importer records its own SCCs: clause-level
+            rules check those instead.
+        mtype: The mechanism's type (None when no mechanism is recorded).
+        modules: The 2021/914 modules, for SCCs of that decision (empty otherwise).
+    """
+
+    kind: str
+    mechanism: Mechanism | None
+    country: str | None
+    organisation_dest: str | None
+    regime: str
+    label: str
+    file: str
+    path: KeyPath
+    provider: str | None
+    activity: str | None
+    importer: Provider | SubProcessor | None
+    importer_name: str
+    exporter_role: Role | None
+    importer_role: Role | None
+    acceptable: frozenset[int] | None = None
+    art3_2: bool = False
+    transfer: Transfer | None = None
+    details_on_importer: bool = False
+    mtype: MechanismType | None = None
+    modules: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        # Copied from the mechanism once, so the many rules that filter on them do not each fetch it again.
+        if self.mechanism is not None:
+            self.mtype = self.mechanism.type
+            if self.mtype is MechanismType.SCC_2021_914:
+                self.modules = frozenset(self.mechanism.modules)
+
+    @property
+    def outside(self) -> bool:
+        """Whether the destination is known and outside the area the export is free within."""
+        if self.organisation_dest and not self.country:
+            return True
+        if not self.country:
+            return False
+        return self.country not in inside(self.regime)
+
+    def expected_module(self) -> int | None:
+        """The 2021/914 module the recorded roles call for, when both roles are known."""
+        if self.exporter_role and self.importer_role:
+            return MODULES[(self.exporter_role, self.importer_role)]
+        return None
+
+
+def inside(regime: str) -> frozenset[str]:
+    """Countries a ``regime`` export may go to without a Chapter V mechanism."""
+    return refdata.eea() | _INSIDE_BY_REGIME.get(regime, frozenset())
+
+
+def resolve(register: Register, ref: str) -> tuple[Provider, SubProcessor | None] | None:
+    """The provider (and sub-processor) a ``provider`` or ``provider/sub`` reference names."""
+    provider_id, _slash, sub_id = ref.partition("/")
+    if not sub_id:
+        provider = register.provider(provider_id)
+        return (provider, None) if provider is not None else None
+    return register.sub_processor(ref)
+
+
+def party_name(party: Provider | SubProcessor) -> str:
+    if isinstance(party, Provider):
+        return f"{party.id} ({party.legal_name})"
+    return f"sub-processor {party.id}" + (f" ({party.name})" if party.name else "")
+
+
+def transfer_site(register: Register, provider: Provider, index: int, t_index: int, transfer: Transfer) -> Site:
+    """The site of one transfer of one activity."""
+    activity = provider.activities[index]
+    path: KeyPath = ("activities", index, "transfers", t_index)
+    mech_path: KeyPath = (*path, "mechanism") if transfer.mechanism else path
+    resolved = resolve(register, transfer.recipient)
+    importer: Provider | SubProcessor | None = None
+    exporter_role: Role | None = organisation_role(register)
+    importer_role: Role | None = None
+    art3_2 = False
+    if resolved is not None:
+        target, sub = resolved
+        if sub is None:
+            importer = target
+            importer_role = role_of(target)
+            if target.role is ProviderRole.SUB_PROCESSOR:
+                exporter_role = "processor"
+            art3_2 = bool(target.eu_representative)
+        else:
+            importer = sub
+            exporter_role = role_of(target)
+            importer_role = "processor"
+    details_on_importer = False
+    if transfer.mechanism is not None and transfer.mechanism.type is MechanismType.SCC_2021_914:
+        if isinstance(importer, Provider):
+            details_on_importer = any(m.type is MechanismType.SCC_2021_914 for m in importer.mechanisms)
+        elif importer is not None and importer.mechanism is not None:
+            details_on_importer = importer.mechanism.type is MechanismType.SCC_2021_914
+    dest = transfer.country or transfer.international_organisation or "no destination"
+    return Site(
+        kind="transfer",
+        mechanism=transfer.mechanism,
+        country=transfer.country,
+        organisation_dest=transfer.international_organisation,
+        regime=transfer.origin_regime,
+        label=f"transfer to {transfer.recipient} ({dest})",
+        file=register.provider_files[provider.id],
+        path=mech_path,
+        provider=provider.id,
+        activity=activity.id,
+        importer=importer,
+        importer_name=party_name(importer) if importer else transfer.recipient,
+        exporter_role=exporter_role,
+        importer_role=importer_role,
+        art3_2=art3_2,
+        transfer=transfer,
+        details_on_importer=details_on_importer,
+    )
+
+
+def sites(register: Register) -> list[Site]:
+    """Every recorded or required mechanism in the register, in file order; built once per register."""
+    cached: list[Site] | None = register.__dict__.get("_sites")
+    if cached is None:
+        cached = list(_build_sites(register))
+        register.__dict__["_sites"] = cached
+    return cached
+
+
+def _build_sites(register: Register) -> Iterator[Site]:
+    """One pass over providers and activities yielding every :class:`Site`."""
+    eea = refdata.eea()
+    org_role = organisation_role(register)
+    for provider in register.providers:
+        file = register.provider_files[provider.id]
+        role = role_of(provider)
+        provider_outside = provider.country is not None and provider.country not in eea
+        for m_index, mech in enumerate(provider.mechanisms):
+            if provider_outside:
+                country: str | None = provider.country
+                exporter: Role | None = "processor" if provider.role is ProviderRole.SUB_PROCESSOR else org_role
+                importer_role: Role | None = role
+                acceptable = None
+            else:
+                # An EEA provider's own mechanisms cover its onward transfers: it is the exporter.
+                country = next((c for c in provider.data_locations if c not in eea), None)
+                exporter, importer_role = role, None
+                acceptable = frozenset({3, 4}) if role == "processor" else frozenset({1, 2})
+            yield Site(
+                kind="provider",
+                mechanism=mech,
+                country=country,
+                organisation_dest=None,
+                regime="EU",
+                label=f"provider {provider.id}" + (f" ({country})" if country else ""),
+                file=file,
+                path=("mechanisms", m_index),
+                provider=provider.id,
+                activity=None,
+                importer=provider if provider_outside else None,
+                importer_name=party_name(provider),
+                exporter_role=exporter,
+                importer_role=importer_role,
+                acceptable=acceptable,
+                art3_2=provider_outside and bool(provider.eu_representative),
+            )
+        for s_index, sub in enumerate(provider.sub_processors):
+            if sub.mechanism is None:
+                continue
+            yield Site(
+                kind="sub_processor",
+                mechanism=sub.mechanism,
+                country=sub.country,
+                organisation_dest=None,
+                regime="EU",
+                label=f"sub-processor {provider.id}/{sub.id}" + (f" ({sub.country})" if sub.country else ""),
+                file=file,
+                path=("sub_processors", s_index, "mechanism"),
+                provider=provider.id,
+                activity=None,
+                importer=sub,
+                importer_name=party_name(sub),
+                exporter_role=role,
+                importer_role="processor",
+            )
+        for index, activity in enumerate(provider.activities):
+            for t_index, transfer in enumerate(activity.transfers):
+                yield transfer_site(register, provider, index, t_index, transfer)
+
+
+def recorded(register: Register) -> Iterator[tuple[Site, Mechanism]]:
+    """The sites that record a mechanism, with it."""
+    for site in sites(register):
+        if site.mechanism is not None:
+            yield site, site.mechanism
+
+
+def scc_details(register: Register) -> Iterator[tuple[Site, Mechanism]]:
+    """The sites whose SCC clauses are checked here (EU regime, not deferred to the importer's record)."""
+    for site in sites(register):
+        if site.mechanism is not None and site.regime == "EU" and not site.details_on_importer:
+            yield site, site.mechanism
+
+
+def outside_eea(code: str | None) -> bool:
+    """Whether ``code`` is a country outside the EEA (no country is not flagged: it is unknown, not outside)."""
+    if not code:
+        return False
+    return code.upper() not in refdata.eea()
