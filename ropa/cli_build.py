@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ropa.cli_common import handles_errors, is_terminal
+from ropa.errors import printable
 
 
 def _only(value: str | None) -> set[str] | None:
@@ -66,7 +67,7 @@ def build(
         if cache.hits and parts:
             reused += f"; register.pdf: {len(cache.part_misses)} of {parts} parts rendered again"
         click.echo(
-            f"wrote {len(written)} file(s) to {out}/{reused} "
+            f"wrote {len(written)} file(s) to {printable(out)}/{reused} "
             f"({summary['error']} error, {summary['warning']} warning, {summary['info']} info finding(s) "
             "printed in the documents)"
         )

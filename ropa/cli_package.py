@@ -66,15 +66,16 @@ def package(
         use_cache=not no_cache,
     )
     if quiet:
-        click.echo(str(result.path))
+        click.echo(printable(str(result.path)))
         return
     summary = result.report.summary()
     reused = f"; {len(result.reused)} document(s) unchanged since the last build" if result.reused else ""
     click.echo(
-        f"wrote {result.path} ({len(result.members)} files, {result.size:,} bytes; "
+        f"wrote {printable(str(result.path))} ({len(result.members)} files, {result.size:,} bytes; "
         f"{summary['error']} error, {summary['warning']} warning, {summary['info']} info finding(s){reused})"
     )
-    click.echo(f"SHA-256 {result.sha256} (also in {result.path.name}.sha256: send it to the auditor separately)")
+    side = printable(f"{result.path.name}.sha256")
+    click.echo(f"SHA-256 {result.sha256} (also in {side}: send it to the auditor separately)")
     if result.open_findings:
         click.echo(
             f"packaged with {len(result.open_findings)} open error-level finding(s); "

@@ -154,3 +154,12 @@ def test_user_errors_naming_a_hostile_path_stay_one_clean_line(args: list[str], 
     assert outcome.code == 2, (outcome.code, outcome.stderr)
     assert_clean(all_output(outcome))
     assert ESCAPED in outcome.stderr, outcome.stderr
+
+
+def test_a_build_into_a_hostile_folder_reports_it_escaped(ws: Workspace) -> None:
+    out = ws.root / f"out{HOSTILE}"
+    outcome = invoke(["build", str(ws.register), "--out", str(out), "--only", "xlsx"])
+    assert outcome.code == 0, outcome.stderr
+    assert (out / "register.xlsx").is_file()
+    assert_clean(all_output(outcome))
+    assert outcome.stdout.startswith(f"wrote 1 file(s) to {ws.root}/out{ESCAPED}/ (")
