@@ -199,8 +199,11 @@ def _renderer_name() -> str:
     return f"{getattr(render_job, '__module__', '')}.{getattr(render_job, '__qualname__', repr(render_job))}"
 
 
-def _run(job: Job, previous: tuple[str, str] | None) -> Rendered:
-    """Render ``job``, or reuse the cached bytes when their key still matches (runs in a worker)."""
+def _run(job: Job, previous: Any) -> Rendered:
+    """Render ``job``, or reuse the cached bytes when their key still matches (runs in a worker).
+
+    ``previous`` is the verified :class:`ropa.cache.Entry` of the target, or None.
+    """
     shared = _SHARED
     assert shared is not None, "worker started without the build's register"
     key = None
@@ -210,8 +213,8 @@ def _run(job: Job, previous: tuple[str, str] | None) -> Rendered:
         inputs, render = _prepare(job, shared.register, shared.report, shared.templates)
         looks = shared.templates_digest if job.kind != "xlsx" else ""  # the workbook uses no template
         key = document_key(job.kind, shared.environment, looks, _renderer_name(), job.target, *inputs)
-        if previous is not None and previous[0] == key and shared.cache_root is not None:
-            data = read_blob(shared.cache_root, key, previous[1])
+        if previous is not None and previous.key == key and shared.cache_root is not None:
+            data = read_blob(shared.cache_root, previous)
             if data is not None:
                 return Rendered(job.target, data, key, True)
         if render_job is _RENDER_JOB:  # not replaced (tests do): render from the HTML made for the key
@@ -395,6 +398,16 @@ def _run_task(task: Any) -> bytes:
     return blob
 
 
+def _cached_part(blob: bytes) -> Any:
+    """A register part read back from the cache; None (a miss: it renders again) when the blob is no part."""
+    from ropa.render.parts import PartResult
+
+    try:
+        return PartResult.from_bytes(blob)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
+
+
 class _Register:
     """Drives a :class:`~ropa.render.parts.RegisterPlan` through the pool, reusing cached parts."""
 
@@ -414,8 +427,6 @@ class _Register:
 
     def submit(self, pool: Executor) -> dict[Future[bytes], str]:
         """Start the plan's next round; cached parts are taken at once. Empty when the plan is complete."""
-        from ropa.render.parts import PartResult
-
         futures: dict[Future[bytes], str] = {}
         while not futures:
             tasks = self.plan.tasks()
@@ -426,8 +437,9 @@ class _Register:
                 target = _part_target(task.name)
                 self.used.add(target)
                 blob = self.cache.get(target, key) if self.cache is not None and key is not None else None
-                if blob is not None:
-                    self.plan.receive(task.name, self._kept(PartResult.from_bytes(blob)))
+                cached = _cached_part(blob) if blob is not None else None
+                if cached is not None:
+                    self.plan.receive(task.name, self._kept(cached))
                     continue
                 self.waiting.add(task.name)
                 futures[pool.submit(_run_task, task)] = task.name

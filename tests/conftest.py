@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +43,11 @@ def make_register(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_secret() -> Iterator[None]:
+    """A fixed build-cache secret (ropa/cache.py), so tests never make one in the user's home folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ROPA_CACHE_SECRET", "tests-" + "0123456789abcdef" * 4)
+        yield

@@ -181,7 +181,7 @@ import sys, time
 from pathlib import Path
 import ropa.readahead as readahead
 
-def stuck(item):  # a reader that would never finish on its own
+def stuck(*args, **kwargs):  # a reader that would never finish on its own
     time.sleep(120)
 
 readahead.read_one = stuck
