@@ -142,15 +142,20 @@ class ChangeLog:
 # ---------------------------------------------------------------- flattening
 
 
-def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested mappings as ``a.b`` paths; lists of mappings as ``a[0].b``; lists of scalars kept whole."""
-    out: dict[str, Any] = {}
+def flatten(value: Any, prefix: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Nested mappings as ``a.b`` paths; lists of mappings as ``a[0].b``; lists of scalars kept whole.
+
+    Every level adds to one ``out`` (instead of merging a dict per level), so the cost
+    is one step per value.
+    """
+    if out is None:
+        out = {}
     if isinstance(value, dict):
         for key in sorted(value):
-            out.update(flatten(value[key], f"{prefix}.{key}" if prefix else str(key)))
+            flatten(value[key], f"{prefix}.{key}" if prefix else str(key), out)
     elif isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
         for index, item in enumerate(value):
-            out.update(flatten(item, f"{prefix}[{index}]"))
+            flatten(item, f"{prefix}[{index}]", out)
     else:
         out[prefix] = value
     return out
@@ -251,6 +256,8 @@ class _Collector:
                 before, after = (None, present) if a is None else (present, None)
                 fields = field_changes(before, after)
                 self.changes.append(Change(entity, key, op, label(key, present), fields, *where(present)))
+                continue
+            if a == b:  # equal as a whole (compared in C): nothing below can differ either
                 continue
             fields = field_changes(own(a), own(b))
             if fields:
