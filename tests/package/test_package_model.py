@@ -404,3 +404,23 @@ def test_validate_imports_none_of_the_package_readers(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout + run.stderr
+
+
+def test_the_package_limits_are_documented_with_their_values() -> None:
+    from ropa.package_model import MAX_ENTRIES
+
+    limits, json_limits = Limits(), JsonLimits()
+    values = {
+        "max_package_bytes": limits.max_package_bytes,
+        "max_metadata_bytes": limits.max_metadata_bytes,
+        "max_register_bytes": limits.max_register_bytes,
+        "MAX_ENTRIES": MAX_ENTRIES,
+        "max_depth": json_limits.max_depth,
+        "max_values": json_limits.max_values,
+        "max_string_chars": json_limits.max_string_chars,
+    }
+    doc = (ROOT / "docs" / "security.md").read_text(encoding="utf-8").splitlines()
+    for name, value in values.items():
+        line = next(text for text in doc if text.startswith(f"| `{name}`"))
+        assert f"{value:,}" in line, f"docs/security.md gives another value for {name}: {line}"
+    assert limits.max_entries == MAX_ENTRIES
