@@ -22,26 +22,18 @@ from ropa.model.labels import CLAUSE1_LABELS, MODULE_LABELS, SPECIAL_LABELS
 from ropa.model.provider import ART28_ITEMS, Contract, Provider, ProviderRole
 from ropa.model.register import Register
 from ropa.model.transfer import Mechanism, MechanismType, Transfer
-from ropa.render.context import (
+from ropa.render.text import country_label, duration_label, outside_eea, period_text
+from ropa.render.views.activity import sensitive_safeguards
+from ropa.render.views.findings import FindingView, Status, finding_view, sorted_findings, status_of
+from ropa.render.views.measures import MeasureGroup, measure_groups
+from ropa.render.views.parties import provider_locations
+from ropa.render.views.register import DocumentMeta
+from ropa.render.views.wording import (
     Detail,
-    DocumentMeta,
-    FindingView,
-    MeasureGroup,
-    Status,
     accession_text,
     contact_text,
-    country_label,
-    duration_label,
-    finding_view,
-    measure_groups,
     mechanism_text,
-    outside_eea,
-    period_text,
-    provider_locations,
     retention_text,
-    sensitive_safeguards,
-    sorted_findings,
-    status_of,
     sub_processor_name,
 )
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from ropa.model.provider import Provider
 from ropa.model.register import Register
-from ropa.render.context import outside_eea as _outside
-from ropa.render.context import provider_locations, sub_processor_name
+from ropa.render.text import outside_eea as _outside
+from ropa.render.views.parties import provider_locations
+from ropa.render.views.wording import sub_processor_name
 
 WIDTH = 700.0
 """Width of every part in SVG user units; printed 174 mm wide (about 0.25 mm per unit)."""

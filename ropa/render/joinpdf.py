@@ -43,7 +43,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pikepdf
 
-    from ropa.render.parts import PartResult
+    from ropa.render.jobs import PartResult
 
 CSS_PX = 0.75
 """PDF points per CSS pixel."""

@@ -36,9 +36,13 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ropa.findings import Report
 from ropa.model.register import Register
+from ropa.render.jobs import PartResult as PartResult  # re-export: ropa/render/pdf.py, ropa/build.py import it
+from ropa.render.jobs import Task as Task  # re-export: ropa/render/pdf.py imports it from here
 
 if TYPE_CHECKING:
-    from ropa.render.context import ActivityView, FindingView, RegisterView
+    from ropa.render.views.activity import ActivityView
+    from ropa.render.views.findings import FindingView
+    from ropa.render.views.register import RegisterView
 
 SUMMARY_TABLES = ("recipients", "transfers", "retention", "measures")
 """The summary chapter is laid out one table per part, each from a new page."""
@@ -86,88 +90,6 @@ class Segment:
     doc: dict[str, Any] = field(default_factory=dict)
     link_targets: list[str] = field(default_factory=list)
     pages: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Task:
-    """One WeasyPrint document to render: a part, the measuring of the front, or the page numbers.
-
-    The HTML is held compressed (with its SHA-256 for the cache key): the parts of a register of 10,000
-    activities are 100 MB of HTML, queued for the workers all at once.
-    """
-
-    name: str
-    packed: bytes
-    """The HTML, UTF-8, zlib-compressed (see :meth:`of` and :attr:`html`)."""
-    digest: str
-    """SHA-256 of the HTML."""
-    attach: bool = False
-    """Whether the register JSON is attached (only the carrier of the attachment, see :data:`CARRIER_HTML`)."""
-    layout_only: bool = False
-    """Only the page count and anchors are wanted, not the PDF."""
-
-    @classmethod
-    def of(cls, name: str, html: str, attach: bool = False, layout_only: bool = False) -> Task:
-        """A task rendering ``html``."""
-        import zlib
-
-        data = html.encode("utf-8")
-        return cls(name, zlib.compress(data, 1), hashlib.sha256(data).hexdigest(), attach, layout_only)
-
-    @property
-    def html(self) -> str:
-        """The HTML to lay out."""
-        import zlib
-
-        return zlib.decompress(self.packed).decode("utf-8")
-
-
-@dataclass
-class PartResult:
-    """A rendered part: its PDF (empty when only laid out), page count, anchors and bookmarks."""
-
-    pdf: bytes
-    pages: int
-    anchors: dict[str, int]
-    """First page (0-based, within the part) of each anchor."""
-    bookmarks: list[tuple[int, str, int, float, float, bool]]
-    """``(level, label, page, x, y, open)`` of each heading, in order; x and y in CSS px from the top left."""
-    path: str = ""
-    """Where the PDF is when it was set aside on disk (then :attr:`pdf` is empty), see :meth:`spill`."""
-
-    def spill(self, path: Path) -> PartResult:
-        """This result with its PDF written to ``path`` instead of held in memory."""
-        from ropa.fsutil import spilling
-
-        with spilling(path):
-            path.write_bytes(self.pdf)
-        return PartResult(b"", self.pages, self.anchors, self.bookmarks, str(path))
-
-    def to_bytes(self) -> bytes:
-        """One blob for the cache: a JSON header line, then the PDF."""
-        import json
-
-        head = json.dumps(
-            {"pages": self.pages, "anchors": self.anchors, "bookmarks": self.bookmarks},
-            sort_keys=True,
-            ensure_ascii=True,
-            separators=(",", ":"),
-        ).encode("ascii")
-        return head + b"\n" + self.pdf
-
-    @classmethod
-    def from_bytes(cls, blob: bytes) -> PartResult:
-        """Inverse of :meth:`to_bytes`."""
-        import json
-
-        head, _, pdf = blob.partition(b"\n")
-        meta = json.loads(head)
-        return cls(
-            pdf=pdf,
-            pages=int(meta["pages"]),
-            anchors={str(k): int(v) for k, v in meta["anchors"].items()},
-            bookmarks=[(int(a), str(b), int(c), float(x), float(y), bool(d)) for a, b, c, x, y, d in meta["bookmarks"]],
-        )
 
 
 def _group_break(provider_id: str) -> bool:
@@ -223,7 +145,7 @@ def body_segments(register: Register, view: RegisterView) -> list[Segment]:
 
 def _summary_segments(view: RegisterView) -> list[Segment]:
     """The summary tables, :data:`SUMMARY_ROWS` rows (or measures) per part, each table from a new page."""
-    from ropa.render.context import MeasureGroup
+    from ropa.render.views.measures import MeasureGroup
 
     segments = []
     for table in SUMMARY_TABLES:
@@ -278,8 +200,8 @@ class RegisterPlan:
     """Which documents make the register PDF, round by round (see the module docstring)."""
 
     def __init__(self, register: Register, report: Report, templates: Path | None) -> None:
-        from ropa.render.context import build_register_view
         from ropa.render.html import check_parts_templates
+        from ropa.render.views.register import build_register_view
 
         check_parts_templates(templates)
         self.templates = templates

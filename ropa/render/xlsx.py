@@ -1,6 +1,6 @@
 """The register as an XLSX workbook: streamed, text-safe and byte-for-byte reproducible.
 
-The sheets come from :func:`ropa.render.rows.build_tables`; this module only lays
+The sheets come from :func:`ropa.render.tables.workbook.build_tables`; this module only lays
 them out. Three things matter more than looks:
 
 * **Streaming, and fast.** openpyxl lays out the package: styles, workbook, and
@@ -38,7 +38,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ropa.findings import Report
 from ropa.model.register import Register
-from ropa.render.rows import Table, Value, build_tables
+from ropa.render.tables.table import Table, Value
+from ropa.render.tables.workbook import build_tables
 from ropa.render.zipnorm import Streamed, normalise_zip
 
 if TYPE_CHECKING:

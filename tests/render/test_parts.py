@@ -24,8 +24,8 @@ from ropa.cache import BuildCache
 from ropa.findings import Report
 from ropa.model.register import Register
 from ropa.pipeline import load_and_check_for_documents
-from ropa.render.context import build_register_view
 from ropa.render.parts import MAX_ACTIVITIES, body_segments
+from ropa.render.views.register import build_register_view
 
 
 def page_texts(pdf: bytes) -> list[str]:

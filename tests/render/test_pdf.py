@@ -228,30 +228,31 @@ def test_user_templates_are_searched_first(small_register: tuple[Register, Repor
 
 
 def test_templates_readme_documents_every_view_field() -> None:
-    from ropa.render import annexes, context, figures
+    from ropa.render import annexes, figures
+    from ropa.render.views import activity, findings, measures, parties, register, summaries, transfers, wording
 
     readme = (Path(__file__).resolve().parents[2] / "templates" / "README.md").read_text("utf-8")
     views: list[type] = [
-        context.RegisterView,
-        context.ActivityView,
-        context.ProcessorActivityView,
-        context.ControllerView,
-        context.Party,
-        context.TransferView,
-        context.MeasureView,
-        context.MeasureGroup,
-        context.RecipientRow,
-        context.RetentionRow,
-        context.FindingView,
-        context.WaivedView,
-        context.Status,
-        context.DocumentMeta,
-        context.PurposeView,
-        context.SubjectView,
-        context.CategoryView,
-        context.RecipientView,
-        context.TocEntry,
-        context.Detail,
+        register.RegisterView,
+        activity.ActivityView,
+        activity.ProcessorActivityView,
+        register.ControllerView,
+        parties.Party,
+        transfers.TransferView,
+        measures.MeasureView,
+        measures.MeasureGroup,
+        summaries.RecipientRow,
+        summaries.RetentionRow,
+        findings.FindingView,
+        findings.WaivedView,
+        findings.Status,
+        register.DocumentMeta,
+        activity.PurposeView,
+        activity.SubjectView,
+        activity.CategoryView,
+        activity.RecipientView,
+        register.TocEntry,
+        wording.Detail,
         figures.FigureView,
         figures.FigurePart,
         figures.Box,

@@ -21,7 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from ropa.findings import Report
 from ropa.model.register import Register
-from ropa.render.rows import NOT_STATED
+from ropa.render.text import NOT_STATED
 from tests.render.conftest import flat, load, pdf_text, write_register
 
 EXEMPTION = "Occasional processing of no Art. 9 data on a large scale, unlikely to result in a risk"

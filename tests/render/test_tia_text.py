@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ropa.model.transfer import Mechanism, MechanismType, Tia
-from ropa.render.context import tia_text
+from ropa.render.views.wording import tia_text
 
 
 def test_art46_tool_without_tia_is_a_gap() -> None:

@@ -26,7 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ropa import __version__
 from ropa.findings import Report
 from ropa.model.register import Register
-from ropa.render.rows import NOT_STATED, build_tables
+from ropa.render.tables.workbook import build_tables
+from ropa.render.text import NOT_STATED
 from ropa.render.xlsx import MAX_CELL_CHARS, TRUNCATED, cell_text, render_register_xlsx
 
 SHEETS = [

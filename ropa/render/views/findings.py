@@ -1,0 +1,97 @@
+"""Validation findings for the appendix and the status line of the cover."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ropa.findings import Finding, Report
+from ropa.model.common import Severity
+from ropa.model.register import Register
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One validation finding, as printed in the appendix."""
+
+    severity: str
+    rule: str
+    name: str
+    message: str
+    location: str
+    about: str
+    article: str
+
+
+@dataclass(frozen=True)
+class WaivedView:
+    """A finding silenced by a waiver, with the reason and expiry."""
+
+    finding: FindingView
+    reason: str
+    expires: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """Validation status for the cover and the appendix."""
+
+    word: str
+    level: str
+    errors: int
+    warnings: int
+    infos: int
+    waived: int
+    summary: str
+    as_of: str
+
+
+def finding_view(register: Register, finding: Finding) -> FindingView:
+    """View of one finding with its location and the provider/activity it concerns."""
+    from ropa.errors import format_path
+
+    location = f"{finding.file}:{finding.line}:{finding.column}"
+    if finding.path:
+        location += f" ({format_path(finding.path)})"
+    about = []
+    if finding.provider:
+        provider = register.provider(finding.provider)
+        about.append(provider.legal_name if provider else finding.provider)
+    if finding.activity:
+        about.append(f"activity {finding.activity}")
+    return FindingView(
+        severity=finding.severity.value,
+        rule=finding.rule,
+        name=finding.name,
+        message=finding.message,
+        location=location,
+        about=" \u00b7 ".join(about),
+        article=finding.article,
+    )
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then info; within a severity by file, line, column, rule."""
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.sort_key()))
+
+
+def status_of(report: Report, findings: list[Finding] | None = None) -> Status:
+    """The validation status line for the cover and the appendix."""
+    chosen = report.findings if findings is None else findings
+    counts = {s: sum(1 for f in chosen if f.severity is s) for s in Severity}
+    errors, warnings, infos = counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]
+    if errors:
+        word, level = "Findings to fix: the record has errors", "error"
+    elif warnings:
+        word, level = "Passed with warnings", "warning"
+    elif infos:
+        word, level = "Passed (information only)", "info"
+    else:
+        word, level = "Passed: no findings", "ok"
+    summary = (
+        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}, {infos} info"
+    )
+    return Status(word, level, errors, warnings, infos, len(report.waived), summary, report.as_of)

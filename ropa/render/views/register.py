@@ -1,0 +1,180 @@
+"""The whole register view: what register.html receives as ``doc``, assembled from the topic views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ropa.findings import Report
+from ropa.model.register import Register
+from ropa.render.figures import FigureView, build_figure
+from ropa.render.views.activity import ActivityView, ProcessorActivityView, activity_view, processor_activity_view
+from ropa.render.views.findings import FindingView, Status, WaivedView, finding_view, sorted_findings, status_of
+from ropa.render.views.measures import MeasureGroup, all_measures, measure_groups
+from ropa.render.views.parties import Party, party_of_organisation
+from ropa.render.views.summaries import RecipientRow, RetentionRow, recipient_rows, retention_rows
+from ropa.render.views.transfers import TransferView, provider_transfers, transfer_view
+from ropa.render.views.wording import Detail, contact_text, yes_no
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """PDF metadata: title, author, subject, language and the fixed document date."""
+
+    title: str
+    author: str
+    subject: str
+    language: str
+    created: str
+    keywords: str
+
+
+@dataclass(frozen=True)
+class ControllerView:
+    """Art. 30(1)(a): the controller, joint controllers, representative, DPO."""
+
+    party: Party
+    roles: str
+    dpo_designated: str | None
+    joint_controllers: list[str]
+    lead_supervisory_authority: str | None
+    employees: str | None
+    public_authority: str
+    art30_5_derogation: str
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A table-of-contents line; ``anchor`` is a fixed, generated id (never user text)."""
+
+    anchor: str
+    title: str
+    level: int
+
+
+@dataclass(frozen=True)
+class RegisterView:
+    """Everything register.html receives, as ``doc``."""
+
+    meta: DocumentMeta
+    title: str
+    organisation: str
+    version: str
+    date: str
+    status: Status
+    controller: ControllerView
+    activities: list[ActivityView]
+    processor_record: bool
+    processor_party: Party
+    processor_activities: list[ProcessorActivityView]
+    recipients: list[RecipientRow]
+    transfers: list[TransferView]
+    retention: list[RetentionRow]
+    measure_groups: list[MeasureGroup]
+    figure: FigureView
+    findings: list[FindingView]
+    waived: list[WaivedView]
+    toc: list[TocEntry]
+    headings: dict[str, str]
+    reference_data: list[Detail] = field(default_factory=list)
+
+
+def derogation_summary(register: Register) -> str:
+    """The organisation's Art. 30(5) claim in one line, with the activities that claim it on their own."""
+    org = register.organisation
+    own = [a.name for _p, _i, a in register.activities() if a.art30_5_derogation]
+    if org.art30_5_derogation:
+        if org.settings.art30_5_regime == "omnibus-iv":
+            text = "Claimed under the 2025 Omnibus IV proposal (fewer than 750 employees, no high risk)"
+        else:
+            text = "Claimed (fewer than 250 employees)"
+        return text + " for the activities that do not record a claim of their own"
+    if own:
+        return "Not claimed by the organisation; claimed for: " + ", ".join(own)
+    return "Not claimed"
+
+
+def build_register_view(register: Register, report: Report) -> RegisterView:
+    """The complete view-model of the PDF register."""
+    from ropa.dates import document_datetime
+    from ropa.refdata import versions
+
+    org = register.organisation
+    title = org.record.title or "Record of processing activities"
+    created = document_datetime(register).strftime("%Y-%m-%dT%H:%M:%SZ")
+    activities = [
+        activity_view(register, provider, activity, n)
+        for n, (provider, _i, activity) in enumerate(register.activities(), start=1)
+    ]
+    processor_items = [processor_activity_view(register, p, n) for n, p in enumerate(org.processor_activities, 1)]
+    processor_record = "processor" in org.roles or bool(processor_items)
+    transfers = [
+        transfer_view(register, t, activity, f"Activity: {activity.name}")
+        for _p, _i, activity in register.activities()
+        for t in activity.transfers
+    ]
+    for provider in register.providers:
+        transfers.extend(provider_transfers(provider))
+    toc = [
+        TocEntry("controller", "1. The controller (Art. 30(1)(a))", 1),
+        TocEntry("activities", "2. Processing activities (Art. 30(1)(b)-(g))", 1),
+        *(TocEntry(a.anchor, f"2.{a.number} {a.name}", 2) for a in activities),
+    ]
+    section = 3
+    if processor_record:
+        toc.append(TocEntry("processor-record", f"{section}. Processing on behalf of controllers (Art. 30(2))", 1))
+        section += 1
+    toc += [
+        TocEntry("summaries", f"{section}. Summary tables", 1),
+        TocEntry("summary-recipients", f"{section}.1 Recipients and providers", 2),
+        TocEntry("summary-transfers", f"{section}.2 Transfers outside the EEA", 2),
+        TocEntry("summary-retention", f"{section}.3 Retention per data category", 2),
+        TocEntry("summary-measures", f"{section}.4 Security measures", 2),
+        TocEntry("data-flow", f"{section + 1}. Data flows: providers and sub-processors", 1),
+        TocEntry("findings", "Appendix A. Validation findings", 1),
+    ]
+    status = status_of(report)
+    return RegisterView(
+        meta=DocumentMeta(
+            title=f"{title} \u2013 {org.legal_name}",
+            author=org.legal_name,
+            subject=f"Record of processing activities under Art. 30 GDPR, version {org.record.version}",
+            language="en",
+            created=created,
+            keywords="GDPR, Article 30, record of processing activities",
+        ),
+        title=title,
+        organisation=org.legal_name,
+        version=org.record.version,
+        date=org.record.date.isoformat(),
+        status=status,
+        controller=ControllerView(
+            party=party_of_organisation(org),
+            roles=" and ".join(org.roles),
+            dpo_designated=yes_no(org.dpo.designated, "Designated", "Not designated") if org.dpo else None,
+            joint_controllers=[
+                ", ".join(p for p in (j.name, contact_text(j.contact), j.arrangement_ref) if p)
+                for j in org.joint_controllers
+            ],
+            lead_supervisory_authority=org.lead_supervisory_authority,
+            employees=str(org.employees) if org.employees is not None else None,
+            public_authority="Yes" if org.public_authority else "No",
+            art30_5_derogation=derogation_summary(register),
+        ),
+        activities=activities,
+        processor_record=processor_record,
+        processor_party=party_of_organisation(org),
+        processor_activities=processor_items,
+        recipients=recipient_rows(register),
+        transfers=transfers,
+        retention=retention_rows(register),
+        measure_groups=measure_groups(all_measures(register)),
+        figure=build_figure(register),
+        findings=[finding_view(register, f) for f in sorted_findings(report.findings)],
+        waived=[
+            WaivedView(finding_view(register, w.finding), w.reason, w.expires)
+            for w in sorted(report.waived, key=lambda w: w.finding.sort_key())
+        ],
+        toc=toc,
+        headings={entry.anchor: entry.title for entry in toc},
+        reference_data=[Detail(name, date) for name, date in sorted(versions().items())],
+    )

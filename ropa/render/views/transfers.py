@@ -1,0 +1,131 @@
+"""Transfers outside the EEA: declared ones (Art. 30(1)(e), 30(2)(c)) and where providers keep data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ropa.model.activity import Activity
+from ropa.model.provider import Provider
+from ropa.model.register import Register
+from ropa.model.transfer import Derogation, Mechanism, Transfer
+from ropa.render.text import country_label, outside_eea
+from ropa.render.views.parties import provider_locations
+from ropa.render.views.wording import (
+    Detail,
+    document_text,
+    mechanism_text,
+    modules_text,
+    recipient_name,
+    sub_processor_name,
+    tia_text,
+    yes_no,
+)
+
+
+@dataclass(frozen=True)
+class TransferView:
+    """A transfer outside the EEA (Art. 30(1)(e)) or a place a provider keeps data outside the EEA."""
+
+    destination: str | None
+    outside_eea: bool
+    recipient: str
+    mechanism: str | None
+    modules: str | None
+    frequency: str | None
+    data: str
+    tia: str | None
+    declared_in: str
+    compelling: list[Detail]
+
+
+def compelling_details(mechanism: Mechanism | None) -> list[Detail]:
+    """Art. 49(6): the assessment, safeguards and conditions of a transfer on compelling legitimate interests.
+
+    Empty unless the mechanism is the Art. 49(1) second-subparagraph derogation (or records its conditions):
+    only those transfers must carry this documentation in the record itself (Art. 30(1)(e), 30(2)(c)).
+    """
+    if mechanism is None:
+        return []
+    conditions = mechanism.compelling_interests
+    if mechanism.derogation is not Derogation.SECOND and conditions is None:
+        return []
+    informed = conditions.sa_informed_on if conditions else None
+    return [
+        Detail("Assessment of all the circumstances", document_text(mechanism.evidence)),
+        Detail("Suitable safeguards", mechanism.justification),
+        Detail(
+            "Not repetitive",
+            yes_no(conditions.non_repetitive, "Confirmed", "No: the transfer repeats") if conditions else None,
+        ),
+        Detail("Limited number of data subjects", conditions.limited_data_subjects if conditions else None),
+        Detail("Supervisory authority informed on", informed.isoformat() if informed else None),
+        Detail("Data subjects informed", conditions.data_subjects_informed if conditions else None),
+    ]
+
+
+def transfer_view(register: Register, transfer: Transfer, activity: Activity | None, declared_in: str) -> TransferView:
+    """View of one declared transfer."""
+    if activity is not None and transfer.data_categories:
+        names = {c.id: c.name for c in activity.data_categories}
+        data = ", ".join(names.get(c, c) for c in transfer.data_categories)
+    else:
+        data = "All data categories of the activity"
+    destination = country_label(transfer.country) or transfer.international_organisation
+    return TransferView(
+        destination=destination,
+        outside_eea=transfer.country is None or outside_eea(transfer.country),
+        recipient=recipient_name(register, transfer.recipient),
+        mechanism=mechanism_text(transfer.mechanism),
+        modules=modules_text(transfer.mechanism),
+        frequency=transfer.frequency,
+        data=data,
+        tia=tia_text(transfer.mechanism),
+        declared_in=declared_in,
+        compelling=compelling_details(transfer.mechanism),
+    )
+
+
+def provider_transfers(provider: Provider) -> list[TransferView]:
+    """Places outside the EEA a provider or its sub-processors hold the data, with the mechanism relied on."""
+    rows: list[TransferView] = []
+    dpf = ""
+    if provider.dpf is not None:
+        dpf = "; DPF: certified" if provider.dpf.certified else "; DPF: not certified"
+    for code in provider_locations(provider):
+        if not outside_eea(code):
+            continue
+        mechanisms: list[Mechanism | None] = list(provider.mechanisms) or [None]
+        for mechanism in mechanisms:
+            text = mechanism_text(mechanism)
+            rows.append(
+                TransferView(
+                    destination=country_label(code),
+                    outside_eea=True,
+                    recipient=provider.legal_name,
+                    mechanism=(text + dpf) if text and code == "US" else text,
+                    modules=modules_text(mechanism),
+                    frequency=None,
+                    data="Data processed for the organisation",
+                    tia=tia_text(mechanism),
+                    declared_in="Provider location",
+                    compelling=compelling_details(mechanism),
+                )
+            )
+    for sub in provider.sub_processors:
+        if sub.country is None or not outside_eea(sub.country):
+            continue
+        rows.append(
+            TransferView(
+                destination=country_label(sub.country),
+                outside_eea=True,
+                recipient=f"{sub_processor_name(sub)} (sub-processor of {provider.legal_name})",
+                mechanism=mechanism_text(sub.mechanism),
+                modules=modules_text(sub.mechanism),
+                frequency=None,
+                data=sub.service or "Data processed for the provider",
+                tia=tia_text(sub.mechanism),
+                declared_in="Sub-processor list",
+                compelling=compelling_details(sub.mechanism),
+            )
+        )
+    return rows
