@@ -153,6 +153,25 @@ def test_the_import_graph_has_no_new_cycle() -> None:
     assert not gone, f"no longer a cycle, remove it from EXPECTED_CYCLES: {gone}"
 
 
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module ``start`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for nxt in graph[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
+
+
+def test_the_spreadsheet_does_not_import_the_pdf_views() -> None:
+    graph = import_graph()
+    used = reachable(graph, "ropa.render.xlsx")
+    assert {"ropa.render.tables.workbook", "ropa.render.text"} <= used
+    pdf = sorted(m for m in used if m.startswith(("ropa.render.views", "ropa.render.context", "ropa.render.figures")))
+    assert not pdf, f"the XLSX tables reach the PDF view-models through: {pdf}"
+
+
 def test_the_cycle_finder_sees_a_lazy_cycle_and_ignores_type_checking() -> None:
     source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ropa.b import x\n"
     tree = list(_imports(ast.parse(source)))
