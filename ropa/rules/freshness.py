@@ -239,7 +239,7 @@ mechanisms:
 )
 def adequacy_dataset_stale(ctx: Context) -> Iterator[Hit]:
     from ropa.model.facts import recorded
-    from ropa.rules.transfers import at
+    from ropa.rules.helpers import at
 
     relying = [site for site, mech in recorded(ctx.register) if mech.type == MechanismType.ADEQUACY]
     if not relying:

@@ -12,7 +12,7 @@ from ropa.model.common import Severity
 from ropa.model.provider import ART28_ITEMS, Provider, ProviderRole
 from ropa.model.transfer import MechanismType
 from ropa.rules.base import Context, Hit, Rule, registrar
-from ropa.rules.transfers import brief_list, has_contact_person
+from ropa.rules.helpers import brief_list, has_contact_person
 
 RULES: list[Rule] = []
 define = registrar(RULES)

@@ -1,0 +1,32 @@
+"""Every rule a module defines reaches the catalogue.
+
+The transfers and completeness families are packages, one module per topic, whose ``__init__`` lists the
+topic modules' rules; a topic module left out of that list would silently drop its rules.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+import ropa.rules
+from ropa.rules import catalogue
+
+
+def _rule_modules() -> dict[str, ModuleType]:
+    """Every module under ``ropa.rules`` (packages included) that defines a ``RULES`` list."""
+    found: dict[str, ModuleType] = {}
+    for info in pkgutil.walk_packages(ropa.rules.__path__, "ropa.rules."):
+        module = importlib.import_module(info.name)
+        if isinstance(getattr(module, "RULES", None), list):
+            found[info.name] = module
+    return found
+
+
+def test_every_defined_rule_is_in_the_catalogue() -> None:
+    modules = _rule_modules()
+    assert {"ropa.rules.transfers.scc", "ropa.rules.completeness.controller", "ropa.rules.quality"} <= set(modules)
+    listed = {id(rule) for rule in catalogue().values()}
+    lost = {name: ids for name, m in modules.items() if (ids := [r.id for r in m.RULES if id(r) not in listed])}
+    assert not lost, f"rules not in the catalogue (add the module to its family's RULES): {lost}"
