@@ -283,3 +283,17 @@ def outside_eea(code: str | None) -> bool:
     if not code:
         return False
     return code.upper() not in refdata.eea()
+
+
+def transfer_outside_eea(transfer: Transfer) -> bool | None:
+    """Whether a declared transfer goes outside the EEA: None when the record names no destination.
+
+    A transfer to an international organisation is outside the EEA wherever the organisation sits
+    (Art. 44); with neither country nor organisation the destination is unknown, and no document may
+    say where the data goes (the completeness rules report the gap).
+    """
+    if transfer.international_organisation and not transfer.country:
+        return True
+    if not transfer.country:
+        return None
+    return outside_eea(transfer.country)

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from ropa.findings import Report
 from ropa.model.activity import Activity
+from ropa.model.facts import outside_eea, resolve, transfer_outside_eea
 from ropa.model.labels import CLAUSE1_LABELS, MODULE_LABELS, SPECIAL_LABELS
 from ropa.model.provider import ART28_ITEMS, Contract, Provider, ProviderRole
 from ropa.model.register import Register
 from ropa.model.transfer import Mechanism, MechanismType, Transfer
-from ropa.render.text import country_label, duration_label, outside_eea, period_text
+from ropa.render.text import country_label, duration_label, period_text
 from ropa.render.views.activity import sensitive_safeguards
 from ropa.render.views.findings import FindingView, Status, finding_view, sorted_findings, status_of
 from ropa.render.views.measures import MeasureGroup, measure_groups
@@ -234,12 +235,14 @@ def _transfer_annex(
                 mechanisms.append(sub.mechanism)
                 importers.append((sub_processor_name(sub), sub.mechanism))
     for activity, transfer in transfers:
-        if transfer.country is None or outside_eea(transfer.country):
-            destination = country_label(transfer.country) or transfer.international_organisation or "Destination"
+        if transfer_outside_eea(transfer) is not False:
+            destination = (
+                country_label(transfer.country) or transfer.international_organisation or "Destination not stated"
+            )
             destinations.append(Detail(destination, f"transfer declared in activity \u201c{activity.name}\u201d"))
             if transfer.mechanism is not None:
                 mechanisms.append(transfer.mechanism)
-                importers.append((_importer_name(provider, transfer.recipient), transfer.mechanism))
+                importers.append((_importer_name(register, provider, transfer.recipient), transfer.mechanism))
     if not destinations:
         return None
     activities = _unique_activities([a for a, _t in transfers]) or list(provider.activities)
@@ -282,13 +285,13 @@ def _transfer_annex(
     )
 
 
-def _importer_name(provider: Provider, recipient: str) -> str:
-    """The data importer a transfer to ``provider`` or one of its sub-processors names."""
-    _pid, _slash, sub_id = recipient.partition("/")
-    for sub in provider.sub_processors:
-        if sub.id == sub_id:
-            return sub_processor_name(sub)
-    return provider.legal_name
+def _importer_name(register: Register, provider: Provider, recipient: str) -> str:
+    """The data importer a transfer names: the provider or sub-processor its ``recipient`` resolves to."""
+    found = resolve(register, recipient)
+    if found is None:
+        return provider.legal_name
+    target, sub = found
+    return sub_processor_name(sub) if sub is not None else target.legal_name
 
 
 def _signatures(provider: Provider, importers: list[tuple[str, Mechanism]]) -> list[Detail]:

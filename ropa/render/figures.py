@@ -17,9 +17,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from ropa.model.facts import outside_eea as _outside
 from ropa.model.provider import Provider
 from ropa.model.register import Register
-from ropa.render.text import outside_eea as _outside
 from ropa.render.views.parties import provider_locations
 from ropa.render.views.wording import sub_processor_name
 

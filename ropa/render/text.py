@@ -24,15 +24,6 @@ def country_label(code: str | None) -> str | None:
     return f"{name} ({code})" if name else code
 
 
-def outside_eea(code: str | None) -> bool:
-    """Whether ``code`` is a country outside the EEA (unknown countries are not flagged)."""
-    if not code:
-        return False
-    from ropa.refdata import eea
-
-    return code.upper() not in eea()
-
-
 def duration_label(value: str) -> str:
     """An ISO 8601 duration in words: ``P1Y6M`` -> ``1 year 6 months``."""
     match = DURATION_PATTERN.match(value)

@@ -15,11 +15,12 @@ from ropa.model.activity import (
     Purpose,
     Recipient,
 )
+from ropa.model.facts import outside_eea
 from ropa.model.labels import FREQUENCY_LABELS, RISK_LABELS, ROLE_LABELS, SPECIAL_LABELS
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider
 from ropa.model.register import Register
-from ropa.render.text import country_label, outside_eea, period_text
+from ropa.render.text import country_label, period_text
 from ropa.render.views.measures import MeasureView, measures
 from ropa.render.views.transfers import TransferView, transfer_view
 from ropa.render.views.wording import Detail, document_text, recipient_name, retention_text, sources_of, yes_no

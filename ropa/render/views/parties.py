@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ropa.model.facts import outside_eea
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider
-from ropa.render.text import country_label, outside_eea
+from ropa.render.text import country_label
 from ropa.render.views.wording import contact_text
 
 

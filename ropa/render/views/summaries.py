@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ropa.model.activity import RecipientRole
+from ropa.model.facts import outside_eea
 from ropa.model.labels import ROLE_LABELS
 from ropa.model.register import Register
-from ropa.render.text import country_label, outside_eea, period_text
+from ropa.render.text import country_label, period_text
 from ropa.render.views.activity import RecipientView, category_view, recipient_view
 from ropa.render.views.parties import provider_locations
 from ropa.render.views.wording import retention_text

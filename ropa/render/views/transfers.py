@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ropa.model.activity import Activity
+from ropa.model.facts import outside_eea, transfer_outside_eea
 from ropa.model.provider import Provider
 from ropa.model.register import Register
 from ropa.model.transfer import Derogation, Mechanism, Transfer
-from ropa.render.text import country_label, outside_eea
+from ropa.render.text import country_label
 from ropa.render.views.parties import provider_locations
 from ropa.render.views.wording import (
     Detail,
@@ -73,7 +74,7 @@ def transfer_view(register: Register, transfer: Transfer, activity: Activity | N
     destination = country_label(transfer.country) or transfer.international_organisation
     return TransferView(
         destination=destination,
-        outside_eea=transfer.country is None or outside_eea(transfer.country),
+        outside_eea=transfer_outside_eea(transfer) is True,
         recipient=recipient_name(register, transfer.recipient),
         mechanism=mechanism_text(transfer.mechanism),
         modules=modules_text(transfer.mechanism),
