@@ -51,3 +51,9 @@ def cache_secret() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ROPA_CACHE_SECRET", "tests-" + "0123456789abcdef" * 4)
         yield
+
+
+@pytest.fixture(autouse=True)
+def no_job_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that run ``--format github`` inside GitHub Actions must not append to the real job summary."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
