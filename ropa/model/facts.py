@@ -24,6 +24,8 @@ from typing import Literal
 
 from ropa import refdata
 from ropa.errors import KeyPath
+from ropa.model.activity import Activity
+from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider, ProviderRole, SubProcessor
 from ropa.model.register import Register
 from ropa.model.transfer import Mechanism, MechanismType, Transfer
@@ -297,3 +299,8 @@ def transfer_outside_eea(transfer: Transfer) -> bool | None:
     if not transfer.country:
         return None
     return outside_eea(transfer.country)
+
+
+def derogation_claimed(org: Organisation, activity: Activity) -> bool:
+    """Whether the Art. 30(5) derogation is claimed for ``activity``: its own claim, else the organisation's."""
+    return activity.art30_5_derogation if activity.art30_5_derogation is not None else org.art30_5_derogation

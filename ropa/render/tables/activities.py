@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ropa.findings import Report
 from ropa.model.activity import Activity, ChildSafeguards, DataCategory, LawfulBasis, ProcessorActivity, Purpose
+from ropa.model.facts import derogation_claimed
 from ropa.model.labels import FREQUENCY_LABELS, RISK_LABELS, ROLE_LABELS, SPECIAL_LABELS, sentence_case
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider
@@ -142,11 +143,6 @@ def children(a: Activity) -> str:
     if given.lia_reasoning or any(p.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS for p in a.purposes):
         out.append(f"Children in the LIA (Art. 6(1)(f)): {text(given.lia_reasoning)}")
     return "\n".join(out)
-
-
-def derogation_claimed(org: Organisation, a: Activity) -> bool:
-    """Whether the Art. 30(5) derogation is claimed for the activity: its own claim, else the organisation's."""
-    return a.art30_5_derogation if a.art30_5_derogation is not None else org.art30_5_derogation
 
 
 def _derogation(org: Organisation, a: Activity) -> str:

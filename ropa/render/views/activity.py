@@ -15,7 +15,7 @@ from ropa.model.activity import (
     Purpose,
     Recipient,
 )
-from ropa.model.facts import outside_eea
+from ropa.model.facts import derogation_claimed, outside_eea
 from ropa.model.labels import FREQUENCY_LABELS, RISK_LABELS, ROLE_LABELS, SPECIAL_LABELS
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider
@@ -205,11 +205,6 @@ def children_details(activity: Activity) -> list[Detail]:
             Detail("Children's interests in the legitimate interests balance (Art. 6(1)(f))", given.lia_reasoning)
         )
     return details
-
-
-def derogation_claimed(org: Organisation, activity: Activity) -> bool:
-    """Whether the Art. 30(5) derogation is claimed for ``activity``: its own claim, else the organisation's."""
-    return activity.art30_5_derogation if activity.art30_5_derogation is not None else org.art30_5_derogation
 
 
 def profile_details(org: Organisation, activity: Activity) -> list[Detail]:

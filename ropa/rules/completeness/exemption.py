@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ropa.model.activity import Activity
 from ropa.model.common import Severity
+from ropa.model.facts import derogation_claimed
 from ropa.rules.base import Context, Hit, Rule, registrar
 
 RULES: list[Rule] = []
@@ -68,7 +69,7 @@ def art30_5_derogation(ctx: Context) -> Iterator[Hit]:
     claimed = [
         (provider, index, activity)
         for provider, index, activity in ctx.activities()
-        if activity.art30_5_derogation or (activity.art30_5_derogation is None and org.art30_5_derogation)
+        if derogation_claimed(org, activity)
     ]
     if not claimed:
         return
