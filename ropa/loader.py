@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import os
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ropa.errors import Diagnostic, InputError, KeyPath
 from ropa.readahead import Item, ReadAhead, can_fork, usable_cpus
+from ropa.safefiles import is_inside, real_folder
 from ropa.source import Document
 
 if TYPE_CHECKING:  # pydantic and the models are imported when a register is validated, not before:
@@ -38,6 +40,8 @@ MAX_PROVIDERS = 5_000
 """Most provider files a register may hold."""
 MAX_ACTIVITIES = 100_000
 """Most activities a register may hold."""
+MAX_FOLDER_ENTRIES = 50_000
+"""Most entries (of any kind) the providers folder may hold: listing it stays bounded in time and memory."""
 
 _MESSAGES: dict[str, str] = {
     "missing": "required field {field!r} is missing; add it",
@@ -304,11 +308,12 @@ def _register_files(root: Path, shown: Callable[[str], str]) -> tuple[list[Path]
     """The provider files of the register at ``root`` and the names relative to it of every file to read.
 
     Raises:
-        InputError: when the folder or organisation.yaml is missing, or there are too many provider files.
+        InputError: when the folder or organisation.yaml is missing, the providers folder leaves the
+            register, or there are too many provider files.
     """
     if not root.is_dir():
         raise InputError([Diagnostic(str(root), 0, 0, "register folder not found", (), "INPUT-file")])
-    if not (root / ORGANISATION_FILE).is_file():
+    if not os.path.lexists(root / ORGANISATION_FILE):  # a FIFO or a link is read (and refused) like any file
         raise InputError(
             [
                 Diagnostic(
@@ -321,7 +326,7 @@ def _register_files(root: Path, shown: Callable[[str], str]) -> tuple[list[Path]
                 )
             ]
         )
-    files = provider_files(root)
+    files = _provider_files(root, shown)
     if len(files) > MAX_PROVIDERS:
         raise InputError(
             [
@@ -354,7 +359,7 @@ def read_ahead(root: Path, display_root: str | None = None) -> ReadAhead | None:
     readers = _reader_count(items, threshold=0)
     if readers < 2 and can_fork() and usable_cpus() > 1:
         readers = 2  # even one file is better read while the caller imports
-    return ReadAhead(items, readers - 1) if readers > 1 else None
+    return ReadAhead(items, readers - 1, folder=real_folder(root)) if readers > 1 else None
 
 
 def _activity_count(doc: Document) -> int:
@@ -384,11 +389,57 @@ def _too_many_activities(total: int, where: str) -> InputError:
 
 
 def provider_files(root: Path) -> list[Path]:
-    """The provider files of a register, sorted by name."""
+    """The provider files of a register, sorted by name.
+
+    Raises:
+        InputError: the providers folder leaves the register or holds too many entries.
+    """
+    return _provider_files(root, _display(root, None))
+
+
+def _provider_files(root: Path, shown: Callable[[str], str]) -> list[Path]:
+    """The provider files, listed in bounded time: the folder must lie in the register, its entries counted.
+
+    Only the names are looked at: what each file is (a FIFO, a link leaving the register) is checked
+    when it is read (:func:`ropa.safefiles.read_regular`), so that every such file is named.
+    """
     folder = root / PROVIDERS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    if folder.is_symlink() and not is_inside(real_folder(folder), real_folder(root)):
+        raise InputError(
+            [
+                Diagnostic(
+                    shown(PROVIDERS_DIR),
+                    0,
+                    0,
+                    "not a folder of the register (a symbolic link leading outside it); put the provider files "
+                    "themselves in the register",
+                    (),
+                    "INPUT-file",
+                )
+            ]
+        )
+    found: list[Path] = []
+    with os.scandir(folder) as entries:
+        for count, entry in enumerate(entries, 1):
+            if count > MAX_FOLDER_ENTRIES:
+                raise InputError(
+                    [
+                        Diagnostic(
+                            shown(PROVIDERS_DIR),
+                            0,
+                            0,
+                            f"the folder holds more than {MAX_FOLDER_ENTRIES:,} entries; keep only provider files",
+                            (),
+                            "INPUT-limit",
+                        )
+                    ]
+                )
+            name = entry.name
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                found.append(folder / name)
+    return sorted(found)
 
 
 @contextlib.contextmanager
@@ -438,10 +489,11 @@ def _load_register(root: Path, shown: Callable[[str], str], ahead: ReadAhead | N
 
     files, rels = _register_files(root, shown)
     items = [(root / rel, shown(rel)) for rel in rels]
-    if ahead is None or ahead.items != items:  # the folder changed since: read it as it is now
+    folder = real_folder(root)  # every file read must lie in it (ropa.safefiles)
+    if ahead is None or ahead.items != items or ahead.folder != folder:  # changed since: read it as it is now
         if ahead is not None:
             ahead.close()
-        ahead = ReadAhead(items, _reader_count(items) - 1)
+        ahead = ReadAhead(items, _reader_count(items) - 1, folder=folder)
     errors: list[Diagnostic] = []
     # Each file is validated as soon as it is read (while workers read the next), then its data is
     # dropped: only its positions are needed from there on (-100 MB at 10,000 activities).

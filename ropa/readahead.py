@@ -51,10 +51,13 @@ _PIPE_BUF = getattr(select, "PIPE_BUF", 512) // _TASK.size * _TASK.size
 _CHUNK = 1 << 20
 
 
-def read_one(item: Item) -> Result:
-    """Read one file; problems come back as diagnostics (an InputError does not survive pickling)."""
+def read_one(item: Item, folder: str | None = None) -> Result:
+    """Read one file, refused unless inside ``folder`` (the register, resolved: see :mod:`ropa.safefiles`).
+
+    Problems come back as diagnostics (an InputError does not survive pickling).
+    """
     try:
-        return read_file(*item)
+        return read_file(*item) if folder is None else read_file(*item, folder=folder)
     except InputError as exc:
         return exc.diagnostics
 
@@ -79,9 +82,11 @@ class ReadAhead:
     stopped and reaped, whatever was read or not.
     """
 
-    def __init__(self, items: Sequence[Item], workers: int) -> None:
-        """Fork ``workers`` processes that start reading ``items`` at once."""
+    def __init__(self, items: Sequence[Item], workers: int, folder: str | None = None) -> None:
+        """Fork ``workers`` processes that start reading ``items`` at once, each only inside ``folder``."""
         self.items: list[Item] = list(items)
+        self.folder = folder
+        """The resolved folder every file must lie in (None: no such check), for workers and caller alike."""
         self._ready: dict[int, tuple[int, bytes] | Result] = {}
         self._cond = threading.Condition()
         self._pids: list[int] = []
@@ -128,7 +133,7 @@ class ReadAhead:
                     die_with_parent(parent)  # a killed caller takes its readers with it (ropa.lifeline)
                     for fd in (*drained, results):
                         os.close(fd)
-                    _serve(tasks, sink, self.items)
+                    _serve(tasks, sink, self.items, folder)
                     code = 0
                 finally:
                     os._exit(code)
@@ -196,9 +201,9 @@ class ReadAhead:
                     break
             claimed = self._claim()
             if claimed == index:
-                return read_one(self.items[index])
+                return read_one(self.items[index], self.folder)
             if claimed is not None:
-                result = read_one(self.items[claimed])
+                result = read_one(self.items[claimed], self.folder)
                 with self._cond:
                     self._ready[claimed] = result
                 continue
@@ -206,11 +211,11 @@ class ReadAhead:
                 while index not in self._ready and self._running:
                     self._cond.wait()
                 if index not in self._ready:  # every worker ended, none sent it: its worker died
-                    return read_one(self.items[index])
+                    return read_one(self.items[index], self.folder)
         if isinstance(entry, tuple):
             kind, payload = entry
             if kind != _READ:
-                return read_one(self.items[index])
+                return read_one(self.items[index], self.folder)
             result = pickle.loads(payload)
             assert isinstance(result, (Document, list))
             return result
@@ -246,7 +251,7 @@ class ReadAhead:
         self.close()
 
 
-def _serve(tasks: int, sink: int, items: list[Item]) -> None:
+def _serve(tasks: int, sink: int, items: list[Item], folder: str | None) -> None:
     """A worker's loop: claim a file, read it, send the result; until no file is left."""
     for number in (signal.SIGINT, signal.SIGTERM):  # the caller stops its workers itself
         with contextlib.suppress(ValueError):  # forked from a thread other than the main one
@@ -258,7 +263,7 @@ def _serve(tasks: int, sink: int, items: list[Item]) -> None:
             return
         (index,) = _TASK.unpack(record)
         try:
-            payload = pickle.dumps(read_one(items[index]), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(read_one(items[index], folder), protocol=pickle.HIGHEST_PROTOCOL)
             kind = _READ
         except Exception:  # the caller reads this file again and meets the error itself
             payload, kind = b"", _FAILED

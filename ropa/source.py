@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import re
-import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ import yaml
 
 from ropa.errors import Diagnostic, InputError, KeyPath
 from ropa.positions import Position, Positions, PositionsBuilder
+from ropa.safefiles import RefusedFile, read_regular
 
 try:  # libyaml is several times faster; fall back to pure Python where missing.
     from yaml import CSafeLoader as _Loader
@@ -644,40 +644,20 @@ def read_text(text: str, file: str) -> Document:
     return Document(file=file, data=data, positions=table)
 
 
-def read_file(path: Path, display: str | None = None) -> Document:
+def read_file(path: Path, display: str | None = None, folder: str | None = None) -> Document:
     """Read one YAML file safely; ``display`` is the name used in messages.
 
-    Only regular files are read (a FIFO would block, ``/dev/zero`` never ends),
-    and never more than :data:`MAX_FILE_BYTES` + 1 bytes, even if the file grows
-    between ``stat`` and ``read``.
+    The file is read by :func:`ropa.safefiles.read_regular`: only a regular file
+    (a FIFO would block, ``/dev/zero`` never ends), only inside ``folder`` (the
+    register folder, resolved; a symbolic link leaving it is refused unread), and
+    never more than :data:`MAX_FILE_BYTES` bytes, even if it grows while being read.
     """
     name = display or str(path)
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(
-                [Diagnostic(name, 0, 0, "not a regular file; register files are plain text files", (), "INPUT-file")]
-            )
-        raw = b""
-        if info.st_size <= MAX_FILE_BYTES:
-            with path.open("rb") as handle:
-                raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(
-            [Diagnostic(name, 0, 0, f"cannot read file: {exc.strerror or exc}", (), "INPUT-file")]
-        ) from None
-    size = max(info.st_size, len(raw))
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            [
-                Diagnostic(
-                    name,
-                    1,
-                    1,
-                    f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it",
-                    (),
-                    "INPUT-limit",
-                )
-            ]
-        )
+        raw = read_regular(path, folder, MAX_FILE_BYTES, "register")
+    except RefusedFile as refused:
+        if refused.too_big is not None:
+            message = f"file is {refused.too_big:,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it"
+            raise InputError([Diagnostic(name, 1, 1, message, (), "INPUT-limit")]) from None
+        raise InputError([Diagnostic(name, 0, 0, refused.reason, (), "INPUT-file")]) from None
     return read_text(_decode(raw, name), name)

@@ -124,17 +124,18 @@ def test_a_symlink_to_an_endless_device_does_not_hang(ws: Workspace) -> None:
 
 
 def test_unreadable_file_is_reported_not_raised(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Simulated (the suite may run as root, for whom chmod 000 changes nothing)."""
-    from pathlib import Path
+    """Simulated (the suite may run as root, for whom chmod 000 changes nothing); register files are opened
+    with ``os.open`` (ropa.safefiles)."""
+    import os
 
-    real_open = Path.open
+    real_open = os.open
 
-    def deny(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self.name == "acme.yaml":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def deny(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(path).endswith("acme.yaml"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     ws.refuse_everywhere(PROVIDER_FILE, None, "cannot read file: Permission denied")
 
 
