@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ropa.errors import KeyPath
 from ropa.findings import Finding, Report, Waived
@@ -14,6 +16,9 @@ from ropa.positions import Positions
 from ropa.rules import CATALOGUE_VERSION, catalogue
 from ropa.rules.base import Context, Hit, Rule
 from ropa.rules.lexicons import forget_texts
+
+if TYPE_CHECKING:
+    from ropa.readahead import ReadAhead
 
 WAIVER_EXPIRED = "WAIVER-expired"
 WAIVER_UNUSED = "WAIVER-unused"
@@ -151,3 +156,31 @@ def _check(register: Register, as_of: dt.date, select: set[str] | None) -> Repor
     report.findings.sort(key=Finding.sort_key)
     report.waived.sort(key=lambda w: w.finding.sort_key())
     return report
+
+
+def load_and_check(
+    root: Path,
+    as_of: dt.date,
+    select: set[str] | None = None,
+    display_root: str | None = None,
+    ahead: ReadAhead | None = None,
+) -> tuple[Register, Report]:
+    """Load the register at ``root`` and run the rule catalogue on it.
+
+    ``ahead`` is reading of the register started earlier (:func:`ropa.loader.read_ahead`).
+
+    Raises:
+        InputError: when the register cannot be read or does not match the model.
+    """
+    from ropa.loader import load_register
+
+    register = load_register(root, display_root, ahead)
+    return register, check(register, as_of, select)
+
+
+def load_and_check_for_documents(root: Path, display_root: str | None = None) -> tuple[Register, Report]:
+    """Load and check as of the record's own date, so documents do not depend on the clock."""
+    from ropa.loader import load_register
+
+    register = load_register(root, display_root)
+    return register, check(register, register.organisation.record.date)

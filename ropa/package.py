@@ -588,9 +588,9 @@ def build_package(
         OutputError: when the package cannot be written (nothing is left under its name).
     """
     from ropa.cache import BuildCache
+    from ropa.checker import load_and_check_for_documents
     from ropa.dates import document_datetime
     from ropa.fsutil import atomic_path, clean_stale_temps, spill_dir
-    from ropa.pipeline import load_and_check_for_documents
 
     register, report = load_and_check_for_documents(root, display_root)
     errors = error_findings(report)

@@ -44,6 +44,7 @@ _INSIDE_BY_REGIME: dict[str, frozenset[str]] = {"UK": frozenset({"GB"}), "CH": f
 
 
 def role_of(provider: Provider) -> Role:
+    """The role a provider plays as importer: a processor or sub-processor processes, any other role controls."""
     if provider.role in (ProviderRole.PROCESSOR, ProviderRole.SUB_PROCESSOR):
         return "processor"
     return "controller"
@@ -141,6 +142,7 @@ def resolve(register: Register, ref: str) -> tuple[Provider, SubProcessor | None
 
 
 def party_name(party: Provider | SubProcessor) -> str:
+    """How a message names a provider (id and legal name) or a sub-processor."""
     if isinstance(party, Provider):
         return f"{party.id} ({party.legal_name})"
     return f"sub-processor {party.id}" + (f" ({party.name})" if party.name else "")

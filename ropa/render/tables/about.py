@@ -17,6 +17,7 @@ ABOUT = "About"
 def about_items(
     register: Register, report: Report, generated_by: str, document_date: dt.date, contents: Sequence[Table]
 ) -> Iterator[tuple[str, Value]]:
+    """The rows of the About sheet: what the workbook is, of which record, made how."""
     org = register.organisation
     record = org.record
     yield "Title", record.title or "Record of processing activities"

@@ -59,6 +59,7 @@ def _count_text(counter: Counter[str] | None) -> str:
 
 
 def activity_items(register: Register, report: Report) -> Iterator[ActivityItem]:
+    """One row per activity, with its provider and its count of open findings."""
     counts = _finding_counts(report)
     for provider, _, activity in register.activities():
         yield ActivityItem(provider, activity, _count_text(counts.get((provider.id, activity.id))))
@@ -182,6 +183,7 @@ def _dpia_required(a: Activity) -> str:
 
 
 def activity_columns(register: Register) -> list[Column[ActivityItem]]:
+    """The columns of the Activities sheet, one per Art. 30(1) item and detail."""
     org = register.organisation
 
     def recipients(i: ActivityItem) -> str:
@@ -235,6 +237,8 @@ def activity_columns(register: Register) -> list[Column[ActivityItem]]:
 
 
 def processor_columns(register: Register) -> list[Column[ProcessorActivity | None]]:
+    """The columns of the sheet of the Art. 30(2) record (processing done as a processor)."""
+
     def get(fn: Callable[[ProcessorActivity], str]) -> Callable[[ProcessorActivity | None], str]:
         return lambda p: fn(p) if p is not None else NOT_STATED
 

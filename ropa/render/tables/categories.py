@@ -27,6 +27,7 @@ class CategoryItem:
 
 
 def category_items(register: Register) -> Iterator[CategoryItem]:
+    """One row per data category of each activity, with the retention that applies to it."""
     for provider, _, activity in register.activities():
         if not activity.data_categories:
             yield CategoryItem(provider, activity, None, activity.retention, _origin(None, activity))
@@ -58,6 +59,8 @@ def safeguards(c: DataCategory) -> str:
 
 
 def category_columns() -> list[Column[CategoryItem]]:
+    """The columns of the Data categories sheet."""
+
     def cat(get: Callable[[DataCategory], str]) -> Callable[[CategoryItem], str]:
         return lambda i: get(i.category) if i.category is not None else NOT_STATED
 
@@ -105,6 +108,8 @@ def category_columns() -> list[Column[CategoryItem]]:
 
 
 def retention_columns() -> list[Column[CategoryItem]]:
+    """The columns of the Retention sheet."""
+
     def ret(get: Callable[[Retention], str | None]) -> Callable[[CategoryItem], str]:
         return lambda i: text(get(i.retention)) if i.retention is not None else NOT_STATED
 

@@ -21,6 +21,7 @@ class FindingItem:
 
 
 def finding_items(report: Report) -> Iterator[FindingItem]:
+    """The open findings in report order, then the waived ones with their reason and expiry."""
     for finding in report.findings:
         yield FindingItem(finding, "Open", "", "")
     for waived in report.waived:
@@ -28,6 +29,7 @@ def finding_items(report: Report) -> Iterator[FindingItem]:
 
 
 def finding_columns() -> list[Column[FindingItem]]:
+    """The columns of the Findings sheet."""
     return [
         Column("Severity", 10, lambda i: i.finding.severity.value),
         Column("Rule", 22, lambda i: i.finding.rule),

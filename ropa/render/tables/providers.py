@@ -39,6 +39,7 @@ class RecipientItem:
 
 
 def recipient_items(register: Register) -> Iterator[RecipientItem]:
+    """One row per recipient of each activity."""
     for provider, _, activity in register.activities():
         if not activity.recipients:
             yield RecipientItem(provider, activity, None)
@@ -47,6 +48,7 @@ def recipient_items(register: Register) -> Iterator[RecipientItem]:
 
 
 def sub_processor_items(register: Register) -> Iterator[tuple[Provider, SubProcessor]]:
+    """One row per sub-processor of each provider."""
     for provider in register.providers:
         for sub in provider.sub_processors:
             yield provider, sub
@@ -68,6 +70,8 @@ def contract_ref(provider: Provider) -> str:
 
 
 def recipient_columns(register: Register) -> list[Column[RecipientItem]]:
+    """The columns of the Recipients sheet."""
+
     def who(i: RecipientItem) -> str:
         if i.recipient is None:
             return NOT_STATED if i.activity.recipients is None else "No recipients (stated)"
@@ -97,6 +101,8 @@ def recipient_columns(register: Register) -> list[Column[RecipientItem]]:
 
 
 def provider_columns() -> list[Column[Provider]]:
+    """The columns of the Providers sheet."""
+
     def art28(key: str) -> Callable[[Provider], str]:
         def value(p: Provider) -> str:
             if p.role not in PROCESSOR_ROLES:
@@ -198,6 +204,7 @@ def provider_columns() -> list[Column[Provider]]:
 
 
 def sub_processor_columns(register: Register) -> list[Column[tuple[Provider, SubProcessor]]]:
+    """The columns of the Sub-processors sheet."""
     return [
         Column("Provider id", 16, lambda i: i[0].id),
         Column("Provider", 24, lambda i: i[0].legal_name),

@@ -49,6 +49,7 @@ def _rows(columns: Sequence[Column[T]], items: Callable[[], Iterable[T]]) -> Ite
 
 
 def make_table(name: str, description: str, columns: Sequence[Column[T]], items: Callable[[], Iterable[T]]) -> Table:
+    """A table of ``items`` under ``columns``, each cell made by its column."""
     return Table(
         name=name,
         description=description,

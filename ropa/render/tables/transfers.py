@@ -37,6 +37,7 @@ class TransferItem:
 
 
 def transfer_items(register: Register) -> Iterator[TransferItem]:
+    """One row per declared transfer: of each activity (Art. 30(1)), then of the processor record (Art. 30(2))."""
     for provider, _, activity in register.activities():
         names = {c.id: c.name for c in activity.data_categories}
         for value in activity.transfers:
@@ -52,6 +53,8 @@ def transfer_items(register: Register) -> Iterator[TransferItem]:
 
 
 def transfer_columns(register: Register) -> list[Column[TransferItem]]:
+    """The columns of the Transfers sheet."""
+
     def mech(get: Callable[[Mechanism], str | None]) -> Callable[[TransferItem], str]:
         return lambda i: text(get(i.transfer.mechanism)) if i.transfer.mechanism is not None else NOT_STATED
 

@@ -13,16 +13,15 @@ from typing import Any
 
 import click
 
-from ropa.cli_common import handles_errors, is_terminal
+from ropa.cli.common import handles_errors
+from ropa.cli.documents import progress_echo
+from ropa.cli.group import main
+from ropa.cli.options import DIFF_FORMATS, output_option, register_argument, rendering_options
 from ropa.errors import printable
 
-DIFF_FORMATS = ("text", "json", "markdown")
-"""Kept in step with ``ropa.diff.RENDERERS`` by a test (the CLI does not import it at start-up)."""
 
-
-@click.command()
-@click.argument("register", default=".", type=click.Path(file_okay=False))
-@click.option("--out", default="output", show_default=True, type=click.Path(file_okay=False))
+@main.command()
+@register_argument
 @click.option(
     "--since",
     type=click.Path(dir_okay=False),
@@ -30,14 +29,10 @@ DIFF_FORMATS = ("text", "json", "markdown")
     help="Earlier package: add a change log against it (it must verify).",
 )
 @click.option("--allow-findings", is_flag=True, help="Package even with error-level findings, and say so inside.")
-@click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the package path.")
-@click.option(
-    "--no-cache", is_flag=True, help="Render every document, even those unchanged since the last build in OUT."
-)
+@rendering_options("Print only the package path.")
 @handles_errors
 def package(
-    register: str, out: str, since: str | None, allow_findings: bool, jobs: int | None, quiet: bool, no_cache: bool
+    register: str, since: str | None, allow_findings: bool, out: str, jobs: int | None, quiet: bool, no_cache: bool
 ) -> None:
     """Write the auditor package of REGISTER into OUT as <organisation>-ropa-<version>.zip.
 
@@ -45,25 +40,17 @@ def package(
     unless --allow-findings is given. Documents unchanged since 'ropa build' into the
     same OUT are taken from its cache (the zip's bytes are the same either way).
     """
-    from ropa.dates import source_date_epoch
-    from ropa.package import build_package
+    from ropa.pipeline import package as run_package
 
-    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is refused before anything is read or written
-    show = not quiet and is_terminal(sys.stderr)
-
-    def progress(target: str) -> None:
-        if show:
-            click.echo(f"  rendered {target}", err=True)
-
-    result = build_package(
+    result = run_package(
         Path(register),
+        register,
         Path(out),
         Path(since) if since else None,
         allow_findings,
         jobs,
-        progress,
-        display_root=register,
-        use_cache=not no_cache,
+        progress_echo(quiet),
+        not no_cache,
     )
     if quiet:
         click.echo(printable(str(result.path)))
@@ -84,7 +71,7 @@ def package(
         )
 
 
-@click.command()
+@main.command()
 @click.argument("package_file", metavar="PACKAGE.zip", type=click.Path(dir_okay=True))
 @click.option(
     "--sha256",
@@ -102,7 +89,7 @@ def verify(package_file: str, expected: str | None) -> None:
     fit its model). A note on stderr says when the package was made with other versions of
     ropa, Python or its libraries than these (its bytes can then differ from a rebuild here).
     """
-    from ropa.verify import verify as run_verify
+    from ropa.pipeline import verify as run_verify
 
     result = run_verify(Path(package_file), expected)
     shown = printable(package_file)  # names from the archive and the path are echoed escaped, never raw
@@ -121,27 +108,11 @@ def verify(package_file: str, expected: str | None) -> None:
         click.echo(f"{shown}: note: it was packaged with open error-level findings", err=True)
 
 
-def _register_data(path: str) -> dict[str, Any]:
-    """Register data from a register folder or a package zip."""
-    target = Path(path)
-    if target.is_dir():
-        from ropa.loader import load_register
-        from ropa.normalise import register_data
-
-        return register_data(load_register(target, display_root=path))
-    from ropa.verify import read_package
-
-    contents = read_package(target)
-    if contents.version_note:
-        click.echo(f"{printable(path)}: note: {printable(contents.version_note)}", err=True)
-    return contents.data
-
-
-@click.command()
+@main.command()
 @click.argument("old", type=click.Path())
 @click.argument("new", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), help="Write the change log to FILE (atomically).")
+@output_option("the change log")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the registers differ (like git diff --exit-code).")
 @handles_errors
 def diff(old: str, new: str, fmt: str, output: str | None, exit_code: bool) -> None:
@@ -150,22 +121,16 @@ def diff(old: str, new: str, fmt: str, output: str | None, exit_code: bool) -> N
     Lists providers, activities, recipients, transfers, retention, TOMs and more that
     were added, removed or changed, field by field.
     """
-    from ropa.diff import RENDERERS, compare
+    from ropa.pipeline import diff as run_diff
 
-    log = compare(_register_data(old), _register_data(new))
-    text = RENDERERS[fmt](log)
+    done = run_diff(old, new, fmt)
+    for path, note in done.notes:
+        click.echo(f"{printable(path)}: note: {printable(note)}", err=True)
     if output:
         from ropa.fsutil import atomic_write
 
-        atomic_write(Path(output), text)
+        atomic_write(Path(output), done.text)
     else:
-        click.echo(text, nl=False)
-    if exit_code and log.changes:
+        click.echo(done.text, nl=False)
+    if exit_code and done.differ:
         sys.exit(1)
-
-
-def attach(group: click.Group) -> None:
-    """Add package, verify and diff to the CLI group."""
-    group.add_command(package)
-    group.add_command(verify)
-    group.add_command(diff)

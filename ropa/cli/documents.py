@@ -1,0 +1,76 @@
+"""The document command: 'ropa build'."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from ropa.cli.common import handles_errors, is_terminal
+from ropa.cli.group import main
+from ropa.cli.options import register_argument, rendering_options
+from ropa.errors import printable
+
+
+def _only(value: str | None) -> set[str] | None:
+    if not value:
+        return None
+    from ropa.build import KINDS
+
+    kinds = {v.strip() for v in value.split(",") if v.strip()}
+    unknown = kinds - set(KINDS)
+    if unknown:
+        raise click.BadParameter(f"unknown kind(s) {', '.join(sorted(unknown))}; use {','.join(KINDS)}")
+    return kinds
+
+
+def progress_echo(quiet: bool) -> Callable[[str], None]:
+    """Names each document as it is rendered, on a terminal only."""
+    show = not quiet and is_terminal(sys.stderr)
+
+    def progress(target: str) -> None:
+        if show:
+            click.echo(f"  rendered {printable(target)}", err=True)
+
+    return progress
+
+
+@main.command()
+@register_argument
+@click.option("--only", metavar="KINDS", help="Comma-separated subset of pdf,xlsx,annexes.")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder searched before the built-in templates, by file name.",
+)
+@rendering_options("No progress output.")
+@handles_errors
+def build(
+    register: str, only: str | None, templates: str | None, out: str, jobs: int | None, quiet: bool, no_cache: bool
+) -> None:
+    """Validate REGISTER, then write the PDF/XLSX register and Art. 28 annexes into OUT."""
+    from ropa.pipeline import build as run_build
+
+    kinds = _only(only)
+    done = run_build(
+        Path(register),
+        register,
+        Path(out),
+        kinds,
+        Path(templates) if templates else None,
+        jobs,
+        progress_echo(quiet),
+        not no_cache,
+    )
+    if not quiet:
+        reused = f", {done.reused} unchanged since the last build" if done.reused else ""
+        if done.reused and done.parts:
+            reused += f"; register.pdf: {done.parts_rendered} of {done.parts} parts rendered again"
+        summary = done.report.summary()
+        click.echo(
+            f"wrote {len(done.written)} file(s) to {printable(out)}/{reused} "
+            f"({summary['error']} error, {summary['warning']} warning, {summary['info']} info finding(s) "
+            "printed in the documents)"
+        )

@@ -1,0 +1,48 @@
+"""Options that several commands share, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_REGISTER = "."
+FORMAT_NAMES = ("text", "json", "sarif", "junit", "github")
+"""Kept in step with ``ropa.reporters.FORMATS`` by a test (importing it here would slow start-up)."""
+DIFF_FORMATS = ("text", "json", "markdown")
+"""Kept in step with ``ropa.diff.RENDERERS`` by a test (the CLI does not import it at start-up)."""
+
+
+def register_argument(func: F) -> F:
+    """REGISTER: the register folder, the current one by default."""
+    return click.argument("register", default=DEFAULT_REGISTER, type=click.Path(file_okay=False))(func)
+
+
+def output_option(what: str) -> Callable[[F], F]:
+    """``--output FILE``: write ``what`` to FILE atomically instead of to stdout."""
+    return click.option("--output", type=click.Path(dir_okay=False), help=f"Write {what} to FILE (atomically).")
+
+
+def rendering_options(quiet_help: str) -> Callable[[F], F]:
+    """``--out``, ``--jobs``, ``--quiet`` and ``--no-cache``: the options of every command that renders."""
+
+    def decorate(func: F) -> F:
+        for option in reversed(
+            [
+                click.option("--out", default="output", show_default=True, type=click.Path(file_okay=False)),
+                click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core)."),
+                click.option("--quiet", "-q", is_flag=True, help=quiet_help),
+                click.option(
+                    "--no-cache",
+                    is_flag=True,
+                    help="Render every document, even those unchanged since the last build in OUT.",
+                ),
+            ]
+        ):
+            func = option(func)
+        return func
+
+    return decorate
