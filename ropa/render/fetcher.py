@@ -8,6 +8,8 @@ path (after resolving ``..``, percent-escapes and symlinks) lies inside one of
 the template folders, looked up by relative path in the same order as the
 Jinja loader (the user's folder first, then the built-in one). Every other
 scheme (``http``, ``https``, ``data``, ``ftp`` ...) and every other path is refused.
+The file itself is read as template files are (:mod:`ropa.safefiles`): a FIFO, a
+device or a file over :data:`MAX_ASSET_BYTES` is refused without being read.
 
 WeasyPrint 70 requires an instance of a :class:`weasyprint.urls.URLFetcher`
 subclass, so the class is created on first use, inside the render functions,
@@ -22,6 +24,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from ropa.safefiles import RefusedFile, read_regular
+
+MAX_ASSET_BYTES = 32 * 1024 * 1024
+"""Largest file (font, image, stylesheet) the fetcher serves."""
 _MIME = {".css": "text/css", ".svg": "image/svg+xml", ".html": "text/html", ".woff2": "font/woff2"}
 
 
@@ -81,7 +87,12 @@ def make_fetcher(roots: list[Path]) -> Any:
             except RefusedURL:
                 self.refused.append(url[:200])
                 raise
+            try:
+                data = read_regular(path, str(path.parent), MAX_ASSET_BYTES, "template")
+            except RefusedFile as refused:
+                self.refused.append(url[:200])
+                raise RefusedURL(f"refused {path.name}: {refused.reason}") from None
             mime = _MIME.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+            return URLFetcherResponse(path.as_uri(), data, {"Content-Type": mime})
 
     return TemplateFetcher(roots)
