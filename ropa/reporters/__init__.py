@@ -1,9 +1,9 @@
 """Output formats for findings: one module each, behind one small interface.
 
 Each format module defines ``write(report, context, emit)``, which hands its
-output to ``emit`` piece by piece as it makes it: the report of a large register
-(SARIF of 10,000 activities is about 50 MB) never exists whole as a string, a
-tree of dicts or an XML tree. :func:`stream` passes the pieces on in chunks of
+output to ``emit`` piece by piece as it makes it, so the report's text never
+exists whole (JSON and SARIF hold their findings as dicts first, as
+:func:`json.dump` needs them). :func:`stream` passes the pieces on in chunks of
 whole lines (to a terminal or pipe); :func:`render_bytes` collects them as UTF-8
 for an atomic file write, and :func:`get` as one string for callers that embed a
 report (the package). :data:`FORMATS` feeds the CLI's ``--format`` choice, so a
@@ -43,6 +43,16 @@ Writer = Callable[[Report, ReportContext, Emit], None]
 """A format's ``write(report, ctx, emit)``."""
 Reporter = Callable[[Report, ReportContext], str]
 """A format's whole output as one string (see :func:`get`)."""
+
+
+class EmitFile:
+    """``emit`` as the text file :func:`json.dump` writes to."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, emit: Emit) -> None:
+        self.write = emit
+
 
 CHUNK_CHARS = 1 << 16
 """About how many characters :func:`stream` gathers before handing them on."""

@@ -1,18 +1,18 @@
 """JSON: ``{"findings": [...], "summary": {...}}`` with file names as the user sees them.
 
 The document is :meth:`ropa.findings.Report.to_json` plus ``as_of`` and
-``catalogue_version``, indented and key-sorted; the findings are converted and
-written one at a time (:mod:`ropa.reporters.jsonstream`), so a report of tens
-of thousands of findings is never held as dicts and a string at once.
+``catalogue_version``, written by :func:`json.dump` (indented, key-sorted, UTF-8 as is) piece by piece
+to ``emit``, so the text of the report is never held whole.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 from ropa.findings import Report
-from ropa.reporters import Emit, ReportContext, jsonstream, shown_path
+from ropa.reporters import Emit, EmitFile, ReportContext, shown_path
 
 
 def _shown(items: Iterator[dict[str, Any]], ctx: ReportContext) -> Iterator[dict[str, Any]]:
@@ -22,15 +22,15 @@ def _shown(items: Iterator[dict[str, Any]], ctx: ReportContext) -> Iterator[dict
 
 
 def write(report: Report, ctx: ReportContext, emit: Emit) -> None:
-    """The report as indented, key-sorted JSON, written finding by finding."""
+    """The report as indented, key-sorted JSON."""
     findings = (f.to_json() for f in report.findings)
     waived = ({**w.finding.to_json(), "waiver_reason": w.reason, "waiver_expires": w.expires} for w in report.waived)
     document = {
-        "findings": jsonstream.Items(_shown(findings, ctx)),
+        "findings": list(_shown(findings, ctx)),
         "summary": report.summary(),
-        "waived": jsonstream.Items(_shown(waived, ctx)),
+        "waived": list(_shown(waived, ctx)),
         "as_of": report.as_of,
         "catalogue_version": report.catalogue_version,
     }
-    jsonstream.write(document, emit)
+    json.dump(document, EmitFile(emit), indent=2, sort_keys=True, ensure_ascii=False)
     emit("\n")

@@ -16,17 +16,16 @@ close each other's alerts.
 Each result carries a partial fingerprint built from the rule, the
 register-relative file and the key path (not the line), so an alert stays the
 same alert when lines above it move. Output is key-sorted and indented: the same
-report always gives the same bytes. Results are made and written one at a time
-(:mod:`ropa.reporters.jsonstream`): the log of a large register is never held
-whole, as dicts or as text.
+report always gives the same bytes; :func:`json.dump` writes it piece by piece, so its text is never
+held whole.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
@@ -34,7 +33,7 @@ from urllib.parse import quote
 from ropa.errors import format_path
 from ropa.findings import Finding, Report
 from ropa.model.common import Severity
-from ropa.reporters import Emit, ReportContext, jsonstream, shown_path
+from ropa.reporters import Emit, EmitFile, ReportContext, shown_path
 from ropa.rules import catalogue
 from ropa.rules.base import Rule
 
@@ -188,8 +187,8 @@ def _result(
     return result
 
 
-def _log(report: Report, ctx: ReportContext, results_as: Callable[[Iterable[dict[str, Any]]], Any]) -> dict[str, Any]:
-    """The SARIF log, its results made lazily and wrapped by ``results_as`` (a list, or an array to stream)."""
+def build(report: Report, ctx: ReportContext) -> dict[str, Any]:
+    """The whole SARIF log as a JSON-ready dict (what :func:`write` writes)."""
     from ropa import __version__
 
     entries: list[tuple[Finding, tuple[str, str] | None]] = [(f, None) for f in report.findings]
@@ -226,19 +225,14 @@ def _log(report: Report, ctx: ReportContext, results_as: Callable[[Iterable[dict
                 },
                 "automationDetails": {"id": automation_id(ctx.root)},
                 "columnKind": "unicodeCodePoints",
-                "results": results_as(_result(f, ctx, index[f.rule], n, w) for f, w, n in results),
+                "results": [_result(f, ctx, index[f.rule], n, w) for f, w, n in results],
                 "properties": {"asOf": report.as_of, "catalogueVersion": report.catalogue_version},
             }
         ],
     }
 
 
-def build(report: Report, ctx: ReportContext) -> dict[str, Any]:
-    """The whole SARIF log as a JSON-ready dict (what :func:`write` writes)."""
-    return _log(report, ctx, list)
-
-
 def write(report: Report, ctx: ReportContext, emit: Emit) -> None:
-    """The report as a SARIF 2.1.0 log: indented, key-sorted JSON, written result by result."""
-    jsonstream.write(_log(report, ctx, jsonstream.Items), emit)
+    """The report as a SARIF 2.1.0 log: indented, key-sorted JSON."""
+    json.dump(build(report, ctx), EmitFile(emit), indent=2, sort_keys=True, ensure_ascii=False)
     emit("\n")
