@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ropa import __version__
-from ropa.cli.common import handles_errors, is_terminal, output_complete
+from ropa.cli.common import handles_errors, is_terminal
 from ropa.cli.group import main
 from ropa.cli.options import FORMAT_NAMES, output_option, register_argument
 
@@ -108,7 +108,6 @@ def validate(
     report = run_validate(
         Path(register), register, date, select, fmt, context, Path(output) if output else None, _echo_until_closed()
     )
-    output_complete()
     if fail_on != "never":
         from ropa.model.common import Severity
 

@@ -22,48 +22,6 @@ import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_done = False
-"""Set by a command once its output is complete and nothing it started is left to clean up."""
-
-
-def output_complete() -> None:
-    """Let the process end without tearing the interpreter down once the command returns or exits.
-
-    Freeing every module (pydantic's above all) costs 15-30 ms at exit, more than
-    a small register takes to check. Only :func:`exit_at_once` acts on this, and
-    only for a command run as the program itself.
-    """
-    global _done
-    _done = True
-
-
-def exit_at_once(code: object, program: bool) -> None:
-    """End the process now with ``code`` when the command said its output is complete (see above).
-
-    Args:
-        code: The code the command exits with (``SystemExit.code``).
-        program: Whether ropa runs as the program (standalone, arguments from the command line,
-            the real standard streams), not called from other Python code that may go on.
-
-    Returns only when the process must end the usual way: the command did not say so, it is
-    not the program, the code is not a number, or the streams cannot be flushed.
-    """
-    global _done
-    done, _done = _done, False
-    if not done or not program or not (code is None or isinstance(code, int)):
-        return
-    if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:  # captured: not the program's own
-        return
-    out, err = sys.stdout, sys.stderr
-    if out is None or err is None:
-        return
-    try:
-        out.flush()
-        err.flush()
-    except (OSError, ValueError):  # let the usual exit report it
-        return
-    os._exit(code or 0)
-
 
 def _escaped_arguments(text: str) -> str:
     """``text`` with each command-line value that holds a non-printable character shown :func:`printable`.

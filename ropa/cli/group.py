@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ropa import __version__
-from ropa.cli.common import CLICK_EXITS, exit_at_once, internal_error, set_debug
+from ropa.cli.common import CLICK_EXITS, internal_error, set_debug
 
 
 def _printable_message(error: click.ClickException) -> None:
@@ -60,14 +60,9 @@ class _Group(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        """Run as click does; a command that finished its output may then end the process at once."""
-        exit_at_once(None, program=False)  # forgets what an earlier run in this process said
+        """Run as click does, with ``--debug`` off until this run's own option says otherwise."""
         set_debug(False)
-        try:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        except SystemExit as done:
-            exit_at_once(done.code, program=standalone_mode and args is None)
-            raise
+        return super().main(args, prog_name, complete_var, standalone_mode, **extra)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
