@@ -12,13 +12,11 @@ objects raised together in one :class:`~ropa.errors.InputError`.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import gc
 import os
 import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -204,68 +202,6 @@ def _validate(model: type[BaseModel], doc: Document, errors: list[Diagnostic]) -
         return None
 
 
-_NESTED_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
-
-
-def _nested_fields(cls: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of ``cls`` whose values may be or hold models (found once per class)."""
-    from pydantic import BaseModel
-
-    names = _NESTED_FIELDS.get(cls)
-    if names is None:
-        names = _NESTED_FIELDS[cls] = tuple(
-            name
-            for name, info in cls.model_fields.items()
-            if any(isinstance(t, type) and issubclass(t, BaseModel) for t in _unwrap(info.annotation))
-        )
-    return names
-
-
-def _share_fields_sets(model: BaseModel, shared: dict[tuple[str, ...], set[str]]) -> None:
-    """Let models whose set fields are the same share one ``model_fields_set``.
-
-    pydantic gives every model instance its own set of the names of the fields
-    the input set: about 290 bytes each, 40 MB for the 140,000 models of 10,000
-    activities, where a register has a few dozen distinct such sets. The models
-    are frozen, so nothing adds to these sets (``model_copy`` copies the set before
-    updating it); sharing changes no value, comparison or dump.
-    """
-    from pydantic import BaseModel
-
-    slot = BaseModel.__dict__["__pydantic_fields_set__"]  # the slot itself: no attribute lookup per model
-    get_set, put_set = slot.__get__, slot.__set__
-    keep = shared.setdefault
-    nested = _NESTED_FIELDS
-    todo = [model]
-    pop, push = todo.pop, todo.append
-    while todo:
-        current = pop()
-        own = get_set(current)
-        same = keep(tuple(own), own)
-        if same is not own:
-            put_set(current, same)
-        names = nested.get(type(current))
-        if names is None:
-            names = _nested_fields(type(current))
-        if not names:
-            continue
-        values = current.__dict__
-        for name in names:
-            value = values[name]
-            if value is None:
-                continue
-            if isinstance(value, BaseModel):
-                push(value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, BaseModel):
-                        push(item)
-            elif isinstance(value, tuple):
-                todo.extend(item for item in value if isinstance(item, BaseModel))
-            elif isinstance(value, dict):
-                todo.extend(item for item in value.values() if isinstance(item, BaseModel))
-
-
 PARALLEL_READ_BYTES = 1024 * 1024
 """Registers larger than this are read by worker processes when :func:`load_register` starts the reading
 itself: parsing is most of the time of loading and files are independent, so two cores read 10,000
@@ -442,27 +378,6 @@ def _provider_files(root: Path, shown: Callable[[str], str]) -> list[Path]:
     return sorted(found)
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a register is read and validated.
-
-    Reading builds millions of small objects (nodes, dicts, lists, key-path tuples,
-    models) that all stay alive, and every full collection walks all of them again:
-    at 10,000 activities that doubled the time to read and tripled the time to
-    validate. What is built here holds no reference cycles, so reference counting
-    frees whatever is dropped; the few cycles of a failed run (exceptions and their
-    tracebacks) are collected once the collector resumes.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@collector_paused()
 def load_register(root: Path, display_root: str | None = None, ahead: ReadAhead | None = None) -> Register:
     """Read, validate and cross-check a register folder.
 
@@ -499,7 +414,6 @@ def _load_register(root: Path, shown: Callable[[str], str], ahead: ReadAhead | N
     # dropped: only its positions are needed from there on (-100 MB at 10,000 activities).
     by_file: dict[str, Document] = {}
     models: dict[str, Any] = {}
-    fields_sets: dict[tuple[str, ...], set[str]] = {}
     total = 0
     with ahead:
         for read in ahead.results():
@@ -510,9 +424,7 @@ def _load_register(root: Path, shown: Callable[[str], str], ahead: ReadAhead | N
             total += _activity_count(read)
             if total <= MAX_ACTIVITIES:  # past the limit, only count: the register is refused unvalidated
                 model = Organisation if read.file == shown(ORGANISATION_FILE) else Provider
-                models[read.file] = validated = _validate(model, read, errors)
-                if validated is not None:
-                    _share_fields_sets(validated, fields_sets)
+                models[read.file] = _validate(model, read, errors)
             read.data = None
     if total > MAX_ACTIVITIES:
         raise _too_many_activities(total, shown(PROVIDERS_DIR))

@@ -51,25 +51,6 @@ def test_loaded_models_equal_fresh_ones_and_keep_their_own_fields_set() -> None:
     assert register.organisation == organisation
 
 
-def test_models_with_the_same_set_fields_share_one_set_that_copies_do_not_touch() -> None:
-    register = load_register(EXAMPLE, "reg")
-    models = [m for p in register.providers for m in _models(p)]
-    sets = {id(m.model_fields_set) for m in models}
-    assert len(sets) < len(models) / 2  # the example's 5 providers repeat their shapes
-    activity = register.providers[0].activities[0]
-    twin = next(
-        a
-        for p in register.providers
-        for a in p.activities
-        if a is not activity and a.model_fields_set is activity.model_fields_set
-    )
-    before = set(twin.model_fields_set)
-    changed = activity.model_copy(update={"name": "renamed"})
-    assert changed.name == "renamed"
-    assert twin.model_fields_set == before
-    assert activity.model_fields_set == before
-
-
 def test_findings_are_located_at_the_same_line_and_column_as_in_the_files() -> None:
     register = load_register(EXAMPLE, "reg")
     report = check(register, dt.date(2026, 11, 23))
