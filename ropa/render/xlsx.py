@@ -91,8 +91,8 @@ def _add_styles(wb: Workbook) -> tuple[int, int]:
     is registered first so that the ids do not depend on which sheet is written
     first. The names also show up in the spreadsheet's style gallery.
     """
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import DEFAULT_FONT, Alignment, Border, Font, NamedStyle, PatternFill, Side
-    from openpyxl.styles.cell_style import StyleArray
 
     wrap = Alignment(wrap_text=True, vertical="top")
     body = NamedStyle(name=BODY_STYLE, alignment=wrap, font=DEFAULT_FONT)
@@ -108,8 +108,16 @@ def _add_styles(wb: Workbook) -> tuple[int, int]:
     )
     wb.add_named_style(body)
     wb.add_named_style(header)
-    styles: Any = wb._cell_styles  # type: ignore[attr-defined]  # the cell formats cells refer to by index
-    return styles.add(StyleArray(header.as_tuple())), styles.add(StyleArray(body.as_tuple()))
+    probe = wb.create_sheet()  # a cell gives its format's index (``style_id``) only through a sheet of the workbook
+    try:
+        ids: list[int] = []
+        for name in (HEADER_STYLE, BODY_STYLE):
+            cell = WriteOnlyCell(probe)
+            cell.style = name
+            ids.append(cell.style_id)
+    finally:
+        wb.remove(probe)  # never written, so it leaves no trace in the saved workbook
+    return ids[0], ids[1]
 
 
 _LETTERS: list[str] = []

@@ -642,15 +642,17 @@ def test_rows_are_serialised_exactly_as_openpyxl_would_write_them() -> None:
     """The row writer replaces openpyxl's per-cell writer; the bytes must not tell them apart."""
     from openpyxl import Workbook as NewWorkbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles.cell_style import StyleArray
 
-    from ropa.render.xlsx import _add_styles, _keep_carriage_returns, _RowWriter
+    from ropa.render.xlsx import BODY_STYLE, HEADER_STYLE, _add_styles, _keep_carriage_returns, _RowWriter
 
     wb = NewWorkbook(write_only=True)
     header, body = _add_styles(wb)
-    styles = wb._cell_styles  # type: ignore[attr-defined]
     ws = wb.create_sheet("Reference")
-    for style, values in ((header, ["Item", "Value"]), (body, TRICKY), (body, TRICKY)):
+    for style, name, values in (
+        (header, HEADER_STYLE, ["Item", "Value"]),
+        (body, BODY_STYLE, TRICKY),
+        (body, BODY_STYLE, TRICKY),
+    ):
         cells = []
         for value in values:
             if isinstance(value, str) and value:
@@ -658,7 +660,8 @@ def test_rows_are_serialised_exactly_as_openpyxl_would_write_them() -> None:
                 cell.data_type = "s"  # as the writer before this one did: text, never a formula
             else:
                 cell = WriteOnlyCell(ws, value=None if value == "" else value)
-            cell._style = StyleArray(styles[style])
+            cell.style = name
+            assert cell.style_id == style
             cells.append(cell)
         ws.append(cells)
     raw = io.BytesIO()
