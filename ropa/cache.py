@@ -83,21 +83,42 @@ def _dist_version(name: str) -> str:
 
 
 def _tree_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> str:
-    """SHA-256 over every file under ``root`` (relative path and bytes), in a stable order."""
+    """SHA-256 over every file under ``root`` (relative path and bytes), in a stable order.
+
+    Only what the renderer could read counts: regular files whose real path stays inside ``root``, up to
+    the largest asset the URL fetcher accepts. A link leaving the folder, a FIFO or a device is never
+    opened (the renderer refuses it by name if a template uses it); an oversized file counts by its size.
+    """
+    from ropa.render.fetcher import MAX_ASSET_BYTES
+    from ropa.safefiles import is_inside, real_folder
+
     digest = hashlib.sha256()
-    if root.is_dir():
-        files = sorted(
-            p
-            for p in root.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes)
-        )
-        for path in files:
-            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-            file_digest = hashlib.sha256()
-            with open(path, "rb") as handle:  # in chunks: a large file costs time, not memory
-                while chunk := handle.read(1 << 20):
+    if not root.is_dir():
+        return digest.hexdigest()
+    folder = real_folder(root)
+    files = sorted(
+        p for p in root.rglob("*") if "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes)
+    )
+    for path in files:
+        real = os.path.realpath(path)
+        try:
+            info = os.stat(real)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or not is_inside(real, folder):
+            continue
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        if info.st_size > MAX_ASSET_BYTES:
+            digest.update(f"refused:{info.st_size}".encode())
+            continue
+        file_digest = hashlib.sha256()
+        try:
+            with open(real, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK | os.O_NOFOLLOW)) as f:
+                while chunk := f.read(1 << 20):  # in chunks: a large file costs time, not memory
                     file_digest.update(chunk)
-            digest.update(file_digest.digest())
+        except OSError:  # swapped or removed since the walk: it counts as unreadable, as the renderer finds it
+            file_digest.update(b"unreadable")
+        digest.update(file_digest.digest())
     return digest.hexdigest()
 
 

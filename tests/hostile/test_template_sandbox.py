@@ -229,3 +229,32 @@ def test_a_template_that_is_not_utf8_is_refused(ws: Workspace) -> None:
     (templates / "partials").mkdir(parents=True)
     (templates / COVER).write_bytes(b"<p>\xff\xfe</p>\n")
     _refused(ws, templates, templates / COVER, 0, "invalid UTF-8 byte at offset 3")
+
+
+def test_cache_digest_of_a_template_folder_reads_only_its_regular_files(tmp_path: Path) -> None:
+    """The build cache hashes the user's templates: a FIFO, a link out and a huge file are never read whole."""
+    import os
+    import threading
+
+    from ropa.cache import templates_digest
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside", "utf-8")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "register.css").write_text("body {}", "utf-8")
+    before = templates_digest(folder)
+    os.mkfifo(folder / "pipe.css")
+    (folder / "out.css").symlink_to(secret)
+    with open(folder / "huge.css", "wb") as handle:
+        handle.truncate(3 * 1024 * 1024 * 1024)  # sparse: 3 GB that would take seconds to hash
+    result: list[str] = []
+    worker = threading.Thread(target=lambda: result.append(templates_digest(folder)), daemon=True)
+    worker.start()
+    worker.join(5)
+    assert result, "hashing the template folder hung or took over 5 s"
+    assert result[0] != before  # the huge file counts, by its size
+    (folder / "huge.css").unlink()
+    assert templates_digest(folder) == before  # the FIFO and the link out count for nothing
+    secret.write_text("changed", "utf-8")
+    assert templates_digest(folder) == before
