@@ -27,20 +27,16 @@ making HTML cost milliseconds to seconds. Hence:
 
 from __future__ import annotations
 
-import functools
-import gc
-import multiprocessing
 import os
-import threading
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ropa.findings import Report
+from ropa.findings import Finding, Report
 from ropa.model.register import Register
+from ropa.workers import Pool
 
 KINDS = ("pdf", "xlsx", "annexes")
 REGISTER_PDF = "register.pdf"
@@ -48,6 +44,8 @@ REGISTER_XLSX = "register.xlsx"
 ANNEX_DIR = "annexes"
 
 Progress = Callable[[str], None]
+REPORT = "report"
+"""Kind of the validation report PDF's job (the package's; never cached, see :func:`report_job`)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +55,13 @@ class Job:
     target: str
     kind: str
     provider: str | None = None
+    findings: tuple[Finding, ...] = ()
+    """The open error-level findings the validation report lists as allowed (a :data:`REPORT` job only)."""
+
+
+def report_job(target: str, allowed: tuple[Finding, ...]) -> Job:
+    """The validation report PDF as a job of the build, written to ``target``."""
+    return Job(target, REPORT, findings=allowed)
 
 
 def plan(register: Register, only: set[str]) -> list[Job]:
@@ -73,6 +78,10 @@ def plan(register: Register, only: set[str]) -> list[Job]:
 
 def render_job(job: Job, register: Register, report: Report, templates: Path | None) -> bytes:
     """Render one document to bytes (runs in a worker process)."""
+    if job.kind == REPORT:
+        from ropa.render import report_pdf
+
+        return report_pdf.render_report_pdf(register, report, job.findings)
     if job.kind == "pdf":
         from ropa.render.pdf import render_register_pdf
 
@@ -87,29 +96,29 @@ def render_job(job: Job, register: Register, report: Report, templates: Path | N
     return render_annex_pdf(register, job.provider, report, templates)
 
 
-_RENDER_JOB = render_job
-"""The renderer as defined here; when it has not been replaced, PDFs are made from the HTML of their key."""
-
-
-def job_inputs(job: Job, register: Register, report: Report, templates: Path | None) -> list[bytes | str]:
-    """What the bytes of ``job`` are a function of, besides code and templates (for the cache key).
-
-    For PDFs that is the HTML WeasyPrint lays out, plus attachment and date; it
-    costs milliseconds next to the seconds of layout and captures everything the
-    document draws from the register, cross-references included.
-    """
-    return _prepare(job, register, report, templates)[0]
+Renderer = Callable[[Job, Register, Report, "Path | None"], bytes]
+"""What renders a whole document; :func:`render_all` takes one instead of :func:`render_job` (tests: stand-ins)."""
 
 
 def _prepare(
-    job: Job, register: Register, report: Report, templates: Path | None
+    job: Job, register: Register, report: Report, templates: Path | None, renderer: Renderer | None
 ) -> tuple[list[bytes | str], Callable[[], bytes]]:
-    """The key inputs of ``job`` and a function rendering it from them (the HTML is made once)."""
+    """The key inputs of ``job`` and a function rendering it from them (the HTML is made once).
+
+    For PDFs the inputs are the HTML WeasyPrint lays out, plus attachment and date; it
+    costs milliseconds next to the seconds of layout and captures everything the
+    document draws from the register, cross-references included. A given ``renderer``
+    is keyed by the register and report as a whole.
+    """
     from ropa.dates import document_datetime
 
     when = document_datetime(register).isoformat()
+    if renderer is not None:
+        return [*_register_inputs(register), _report_input(report), when], lambda: renderer(
+            job, register, report, templates
+        )
     if job.kind == "pdf":
-        # Only when render_job is replaced: the real register goes through render_all's parts and their keys.
+        # Only for a register PDF rendered whole; render_all renders the register in parts with keys of their own.
         from ropa.render.pdf import register_attachment, register_html, render_register_pdf
 
         attachment = register_attachment(register)
@@ -130,7 +139,7 @@ def _prepare(
         assert job.provider is not None
         page = annex_html(register, job.provider, report, templates)
         return [page, when], lambda: annex_to_pdf(page, register, templates)
-    return [*_register_inputs(register), _report_input(report), when], lambda: _RENDER_JOB(
+    return [*_register_inputs(register), _report_input(report), when], lambda: render_job(
         job, register, report, templates
     )
 
@@ -165,7 +174,7 @@ class Rendered:
 
 @dataclass(frozen=True)
 class _Shared:
-    """What every job of one build reads; inherited by forked workers instead of pickled per job."""
+    """What every job of one build reads: the state of its :class:`ropa.workers.Pool` (inherited, not pickled)."""
 
     register: Register
     report: Report
@@ -174,62 +183,48 @@ class _Shared:
     """The cache's environment digest (code, document date); None when the cache is off."""
     templates_digest: str
     cache_root: Path | None
+    renderer: Renderer | None = None
+    """A stand-in for :func:`render_job` (tests); None renders for real, the register in parts."""
 
 
-_SHARED: _Shared | None = None
+def _renderer_name(renderer: Renderer | None) -> str:
+    """The renderer in use, part of every key (a stand-in never shares entries with the real one)."""
+    used = render_job if renderer is None else renderer
+    return f"{getattr(used, '__module__', '')}.{getattr(used, '__qualname__', repr(used))}"
 
 
-def _init_worker(shared: _Shared) -> None:
-    """Where workers are spawned: receive the register once per worker."""
-    global _SHARED
-    _SHARED = shared
+def _run(shared: _Shared, job: Job, previous: Any) -> Rendered:
+    """Render ``job``, or reuse the cached bytes when their key still matches (a job of the pool).
 
-
-def _worker_started(parent: int, shared: _Shared | None = None) -> None:
-    """Pool initializer: end with the main process ``parent`` (see :mod:`ropa.lifeline`); take ``shared`` if given."""
-    from ropa.lifeline import die_with_parent
-
-    die_with_parent(parent)
-    if shared is not None:
-        _init_worker(shared)
-
-
-def _renderer_name() -> str:
-    """The renderer in use, part of every key (a replaced ``render_job`` never shares entries)."""
-    return f"{getattr(render_job, '__module__', '')}.{getattr(render_job, '__qualname__', repr(render_job))}"
-
-
-def _run(job: Job, previous: Any) -> Rendered:
-    """Render ``job``, or reuse the cached bytes when their key still matches (runs in a worker).
-
-    ``previous`` is the verified :class:`ropa.cache.Entry` of the target, or None.
+    ``previous`` is the verified :class:`ropa.cache.Entry` of the target, or None. The
+    validation report is never cached.
     """
-    shared = _SHARED
-    assert shared is not None, "worker started without the build's register"
-    key = None
-    if shared.environment is not None:
-        from ropa.cache import document_key, read_blob
+    if job.kind == REPORT:  # rendered by ropa.render.report_pdf whatever the renderer
+        return Rendered(job.target, render_job(job, shared.register, shared.report, shared.templates), None, False)
+    if shared.environment is None:
+        render = shared.renderer or render_job
+        return Rendered(job.target, render(job, shared.register, shared.report, shared.templates), None, False)
+    from ropa.cache import document_key, read_blob
 
-        inputs, render = _prepare(job, shared.register, shared.report, shared.templates)
-        looks = shared.templates_digest if job.kind != "xlsx" else ""  # the workbook uses no template
-        key = document_key(job.kind, shared.environment, looks, _renderer_name(), job.target, *inputs)
-        if previous is not None and previous.key == key and shared.cache_root is not None:
-            data = read_blob(shared.cache_root, previous)
-            if data is not None:
-                return Rendered(job.target, data, key, True)
-        if render_job is _RENDER_JOB:  # not replaced (tests do): render from the HTML made for the key
-            data = render()
-            if job.kind != "xlsx":
-                from ropa.render.pdf import release_memory
+    inputs, make = _prepare(job, shared.register, shared.report, shared.templates, shared.renderer)
+    looks = shared.templates_digest if job.kind != "xlsx" else ""  # the workbook uses no template
+    key = document_key(job.kind, shared.environment, looks, _renderer_name(shared.renderer), job.target, *inputs)
+    if previous is not None and previous.key == key and shared.cache_root is not None:
+        data = read_blob(shared.cache_root, previous)
+        if data is not None:
+            return Rendered(job.target, data, key, True)
+    data = make()
+    if job.kind != "xlsx" and shared.renderer is None:
+        from ropa.render.pdf import release_memory
 
-                release_memory()
-            return Rendered(job.target, data, key, False)
-    data = render_job(job, shared.register, shared.report, shared.templates)
+        release_memory()
     return Rendered(job.target, data, key, False)
 
 
-def _cost(job: Job, register: Register) -> int:
+def _cost(job: Job, register: Register, report: Report) -> int:
     """Rough rendering cost, to start the longest documents first."""
+    if job.kind == REPORT:
+        return len(report.findings) // 8 + 1
     if job.kind == "pdf":
         return 2 * sum(len(p.activities) for p in register.providers) + 10
     if job.kind == "annex":
@@ -244,110 +239,6 @@ def _workers(count: int, jobs: int | None) -> int:
     return max(1, min(count, os.cpu_count() or 1))
 
 
-TASKS_PER_WORKER = 20
-"""Tasks a worker process renders before a fresh one takes over (see :class:`_Recycling`)."""
-
-
-def _executor(count: int, shared: _Shared) -> _Recycling:
-    """The build's pool. Its workers are forked from the thread that calls ``submit`` and ``pump``, which is also
-    the thread that shuts the pool down (see :func:`ropa.lifeline.die_with_parent` on why that matters)."""
-    parent = os.getpid()
-    if "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-        return _Recycling(
-            lambda: ProcessPoolExecutor(
-                max_workers=count, mp_context=context, initializer=_worker_started, initargs=(parent,)
-            ),
-            count,
-        )
-    return _Recycling(
-        lambda: ProcessPoolExecutor(max_workers=count, initializer=_worker_started, initargs=(parent, shared)), count
-    )
-
-
-class _Recycling(Executor):
-    """A process pool whose workers are replaced every :data:`TASKS_PER_WORKER` tasks each.
-
-    A forked worker shares the register's pages with the main process until it
-    touches them (a reference count is a write), and WeasyPrint's allocations do
-    not all go back to the system: at 10,000 activities long-lived workers grew to
-    400 MB each. Tasks are handed to the current pool one per worker at a time;
-    after its share the pool finishes what it holds, its workers exit, and a new
-    pool forks fresh workers (a core waits for at most one task per pool: pools
-    that overlapped had four workers alive at once). Tasks are handed on from the
-    thread that submits or that calls :meth:`pump`, never from a pool's own threads.
-    """
-
-    def __init__(self, make: Callable[[], Executor], workers: int) -> None:
-        self._make = make
-        self._limit = workers
-        self._per_pool = workers * TASKS_PER_WORKER
-        self._queue: deque[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
-        self._pool: Executor | None = None
-        self._given = 0
-        self._running = 0
-        self._lock = threading.Lock()
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        outer: Future[Any] = Future()
-        self._queue.append((outer, fn, args))
-        self.pump()
-        return outer
-
-    def pump(self) -> None:
-        """Hand queued tasks to the current pool, up to the limit in flight."""
-        while self._queue:
-            with self._lock:
-                if self._running >= self._limit:
-                    return
-                retiring = self._pool is not None and self._given >= self._per_pool
-                if retiring and self._running:
-                    return  # the old pool finishes first: its workers exit before fresh ones fork
-                self._running += 1
-            outer, fn, args = self._queue.popleft()
-            if not outer.set_running_or_notify_cancel():
-                with self._lock:
-                    self._running -= 1
-                continue
-            if self._pool is None or self._given >= self._per_pool:
-                if self._pool is not None:
-                    self._pool.shutdown(wait=True)  # idle by now: its workers exit at once
-                self._pool, self._given = self._make(), 0
-            self._given += 1
-            self._pool.submit(fn, *args).add_done_callback(functools.partial(self._finish, outer))
-
-    def _finish(self, outer: Future[Any], inner: Future[Any]) -> None:
-        with self._lock:
-            self._running -= 1
-        if inner.cancelled():  # the pool was shut down after another task failed: no traceback from a callback
-            outer.set_exception(CancelledError())
-            return
-        error = inner.exception()
-        if error is not None:
-            outer.set_exception(error)
-        else:
-            outer.set_result(inner.result())
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if cancel_futures:
-            while self._queue:
-                self._queue.popleft()[0].cancel()
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
-
-
-class _Inline(Executor):
-    """Runs each job when it is submitted (one worker: no processes, same code path)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:
-            future.set_exception(error)
-        return future
-
-
 PART_PREFIX = f"{REGISTER_PDF}#"
 """Cache targets of the register's parts: ``register.pdf#part:...``, ``#front``, ``#numbers``."""
 
@@ -360,10 +251,8 @@ def _part_target(task_name: str) -> str:
     return PART_PREFIX + task_name
 
 
-def _task_key(task: Any) -> str | None:
+def _task_key(shared: _Shared, task: Any) -> str | None:
     """Cache key of a register part (None when the cache is off)."""
-    shared = _SHARED
-    assert shared is not None
     if shared.environment is None:
         return None
     from ropa.cache import document_key
@@ -387,10 +276,8 @@ def _task_key(task: Any) -> str | None:
     )
 
 
-def _run_task(task: Any) -> bytes:
-    """Render one part of the register (runs in a worker); the result as a cache blob."""
-    shared = _SHARED
-    assert shared is not None, "worker started without the build's register"
+def _run_task(shared: _Shared, task: Any) -> bytes:
+    """Render one part of the register (a job of the pool); the result as a cache blob."""
     from ropa.render.pdf import release_memory, render_task
 
     blob = render_task(task, shared.register, shared.templates).to_bytes()
@@ -411,12 +298,11 @@ def _cached_part(blob: bytes) -> Any:
 class _Register:
     """Drives a :class:`~ropa.render.parts.RegisterPlan` through the pool, reusing cached parts."""
 
-    def __init__(
-        self, register: Register, report: Report, templates: Path | None, cache: Any, spill: Path | None
-    ) -> None:
+    def __init__(self, shared: _Shared, cache: Any, spill: Path | None) -> None:
         from ropa.render.parts import RegisterPlan
 
-        self.plan = RegisterPlan(register, report, templates)
+        self.shared = shared
+        self.plan = RegisterPlan(shared.register, shared.report, shared.templates)
         self.cache = cache
         self.spill = spill
         self.keys: dict[str, str | None] = {}
@@ -425,7 +311,7 @@ class _Register:
         self.rendered: list[str] = []
         self.spilled = 0
 
-    def submit(self, pool: Executor) -> dict[Future[bytes], str]:
+    def submit(self, pool: Pool[_Shared]) -> dict[Future[bytes], str]:
         """Start the plan's next round; cached parts are taken at once. Empty when the plan is complete."""
         futures: dict[Future[bytes], str] = {}
         while not futures:
@@ -433,7 +319,7 @@ class _Register:
             if not tasks:
                 return futures
             for task in sorted(tasks, key=lambda t: -len(t.packed)):
-                key = self.keys[task.name] = _task_key(task)
+                key = self.keys[task.name] = _task_key(self.shared, task)
                 target = _part_target(task.name)
                 self.used.add(target)
                 blob = self.cache.get(target, key) if self.cache is not None and key is not None else None
@@ -496,12 +382,13 @@ def render_all(
     progress: Progress | None = None,
     cache: Any = None,
     spill: Path | None = None,
+    renderer: Renderer | None = None,
 ) -> dict[str, bytes | Path]:
     """Render ``jobs`` (in parallel processes when there is more than one job and core), in plan order.
 
     The register PDF is rendered in parts (see :mod:`ropa.render.parts`): its
-    parts go to the workers first, the annexes and the workbook fill the gaps,
-    and the parts are joined here once the last one is back.
+    parts go to the workers first, the annexes, the workbook and the validation
+    report fill the gaps, and the parts are joined here once the last one is back.
 
     Args:
         cache: A :class:`ropa.cache.BuildCache`: documents and register parts whose
@@ -510,8 +397,10 @@ def render_all(
             register are set aside instead of held in memory; the register is then returned as the path
             of its file there, which must outlive the cache's :meth:`~ropa.cache.BuildCache.save`.
             None keeps everything in memory and returns bytes.
+        renderer: Renders every document whole instead of :func:`render_job` (the register too, not in
+            parts; the validation report still by :mod:`ropa.render.report_pdf`); for tests that stand in
+            for WeasyPrint.
     """
-    global _SHARED
     from ropa.cache import environment_digest, templates_digest
 
     shared = _Shared(
@@ -521,63 +410,50 @@ def render_all(
         environment_digest() if cache is not None else None,
         templates_digest(templates) if cache is not None else "",
         cache.root if cache is not None else None,
+        renderer,
     )
-    in_parts = render_job is _RENDER_JOB and any(job.kind == "pdf" for job in jobs)
+    in_parts = renderer is None and any(job.kind == "pdf" for job in jobs)
     whole = [job for job in jobs if not (in_parts and job.kind == "pdf")]
-    previous = {job.target: cache.entry(job.target) if cache is not None else None for job in whole}
+    cached = [job for job in whole if job.kind != REPORT]
+    previous = {job.target: cache.entry(job.target) if cache is not None else None for job in cached}
     parts_count = 8 if in_parts else 0
     count = _workers(len(whole) + parts_count, workers)
     outcomes: dict[str, Rendered] = {}
-    _SHARED = shared
-    driver: _Register | None = None
-    try:
-        if in_parts:
-            driver = _Register(register, report, templates, cache, spill)
-        parallel = count > 1 and len(whole) + parts_count > 1
-        if parallel:
-            gc.freeze()  # forked workers then do not copy every page of the register when the collector runs
-        try:
-            with _executor(count, shared) if parallel else _Inline() as pool:
-                futures: dict[Future[Any], tuple[str, str]] = {}
-                try:
-                    if driver is not None:
-                        futures.update({f: ("part", n) for f, n in driver.submit(pool).items()})
-                    order = sorted(whole, key=lambda j: -_cost(j, register))
-                    futures.update({pool.submit(_run, j, previous[j.target]): ("job", j.target) for j in order})
-                    register_open = driver is not None
-                    while futures or register_open:
-                        if driver is not None and register_open and not driver.waiting:
-                            futures.update({f: ("part", n) for f, n in driver.submit(pool).items()})
-                            if not driver.waiting:
-                                if not futures:
-                                    pool.shutdown(wait=True)  # idle workers release their memory before the join
-                                outcomes[REGISTER_PDF] = driver.join()
-                                register_open = False
-                                if progress:
-                                    progress(REGISTER_PDF)
-                                continue
-                        finished, _ = wait(futures, return_when=FIRST_COMPLETED)
-                        if isinstance(pool, _Recycling):
-                            pool.pump()
-                        for future in finished:
-                            kind, name = futures.pop(future)
-                            if kind == "part":
-                                assert driver is not None
-                                driver.done(name, future.result())
-                            else:
-                                outcomes[name] = future.result()
-                                if progress:
-                                    progress(name)
-                except BaseException:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise
-        finally:
-            if parallel:
-                gc.unfreeze()
-    finally:
-        _SHARED = None
+    driver = _Register(shared, cache, spill) if in_parts else None
+    parallel = count > 1 and len(whole) + parts_count > 1
+    with Pool(shared, count if parallel else 1) as pool:
+        futures: dict[Future[Any], tuple[str, str]] = {}
+        if driver is not None:
+            futures.update({f: ("part", n) for f, n in driver.submit(pool).items()})
+        order = sorted(whole, key=lambda j: -_cost(j, register, report))
+        futures.update({pool.submit(_run, j, previous.get(j.target)): ("job", j.target) for j in order})
+        register_open = driver is not None
+        while futures or register_open:
+            if driver is not None and register_open and not driver.waiting:
+                futures.update({f: ("part", n) for f, n in driver.submit(pool).items()})
+                if not driver.waiting:
+                    if not futures:
+                        pool.shutdown()  # idle workers release their memory before the join
+                    outcomes[REGISTER_PDF] = driver.join()
+                    register_open = False
+                    if progress:
+                        progress(REGISTER_PDF)
+                    continue
+            finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for future in finished:
+                kind, name = futures.pop(future)
+                if kind == "part":
+                    assert driver is not None
+                    driver.done(name, future.result())
+                else:
+                    outcomes[name] = future.result()
+                    if progress:
+                        progress(name)
     if cache is not None:
+        reports = {job.target for job in whole if job.kind == REPORT}
         for outcome in outcomes.values():
+            if outcome.target in reports:
+                continue
             if outcome.reused:
                 cache.hits.append(outcome.target)
             else:

@@ -393,127 +393,6 @@ def contents(
 
 # ---------------------------------------------------------------- rendering
 
-ReportArgs = tuple[Register, Report, Sequence[Finding]]
-
-_REPORT_ARGS: ReportArgs | None = None
-"""What the report's process renders, inherited by a forked child instead of pickled."""
-
-
-def _render_report(args: ReportArgs | None = None) -> bytes:
-    """The validation report PDF of ``args`` (or of the inherited ``_REPORT_ARGS``).
-
-    The renderer is looked up when called, so a replacement (tests stub it) is
-    honoured in a forked child too.
-    """
-    from ropa.render import report_pdf
-
-    given = args if args is not None else _REPORT_ARGS
-    assert given is not None, "report process started without its register"
-    register, report, allowed = given
-    return report_pdf.render_report_pdf(register, report, allowed)
-
-
-def _report_child(conn: Any, args: ReportArgs | None, spill: Path | None = None, parent: int | None = None) -> None:
-    """Body of the report's process: send back ``("ok", pdf)`` or ``("error", exception)``.
-
-    With ``spill`` the PDF is written there and its path sent: the pipe then holds a
-    few bytes, so this process ends at once instead of waiting, with all its memory,
-    until the parent reads the result after the documents. With ``parent`` (the
-    forking process's id) it ends when that process dies (see :mod:`ropa.lifeline`).
-    """
-    import pickle
-
-    if parent is not None:
-        from ropa.lifeline import die_with_parent
-
-        die_with_parent(parent)
-    try:
-        pdf = _render_report(args)
-        outcome: tuple[str, object] = ("ok", pdf)
-        if spill is not None:
-            from ropa.fsutil import spilling
-
-            path = spill / "validation-report.pdf"
-            with spilling(path):
-                path.write_bytes(pdf)
-            outcome = ("ok", path)
-    except BaseException as exc:  # handed to the parent, which raises it
-        try:
-            pickle.dumps(exc)
-            outcome = ("error", exc)
-        except Exception:  # an exception that cannot travel is described instead
-            outcome = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
-    try:
-        conn.send(outcome)
-    finally:
-        conn.close()
-
-
-class _ReportProcess:
-    """The report PDF rendering in a process of its own while the documents render in the build's workers.
-
-    The report is a document like the others (about four pages a second), but it
-    is not a job ``ropa.build`` knows, so it runs beside the build's worker pool
-    instead of after it. A plain forked process and a pipe, no helper threads, so
-    the pool forked next inherits no lock held by another thread. Where ``fork``
-    is missing the register is pickled to the child once.
-    """
-
-    def __init__(self, args: ReportArgs, spill: Path | None = None) -> None:
-        import gc
-        import multiprocessing
-        import os
-
-        global _REPORT_ARGS
-        forked = "fork" in multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if forked else None)
-        self._conn, send = context.Pipe(duplex=False)
-        _REPORT_ARGS = args
-        gc.freeze()  # the child's collector then does not touch, and so copy, the inherited register's pages
-        try:
-            self._process = context.Process(
-                target=_report_child, args=(send, None if forked else args, spill, os.getpid()), daemon=True
-            )
-            self._process.start()
-        finally:
-            gc.unfreeze()
-            _REPORT_ARGS = None
-            send.close()  # only the child holds the writing end: its death reads as end of file
-
-    def result(self) -> bytes | Path:
-        """Wait for the PDF (or the file it was written to); re-raise what the child raised.
-
-        Raises:
-            RuntimeError: when the child ended without sending a result (killed, out of memory).
-        """
-        try:
-            kind, value = self._conn.recv()
-        except EOFError:
-            self._process.join()
-            raise RuntimeError(
-                f"the validation report's process ended without a result (exit code {self._process.exitcode})"
-            ) from None
-        self._process.join()
-        if kind == "error":
-            assert isinstance(value, BaseException)
-            raise value
-        assert isinstance(value, bytes | Path)
-        return value
-
-    def stop(self) -> None:
-        """End the child if it still runs (the documents failed or the run was interrupted) and release the pipe."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._conn.close()
-
-
-def _parallel(workers: int | None) -> bool:
-    """Whether more than one process may render (``--jobs 1`` keeps everything in this process)."""
-    import os
-
-    return (workers if workers is not None else (os.cpu_count() or 1)) > 1
-
 
 def render_documents(
     register: Register,
@@ -524,32 +403,22 @@ def render_documents(
     cache: Any = None,
     spill: Path | None = None,
 ) -> tuple[dict[str, Member], Member]:
-    """The build's documents and the validation report PDF, rendered side by side.
+    """The build's documents and the validation report PDF, rendered by the same pool.
 
     The documents go through :func:`ropa.build.render_all`, reusing those in
     ``cache`` (a :class:`ropa.cache.BuildCache`, read only here: the package never
-    writes the build's cache) whose key matches; the report PDF renders at the same
-    time in a process of its own, unless a single worker was asked for. With ``spill`` (a folder),
-    the register PDF is set aside there and returned as its path (see :func:`ropa.build.render_all`).
+    writes the build's cache) whose key matches; the report PDF is one more job
+    there, never cached. With ``spill`` (a folder), the register PDF is set aside
+    there and returned as its path (see :func:`ropa.build.render_all`).
 
     Returns:
-        The documents by package path, and the report PDF (with ``spill``: the file it was written to).
+        The documents by package path, and the report PDF.
     """
     from ropa import build
 
-    jobs = build.plan(register, set(build.KINDS))
-    if not _parallel(workers):
-        documents = build.render_all(register, report, jobs, None, workers, progress, cache, spill)
-        pdf: Member = _render_report((register, report, allowed))
-    else:
-        child = _ReportProcess((register, report, allowed), spill)
-        try:
-            documents = build.render_all(register, report, jobs, None, workers, progress, cache, spill)
-            pdf = child.result()
-        finally:
-            child.stop()
-    if progress:
-        progress(REPORT_PDF)
+    jobs = [*build.plan(register, set(build.KINDS)), build.report_job(REPORT_PDF, tuple(allowed))]
+    documents = build.render_all(register, report, jobs, None, workers, progress, cache, spill)
+    pdf = documents.pop(REPORT_PDF)
     return documents, pdf
 
 

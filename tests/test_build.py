@@ -9,6 +9,7 @@ document leaves the output folder as it was.
 from __future__ import annotations
 
 import copy
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -60,6 +61,10 @@ def test_parallel_build_gives_the_bytes_of_the_plain_renderers(
     assert load_workbook(out / REGISTER_XLSX, read_only=True).sheetnames
 
 
+REAL_RENDER_ALL = render_all
+"""The real renderer of the build; stand-ins are injected into it (its ``renderer``)."""
+
+
 def quick(job: Job, register: Register, report: Report, templates: Path | None) -> bytes:
     """A stand-in renderer: fixed bytes and the process that made them."""
     return f"{job.target} by {os.getpid()}\n".encode()
@@ -75,8 +80,7 @@ def test_workers_inherit_the_register_instead_of_unpickling_it(
         raise AssertionError("the register was pickled")
 
     monkeypatch.setattr(Register, "__reduce_ex__", refuse)
-    monkeypatch.setattr(ropa.build, "render_job", quick)
-    documents = render_all(register, report, plan(register, {"pdf", "annexes"}), None, workers=2)
+    documents = render_all(register, report, plan(register, {"pdf", "annexes"}), None, workers=2, renderer=quick)
     assert list(documents) == [REGISTER_PDF, "annexes/acme.pdf", "annexes/beta.pdf", "annexes/zeta.pdf"]
     pids = {data.split(b" by ")[1] for data in documents.values()}
     assert str(os.getpid()).encode() + b"\n" not in pids, "rendered in worker processes"
@@ -87,7 +91,7 @@ def test_a_failing_document_writes_nothing(
 ) -> None:
     register, report = load(make_register(copy.deepcopy(PROVIDERS), ORGANISATION))
     out = tmp_path / "out"
-    monkeypatch.setattr(ropa.build, "render_job", quick)
+    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=quick))
     build(register, report, out, workers=2)
     before = outputs(out)
 
@@ -96,7 +100,7 @@ def test_a_failing_document_writes_nothing(
             raise RuntimeError("layout failed")
         return b"new " + job.target.encode()
 
-    monkeypatch.setattr(ropa.build, "render_job", broken)
+    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=broken))
     for workers in (1, 2):
         with pytest.raises(RuntimeError, match="layout failed"):
             build(register, report, out, workers=workers, use_cache=False)

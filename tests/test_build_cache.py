@@ -10,6 +10,7 @@ renderer that records what it was asked to render.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -26,6 +27,9 @@ from ropa.cache import CACHE_DIR, BuildCache
 from ropa.findings import Report
 from ropa.model.register import Register
 from ropa.pipeline import load_and_check_for_documents
+
+REAL_RENDER_ALL = ropa.build.render_all
+"""The real renderer of the build; stand-ins are injected into it (its ``renderer``)."""
 
 ORGANISATION: dict[str, Any] = {
     "legal_name": "Cache Test GmbH",
@@ -97,7 +101,7 @@ REAL_RENDER_JOB = ropa.build.render_job
 def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Route rendering through :func:`recording_render_job` and hand out its log."""
     RENDERED.clear()
-    monkeypatch.setattr(ropa.build, "render_job", recording_render_job)
+    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=recording_render_job))
     yield RENDERED
     RENDERED.clear()
 
@@ -166,7 +170,7 @@ def stand_in(job: Job, register: Register, report: Report, templates: Path | Non
 @pytest.fixture
 def fast(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     RENDERED.clear()
-    monkeypatch.setattr(ropa.build, "render_job", stand_in)
+    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=stand_in))
     yield RENDERED
     RENDERED.clear()
 
@@ -293,7 +297,7 @@ def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
     build(register, report, out, workers=1)
     assert len(outputs(out)) == 5
     monkeypatch.undo()
-    monkeypatch.setattr(ropa.build, "render_job", stand_in)
+    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=stand_in))
     fast.clear()
     build(register, report, out, workers=1)
     assert len(fast) == 5, "nothing was cached, so everything renders again"

@@ -14,6 +14,7 @@ Nothing here is part of ropa: the faults are injected from outside, by patching.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -45,7 +46,7 @@ def install(spec: dict[str, Any]) -> None:
         def render_job(job: Any, register: Any, report: Any, templates: Any) -> bytes:
             return stub_document(job.target, register.organisation.record.version)
 
-        ropa.build.render_job = render_job
+        ropa.build.render_all = functools.partial(ropa.build.render_all, renderer=render_job)  # type: ignore[assignment]
         stub_report()
 
     slow = spec.get("slow_write") or {}

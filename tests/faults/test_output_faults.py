@@ -10,6 +10,7 @@ temporary file left behind.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import subprocess
 import tempfile
@@ -24,12 +25,20 @@ import ropa.render.report_pdf
 from faults.conftest import BUILD_TARGETS, FaultSpace, assert_whole, stub, temps
 from faults.driver import stub_document
 
+REAL_RENDER_ALL = ropa.build.render_all
+"""The real renderer of the build; stand-ins are injected into it (its ``renderer``)."""
+
 
 @pytest.fixture(autouse=True)
 def stub_render(monkeypatch: pytest.MonkeyPatch) -> None:
     """Documents and the package's report PDF become fixed bytes: these tests are about writing."""
     monkeypatch.setattr(
-        ropa.build, "render_job", lambda job, reg, rep, tpl: stub_document(job.target, reg.organisation.record.version)
+        ropa.build,
+        "render_all",
+        functools.partial(
+            REAL_RENDER_ALL,
+            renderer=lambda job, reg, rep, tpl: stub_document(job.target, reg.organisation.record.version),
+        ),
     )
     monkeypatch.setattr(ropa.render.report_pdf, "render_report_pdf", lambda *args, **kwargs: b"%PDF-1.7 stub\n")
 

@@ -13,6 +13,7 @@ must be a miss: no traceback, no hang, the document rendered again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -38,6 +39,9 @@ from ropa.findings import Report
 from ropa.model.register import Register
 from ropa.package import build_package
 from ropa.pipeline import load_and_check_for_documents
+
+REAL_RENDER_ALL = ropa.build.render_all
+"""The real renderer of the build; stand-ins are injected into it (its ``renderer``)."""
 
 ORGANISATION: dict[str, Any] = {
     "legal_name": "Forgery Test GmbH",
@@ -195,7 +199,7 @@ def stand_in(job: Job, register: Register, report: Report, templates: Path | Non
 @pytest.fixture
 def fast(make_register: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A register built once with a stand-in renderer; yields ``(register, report, out)``; ``RENDERED`` cleared."""
-    monkeypatch.setattr(ropa.build, "render_job", stand_in)
+    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=stand_in))
     register, report = load_and_check_for_documents(make_register(PROVIDERS, ORGANISATION))
     out = tmp_path / "out"
     build(register, report, out, workers=1)

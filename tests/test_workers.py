@@ -1,0 +1,96 @@
+"""The one process pool (ropa/workers.py): state handed to every job, workers tied to the main process."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from concurrent.futures import wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+import pytest
+
+from ropa.workers import Pool
+
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+
+
+@dataclass(frozen=True)
+class State:
+    label: str
+
+    def __reduce_ex__(self, protocol: object) -> object:
+        raise AssertionError("the state was pickled")
+
+
+def _labelled(state: State, value: int) -> tuple[str, int, int]:
+    return state.label, value * value, os.getpid()
+
+
+def _fail(state: State, value: int) -> int:
+    raise ValueError(f"{state.label}: job {value} failed")
+
+
+def _die(state: State) -> None:
+    os._exit(3)
+
+
+def _parent_death_signal(state: State) -> int:
+    """The signal this worker gets when its parent dies (``prctl(PR_GET_PDEATHSIG)``)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    value = ctypes.c_int(0)
+    libc.prctl(2, ctypes.byref(value), 0, 0, 0)  # PR_GET_PDEATHSIG
+    return value.value
+
+
+@needs_fork
+def test_jobs_get_the_inherited_state_in_worker_processes() -> None:
+    with Pool(State("register"), 2) as pool:
+        assert pool.parallel and gc.get_freeze_count() > 0
+        futures = [pool.submit(_labelled, n) for n in range(6)]
+        results = [f.result() for f in futures]
+    assert [(label, square) for label, square, _ in results] == [("register", n * n) for n in range(6)]
+    assert os.getpid() not in {pid for *_, pid in results}
+    assert gc.get_freeze_count() == 0, "the collector is thawed when the pool closes"
+
+
+def test_one_worker_runs_each_job_here_when_submitted() -> None:
+    pool = Pool(State("here"), 1)
+    future = pool.submit(_labelled, 3)
+    assert future.done() and future.result() == ("here", 9, os.getpid())
+    failed = pool.submit(_fail, 4)
+    with pytest.raises(ValueError, match="here: job 4 failed"):
+        failed.result()
+    pool.shutdown()
+
+
+@needs_fork
+def test_a_failing_job_fails_its_future_only() -> None:
+    with Pool(State("s"), 2) as pool:
+        bad, good = pool.submit(_fail, 3), pool.submit(_labelled, 4)
+        wait([bad, good])
+        assert good.result()[1] == 16
+        with pytest.raises(ValueError, match="s: job 3 failed"):
+            bad.result()
+
+
+@needs_fork
+def test_a_dead_worker_breaks_the_pool_instead_of_hanging() -> None:
+    with Pool(State("s"), 2) as pool:
+        dead = pool.submit(_die)
+        with pytest.raises(BrokenProcessPool):
+            dead.result(timeout=60)
+    assert multiprocessing.active_children() == []
+
+
+@needs_fork
+@pytest.mark.skipif(os.uname().sysname != "Linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_every_worker_asks_to_be_killed_with_the_main_process() -> None:
+    import signal
+
+    with Pool(State("s"), 2) as pool:
+        signals = {pool.submit(_parent_death_signal).result() for _ in range(4)}
+    assert signals == {signal.SIGKILL}
