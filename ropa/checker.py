@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ropa.errors import KeyPath
 from ropa.findings import Finding, Report, Waived
+from ropa.gcpolicy import collector_paused
 from ropa.model.common import Severity
 from ropa.model.organisation import Waiver
 from ropa.model.register import Register
@@ -165,13 +166,15 @@ def load_and_check(
     """
     from ropa.loader import load_register
 
-    register = load_register(root, display_root, ahead)
-    return register, check(register, as_of, select)
+    with collector_paused():
+        register = load_register(root, display_root, ahead)
+        return register, check(register, as_of, select)
 
 
 def load_and_check_for_documents(root: Path, display_root: str | None = None) -> tuple[Register, Report]:
     """Load and check as of the record's own date, so documents do not depend on the clock."""
     from ropa.loader import load_register
 
-    register = load_register(root, display_root)
-    return register, check(register, register.organisation.record.date)
+    with collector_paused():
+        register = load_register(root, display_root)
+        return register, check(register, register.organisation.record.date)
