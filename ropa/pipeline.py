@@ -55,15 +55,7 @@ def validate(
     To ``output`` the report is made whole first and written atomically (nothing is written when
     reporting fails); through ``emit`` it goes in chunks of whole lines as the reporter makes them.
     """
-    from ropa.loader import read_ahead
-
-    # Workers parse the YAML while this process imports pydantic and builds the models.
-    ahead = read_ahead(root, display_root)
-    try:
-        report = load_and_check(root, as_of, select, display_root=display_root, ahead=ahead)[1]
-    finally:
-        if ahead is not None:
-            ahead.close()
+    report = load_and_check(root, as_of, select, display_root=display_root)[1]
     from ropa.reporters import render_bytes, stream
 
     if output is not None:
