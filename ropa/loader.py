@@ -204,8 +204,8 @@ def _validate(model: type[BaseModel], doc: Document, errors: list[Diagnostic]) -
 
 PARALLEL_READ_BYTES = 1024 * 1024
 """Registers larger than this are read by worker processes when :func:`load_register` starts the reading
-itself: parsing is most of the time of loading and files are independent, so two cores read 10,000
-activities in about half the time. Below it, starting the workers would cost about what they save.
+itself: parsing is most of the time of loading and files are independent (figures in
+``benchmarks/README.md``). Below it, starting the workers would cost about what they save.
 :func:`read_ahead` starts them for any register: there they read while the caller imports."""
 
 
@@ -411,7 +411,7 @@ def _load_register(root: Path, shown: Callable[[str], str], ahead: ReadAhead | N
         ahead = ReadAhead(items, _reader_count(items) - 1, folder=folder)
     errors: list[Diagnostic] = []
     # Each file is validated as soon as it is read (while workers read the next), then its data is
-    # dropped: only its positions are needed from there on (-100 MB at 10,000 activities).
+    # dropped: only its positions are needed from there on.
     by_file: dict[str, Document] = {}
     models: dict[str, Any] = {}
     total = 0

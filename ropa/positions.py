@@ -2,9 +2,9 @@
 
 Findings and diagnostics are located by key path, so a document keeps the
 position of every key and list item. A dict of path tuples to position tuples
-held three or four Python objects per key (about 1.2 MB per provider file of
-100 activities, 120 MB for a 10,000-activity register, and most of the time of
-sending documents back from the reading workers). Here a document's positions
+held three or four Python objects per key (most of the memory of a loaded
+register's positions, and most of the time of sending documents back from the
+reading workers; figures in ``benchmarks/README.md``). Here a document's positions
 are one array of 32-bit cells plus the distinct key sequences of its mappings:
 about a tenth of the memory, and one ``bytes`` to pickle.
 

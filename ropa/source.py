@@ -261,7 +261,7 @@ class _Walker:
             if _LINE_BREAK.search(key):  # a key is a field name; it is printed in every message's key path
                 self.fail(key_node, path, f"key {key!r} holds a line break; keys are names on one line")
                 continue
-            key = sys.intern(key)  # one object per field name instead of one per use: -30 MB at 10,000 activities
+            key = sys.intern(key)  # one object per field name instead of one per use
             key_path = (*path, key)
             if key in out:
                 first = children[3 * list(out).index(key) :]
@@ -429,9 +429,14 @@ def _read_plain(text: str, file: str) -> Document | None:
     Ordinary means what register files are: mappings, lists and scalars of the
     core schema, no anchors, aliases or explicit tags, no limit reached, no problem
     to report. Such a document gives exactly the data and positions of composing
-    it and walking the nodes, at a third less time and without building the node
-    tree. At the first thing outside that (including every error), it returns None
-    and :func:`read_text` reads the file the exact way, which reports problems.
+    it and walking the nodes, without building the node tree. At the first thing
+    outside that (including every error), it returns None and :func:`read_text`
+    reads the file the exact way, which reports problems.
+
+    Kept because it is measured (``benchmarks/README.md``, "Tuning kept and removed"). Public PyYAML
+    API only: the C loader's ``get_event`` and ``resolve``, and the resolver table
+    ``yaml_implicit_resolvers`` that ``add_implicit_resolver`` fills; ``tests/test_source_plain.py``
+    and ``tests/validate_speed/test_plain_reader.py`` compare it with the exact reader.
     """
     loader = _Loader(text)
     resolve: Any = loader.resolve
@@ -578,7 +583,7 @@ def read_text(text: str, file: str) -> Document:
             return plain
     # The depth pass only guards libyaml's composer against a crash. When a cheap bound shows the file
     # cannot nest deep enough for that, it runs only if reading fails (to report depth first, as always):
-    # a register then parses once instead of twice (-20% of reading).
+    # a register then parses once instead of twice.
     deferred = _LIBYAML and _nesting_bound(text) <= SAFE_COMPOSE_DEPTH
     loader = _Loader(text)
     try:

@@ -4,12 +4,12 @@ The sheets come from :func:`ropa.render.tables.workbook.build_tables`; this modu
 them out. Three things matter more than looks:
 
 * **Streaming, and fast.** openpyxl lays out the package: styles, workbook, and
-  each sheet's widths, frozen panes, page set-up and autofilter. The rows (two
-  million cells at 10,000 activities) are serialised here, as openpyxl's
+  each sheet's widths, frozen panes, page set-up and autofilter. The rows (most
+  of a large workbook's cells) are serialised here, as openpyxl's
   write-only writer with lxml would write them, row by row into scratch files
   that are then streamed into the zip, so memory stays flat however many
   activities the register holds. Going through one openpyxl cell object per
-  value made writing the workbook about seven times slower.
+  value was several times slower (``benchmarks/README.md``, XLSX).
 * **Text stays text.** Every user string is an inline string cell
   (``t="inlineStr"``), never a formula or an error value, so ``=HYPERLINK(...)``,
   DDE payloads or ``#N/A`` are shown, never evaluated. Carriage returns are
