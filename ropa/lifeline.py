@@ -2,9 +2,9 @@
 
 A CI time-out kills ``ropa`` with SIGKILL: nothing runs in the dying process, so it
 cannot stop its workers, and a worker left waiting for work keeps the job's output
-pipe open (``ropa build | tail`` never returns). Every process ropa forks (render
-workers, the validation report's process, the read-ahead readers) calls
-:func:`die_with_parent` first thing after the fork.
+pipe open (``ropa build | tail`` never returns). Every process ropa forks (the
+workers of :class:`ropa.workers.Pool`, the read-ahead readers of :mod:`ropa.readahead`)
+calls :func:`die_with_parent` first thing after the fork.
 """
 
 from __future__ import annotations

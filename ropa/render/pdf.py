@@ -60,13 +60,13 @@ def relaxed_gc() -> Iterator[None]:
 
 
 def release_memory() -> None:
-    """Free a finished layout now and hand the freed memory back to the system.
+    """Free a finished layout now and hand the freed memory back to the system (the one use of ``malloc_trim``).
 
     A laid-out document is a web of cycles that the collector would reach only at
-    some later threshold, and glibc keeps freed arenas for reuse: a worker that
-    renders part after part grew from 66 to 313 MB over six parts, and stays at
-    about 160 MB with this after each (1,000-activity register). Only in a worker process: in the
-    main process a full collection would walk the whole register every time.
+    some later threshold, and glibc keeps freed arenas for reuse; the pool's workers
+    live for the whole build, so each would keep its largest layout (figures in
+    benchmarks/README.md). Only in a worker process: in the main process a full
+    collection would walk the whole register every time.
     """
     import multiprocessing
 
