@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -123,28 +122,23 @@ def package_of(data: Data, path: Path) -> None:
 
 
 def end_to_end(size: int, scenario: str) -> str:
+    """``ropa diff OLD.zip NEW.zip`` in a fresh process: wall, CPU and peak memory sampled as ``run.py`` does."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run import measure  # peak memory of the process tree (not ru_maxrss, which carries the parent's size)
+
     with tempfile.TemporaryDirectory() as work:
-        old, new = Path(work, "old.zip"), Path(work, "new.zip")
+        old, new, log = Path(work, "old.zip"), Path(work, "new.zip"), Path(work, "changes.json")
         package_of(register(size), old)
         package_of(register(size, renumber=scenario == "renumbered", edit=scenario == "edit"), new)
         megabytes = new.stat().st_size / 1e6
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        run = subprocess.run(
-            [str(Path(sys.executable).with_name("ropa")), "diff", str(old), str(new), "--format", "json"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if run.returncode != 0:
-            raise SystemExit(f"ropa diff failed ({run.returncode}): {run.stderr[-2000:]}")
-        summary = json.loads(run.stdout)["summary"]
-        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        ropa = str(Path(sys.executable).with_name("ropa"))
+        sample = measure([ropa, "diff", str(old), str(new), "--format", "json", "--output", str(log)])
+        if sample.code != 0:
+            raise SystemExit(f"ropa diff failed ({sample.code}): {sample.stderr[-2000:]}")
+        summary = json.loads(log.read_text("utf-8"))["summary"]
         return (
-            f"{size:>8,}  {scenario:<10}  ropa diff OLD.zip NEW.zip  {wall:7.2f} s wall  {cpu:7.2f} s cpu  "
-            f"peak {after.ru_maxrss / 1024:,.0f} MB  ({megabytes:.1f} MB zip each; {summary})"
+            f"{size:>8,}  {scenario:<10}  ropa diff OLD.zip NEW.zip  {sample.wall:7.2f} s wall  "
+            f"{sample.cpu:7.2f} s cpu  peak {sample.peak_mb:,.0f} MB  ({megabytes:.1f} MB zip each; {summary})"
         )
 
 
