@@ -13,8 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from ropa.cli import main
-from ropa.cli import DIFF_FORMATS
+from ropa.cli import DIFF_FORMATS, main
 from ropa.diff import RENDERERS, Change, compare, render_json, render_markdown, render_text
 from ropa.loader import load_register
 from ropa.normalise import register_data, register_json
