@@ -124,6 +124,8 @@ class RegisterRef(_Open):
 
 
 class Summary(_Open):
+    """Counts of open findings by severity."""
+
     error: Count = 0
     warning: Count = 0
     info: Count = 0
@@ -178,33 +180,45 @@ class Manifest(_Open):
 
 
 class Measure(_Open):
+    """A security measure: the keys diff compares it by."""
+
     kind: Text
     measure: Text
 
 
 class SubProcessor(_Open):
+    """A sub-processor as register.json lists it."""
+
     id: Id
     name: Text | None = None
 
 
 class Recipient(_Open):
+    """A recipient of an activity: a provider reference or a category."""
+
     provider: Text | None = None
     category: Text | None = None
 
 
 class Transfer(_Open):
+    """A transfer: its recipient and destination."""
+
     recipient: Text
     country: Text | None = None
     international_organisation: Text | None = None
 
 
 class Category(_Open):
+    """A data category with its retention."""
+
     id: Id
     name: Text | None = None
     retention: dict[str, Any] | None = None
 
 
 class Activity(_Open):
+    """An activity: the parts diff lists changes of."""
+
     id: Id
     name: Text | None = None
     recipients: list[Recipient] | None = None
@@ -215,6 +229,8 @@ class Activity(_Open):
 
 
 class Provider(_Open):
+    """A provider with its activities, measures and sub-processors."""
+
     id: Id
     legal_name: Text | None = None
     activities: list[Activity] = Field(default_factory=list, max_length=MAX_ACTIVITIES)
@@ -223,11 +239,15 @@ class Provider(_Open):
 
 
 class Record(_Open):
+    """The record's version and date."""
+
     version: Short | None = None
     date: Short | None = None
 
 
 class Organisation(_Open):
+    """The organisation keeping the record."""
+
     legal_name: Text | None = None
     record: Record = Field(default_factory=Record)
 
