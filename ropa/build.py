@@ -108,40 +108,43 @@ def _prepare(
     For PDFs the inputs are the HTML WeasyPrint lays out, plus attachment and date; it
     costs milliseconds next to the seconds of layout and captures everything the
     document draws from the register, cross-references included. A given ``renderer``
-    is keyed by the register and report as a whole.
+    is keyed the same way and renders in place of WeasyPrint.
     """
     from ropa.dates import document_datetime
 
     when = document_datetime(register).isoformat()
-    if renderer is not None:
-        return [*_register_inputs(register), _report_input(report), when], lambda: renderer(
-            job, register, report, templates
-        )
+    inputs: list[bytes | str]
     if job.kind == "pdf":
         # Only for a register PDF rendered whole; render_all renders the register in parts with keys of their own.
         from ropa.render.pdf import register_attachment, register_html, render_register_pdf
 
         attachment = register_attachment(register)
         html = register_html(register, report, templates)
-        inputs: list[bytes | str] = [
-            html,
-            attachment.data,
-            attachment.name,
-            attachment.description,
-            attachment.relationship,
-            when,
-        ]
-        return inputs, lambda: render_register_pdf(register, report, templates)
-    if job.kind == "annex":
+        inputs = [html, attachment.data, attachment.name, attachment.description, attachment.relationship, when]
+
+        def make() -> bytes:
+            return render_register_pdf(register, report, templates)
+
+    elif job.kind == "annex":
         from ropa.render.annexes import annex_html
-        from ropa.render.pdf import html_to_pdf as annex_to_pdf
+        from ropa.render.pdf import html_to_pdf
 
         assert job.provider is not None
         page = annex_html(register, job.provider, report, templates)
-        return [page, when], lambda: annex_to_pdf(page, register, templates)
-    return [*_register_inputs(register), _report_input(report), when], lambda: render_job(
-        job, register, report, templates
-    )
+        inputs = [page, when]
+
+        def make() -> bytes:
+            return html_to_pdf(page, register, templates)
+
+    else:
+        inputs = [*_register_inputs(register), _report_input(report), when]
+
+        def make() -> bytes:
+            return render_job(job, register, report, templates)
+
+    if renderer is None:
+        return inputs, make
+    return inputs, lambda: renderer(job, register, report, templates)
 
 
 def _register_inputs(register: Register) -> list[bytes | str]:
