@@ -7,8 +7,8 @@ recipient, a transfer and a measure) are compared in two scenarios:
 * ``renumbered``: every activity id changed (a register whose ids were renumbered): the worst case of
   the old matching, which scanned the list of the other side once per item.
 
-For each size the change log is computed with today's ``ropa.diff.compare`` and,
-up to ``--old-max`` ids, with ``ropa/diff.py`` as it was before matching became
+For each size the change log is computed with today's ``ropa.archive.diff.compare`` and,
+up to ``--old-max`` ids, with ``ropa/archive/diff.py`` as it was before matching became
 linear (loaded from git, ``--old-rev``); above that the old time is extrapolated
 from the largest measured size (quadratic) and marked as such. Both change logs
 are checked to be equal. Then ``ropa diff OLD.zip NEW.zip`` runs end to end
@@ -37,23 +37,23 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import ropa.diff as diff  # noqa: E402
+import ropa.archive.diff as diff  # noqa: E402
 
 Data = dict[str, Any]
 
 
 OLD_REV = "cf2894b"
-"""The last commit whose ``ropa/diff.py`` matched entities by scanning the other side once per item."""
+"""The last commit whose ``ropa/archive/diff.py`` matched entities by scanning the other side once per item."""
 
 
 def old_diff(rev: str) -> ModuleType:
-    """``ropa/diff.py`` as it was at ``rev``, loaded as a module of its own."""
+    """``ropa/archive/diff.py`` as it was at ``rev``, loaded as a module of its own."""
     source = subprocess.run(
-        ["git", "show", f"{rev}:ropa/diff.py"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "show", f"{rev}:ropa/archive/diff.py"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     module = ModuleType("old_ropa_diff")
     sys.modules[module.__name__] = module
-    exec(compile(source, f"{rev}:ropa/diff.py", "exec"), module.__dict__)
+    exec(compile(source, f"{rev}:ropa/archive/diff.py", "exec"), module.__dict__)
     return module
 
 
@@ -108,7 +108,7 @@ def package_of(data: Data, path: Path) -> None:
     """A minimal intact package holding ``data`` as register.json (manifest and SHA256SUMS agreeing)."""
     import datetime as dt
 
-    from ropa.package import sha256, sums_text, zip_bytes
+    from ropa.archive.package import sha256, sums_text, zip_bytes
 
     members = {"register.json": json.dumps(data, indent=2, sort_keys=True).encode()}
     manifest = {
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5000,20000,100000")
     parser.add_argument("--old-max", type=int, default=20_000, help="largest size timed with the old matching")
-    parser.add_argument("--old-rev", default=OLD_REV, help="git revision of the old ropa/diff.py")
+    parser.add_argument("--old-rev", default=OLD_REV, help="git revision of the old ropa/archive/diff.py")
     parser.add_argument("--no-end-to-end", action="store_true")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]

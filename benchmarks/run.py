@@ -239,8 +239,8 @@ def prepare(register: str, work: str, kinds: str, total_pages: str = "") -> None
     out.mkdir(parents=True, exist_ok=True)
     if "xlsx" in kinds:
         from ropa import __version__
-        from ropa.dates import document_datetime
         from ropa.render.rows import build_tables
+        from ropa.util.dates import document_datetime
 
         when = document_datetime(reg).date()
         tables = [(t.name, t.headers, list(t.rows())) for t in build_tables(reg, report, f"ropa {__version__}", when)]
@@ -508,7 +508,7 @@ def run_incremental(work: Path, seed: int, providers: int, per: int, jobs: int |
 def _code_state() -> str:
     """A digest of ropa's code as the cache sees it (the checkout may change while the benchmark runs)."""
     return checked(
-        measure(python("from ropa.cache import code_digest; print(code_digest())")), "code digest", (0,)
+        measure(python("from ropa.produce.cache import code_digest; print(code_digest())")), "code digest", (0,)
     ).stdout.strip()
 
 

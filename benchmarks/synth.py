@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ropa.fsutil import atomic_write
+from ropa.util.fsutil import atomic_write
 
 _WORD_TEXT = (
     "account address analytics archive audit billing campaign cloud contact contract customer data delivery "

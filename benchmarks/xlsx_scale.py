@@ -33,7 +33,7 @@ def measure(activities: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
     from synth import default_shape, register_files
 
-    from ropa.checker import check
+    from ropa.check.engine import check
     from ropa.model.organisation import Organisation
     from ropa.model.provider import Provider
     from ropa.model.register import Register

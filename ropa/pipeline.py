@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ropa.findings import Report
+    from ropa.archive.package import PackageResult
+    from ropa.archive.verify import Verification
+    from ropa.check.findings import Report
     from ropa.model.register import Register
-    from ropa.package import PackageResult
-    from ropa.reporters import ReportContext
-    from ropa.verify import Verification
+    from ropa.report import ReportContext
 
 Progress = Callable[[str], None]
 """Told the name of each document as it is rendered."""
@@ -27,15 +27,15 @@ Progress = Callable[[str], None]
 def load_and_check(
     root: Path, as_of: dt.date, select: set[str] | None = None, display_root: str | None = None, ahead: Any = None
 ) -> tuple[Register, Report]:
-    """Read, load and check the register (:func:`ropa.checker.load_and_check`), imported only when called."""
-    from ropa.checker import load_and_check as run
+    """Read, load and check the register (:func:`ropa.check.engine.load_and_check`), imported only when called."""
+    from ropa.check.engine import load_and_check as run
 
     return run(root, as_of, select, display_root, ahead)
 
 
 def load_and_check_for_documents(root: Path, display_root: str | None = None) -> tuple[Register, Report]:
-    """Load and check as of the record's own date (:func:`ropa.checker.load_and_check_for_documents`)."""
-    from ropa.checker import load_and_check_for_documents as run
+    """Load and check as of the record's own date (:func:`ropa.check.engine.load_and_check_for_documents`)."""
+    from ropa.check.engine import load_and_check_for_documents as run
 
     return run(root, display_root)
 
@@ -56,16 +56,16 @@ def validate(
     reporting fails); through ``emit`` it goes in chunks of whole lines as the reporter makes them.
     """
     report = load_and_check(root, as_of, select, display_root=display_root)[1]
-    from ropa.reporters import render_bytes, stream
+    from ropa.report import render_bytes, stream
 
     if output is not None:
-        from ropa.fsutil import atomic_write
+        from ropa.util.fsutil import atomic_write
 
         atomic_write(output, render_bytes(fmt, report, context))
     else:
         stream(fmt, report, context, emit)
     if fmt == "github":  # GitHub shows 10 annotations of a kind per step; the job summary shows the rest
-        from ropa.reporters.job_summary import write_if_requested
+        from ropa.report.job_summary import write_if_requested
 
         write_if_requested(report, context)
     return report
@@ -93,9 +93,9 @@ def build(
     use_cache: bool,
 ) -> Built:
     """``ropa build``: validate as of the record's date, then render the documents of ``kinds`` into ``out``."""
-    from ropa.build import build as render_documents
-    from ropa.cache import BuildCache
-    from ropa.dates import source_date_epoch
+    from ropa.produce.build import build as render_documents
+    from ropa.produce.cache import BuildCache
+    from ropa.util.dates import source_date_epoch
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is refused before anything is read or written
     register, report = load_and_check_for_documents(root, display_root=display_root)
@@ -121,8 +121,8 @@ def package(
     use_cache: bool,
 ) -> PackageResult:
     """``ropa package``: validate, render and write the auditor package of the register into ``out``."""
-    from ropa.dates import source_date_epoch
-    from ropa.package import build_package
+    from ropa.archive.package import build_package
+    from ropa.util.dates import source_date_epoch
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is refused before anything is read or written
     return build_package(root, out, since, allow_findings, jobs, progress, display_root, use_cache)
@@ -130,7 +130,7 @@ def package(
 
 def verify(path: Path, expected_sha256: str | None) -> Verification:
     """``ropa verify``: recompute every hash of the package against its manifest."""
-    from ropa.verify import verify as verify_package
+    from ropa.archive.verify import verify as verify_package
 
     return verify_package(path, expected_sha256)
 
@@ -147,7 +147,7 @@ class Compared:
 
 def diff(old: str, new: str, fmt: str) -> Compared:
     """``ropa diff``: the change log from ``old`` to ``new``, each a register folder or a package zip."""
-    from ropa.diff import RENDERERS, compare
+    from ropa.archive.diff import RENDERERS, compare
 
     notes: list[tuple[str, str]] = []
     sides = [_register_data(path, notes) for path in (old, new)]
@@ -159,11 +159,11 @@ def _register_data(path: str, notes: list[tuple[str, str]]) -> dict[str, Any]:
     """Register data from a register folder or a package zip (a note added when its versions differ)."""
     target = Path(path)
     if target.is_dir():
-        from ropa.loader import load_register
-        from ropa.normalise import register_data
+        from ropa.archive.normalise import register_data
+        from ropa.load.loader import load_register
 
         return register_data(load_register(target, display_root=path))
-    from ropa.verify import read_package
+    from ropa.archive.verify import read_package
 
     contents = read_package(target)
     if contents.version_note:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ropa.errors import UsageError
-from ropa.fsutil import atomic_write
+from ropa.util.fsutil import atomic_write
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable

@@ -33,7 +33,7 @@ def schemas() -> dict[str, str]:
 
 def write_schemas(folder: Path, check_only: bool = False) -> list[str]:
     """Write the schemas to ``folder``; return the names that were (or would be) changed."""
-    from ropa.fsutil import atomic_write
+    from ropa.util.fsutil import atomic_write
 
     stale = []
     for name, text in schemas().items():

@@ -47,7 +47,7 @@ def make_register(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(scope="session", autouse=True)
 def cache_secret() -> Iterator[None]:
-    """A fixed build-cache secret (ropa/cache.py), so tests never make one in the user's home folder."""
+    """A fixed build-cache secret (ropa/produce/cache.py), so tests never make one in the user's home folder."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ROPA_CACHE_SECRET", "tests-" + "0123456789abcdef" * 4)
         yield

@@ -1,4 +1,4 @@
-"""The build orchestrator (ropa/build.py): plan, parallel rendering, atomic writing.
+"""The build orchestrator (ropa/produce/build.py): plan, parallel rendering, atomic writing.
 
 The parallel, cached path must give exactly the bytes of the plain renderers
 (register PDF, workbook, annexes called one by one); workers get the register by
@@ -20,10 +20,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from test_build_cache import ORGANISATION, PROVIDERS, load, outputs
 
-import ropa.build
-from ropa.build import ANNEX_DIR, REGISTER_PDF, REGISTER_XLSX, Job, build, plan, render_all, write_outputs
-from ropa.findings import Report
+import ropa.produce.build
+from ropa.check.findings import Report
 from ropa.model.register import Register
+from ropa.produce.build import ANNEX_DIR, REGISTER_PDF, REGISTER_XLSX, Job, build, plan, render_all, write_outputs
 
 
 def test_plan_lists_registers_then_one_annex_per_provider(make_register: Callable[..., Path]) -> None:
@@ -91,7 +91,7 @@ def test_a_failing_document_writes_nothing(
 ) -> None:
     register, report = load(make_register(copy.deepcopy(PROVIDERS), ORGANISATION))
     out = tmp_path / "out"
-    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=quick))
+    monkeypatch.setattr(ropa.produce.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=quick))
     build(register, report, out, workers=2)
     before = outputs(out)
 
@@ -100,7 +100,7 @@ def test_a_failing_document_writes_nothing(
             raise RuntimeError("layout failed")
         return b"new " + job.target.encode()
 
-    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=broken))
+    monkeypatch.setattr(ropa.produce.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=broken))
     for workers in (1, 2):
         with pytest.raises(RuntimeError, match="layout failed"):
             build(register, report, out, workers=workers, use_cache=False)

@@ -1,4 +1,4 @@
-"""The build cache (ropa/cache.py): a rebuild reuses what did not change and stays byte-identical.
+"""The build cache (ropa/produce/cache.py): a rebuild reuses what did not change and stays byte-identical.
 
 The first tests render for real (WeasyPrint), on a register of three small
 providers: after one provider changes, only its annex and the two registers are
@@ -20,15 +20,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import ropa.build
-import ropa.cache
-from ropa.build import Job, build
-from ropa.cache import CACHE_DIR, BuildCache
-from ropa.findings import Report
+import ropa.produce.build
+import ropa.produce.cache
+from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.pipeline import load_and_check_for_documents
+from ropa.produce.build import Job, build
+from ropa.produce.cache import CACHE_DIR, BuildCache
 
-REAL_RENDER_ALL = ropa.build.render_all
+REAL_RENDER_ALL = ropa.produce.build.render_all
 """The real renderer of the build; stand-ins are injected into it (its ``renderer``)."""
 
 ORGANISATION: dict[str, Any] = {
@@ -94,14 +94,16 @@ def recording_render_job(job: Job, register: Register, report: Report, templates
     return REAL_RENDER_JOB(job, register, report, templates)
 
 
-REAL_RENDER_JOB = ropa.build.render_job
+REAL_RENDER_JOB = ropa.produce.build.render_job
 
 
 @pytest.fixture
 def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Route rendering through :func:`recording_render_job` and hand out its log."""
     RENDERED.clear()
-    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=recording_render_job))
+    monkeypatch.setattr(
+        ropa.produce.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=recording_render_job)
+    )
     yield RENDERED
     RENDERED.clear()
 
@@ -170,7 +172,7 @@ def stand_in(job: Job, register: Register, report: Report, templates: Path | Non
 @pytest.fixture
 def fast(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     RENDERED.clear()
-    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=stand_in))
+    monkeypatch.setattr(ropa.produce.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=stand_in))
     yield RENDERED
     RENDERED.clear()
 
@@ -291,13 +293,13 @@ def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
     def refuse(path: Path, data: bytes | str) -> None:
         raise OutputError(f"{path}: cannot write (No space left on device)")
 
-    monkeypatch.setattr(ropa.cache, "atomic_write", refuse)
+    monkeypatch.setattr(ropa.produce.cache, "atomic_write", refuse)
     register, report = load(make_register(copy.deepcopy(PROVIDERS), ORGANISATION))
     out = tmp_path / "out"
     build(register, report, out, workers=1)
     assert len(outputs(out)) == 5
     monkeypatch.undo()
-    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=stand_in))
+    monkeypatch.setattr(ropa.produce.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=stand_in))
     fast.clear()
     build(register, report, out, workers=1)
     assert len(fast) == 5, "nothing was cached, so everything renders again"
@@ -306,23 +308,25 @@ def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
 def test_keys_cover_code_templates_and_the_document_date(
     make_register: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    base = ropa.cache.environment_digest()
+    base = ropa.produce.cache.environment_digest()
     templates = tmp_path / "t"
     templates.mkdir()
     (templates / "a.css").write_text("x")
-    looks = ropa.cache.templates_digest(templates)
+    looks = ropa.produce.cache.templates_digest(templates)
     (templates / "a.css").write_text("y")
-    assert ropa.cache.templates_digest(templates) not in (looks, ropa.cache.templates_digest(None))
+    assert ropa.produce.cache.templates_digest(templates) not in (looks, ropa.produce.cache.templates_digest(None))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert ropa.cache.environment_digest() != base
+    assert ropa.produce.cache.environment_digest() != base
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    ropa.cache.code_digest.cache_clear()
+    ropa.produce.cache.code_digest.cache_clear()
     monkeypatch.setattr(ropa, "__version__", "999.0")
     try:
-        assert ropa.cache.environment_digest() != base
+        assert ropa.produce.cache.environment_digest() != base
     finally:
-        ropa.cache.code_digest.cache_clear()
-    assert ropa.cache.document_key("pdf", "env", "ab", "c") != ropa.cache.document_key("pdf", "env", "a", "bc")
+        ropa.produce.cache.code_digest.cache_clear()
+    assert ropa.produce.cache.document_key("pdf", "env", "ab", "c") != ropa.produce.cache.document_key(
+        "pdf", "env", "a", "bc"
+    )
 
 
 def test_blobs_are_checked_against_their_hash(tmp_path: Path) -> None:

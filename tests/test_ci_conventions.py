@@ -31,12 +31,12 @@ import yaml
 from click.testing import CliRunner
 from reporters_stream.conftest import HOSTILE, hostile_report
 
+from ropa.check.findings import Report
+from ropa.check.rules import catalogue
 from ropa.cli import main
-from ropa.findings import Report
-from ropa.reporters import ReportContext, get
-from ropa.reporters.job_summary import SHOWN, cell, markdown
-from ropa.reporters.sarif import RULES_DOC_URI, automation_id
-from ropa.rules import catalogue
+from ropa.report import ReportContext, get
+from ropa.report.job_summary import SHOWN, cell, markdown
+from ropa.report.sarif import RULES_DOC_URI, automation_id
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from ropa.check.rules import catalogue
 from ropa.cli import main
-from ropa.fsutil import TMP_PREFIX
-from ropa.reporters import FORMATS
-from ropa.rules import catalogue
+from ropa.report import FORMATS
+from ropa.util.fsutil import TMP_PREFIX
 
 RULE = "A30-1-b-purpose"
 """An activity without purposes fails it: the one rule these tests lean on."""

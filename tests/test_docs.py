@@ -6,9 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from ropa.check.rules import CATALOGUE_VERSION, catalogue
+from ropa.check.rules.docs import reference_markdown
 from ropa.cli import main
-from ropa.rules import CATALOGUE_VERSION, catalogue
-from ropa.rules.docs import reference_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel
 
-from ropa.checker import check
+from ropa.check.engine import check
+from ropa.check.findings import Finding, Report
 from ropa.cli import main
 from ropa.errors import KeyPath
-from ropa.findings import Finding, Report
-from ropa.loader import load_register
+from ropa.load.loader import load_register
 from ropa.model.activity import Activity
 from ropa.model.common import Sourced
 from ropa.model.provider import Provider

@@ -1,4 +1,4 @@
-"""Findings (ropa/findings.py): their JSON form, order and summary, which every reporter and document reads."""
+"""Findings (ropa/check/findings.py): their JSON form, order and summary, which every reporter and document reads."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from ropa.findings import Finding, Report, Waived
+from ropa.check.findings import Finding, Report, Waived
 from ropa.model.common import Severity
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ropa.errors import OutputError
-from ropa.fsutil import atomic_path, atomic_write
+from ropa.util.fsutil import atomic_path, atomic_write
 
 
 def test_atomic_write_to_dev_null_keeps_the_device() -> None:

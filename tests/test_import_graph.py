@@ -20,7 +20,7 @@ PACKAGE = ROOT / "ropa"
 EXPECTED_CYCLES: set[frozenset[str]] = set()
 """Import cycles tolerated for now, each the set of modules of one strongly connected component, with a
 comment "to be removed". Empty: ``package <-> verify`` went when the package models moved to
-:mod:`ropa.package_model`; ``render.context <-> figures`` and ``render.joinpdf <-> parts`` when the
+:mod:`ropa.archive.model`; ``render.context <-> figures`` and ``render.joinpdf <-> parts`` when the
 view-models and the part results got modules of their own."""
 
 MAX_LINES = 800

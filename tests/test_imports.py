@@ -61,7 +61,7 @@ def test_validate_does_not_import_the_document_stack(tmp_path: Path, fmt: str) -
     root = _register(tmp_path)
     data = _modules_after("validate", str(root), "--format", fmt, "--output", str(tmp_path / "out"))
     assert (tmp_path / "out").is_file(), "the probe must run the whole validation, not stop early"
-    assert "ropa.checker" in data["ropa"]
+    assert "ropa.check.engine" in data["ropa"]
     loaded = set(data["roots"])
     assert loaded.isdisjoint(DOCUMENT_STACK), sorted(loaded & set(DOCUMENT_STACK))
 
@@ -78,4 +78,4 @@ def test_version_and_help_import_no_pipeline(args: tuple[str, ...]) -> None:
     data = _modules_after(*args)
     loaded = set(data["roots"])
     assert loaded.isdisjoint({"pydantic", "yaml", *DOCUMENT_STACK}), sorted(loaded & {"pydantic", "yaml"})
-    assert "ropa.loader" not in data["ropa"]
+    assert "ropa.load.loader" not in data["ropa"]

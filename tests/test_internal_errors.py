@@ -84,7 +84,7 @@ class Case:
 
 CASES: dict[str, Case] = {
     "validate": Case("ropa.pipeline:load_and_check", lambda t: ["validate", str(t / "reg")]),
-    "rules": Case("ropa.rules.docs:listing", lambda t: ["rules"]),
+    "rules": Case("ropa.check.rules.docs:listing", lambda t: ["rules"]),
     "schema": Case("ropa.schema:write_schemas", lambda t: ["schema", "--out", str(t / "schemas")]),
     "init": Case("ropa.scaffold:init_register", lambda t: ["init", str(t / "new")]),
     "build": Case(
@@ -92,11 +92,11 @@ CASES: dict[str, Case] = {
         lambda t: ["build", str(t / "reg"), "--out", str(t / "out"), "--only", "annexes", "--jobs", "1"],
     ),
     "package": Case(
-        "ropa.package:package_name",
+        "ropa.archive.package:package_name",
         lambda t: ["package", str(t / "reg"), "--out", str(t / "out"), "--allow-findings"],
     ),
-    "verify": Case("ropa.verify:verify", lambda t: ["verify", str(t / "some.zip")]),
-    "diff": Case("ropa.diff:compare", lambda t: ["diff", str(t / "reg"), str(t / "reg")]),
+    "verify": Case("ropa.archive.verify:verify", lambda t: ["verify", str(t / "some.zip")]),
+    "diff": Case("ropa.archive.diff:compare", lambda t: ["diff", str(t / "reg"), str(t / "reg")]),
 }
 
 
@@ -183,7 +183,7 @@ def test_a_long_message_is_cut_to_one_short_line(space: Path, monkeypatch: pytes
     def noisy(*args: Any, **kwargs: Any) -> NoReturn:
         raise Injected("injected failure 'x'" + "\n::error::forged\x1b[31m" * 200)
 
-    monkeypatch.setattr("ropa.rules.docs.listing", noisy)
+    monkeypatch.setattr("ropa.check.rules.docs.listing", noisy)
     result = run(["rules"])
     assert result.exit_code == INTERNAL_ERROR_EXIT
     (line,) = result.stderr.strip().splitlines()
@@ -267,7 +267,7 @@ def test_a_package_failing_mid_write_leaves_no_partial_file(space: Path, monkeyp
         target.write(b"PK\x03\x04 half an archive")
         boom()
 
-    monkeypatch.setattr("ropa.package.write_zip", half_then_boom)
+    monkeypatch.setattr("ropa.archive.package.write_zip", half_then_boom)
     result = run(["package", str(space / "reg"), "--out", str(space / "out"), "--allow-findings", "--jobs", "1"])
     assert_internal_error(result, "package")
     _unchanged(space / "out", before)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ropa.errors import Diagnostic, InputError
-from ropa.loader import load_register
+from ropa.load.loader import load_register
 
 ORGANISATION = """\
 legal_name: Test GmbH
@@ -299,8 +299,8 @@ def test_display_root_prefixes_file_names(tmp_path: Path) -> None:
 
 def test_check_references_reports_register_relative_places(tmp_path: Path) -> None:
     """The cross-reference pass on its own: problems carry the file relative to the register and a key path."""
+    from ropa.load.references import check_references
     from ropa.model import Recipient
-    from ropa.references import check_references
 
     register = load_register(_register(tmp_path, {"acme.yaml": ACME + "activities:\n  - id: otp\n    name: OTP\n"}))
     assert check_references(register) == []
@@ -315,7 +315,7 @@ def test_check_references_reports_register_relative_places(tmp_path: Path) -> No
 
 def test_unquoted_no_as_a_country_says_to_quote_it(make_register) -> None:  # type: ignore[no-untyped-def]
     from ropa.errors import InputError
-    from ropa.loader import load_register
+    from ropa.load.loader import load_register
 
     root = make_register({"nor": {"id": "nor", "legal_name": "Nordic AS", "role": "processor", "service": "SMS"}})
     text = (root / "providers" / "nor.yaml").read_text() + "country: NO\n"

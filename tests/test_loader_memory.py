@@ -1,4 +1,4 @@
-"""What loading and checking keep in memory (ropa/loader.py, ropa/checker.py), and that it changes no result.
+"""What loading and checking keep in memory (ropa/load/loader.py, ropa/check/engine.py), and that it changes no result.
 
 Memory measures must not change a value: the loaded models equal freshly
 validated ones, every model still knows which fields its input set, findings
@@ -13,12 +13,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ropa.checker import check
-from ropa.loader import load_register
+from ropa.check.engine import check
+from ropa.check.rules import lexicons
+from ropa.load.loader import load_register
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider
-from ropa.rules import lexicons
-from ropa.source import read_file
+from ropa.read.source import read_file
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sms-providers"
 

@@ -1,4 +1,4 @@
-"""Reading a large register in worker processes (ropa/loader.py) gives exactly what reading in-process gives.
+"""Reading a large register in worker processes (ropa/load/loader.py) gives exactly what reading in-process gives.
 
 The threshold is lowered to zero so that small registers take the parallel path;
 the register, its positions and every diagnostic must come out the same, in the
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from test_build_cache import ORGANISATION, PROVIDERS
 
-import ropa.loader
+import ropa.load.loader
 from ropa.errors import InputError
-from ropa.loader import load_register
+from ropa.load.loader import load_register
 
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="parallel reading needs the fork start method"
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
 def _load_both(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     outcomes = []
     for threshold in (10**15, 0):
-        monkeypatch.setattr(ropa.loader, "PARALLEL_READ_BYTES", threshold)
+        monkeypatch.setattr(ropa.load.loader, "PARALLEL_READ_BYTES", threshold)
         try:
             outcomes.append(load_register(root, display_root=""))
         except InputError as exc:
@@ -39,8 +39,8 @@ def test_parallel_reading_loads_the_same_register(
     make_register: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_register(copy.deepcopy(PROVIDERS), ORGANISATION)
-    monkeypatch.setattr(ropa.loader, "PARALLEL_READ_BYTES", 0)
-    assert ropa.loader._reader_count([(p, p.name) for p in root.rglob("*.yaml")]) > 1 or (
+    monkeypatch.setattr(ropa.load.loader, "PARALLEL_READ_BYTES", 0)
+    assert ropa.load.loader._reader_count([(p, p.name) for p in root.rglob("*.yaml")]) > 1 or (
         multiprocessing.cpu_count() == 1
     )
     serial, parallel = _load_both(root, monkeypatch)
@@ -68,7 +68,7 @@ def test_too_many_activities_is_refused_with_the_full_count(
     make_register: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_register(copy.deepcopy(PROVIDERS), ORGANISATION)
-    monkeypatch.setattr(ropa.loader, "MAX_ACTIVITIES", 1)
+    monkeypatch.setattr(ropa.load.loader, "MAX_ACTIVITIES", 1)
     serial, parallel = _load_both(root, monkeypatch)
     assert serial == parallel
     assert isinstance(serial, list) and len(serial) == 1

@@ -1,4 +1,4 @@
-"""The compact position tables (ropa/positions.py) answer as the dict of key paths they replace.
+"""The compact position tables (ropa/read/positions.py) answer as the dict of key paths they replace.
 
 Every reader (the one-pass plain reader and the exact node walker) must give the
 line and column of each key and item, and a missing path must fall back to its
@@ -11,9 +11,9 @@ import pickle
 
 import pytest
 
-import ropa.source
-from ropa.positions import Positions, PositionsBuilder
-from ropa.source import read_text
+import ropa.read.source
+from ropa.read.positions import Positions, PositionsBuilder
+from ropa.read.source import read_text
 
 TEXT = """\
 id: acme
@@ -57,12 +57,12 @@ EXPECTED = {
 
 
 def _exact(text: str) -> Positions:
-    real = ropa.source._read_plain
-    ropa.source._read_plain = lambda text, file: None  # type: ignore[assignment]
+    real = ropa.read.source._read_plain
+    ropa.read.source._read_plain = lambda text, file: None  # type: ignore[assignment]
     try:
         return read_text(text, "f.yaml").positions
     finally:
-        ropa.source._read_plain = real
+        ropa.read.source._read_plain = real
 
 
 @pytest.mark.parametrize("reader", ["plain", "exact"])

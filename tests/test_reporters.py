@@ -20,13 +20,13 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from ropa.check.findings import Finding, Report, Waived
+from ropa.check.rules import catalogue
 from ropa.cli import FORMAT_NAMES, main
-from ropa.findings import Finding, Report, Waived
 from ropa.model.common import Severity
-from ropa.reporters import FORMATS, ReportContext, get
-from ropa.reporters.github import escape_data, escape_property
-from ropa.reporters.sarif import artifact_location
-from ropa.rules import catalogue
+from ropa.report import FORMATS, ReportContext, get
+from ropa.report.github import escape_data, escape_property
+from ropa.report.sarif import artifact_location
 
 HOSTILE = "bad value \"x\" <b>&amp;</b> 100% 'q'\nsecond line\r\n::error file=evil.yaml::injected, a:b"
 CONTROL = "bell \x07 and vertical tab \x0b end"

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 import ropa.model
 from ropa.cli import main
+from ropa.read.source import read_text
 from ropa.schema import SCHEMA_FILES, schemas
-from ropa.source import read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "schemas"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ropa.errors import Diagnostic, InputError
-from ropa.source import MAX_DEPTH, MAX_SCALAR_CHARS, read_file, read_text
+from ropa.read.source import MAX_DEPTH, MAX_SCALAR_CHARS, read_file, read_text
 
 
 def _errors(text: str, file: str = "providers/acme.yaml") -> list[Diagnostic]:
@@ -177,9 +177,9 @@ def test_scalar_at_the_limit_is_accepted() -> None:
 
 
 def test_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ropa.source
+    import ropa.read.source
 
-    monkeypatch.setattr(ropa.source, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(ropa.read.source, "MAX_FILE_BYTES", 100)
     (d,) = _file_errors(tmp_path, b"name: " + b"x" * 200 + b"\n")
     assert d.file == "providers/acme.yaml"
     assert "over the limit of 100" in d.message

@@ -1,4 +1,4 @@
-"""The deferred depth pass of the source reader (ropa/source.py) changes speed, never results.
+"""The deferred depth pass of the source reader (ropa/read/source.py) changes speed, never results.
 
 Reading skips the event pass that guards libyaml's composer when a cheap bound
 shows a file cannot nest deep enough to crash it, and runs it only when reading
@@ -16,9 +16,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import ropa.source
+import ropa.read.source
 from ropa.errors import InputError
-from ropa.source import MAX_DEPTH, _nesting_bound, read_text
+from ropa.read.source import MAX_DEPTH, _nesting_bound, read_text
 
 
 def outcome(text: str) -> Any:
@@ -30,9 +30,9 @@ def outcome(text: str) -> Any:
 
 
 def both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
-    monkeypatch.setattr(ropa.source, "SAFE_COMPOSE_DEPTH", -1)  # the pass always runs first
+    monkeypatch.setattr(ropa.read.source, "SAFE_COMPOSE_DEPTH", -1)  # the pass always runs first
     first = outcome(text)
-    monkeypatch.setattr(ropa.source, "SAFE_COMPOSE_DEPTH", 2_000)
+    monkeypatch.setattr(ropa.read.source, "SAFE_COMPOSE_DEPTH", 2_000)
     assert _nesting_bound(text) <= 2_000, "this case must take the deferred path"
     return first, outcome(text)
 
@@ -66,7 +66,7 @@ def test_deferred_depth_pass_gives_the_same_outcome(text: str, monkeypatch: pyte
 
 def test_a_deep_file_still_runs_the_pass_first() -> None:
     text = "a: " + "[" * 30_000 + "]" * 30_000 + "\n"
-    assert _nesting_bound(text) > ropa.source.SAFE_COMPOSE_DEPTH
+    assert _nesting_bound(text) > ropa.read.source.SAFE_COMPOSE_DEPTH
     with pytest.raises(InputError, match="nesting deeper than"):
         read_text(text, "f.yaml")
 

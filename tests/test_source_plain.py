@@ -1,4 +1,4 @@
-"""The one-pass plain reader (ropa/source.py ``_read_plain``) gives exactly what the exact reader gives.
+"""The one-pass plain reader (ropa/read/source.py ``_read_plain``) gives exactly what the exact reader gives.
 
 The plain reader builds data and positions straight from libyaml's events and
 hands every unusual document (anchors, tags, odd keys, limits, errors) to the
@@ -16,21 +16,21 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ropa.source
+import ropa.read.source
 from ropa.errors import InputError
-from ropa.source import _read_plain, read_text
+from ropa.read.source import _read_plain, read_text
 
-pytestmark = pytest.mark.skipif(not ropa.source._LIBYAML, reason="the plain reader needs libyaml")
+pytestmark = pytest.mark.skipif(not ropa.read.source._LIBYAML, reason="the plain reader needs libyaml")
 
 
 def exact(text: str) -> Any:
     """read_text's outcome with the plain reader switched off."""
-    real = ropa.source._read_plain
-    ropa.source._read_plain = lambda text, file: None  # type: ignore[assignment]
+    real = ropa.read.source._read_plain
+    ropa.read.source._read_plain = lambda text, file: None  # type: ignore[assignment]
     try:
         return outcome(text)
     finally:
-        ropa.source._read_plain = real
+        ropa.read.source._read_plain = real
 
 
 def outcome(text: str) -> Any:

@@ -1,4 +1,4 @@
-"""The one process pool (ropa/workers.py): state handed to every job, workers tied to the main process."""
+"""The one process pool (ropa/produce/workers.py): state handed to every job, workers tied to the main process."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from ropa.workers import Pool
+from ropa.produce.workers import Pool
 
 needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
 

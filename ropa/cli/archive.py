@@ -127,7 +127,7 @@ def diff(old: str, new: str, fmt: str, output: str | None, exit_code: bool) -> N
     for path, note in done.notes:
         click.echo(f"{printable(path)}: note: {printable(note)}", err=True)
     if output:
-        from ropa.fsutil import atomic_write
+        from ropa.util.fsutil import atomic_write
 
         atomic_write(Path(output), done.text)
     else:

@@ -45,7 +45,7 @@ def _as_of(value: str | None) -> dt.date:
 
 def _selected_rules(given: tuple[str, ...]) -> set[str]:
     """Rule ids for ``--rule`` values (ids or dotted names); an unknown one is a usage error, not a silent pass."""
-    from ropa.rules import catalogue
+    from ropa.check.rules import catalogue
 
     cat = catalogue()
     by_name = {rule.name: rule_id for rule_id, rule in cat.items()}
@@ -62,7 +62,7 @@ def _rule_hint(value: str) -> str:
     """'; did you mean X?' for the closest rule id or name (case ignored), else where to find the list."""
     import difflib
 
-    from ropa.rules import catalogue
+    from ropa.check.rules import catalogue
 
     names = [*catalogue(), *(rule.name for rule in catalogue().values())]
     lowered = {name.lower(): name for name in names}
@@ -100,7 +100,7 @@ def validate(
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
     from ropa.pipeline import validate as run_validate
-    from ropa.reporters import ReportContext
+    from ropa.report import ReportContext
 
     select = _selected_rules(rules) if rules else None
     use_color = (is_terminal(sys.stdout) and "NO_COLOR" not in os.environ) if color is None else color
@@ -122,8 +122,8 @@ def validate(
 @handles_errors
 def rules(rule_id: str | None, fmt: str, everything: bool) -> None:
     """List the rule catalogue, or explain RULE_ID."""
-    from ropa.rules import CATALOGUE_VERSION, catalogue
-    from ropa.rules.docs import explain, listing, reference_markdown
+    from ropa.check.rules import CATALOGUE_VERSION, catalogue
+    from ropa.check.rules.docs import explain, listing, reference_markdown
 
     cat = catalogue()
     if everything:

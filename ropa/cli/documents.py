@@ -17,7 +17,7 @@ from ropa.errors import printable
 def _only(value: str | None) -> set[str] | None:
     if not value:
         return None
-    from ropa.build import KINDS
+    from ropa.produce.build import KINDS
 
     kinds = {v.strip() for v in value.split(",") if v.strip()}
     unknown = kinds - set(KINDS)

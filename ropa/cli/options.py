@@ -11,9 +11,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_REGISTER = "."
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "github")
-"""Kept in step with ``ropa.reporters.FORMATS`` by a test (importing it here would slow start-up)."""
+"""Kept in step with ``ropa.report.FORMATS`` by a test (importing it here would slow start-up)."""
 DIFF_FORMATS = ("text", "json", "markdown")
-"""Kept in step with ``ropa.diff.RENDERERS`` by a test (the CLI does not import it at start-up)."""
+"""Kept in step with ``ropa.archive.diff.RENDERERS`` by a test (the CLI does not import it at start-up)."""
 
 
 def register_argument(func: F) -> F:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.activity import Activity
 from ropa.model.facts import outside_eea, resolve, transfer_outside_eea
 from ropa.model.labels import CLAUSE1_LABELS, MODULE_LABELS, SPECIAL_LABELS
@@ -335,7 +335,7 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
     Raises:
         KeyError: when the register has no such provider.
     """
-    from ropa.dates import document_datetime
+    from ropa.util.dates import document_datetime
 
     provider = register.provider(provider_id)
     if provider is None:

@@ -8,7 +8,7 @@ path (after resolving ``..``, percent-escapes and symlinks) lies inside one of
 the template folders, looked up by relative path in the same order as the
 Jinja loader (the user's folder first, then the built-in one). Every other
 scheme (``http``, ``https``, ``data``, ``ftp`` ...) and every other path is refused.
-The file itself is read as template files are (:mod:`ropa.safefiles`): a FIFO, a
+The file itself is read as template files are (:mod:`ropa.read.safefiles`): a FIFO, a
 device or a file over :data:`MAX_ASSET_BYTES` is refused without being read.
 
 WeasyPrint 70 requires an instance of a :class:`weasyprint.urls.URLFetcher`
@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from ropa.safefiles import RefusedFile, read_regular
+from ropa.read.safefiles import RefusedFile, read_regular
 
 MAX_ASSET_BYTES = 32 * 1024 * 1024
 """Largest file (font, image, stylesheet) the fetcher serves."""

@@ -15,7 +15,7 @@ A template folder is text from a repository, as the register is, so it is input:
   ``*``, ``**`` and ``%`` cannot build huge values; anything else is a
   :class:`~jinja2.exceptions.SecurityError`, reported like any template error;
 * template files, includes, imports and ``stylesheet()`` are read by name from the
-  template folders only, as register files are read (:mod:`ropa.safefiles`): a
+  template folders only, as register files are read (:mod:`ropa.read.safefiles`): a
   regular file inside its folder (a link inside it is followed, one leaving it is
   refused unread), at most :data:`MAX_TEMPLATE_BYTES`; no ``..``, no absolute names;
 * autoescape is on for every template, whatever its extension, so user text
@@ -45,8 +45,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from ropa.errors import Diagnostic, InputError
+from ropa.read.safefiles import RefusedFile, read_regular, real_folder
 from ropa.render.context import NOT_STATED
-from ropa.safefiles import RefusedFile, read_regular, real_folder
 
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
 """The built-in templates shipped with the package (``ropa/templates`` links to the top-level folder)."""

@@ -60,7 +60,7 @@ class PartResult:
 
     def spill(self, path: Path) -> PartResult:
         """This result with its PDF written to ``path`` instead of held in memory."""
-        from ropa.fsutil import spilling
+        from ropa.util.fsutil import spilling
 
         with spilling(path):
             path.write_bytes(self.pdf)

@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.register import Register
-from ropa.render.jobs import PartResult as PartResult  # re-export: ropa/render/pdf.py, ropa/build.py import it
+from ropa.render.jobs import PartResult as PartResult  # re-export: ropa/render/pdf.py, ropa/produce/build.py import it
 from ropa.render.jobs import Task as Task  # re-export: ropa/render/pdf.py imports it from here
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ imported inside these functions only (it costs about half a second).
 
 Same input, same bytes: WeasyPrint 70 writes no clock dates when the HTML
 carries ``dcterms.created``/``dcterms.modified`` (set from
-:func:`ropa.dates.document_datetime`), the attachment gets the same fixed
+:func:`ropa.util.dates.document_datetime`), the attachment gets the same fixed
 dates, and the PDF ``/ID`` is a hash of the content (qpdf's deterministic ID
 for joined documents).
 """
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.register import Register
 
 if TYPE_CHECKING:
@@ -108,10 +108,10 @@ def render_part(
     """
     from weasyprint import HTML, Attachment  # type: ignore[import-untyped]
 
-    from ropa.dates import document_datetime
     from ropa.render.fetcher import make_fetcher
     from ropa.render.html import template_roots
     from ropa.render.parts import PartResult
+    from ropa.util.dates import document_datetime
 
     roots = template_roots(templates)
     fetcher = make_fetcher(roots)
@@ -184,7 +184,7 @@ def register_html(register: Register, report: Report, templates: Path | None = N
 
 def register_attachment(register: Register) -> AttachmentSpec:
     """The normalised register JSON, embedded so the PDF carries its own source data."""
-    from ropa.normalise import register_json
+    from ropa.archive.normalise import register_json
 
     return AttachmentSpec(
         data=register_json(register),

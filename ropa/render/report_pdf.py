@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ropa.findings import Finding, Report
+from ropa.check.findings import Finding, Report
 from ropa.model.common import Severity
 from ropa.model.register import Register
 
@@ -146,7 +146,7 @@ def _status(report: Report, open_findings: Sequence[Finding]) -> Status:
 
 
 def _rules(report: Report) -> list[RuleRow]:
-    from ropa.rules import catalogue
+    from ropa.check.rules import catalogue
 
     found: dict[str, int] = {}
     for finding in report.findings:
@@ -182,7 +182,7 @@ def _rules(report: Report) -> list[RuleRow]:
 def build_report_view(register: Register, report: Report, open_findings: Sequence[Finding] = ()) -> ReportView:
     """The view-model of the report; ``open_findings`` are the errors a package was made with."""
     from ropa import __version__, refdata
-    from ropa.dates import document_datetime
+    from ropa.util.dates import document_datetime
 
     org = register.organisation
     summary = report.summary()

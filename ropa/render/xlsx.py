@@ -16,7 +16,7 @@ them out. Three things matter more than looks:
   written as ``&#13;`` (a raw CR would be read back as LF) and control characters
   as OOXML ``_xHHHH_`` escapes.
 * **Same input, same bytes.** The saved zip is rewritten by
-  :mod:`ropa.render.zipnorm` with one fixed entry time (the document date) and a
+  :mod:`ropa.util.zipnorm` with one fixed entry time (the document date) and a
   pinned ``docProps/core.xml``, so two renders of one register are identical.
 
 openpyxl is imported inside the functions, never at module level, so that
@@ -36,11 +36,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.render.tables.table import Table, Value
 from ropa.render.tables.workbook import build_tables
-from ropa.render.zipnorm import Streamed, normalise_zip
+from ropa.util.zipnorm import Streamed, normalise_zip
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -296,7 +296,7 @@ def render_register_xlsx(register: Register, report: Report) -> bytes:
     """The register workbook as bytes: About, Activities, ..., Findings (and Art. 30(2) when relevant).
 
     The same register and report always give the same bytes: the only date in the
-    file is :func:`ropa.dates.document_datetime` (the record's date, or
+    file is :func:`ropa.util.dates.document_datetime` (the record's date, or
     ``SOURCE_DATE_EPOCH``), never the clock.
     """
     from openpyxl import Workbook
@@ -304,7 +304,7 @@ def render_register_xlsx(register: Register, report: Report) -> bytes:
     from openpyxl.xml.functions import tostring
 
     from ropa import __version__
-    from ropa.dates import document_datetime
+    from ropa.util.dates import document_datetime
 
     when = document_datetime(register).astimezone(dt.timezone.utc).replace(tzinfo=None)
     generated_by = f"ropa {__version__}"

@@ -39,14 +39,14 @@ def stub_report() -> None:
 
 def install(spec: dict[str, Any]) -> None:
     """Patch rendering and writing as ``spec`` asks."""
-    import ropa.build
+    import ropa.produce.build
 
     if spec.get("stub_render"):
 
         def render_job(job: Any, register: Any, report: Any, templates: Any) -> bytes:
             return stub_document(job.target, register.organisation.record.version)
 
-        ropa.build.render_all = functools.partial(ropa.build.render_all, renderer=render_job)  # type: ignore[assignment]
+        ropa.produce.build.render_all = functools.partial(ropa.produce.build.render_all, renderer=render_job)  # type: ignore[assignment]
         stub_report()
 
     slow = spec.get("slow_write") or {}
@@ -81,16 +81,16 @@ def install(spec: dict[str, Any]) -> None:
         # patched write_bytes above, so the fault lands half-way through the archive as before.
         import io
 
-        import ropa.package
+        import ropa.archive.package
 
-        real_write_zip = ropa.package.write_zip
+        real_write_zip = ropa.archive.package.write_zip
 
         def write_zip(members: Any, when: Any, target: Any) -> None:
             buffer = io.BytesIO()
             real_write_zip(members, when, buffer)
             Path(target.name).write_bytes(buffer.getvalue())
 
-        ropa.package.write_zip = write_zip  # type: ignore[assignment]
+        ropa.archive.package.write_zip = write_zip  # type: ignore[assignment]
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""ropa.fsutil under faults: full disks, read-only folders, failed renames, interrupts, stale temporaries.
+"""ropa.util.fsutil under faults: full disks, read-only folders, failed renames, interrupts, stale temporaries.
 
 Read-only folders are simulated two ways: by patching the system calls to fail
 with EROFS/EACCES (always), and for real with ``chattr +i`` (an immutable folder
@@ -21,7 +21,7 @@ import pytest
 
 from faults.conftest import temps
 from ropa.errors import OutputError
-from ropa.fsutil import STALE_AFTER_SECONDS, TMP_PREFIX, atomic_path, atomic_write, clean_stale_temps
+from ropa.util.fsutil import STALE_AFTER_SECONDS, TMP_PREFIX, atomic_path, atomic_write, clean_stale_temps
 
 OLD = b"previous complete file\n"
 NEW = b"new content " * 10_000

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from hostile.support import PREVIOUS, invoke, seed_output
 
-import ropa.build
+import ropa.produce.build
 import ropa.render.report_pdf
 from faults.conftest import BUILD_TARGETS, FaultSpace, assert_whole, stub, temps
 from faults.driver import stub_document
 
-REAL_RENDER_ALL = ropa.build.render_all
+REAL_RENDER_ALL = ropa.produce.build.render_all
 """The real renderer of the build; stand-ins are injected into it (its ``renderer``)."""
 
 
@@ -33,7 +33,7 @@ REAL_RENDER_ALL = ropa.build.render_all
 def stub_render(monkeypatch: pytest.MonkeyPatch) -> None:
     """Documents and the package's report PDF become fixed bytes: these tests are about writing."""
     monkeypatch.setattr(
-        ropa.build,
+        ropa.produce.build,
         "render_all",
         functools.partial(
             REAL_RENDER_ALL,
@@ -193,9 +193,9 @@ def _zip_disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
     """The package's zip (streamed into its temporary file) stops half-way with ENOSPC."""
     import io
 
-    import ropa.package
+    import ropa.archive.package
 
-    real = ropa.package.write_zip
+    real = ropa.archive.package.write_zip
 
     def write_zip(members: object, when: object, target: object) -> None:
         buffer = io.BytesIO()
@@ -204,7 +204,7 @@ def _zip_disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
         target.write(data[: len(data) // 2])  # type: ignore[attr-defined]
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(ropa.package, "write_zip", write_zip)
+    monkeypatch.setattr(ropa.archive.package, "write_zip", write_zip)
 
 
 def test_package_when_disk_fills(fs: FaultSpace, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""A killed ropa takes its whole process tree with it (ropa/lifeline.py).
+"""A killed ropa takes its whole process tree with it (ropa/produce/lifeline.py).
 
 A CI time-out sends SIGKILL to the command: nothing can run in the dying process,
 so each child must be killed by the kernel (``PR_SET_PDEATHSIG``). Each test starts
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from ropa.lifeline import ORPHANED_EXIT, die_with_parent
+from ropa.produce.lifeline import ORPHANED_EXIT, die_with_parent
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 2.0
@@ -179,7 +179,7 @@ def test_killed_package_takes_its_render_workers_along(busy_register: Path, tmp_
 READER = """
 import sys, time
 from pathlib import Path
-import ropa.readahead as readahead
+import ropa.read.readahead as readahead
 
 def stuck(*args, **kwargs):  # a reader that would never finish on its own
     time.sleep(120)

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from hostile.support import PROVIDER, Workspace, invoke
-from ropa import fsutil, loader, source
+from ropa.load import loader
+from ropa.read import source
+from ropa.util import fsutil
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMITS = {

@@ -125,7 +125,7 @@ def test_a_symlink_to_an_endless_device_does_not_hang(ws: Workspace) -> None:
 
 def test_unreadable_file_is_reported_not_raised(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     """Simulated (the suite may run as root, for whom chmod 000 changes nothing); register files are opened
-    with ``os.open`` (ropa.safefiles)."""
+    with ``os.open`` (ropa.read.safefiles)."""
     import os
 
     real_open = os.open

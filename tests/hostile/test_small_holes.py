@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from hostile.support import Workspace, assert_clean_refusal, invoke
-from ropa.dates import LATEST_EPOCH, source_date_epoch
 from ropa.errors import OutputError
-from ropa.fsutil import atomic_path, atomic_write, open_descriptor
+from ropa.util.dates import LATEST_EPOCH, source_date_epoch
+from ropa.util.fsutil import atomic_path, atomic_write, open_descriptor
 
 SUMMARY = "error(s), "
 """On the last line of every text report."""
@@ -234,7 +234,7 @@ def test_a_very_long_legal_name_and_version_still_package(ws: Workspace) -> None
 
 
 def test_package_names_of_long_values_that_share_their_start_differ() -> None:
-    from ropa.dates import slug
+    from ropa.util.dates import slug
 
     first, second = slug("A" * 200 + " one"), slug("A" * 200 + " two")
     assert first != second and len(first) == len(second) == 80

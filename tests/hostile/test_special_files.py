@@ -28,9 +28,9 @@ from hostile.support import (
     seed_output,
     snapshot,
 )
-from ropa import loader
-from ropa.readahead import ReadAhead, can_fork
-from ropa.safefiles import real_folder
+from ropa.load import loader
+from ropa.read.readahead import ReadAhead, can_fork
+from ropa.read.safefiles import real_folder
 
 PROVIDER_FILE = "providers/beta.yaml"
 MARKER = "ropa-outside-marker-5f2d81c4"
@@ -174,7 +174,7 @@ def test_a_providers_folder_linked_outside_is_refused_unread(ws: Workspace) -> N
 def test_a_subfolder_link_on_the_way_out_is_refused_unread(tmp_path: Path) -> None:
     """read_file with its folder: a folder on the path that is a link leaving it is caught on the descriptor."""
     from ropa.errors import InputError
-    from ropa.source import read_file
+    from ropa.read.source import read_file
 
     register = tmp_path / "register"
     register.mkdir()

@@ -236,7 +236,7 @@ def test_cache_digest_of_a_template_folder_reads_only_its_regular_files(tmp_path
     import os
     import threading
 
-    from ropa.cache import templates_digest
+    from ropa.produce.cache import templates_digest
 
     secret = tmp_path / "secret.txt"
     secret.write_text("outside", "utf-8")

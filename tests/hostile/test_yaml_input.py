@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hostile.support import ORGANISATION, PROVIDER, Workspace, invoke, run_subprocess, seed_output, snapshot
-from ropa.source import MAX_DEPTH, MAX_FILE_BYTES, MAX_SCALAR_CHARS
+from ropa.read.source import MAX_DEPTH, MAX_FILE_BYTES, MAX_SCALAR_CHARS
 
 PROVIDER_FILE = "providers/acme.yaml"
 MARKER = "PWNED"

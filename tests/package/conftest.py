@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ropa.package import MANIFEST, MANIFEST_FORMAT, SUMS, sha256, sums_text, zip_bytes
+from ropa.archive.package import MANIFEST, MANIFEST_FORMAT, SUMS, sha256, sums_text, zip_bytes
 
 WHEN = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sms-providers"

@@ -30,17 +30,17 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import ropa.build
-import ropa.cache
-from ropa.build import Job, build
-from ropa.cache import CACHE_DIR, INDEX, SECRET_ENV, SECRET_FILE, BuildCache, Entry
+import ropa.produce.build
+import ropa.produce.cache
+from ropa.archive.package import build_package
+from ropa.check.findings import Report
 from ropa.cli import main
-from ropa.findings import Report
 from ropa.model.register import Register
-from ropa.package import build_package
 from ropa.pipeline import load_and_check_for_documents
+from ropa.produce.build import Job, build
+from ropa.produce.cache import CACHE_DIR, INDEX, SECRET_ENV, SECRET_FILE, BuildCache, Entry
 
-REAL_RENDER_ALL = ropa.build.render_all
+REAL_RENDER_ALL = ropa.produce.build.render_all
 """The real renderer of the build; stand-ins are injected into it (its ``renderer``)."""
 
 ORGANISATION: dict[str, Any] = {
@@ -84,7 +84,7 @@ def forge(out: Path, target: str, data: bytes, secret: bytes | None = None) -> N
     (out / CACHE_DIR / "objects" / entry["key"]).write_bytes(data)
     entry["sha256"], entry["size"] = hashlib.sha256(data).hexdigest(), len(data)
     if secret is not None:
-        entry["mac"] = ropa.cache._mac(secret, target, Entry(entry["key"], entry["sha256"], entry["size"]))
+        entry["mac"] = ropa.produce.cache._mac(secret, target, Entry(entry["key"], entry["sha256"], entry["size"]))
     write_index(out, index)
 
 
@@ -199,7 +199,7 @@ def stand_in(job: Job, register: Register, report: Report, templates: Path | Non
 @pytest.fixture
 def fast(make_register: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A register built once with a stand-in renderer; yields ``(register, report, out)``; ``RENDERED`` cleared."""
-    monkeypatch.setattr(ropa.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=stand_in))
+    monkeypatch.setattr(ropa.produce.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=stand_in))
     register, report = load_and_check_for_documents(make_register(PROVIDERS, ORGANISATION))
     out = tmp_path / "out"
     build(register, report, out, workers=1)
@@ -329,7 +329,7 @@ def _index_text(text: bytes) -> Callable[[Path], None]:
 
 def _index_huge(path: Path) -> None:
     with open(path, "r+b") as handle:
-        handle.truncate(ropa.cache.MAX_INDEX_BYTES + 1)
+        handle.truncate(ropa.produce.cache.MAX_INDEX_BYTES + 1)
 
 
 @pytest.mark.parametrize(

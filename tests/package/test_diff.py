@@ -13,11 +13,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from ropa.archive.diff import RENDERERS, Change, compare, render_json, render_markdown, render_text
+from ropa.archive.normalise import register_data, register_json
+from ropa.archive.package import zip_bytes
 from ropa.cli import DIFF_FORMATS, main
-from ropa.diff import RENDERERS, Change, compare, render_json, render_markdown, render_text
-from ropa.loader import load_register
-from ropa.normalise import register_data, register_json
-from ropa.package import zip_bytes
+from ropa.load.loader import load_register
 
 from .conftest import WHEN, package_bytes, read_members
 

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ropa.diff import Item, _match, compare
+from ropa.archive.diff import Item, _match, compare
 
 Data = dict[str, Any]
 

@@ -19,10 +19,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 import ropa.render.report_pdf
+from ropa.archive.normalise import register_json
+from ropa.archive.package import build_package
 from ropa.cli import main
-from ropa.loader import load_register
-from ropa.normalise import register_json
-from ropa.package import build_package
+from ropa.load.loader import load_register
 
 from .conftest import EXAMPLE, package_bytes, read_members
 
@@ -88,7 +88,7 @@ def test_every_manifest_hash_matches(example_package: Path, example_register: Pa
 
 def test_manifest_versions_and_dates(example_package: Path) -> None:
     from ropa import __version__, refdata
-    from ropa.rules import CATALOGUE_VERSION
+    from ropa.check.rules import CATALOGUE_VERSION
 
     manifest = json.loads(read_members(example_package)["manifest.json"])
     record = load_register(EXAMPLE).organisation.record
@@ -190,7 +190,7 @@ def test_verify_accepts_the_package_and_catches_each_tampering(example_package: 
         "added: annexes/extra.pdf": lambda m: m.update({"annexes/extra.pdf": b"%PDF"}),
         "removed: register.pdf": lambda m: m.pop("register.pdf"),
     }
-    from ropa.package import zip_bytes
+    from ropa.archive.package import zip_bytes
 
     from .conftest import WHEN
 
@@ -321,16 +321,16 @@ def test_failure_leaves_nothing_under_the_target_name(
 def test_register_edited_during_the_render_is_refused(
     clean_register: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ropa.build
+    import ropa.produce.build
 
-    real = ropa.build.render_all
+    real = ropa.produce.build.render_all
 
     def edit_then_render(*args: Any, **kwargs: Any) -> dict[str, bytes]:
         provider = clean_register / "providers" / "acme.yaml"
         provider.write_text(provider.read_text("utf-8") + "# edited\n", "utf-8")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ropa.build, "render_all", edit_then_render)
+    monkeypatch.setattr(ropa.produce.build, "render_all", edit_then_render)
     code, out = cli("package", str(clean_register), "--out", str(tmp_path / "out"))
     assert code == 2
     assert "register files changed while the package was being made (providers/acme.yaml)" in out

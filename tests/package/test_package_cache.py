@@ -25,15 +25,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import ropa.build
+import ropa.produce.build
 import ropa.render.pdf
 import ropa.render.report_pdf
-from ropa.cache import CACHE_DIR
+from ropa.archive.package import REPORT_PDF, build_package, render_documents
 from ropa.cli import main
-from ropa.package import REPORT_PDF, build_package, render_documents
 from ropa.pipeline import load_and_check_for_documents
+from ropa.produce.cache import CACHE_DIR
 
-REAL_RENDER_ALL = ropa.build.render_all
+REAL_RENDER_ALL = ropa.produce.build.render_all
 """The real renderer of the build; stand-ins are injected into it (its ``renderer``)."""
 
 ORGANISATION: dict[str, Any] = {
@@ -157,7 +157,7 @@ def test_a_damaged_or_stale_cache_entry_is_rendered_again(built: Built, tmp_path
 def stubbed(make_register: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Any:
     """The register and report of a small register, with documents rendered by a fast stand-in."""
     monkeypatch.setattr(
-        ropa.build,
+        ropa.produce.build,
         "render_all",
         functools.partial(REAL_RENDER_ALL, renderer=lambda job, *_: f"stub {job.target}".encode()),
     )
@@ -214,7 +214,7 @@ def test_failed_documents_stop_the_report_process(stubbed: Any, monkeypatch: pyt
         raise RuntimeError("document renderer crashed")
 
     monkeypatch.setattr(ropa.render.report_pdf, "render_report_pdf", slow)
-    monkeypatch.setattr(ropa.build, "render_all", broken)
+    monkeypatch.setattr(ropa.produce.build, "render_all", broken)
     start = time.monotonic()
     with pytest.raises(RuntimeError, match="document renderer crashed"):
         render_documents(register, report, [], workers=2)

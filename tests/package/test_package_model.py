@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from ropa.archive.model import PackageInvalid, read_manifest, read_register, read_sums
+from ropa.archive.package import MANIFEST, SUMS, zip_bytes
+from ropa.archive.provenance import LIBRARIES, running_versions, version_note
+from ropa.archive.safejson import JsonLimits, JsonRefused, loads
+from ropa.archive.verify import Limits, NotAPackage, verify
 from ropa.cli import main
-from ropa.package import MANIFEST, SUMS, zip_bytes
-from ropa.package_model import PackageInvalid, read_manifest, read_register, read_sums
-from ropa.provenance import LIBRARIES, running_versions, version_note
-from ropa.safejson import JsonLimits, JsonRefused, loads
-from ropa.verify import Limits, NotAPackage, verify
 
 from .conftest import WHEN, package_bytes, read_members, repackage
 
@@ -198,7 +198,9 @@ def test_json_limits_hold_at_their_values() -> None:
 
 
 def test_the_limits_agree_with_the_register_loader() -> None:
-    from ropa import loader, package, package_model
+    from ropa.archive import model as package_model
+    from ropa.archive import package
+    from ropa.load import loader
 
     assert (package_model.MAX_PROVIDERS, package_model.MAX_ACTIVITIES) == (loader.MAX_PROVIDERS, loader.MAX_ACTIVITIES)
     assert (package_model.MANIFEST, package_model.SUMS, package_model.REGISTER_JSON) == (
@@ -393,7 +395,8 @@ def test_validate_imports_none_of_the_package_readers(tmp_path: Path) -> None:
     probe = (
         "import sys\nfrom ropa.cli import main\n"
         "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('ropa.package_model', 'ropa.safejson', 'ropa.verify', 'ropa.provenance')"
+        "names = ('ropa.archive.model', 'ropa.archive.safejson', 'ropa.archive.verify', 'ropa.archive.provenance')\n"
+        "print(sorted(m for m in names"
         " if m in sys.modules))\n"
     )
     run = subprocess.run(
@@ -407,7 +410,7 @@ def test_validate_imports_none_of_the_package_readers(tmp_path: Path) -> None:
 
 
 def test_the_package_limits_are_documented_with_their_values() -> None:
-    from ropa.package_model import MAX_ENTRIES
+    from ropa.archive.model import MAX_ENTRIES
 
     limits, json_limits = Limits(), JsonLimits()
     values = {

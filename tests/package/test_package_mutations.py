@@ -25,9 +25,9 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ropa.package
+import ropa.archive.package
+from ropa.archive.package import MANIFEST, REGISTER_JSON, SUMS, zip_bytes
 from ropa.cli import main
-from ropa.package import MANIFEST, REGISTER_JSON, SUMS, zip_bytes
 
 from .conftest import EXAMPLE, WHEN, read_members, repackage
 
@@ -247,7 +247,7 @@ def readers(real_package: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         return {}, b"%PDF-1.7 stub\n"
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ropa.package, "render_documents", no_documents)
+        patch.setattr(ropa.archive.package, "render_documents", no_documents)
         runner = Readers(real_package, tmp_path_factory.mktemp("mutations"))
         yield runner
     print(f"\nmutation runs: {runner.runs}; exit codes: {runner.codes}")

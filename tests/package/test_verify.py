@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ropa.archive.package import MANIFEST, SUMS, sha256
+from ropa.archive.verify import Limits, NotAPackage, verify
 from ropa.cli import main
-from ropa.package import MANIFEST, SUMS, sha256
-from ropa.verify import Limits, NotAPackage, verify
 
 from .conftest import WHEN, package_bytes
 

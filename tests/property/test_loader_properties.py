@@ -25,12 +25,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ropa.checker import check
+from ropa.archive.normalise import register_from_data, register_json
+from ropa.check.engine import check
 from ropa.cli import main
 from ropa.errors import Diagnostic, InputError
-from ropa.loader import load_register
-from ropa.normalise import register_from_data, register_json
-from ropa.source import read_file, read_text
+from ropa.load.loader import load_register
+from ropa.read.source import read_file, read_text
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FILE = "providers/acme.yaml"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.register import Register
 
 LONG_WORD = "Kundendatenverarbeitungsvereinbarungsdokumentationsverzeichnisnummer" * 2

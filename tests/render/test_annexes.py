@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.common import TOM_LABELS
 from ropa.model.provider import ART28_ITEMS
 from ropa.model.register import Register

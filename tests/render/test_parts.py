@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from ropa.build import build
-from ropa.cache import BuildCache
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.pipeline import load_and_check_for_documents
+from ropa.produce.build import build
+from ropa.produce.cache import BuildCache
 from ropa.render.parts import MAX_ACTIVITIES, body_segments
 from ropa.render.views.register import build_register_view
 

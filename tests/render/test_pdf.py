@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.register import Register
 from tests.render.conftest import LONG_WORD, flat, load, pdf_text, register_files, word_boxes
 
@@ -141,7 +141,7 @@ def test_metadata_pdfa_tags_and_language(small_register_pdf: tuple[Register, Rep
 
 
 def test_register_json_is_the_only_attachment(small_register_pdf: tuple[Register, Report, bytes]) -> None:
-    from ropa.normalise import register_json
+    from ropa.archive.normalise import register_json
 
     register, _report, pdf = small_register_pdf
     attachments = _reader(pdf).attachments
@@ -273,7 +273,7 @@ def test_templates_readme_documents_every_view_field() -> None:
 
 
 def test_build_writes_one_annex_per_provider(make_register: Callable[..., Path], tmp_path: Path) -> None:
-    from ropa.build import build
+    from ropa.produce.build import build
 
     organisation, providers = register_files()
     register, report = load(make_register(providers, organisation))
@@ -296,7 +296,7 @@ def test_build_writes_one_annex_per_provider(make_register: Callable[..., Path],
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Register, Report, Path]:
     """The bundled example built as ``ropa build --only pdf,annexes`` would: register and output folder."""
-    from ropa.build import build
+    from ropa.produce.build import build
 
     register, report = load(Path(__file__).resolve().parents[2] / "examples" / "sms-providers")
     out = tmp_path_factory.mktemp("example-out")

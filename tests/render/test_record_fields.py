@@ -19,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.render.text import NOT_STATED
 from tests.render.conftest import flat, load, pdf_text, write_register

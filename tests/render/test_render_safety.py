@@ -16,8 +16,8 @@ from typing import Any
 import jinja2
 import pytest
 
+from ropa.check.findings import Report
 from ropa.errors import InputError
-from ropa.findings import Report
 from ropa.model.register import Register
 from tests.render.conftest import flat, load, pdf_text, register_files, write_register
 
@@ -129,7 +129,7 @@ def test_hostile_text_is_printed_literally(
 def test_nothing_is_fetched_embedded_or_drawn(
     hostile: tuple[Register, Report, list[str]], hostile_pdfs: dict[str, bytes]
 ) -> None:
-    from ropa.normalise import register_json
+    from ropa.archive.normalise import register_json
 
     register, _report, _texts = hostile
     for name, pdf in hostile_pdfs.items():

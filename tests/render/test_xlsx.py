@@ -24,7 +24,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ropa import __version__
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.render.tables.workbook import build_tables
 from ropa.render.text import NOT_STATED

@@ -7,7 +7,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-from ropa.render.zipnorm import Streamed, entry_order, normalise_zip, zip_time
+from ropa.util.zipnorm import Streamed, entry_order, normalise_zip, zip_time
 
 
 def _zip(entries: list[tuple[str, bytes]], when: tuple[int, int, int, int, int, int], mode: int) -> bytes:

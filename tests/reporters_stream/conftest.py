@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from ropa.findings import Finding, Report, Waived
+from ropa.check.findings import Finding, Report, Waived
+from ropa.check.rules import catalogue
 from ropa.model.common import Severity
 from ropa.pipeline import load_and_check
-from ropa.rules import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "sms-providers"

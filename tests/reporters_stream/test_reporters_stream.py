@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import ropa.reporters.sarif
+import ropa.report.sarif
 from reporters_stream.conftest import ENCODABLE, EXAMPLE, HOSTILE, hostile_report
+from ropa.check.findings import Report
 from ropa.cli import main
-from ropa.findings import Report
-from ropa.fsutil import TMP_PREFIX
-from ropa.reporters import FORMATS, ReportContext, get, render_bytes, shown_path, stream
+from ropa.report import FORMATS, ReportContext, get, render_bytes, shown_path, stream
+from ropa.util.fsutil import TMP_PREFIX
 
 NAMES = sorted(FORMATS)
 CONTEXTS = [
@@ -58,7 +58,7 @@ def json_data(report: Report, ctx: ReportContext) -> dict[str, object]:
 
 
 def streamed(fmt: str, report: Report, ctx: ReportContext, chunk_chars: int) -> list[str]:
-    """The chunks :func:`ropa.reporters.stream` hands its sink."""
+    """The chunks :func:`ropa.report.stream` hands its sink."""
     chunks: list[str] = []
     stream(fmt, report, ctx, chunks.append, chunk_chars=chunk_chars)
     return chunks
@@ -77,7 +77,7 @@ def assert_consistent(fmt: str, report: Report, ctx: ReportContext) -> str:
         assert whole == canonical(json_data(report, ctx))
         assert json.loads(whole)["findings"][: len(report.findings)] == json_data(report, ctx)["findings"]
     elif fmt == "sarif":
-        assert whole == canonical(ropa.reporters.sarif.build(report, ctx))
+        assert whole == canonical(ropa.report.sarif.build(report, ctx))
         (run,) = json.loads(whole)["runs"]
         assert len(run["results"]) == len(report.findings) + len(report.waived)
     elif fmt == "junit" and "\ud800" not in whole:
@@ -220,7 +220,7 @@ def test_a_reporter_failing_half_way_leaves_the_old_file_and_no_temporary(
 ) -> None:
     out = tmp_path / "ropa.sarif"
     out.write_text("previous\n")
-    real = ropa.reporters.sarif._result
+    real = ropa.report.sarif._result
     calls = [0]
 
     def fail_later(*args: object, **kwargs: object) -> object:
@@ -229,7 +229,7 @@ def test_a_reporter_failing_half_way_leaves_the_old_file_and_no_temporary(
             raise RuntimeError("reporter bug")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ropa.reporters.sarif, "_result", fail_later)
+    monkeypatch.setattr(ropa.report.sarif, "_result", fail_later)
     args = ["validate", str(synth_root), "--format", "sarif", "--output", str(out), "--fail-on", "never"]
     result = CliRunner().invoke(main, args)
     # The bug either propagates, or the command reports it as an internal error (one line, exit 70).

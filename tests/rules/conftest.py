@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from ropa.checker import check
-from ropa.findings import Report
-from ropa.loader import load_register
+from ropa.check.engine import check
+from ropa.check.findings import Report
+from ropa.load.loader import load_register
 
 AS_OF = dt.date(2026, 11, 23)
 """The date cases are judged on unless they say otherwise (fixed, so results never drift)."""

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
+from ropa.check.findings import Report
+from ropa.check.rules import catalogue
 from ropa.errors import format_path
-from ropa.findings import Report
-from ropa.rules import catalogue
 
 Build = Callable[..., Report]
 

@@ -9,12 +9,12 @@ from collections.abc import Callable
 import pytest
 from click.testing import CliRunner
 
-import ropa.rules
+import ropa.check.rules
+from ropa.check.findings import Report
+from ropa.check.rules import catalogue
+from ropa.check.rules import quality as quality_module
 from ropa.cli import main
-from ropa.findings import Report
 from ropa.model.common import Severity
-from ropa.rules import catalogue
-from ropa.rules import quality as quality_module
 
 Build = Callable[..., Report]
 ID = re.compile(r"^(A\d+(-\d+)?(-[a-z])?(-[a-z0-9]+)+|(VAL|SCC914|SCC915|CHILD|REF|REVIEW|DATA|WAIVER)(-[a-z0-9]+)+)$")
@@ -46,8 +46,8 @@ def test_ids_names_and_families() -> None:
         assert required in rules
 
 
-def _fresh_catalogue() -> dict[str, ropa.rules.Rule]:
-    rules: dict[str, ropa.rules.Rule] = ropa.rules.catalogue.__wrapped__()
+def _fresh_catalogue() -> dict[str, ropa.check.rules.Rule]:
+    rules: dict[str, ropa.check.rules.Rule] = ropa.check.rules.catalogue.__wrapped__()
     return rules
 
 
@@ -68,7 +68,7 @@ def test_duplicate_name_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_retired_id_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(ropa.rules.RETIRED, "A6-1-basis", "split in two")
+    monkeypatch.setitem(ropa.check.rules.RETIRED, "A6-1-basis", "split in two")
     with pytest.raises(RuntimeError, match="A6-1-basis is defined twice or retired"):
         _fresh_catalogue()
 

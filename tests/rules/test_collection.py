@@ -10,14 +10,14 @@ import importlib
 import pkgutil
 from types import ModuleType
 
-import ropa.rules
-from ropa.rules import catalogue
+import ropa.check.rules
+from ropa.check.rules import catalogue
 
 
 def _rule_modules() -> dict[str, ModuleType]:
-    """Every module under ``ropa.rules`` (packages included) that defines a ``RULES`` list."""
+    """Every module under ``ropa.check.rules`` (packages included) that defines a ``RULES`` list."""
     found: dict[str, ModuleType] = {}
-    for info in pkgutil.walk_packages(ropa.rules.__path__, "ropa.rules."):
+    for info in pkgutil.walk_packages(ropa.check.rules.__path__, "ropa.check.rules."):
         module = importlib.import_module(info.name)
         if isinstance(getattr(module, "RULES", None), list):
             found[info.name] = module
@@ -26,7 +26,11 @@ def _rule_modules() -> dict[str, ModuleType]:
 
 def test_every_defined_rule_is_in_the_catalogue() -> None:
     modules = _rule_modules()
-    assert {"ropa.rules.transfers.scc", "ropa.rules.completeness.controller", "ropa.rules.quality"} <= set(modules)
+    assert {
+        "ropa.check.rules.transfers.scc",
+        "ropa.check.rules.completeness.controller",
+        "ropa.check.rules.quality",
+    } <= set(modules)
     listed = {id(rule) for rule in catalogue().values()}
     lost = {name: ids for name, m in modules.items() if (ids := [r.id for r in m.RULES if id(r) not in listed])}
     assert not lost, f"rules not in the catalogue (add the module to its family's RULES): {lost}"

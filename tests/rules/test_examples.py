@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from ropa.findings import Report
-from ropa.rules import catalogue
-from ropa.rules.base import Rule
+from ropa.check.findings import Report
+from ropa.check.rules import catalogue
+from ropa.check.rules.base import Rule
 
 Build = Callable[..., Report]
 RULES = list(catalogue().values())

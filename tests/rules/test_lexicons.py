@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ropa.rules import lexicons as lx
+from ropa.check.rules import lexicons as lx
 
 
 @pytest.mark.parametrize(

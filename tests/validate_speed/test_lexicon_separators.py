@@ -1,4 +1,4 @@
-"""Word lists match typographic separators as before (ropa/rules/lexicons.py), with cheaper expressions.
+"""Word lists match typographic separators as before (ropa/check/rules/lexicons.py), with cheaper expressions.
 
 The lists' expressions hold only ASCII separators; texts have their typographic
 hyphens, dashes and apostrophe turned into '-' first. Every answer (``find``,
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ropa.rules import lexicons as lx
+from ropa.check.rules import lexicons as lx
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMER_SEPARATOR = r"[\s\-‐‑‒–—―_/.'’]+"

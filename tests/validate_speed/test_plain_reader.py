@@ -1,4 +1,4 @@
-"""The one-pass reader's shortcuts (ropa/source.py ``_read_plain``) answer exactly as the exact reader does.
+"""The one-pass reader's shortcuts (ropa/read/source.py ``_read_plain``) answer exactly as the exact reader does.
 
 Two shortcuts are checked here: a text without any control or bidirectional
 character has only its double-quoted scalars checked for them (escapes are the
@@ -15,23 +15,23 @@ from typing import Any
 import pytest
 import yaml
 
-import ropa.source
+import ropa.read.source
 from ropa.errors import InputError
-from ropa.source import _read_plain, read_text
+from ropa.read.source import _read_plain, read_text
 
-pytestmark = pytest.mark.skipif(not ropa.source._LIBYAML, reason="the one-pass reader needs libyaml")
+pytestmark = pytest.mark.skipif(not ropa.read.source._LIBYAML, reason="the one-pass reader needs libyaml")
 
 
 def _outcome(text: str, plain: bool) -> Any:
-    real = ropa.source._read_plain
+    real = ropa.read.source._read_plain
     if not plain:
-        ropa.source._read_plain = lambda text, file: None
+        ropa.read.source._read_plain = lambda text, file: None
     try:
         doc = read_text(text, "f.yaml")
     except InputError as exc:
         return [(d.line, d.column, d.code, d.message, d.path) for d in exc.diagnostics]
     finally:
-        ropa.source._read_plain = real
+        ropa.read.source._read_plain = real
     return doc.data, dict(doc.positions)
 
 
@@ -53,7 +53,7 @@ ESCAPES = {
 
 @pytest.mark.parametrize("text", ESCAPES.values(), ids=ESCAPES.keys())
 def test_escapes_in_a_clean_text_are_still_refused(text: str) -> None:
-    assert ropa.source._UNSAFE.search(text) is None, "the text itself must be clean for this case"
+    assert ropa.read.source._UNSAFE.search(text) is None, "the text itself must be clean for this case"
     assert _read_plain(text, "f.yaml") is None
     refused = _outcome(text, plain=True)
     assert isinstance(refused, list) and refused == _outcome(text, plain=False)
@@ -158,7 +158,7 @@ def test_plain_scalars_resolve_as_the_loader_resolves_them(value: str) -> None:
 
 
 def test_the_resolver_table_is_the_loaders() -> None:
-    table = ropa.source._IMPLICIT
+    table = ropa.read.source._IMPLICIT
     assert table is not None
     loader = yaml.CSafeLoader("")
     resolve: Any = loader.resolve

@@ -1,4 +1,4 @@
-"""Reading ahead in forked workers (ropa/readahead.py) hands out exactly what reading in-process gives.
+"""Reading ahead in forked workers (ropa/read/readahead.py) hands out exactly what reading in-process gives.
 
 Documents, positions and diagnostics must come out equal and in file order
 whatever the number of workers, whatever they did (read everything, died,
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import ropa.readahead
-from ropa.readahead import Item, ReadAhead, Result, can_fork, read_one
-from ropa.source import read_file
+import ropa.read.readahead
+from ropa.read.readahead import Item, ReadAhead, Result, can_fork, read_one
+from ropa.read.source import read_file
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="reading ahead forks worker processes")
 
@@ -80,7 +80,7 @@ def test_workers_read_while_the_caller_is_busy(items: list[Item], monkeypatch: p
         def not_here(item: Item) -> Result:
             raise AssertionError(f"{item[1]} was read by the caller")
 
-        monkeypatch.setattr(ropa.readahead, "read_one", not_here)
+        monkeypatch.setattr(ropa.read.readahead, "read_one", not_here)
         assert list(ahead.results()) == expected
 
 
@@ -103,7 +103,7 @@ def test_an_unexpected_error_in_a_worker_is_met_again_by_the_caller(
             raise RuntimeError("unexpected")
         return real(path, display)
 
-    monkeypatch.setattr(ropa.readahead, "read_file", fails_on_tecparts)
+    monkeypatch.setattr(ropa.read.readahead, "read_file", fails_on_tecparts)
     with ReadAhead(items, 2) as ahead, pytest.raises(RuntimeError, match="unexpected"):
         list(ahead.results())
 
@@ -119,10 +119,10 @@ def test_a_file_a_worker_failed_on_is_read_again_by_the_caller(
             raise MemoryError
         return real(path, display)
 
-    monkeypatch.setattr(ropa.readahead, "read_file", fails_on_tecparts)
+    monkeypatch.setattr(ropa.read.readahead, "read_file", fails_on_tecparts)
     with ReadAhead(items, 2) as ahead:
         _wait_until_read(ahead, len(items))
-        monkeypatch.setattr(ropa.readahead, "read_file", real)  # the workers keep the failing one
+        monkeypatch.setattr(ropa.read.readahead, "read_file", real)  # the workers keep the failing one
         assert list(ahead.results()) == expected
 
 
@@ -142,7 +142,7 @@ def test_files_that_do_not_fit_in_the_task_pipe_are_read_by_the_caller(
                 raise BlockingIOError
         return real_write(fd, data)
 
-    monkeypatch.setattr(ropa.readahead, "_PIPE_BUF", 8)
+    monkeypatch.setattr(ropa.read.readahead, "_PIPE_BUF", 8)
     monkeypatch.setattr(os, "write", small_pipe)
     with ReadAhead(items, 2) as ahead:
         assert ahead._unqueued == 2

@@ -1,4 +1,4 @@
-"""`ropa validate` with the register read ahead (ropa/cli.py, ropa/loader.py) reports exactly what it did without.
+"""`ropa validate` with the register read ahead (ropa/cli.py, ropa/load/loader.py) reports exactly what it did without.
 
 The reading starts before the models are imported; whatever it finds, the
 report, the diagnostics and the exit code must be those of reading the
@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import ropa.loader
-import ropa.readahead
+import ropa.load.loader
+import ropa.read.readahead
 from ropa.cli import main
 from ropa.errors import InputError
-from ropa.loader import load_register, read_ahead
-from ropa.readahead import can_fork
+from ropa.load.loader import load_register, read_ahead
+from ropa.read.readahead import can_fork
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="reading ahead forks worker processes")
 
@@ -44,7 +44,7 @@ def _broken(root: Path) -> Path:
 def _validate(args: list[str], monkeypatch: pytest.MonkeyPatch, ahead: bool) -> tuple[int, str, str]:
     with monkeypatch.context() as patch:
         if not ahead:
-            patch.setattr(ropa.loader, "read_ahead", lambda *args: None)
+            patch.setattr(ropa.load.loader, "read_ahead", lambda *args: None)
         result = CliRunner().invoke(main, ["validate", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
@@ -74,7 +74,7 @@ def test_read_ahead_starts_workers_for_a_register_and_none_where_loading_fails_f
     assert ahead is not None
     with ahead:
         assert [name for _, name in ahead.items][:2] == ["reg/organisation.yaml", "reg/providers/amd-telecom.yaml"]
-        assert ahead._pids or ropa.readahead.usable_cpus() == 1
+        assert ahead._pids or ropa.read.readahead.usable_cpus() == 1
     assert read_ahead(tmp_path / "missing") is None
     (register / "organisation.yaml").unlink()
     assert read_ahead(register) is None

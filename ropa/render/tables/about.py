@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.render.tables.cells import contact, country, dpo, lines, text
 from ropa.render.tables.table import Table, Value

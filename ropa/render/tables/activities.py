@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.activity import Activity, ChildSafeguards, DataCategory, LawfulBasis, ProcessorActivity, Purpose
 from ropa.model.facts import derogation_claimed
 from ropa.model.labels import FREQUENCY_LABELS, RISK_LABELS, ROLE_LABELS, SPECIAL_LABELS, sentence_case

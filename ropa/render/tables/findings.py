@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ropa.findings import Finding, Report
+from ropa.check.findings import Finding, Report
 from ropa.render.tables.table import Column
 from ropa.render.text import NOT_STATED
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import partial
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.activity import ProcessorActivity
 from ropa.model.register import Register
 from ropa.render.tables.about import ABOUT, about_items
@@ -39,7 +39,7 @@ def build_tables(register: Register, report: Report, generated_by: str, document
         register: The loaded register.
         report: Findings to list (and to count per activity).
         generated_by: Tool and version, for the About sheet, e.g. ``ropa 0.1.0``.
-        document_date: The date the documents carry (see :func:`ropa.dates.document_datetime`).
+        document_date: The date the documents carry (see :func:`ropa.util.dates.document_datetime`).
     """
     tables = [
         make_table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ropa.findings import Finding, Report
+from ropa.check.findings import Finding, Report
 from ropa.model.common import Severity
 from ropa.model.register import Register
 

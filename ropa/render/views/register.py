@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ropa.findings import Report
+from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.render.figures import FigureView, build_figure
 from ropa.render.views.activity import ActivityView, ProcessorActivityView, activity_view, processor_activity_view
@@ -95,8 +95,8 @@ def derogation_summary(register: Register) -> str:
 
 def build_register_view(register: Register, report: Report) -> RegisterView:
     """The complete view-model of the PDF register."""
-    from ropa.dates import document_datetime
     from ropa.refdata import versions
+    from ropa.util.dates import document_datetime
 
     org = register.organisation
     title = org.record.title or "Record of processing activities"

@@ -1,0 +1,662 @@
+"""Value quality and storage limitation: fields that are filled in but say nothing checkable.
+
+Vagueness is decided only by the word lists of :mod:`ropa.check.rules.lexicons`
+(whole words, case-insensitive, after Unicode NFKC normalisation), so every
+finding names the wording that triggered it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ropa.check.rules import lexicons as lx
+from ropa.check.rules.base import Context, Hit, Rule, registrar
+from ropa.errors import KeyPath
+from ropa.model.activity import Activity, DataCategory, LawfulBasis, Retention
+from ropa.model.common import Severity, Tom, duration_days
+from ropa.model.provider import Provider
+
+RULES: list[Rule] = []
+define = registrar(RULES)
+
+
+_DATA_PLACEHOLDERS = lx.VAGUE_GENERIC + lx.VAGUE_DATA
+
+
+def _placeholder(text: str, data: bool = False) -> bool:
+    return (_DATA_PLACEHOLDERS if data else lx.VAGUE_GENERIC).alone(text)
+
+
+@define(
+    id="VAL-placeholder",
+    name="quality.placeholder",
+    severity=Severity.WARNING,
+    summary="No mandatory field holds only a placeholder such as 'TBD', 'N/A', 'various', '-' or 'personal data'.",
+    article="Art. 30(1)-(2); Art. 5(2)",
+    why="A placeholder fills the cell but records nothing; the record looks complete and is not.",
+    fix="Replace the placeholder with the real value, or remove the entry until it is known (the gap is reported).",
+    bad="""
+activities:
+  - id: otp
+    name: One-time passcodes
+    data_categories:
+      - id: data
+        name: Personal data
+""",
+    good="""
+activities:
+  - id: otp
+    name: One-time passcodes
+    data_categories:
+      - id: phone
+        name: Mobile phone number
+""",
+)
+def placeholder(ctx: Context) -> Iterator[Hit]:
+    def hit(provider: Provider, index: int, activity: Activity, path: KeyPath, value: str) -> Hit:
+        return ctx.act(
+            provider,
+            index,
+            activity,
+            *path,
+            message=f"{path[0]} holds only the placeholder {value!r}; write the real value",
+        )
+
+    generic = lx.VAGUE_GENERIC.alone
+    for provider, index, activity, p_index, purpose in ctx.purposes():
+        if generic(purpose.description):
+            yield hit(provider, index, activity, ("purposes", p_index, "description"), purpose.description)
+    for provider, index, activity, s_index, subject in ctx.data_subjects():
+        if generic(subject.name):
+            yield hit(provider, index, activity, ("data_subjects", s_index, "name"), subject.name)
+    for provider, index, activity, c_index, category in ctx.data_categories():
+        if _DATA_PLACEHOLDERS.alone(category.name):
+            yield hit(provider, index, activity, ("data_categories", c_index, "name"), category.name)
+    for provider, index, activity, r_index, recipient in ctx.recipients():
+        if recipient.category and not recipient.provider and generic(recipient.category):
+            yield hit(provider, index, activity, ("recipients", r_index, "category"), recipient.category)
+
+
+@define(
+    id="A30-1-b-purpose-vague",
+    name="quality.purpose-vague",
+    severity=Severity.WARNING,
+    summary="A purpose is specific: not 'marketing' or 'improve our services', and not shorter than N words.",
+    article="Art. 5(1)(b); Art. 30(1)(b); WP29 Opinion 03/2013",
+    why=(
+        "Purposes must be specified and explicit; 'marketing' or 'improving the user experience' on their own "
+        "allow almost any use and cannot be checked against the data kept."
+    ),
+    fix=(
+        "Say what is done, with which data, for whom: e.g. 'Send SMS offers to customers who opted in'. The "
+        "minimum number of words is settings.min_purpose_words (default 4)."
+    ),
+    bad="""
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Marketing
+        lawful_basis: 6.1.a
+""",
+    good="""
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Send SMS offers to customers who opted in at checkout
+        lawful_basis: 6.1.a
+""",
+)
+def purpose_vague(ctx: Context) -> Iterator[Hit]:
+    minimum = ctx.register.organisation.settings.min_purpose_words
+    for provider, index, activity, p_index, purpose in ctx.purposes():
+        text = purpose.description
+        if _placeholder(text):
+            continue  # VAL-placeholder reports it
+        phrase = lx.VAGUE_PURPOSE_ANYWHERE.find(text)
+        if phrase is not None:
+            why = f"{phrase!r} is not a specific purpose"
+        elif lx.VAGUE_PURPOSE_ALONE.only(text):
+            why = "it names a broad field, not a purpose"
+        elif lx.word_count(text) < minimum:
+            why = f"it has fewer than {minimum} words"
+        else:
+            continue
+        yield ctx.act(
+            provider,
+            index,
+            activity,
+            "purposes",
+            p_index,
+            "description",
+            message=f"purpose {text!r} is vague: {why}; say what is done with which data and why",
+        )
+
+
+@define(
+    id="A30-1-d-recipients-vague",
+    name="quality.recipients-vague",
+    severity=Severity.WARNING,
+    summary="A recipient given only as a category says who receives the data, not just 'service providers'.",
+    article="Art. 30(1)(d); Art. 13(1)(e)",
+    why=(
+        "'Third parties', 'partners' or 'affiliates' could be anyone: the record cannot show who receives the "
+        "data, whether they are processors, or whether a transfer follows."
+    ),
+    fix=(
+        "Name the provider ('provider: <id>', with its file in providers/), or describe the category concretely "
+        "(e.g. 'mobile network operators terminating the SMS'), with its role."
+    ),
+    bad="""
+activities:
+  - id: otp
+    name: One-time passcodes
+    recipients:
+      - category: Trusted third-party service providers
+        role: processor
+""",
+    good="""
+activities:
+  - id: otp
+    name: One-time passcodes
+    recipients:
+      - category: Mobile network operators terminating the SMS
+        role: controller
+""",
+)
+def recipients_vague(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity, r_index, recipient in ctx.recipients():
+        if recipient.provider or not recipient.category:
+            continue
+        if lx.VAGUE_GENERIC.alone(recipient.category):
+            continue  # a bare placeholder: VAL-placeholder reports it
+        if lx.VAGUE_RECIPIENT.only(recipient.category):
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                "recipients",
+                r_index,
+                "category",
+                message=(
+                    f"recipient category {recipient.category!r} does not say who receives the data; name the "
+                    "provider (provider: <id>) or describe the category concretely"
+                ),
+            )
+
+
+RetentionSite = tuple[Provider, int, Activity, KeyPath, Retention, DataCategory | None]
+
+
+def retentions(ctx: Context) -> list[RetentionSite]:
+    """Every retention stated in the register: provider, activity index, activity, key path, the retention and
+    its data category (None for the activity's own). Listed once per check for all retention rules."""
+    return ctx.once("quality.retentions", _list_retentions)
+
+
+def _list_retentions(ctx: Context) -> list[RetentionSite]:
+    out: list[RetentionSite] = []
+    for provider, index, activity in ctx.activities():
+        if activity.retention is not None:
+            out.append((provider, index, activity, ("retention",), activity.retention, None))
+        for c_index, category in enumerate(activity.data_categories):
+            if category.retention is not None:
+                out.append(
+                    (provider, index, activity, ("data_categories", c_index, "retention"), category.retention, category)
+                )
+    return out
+
+
+def label(activity: Activity, category: DataCategory | None) -> str:
+    """What a retention is the retention of, for messages."""
+    if category is None:
+        return f"activity {activity.id!r}"
+    return f"data category {category.id!r} ({category.name})"
+
+
+@define(
+    id="A5-1-e-retention-vague",
+    name="quality.retention-vague",
+    severity=Severity.ERROR,
+    summary="A retention given only in words states an actual limit, not a vague phrase, a range or a minimum.",
+    article="Art. 5(1)(e); Art. 30(1)(f); Art. 13(2)(a)",
+    why=(
+        "'As long as necessary', '6–24 months' or '7+ years' cannot be applied or checked: nobody can say "
+        "when the data must be erased, which is what storage limitation asks."
+    ),
+    fix=(
+        "Add a structured 'duration' (ISO 8601, e.g. P24M) with its 'trigger_event', or objective 'criteria'; "
+        "keep the source's words in 'statement'. For a range, record the upper bound and what decides it."
+    ),
+    bad="""
+activities:
+  - id: logs
+    name: API request logs
+    data_categories:
+      - id: logs
+        name: API request logs
+        retention:
+          statement: 6–24 months
+""",
+    good="""
+activities:
+  - id: logs
+    name: API request logs
+    data_categories:
+      - id: logs
+        name: API request logs
+        retention:
+          statement: 6–24 months
+          duration: P24M
+          trigger_event: request logged
+""",
+)
+def retention_vague(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity, path, retention, category in retentions(ctx):
+        if retention.statement is None or retention.duration or retention.criteria:
+            continue
+        if retention.kind == "unlimited":
+            continue
+        reason = lx.retention_vagueness(retention.statement)
+        if reason is None:
+            continue
+        yield ctx.act(
+            provider,
+            index,
+            activity,
+            *path,
+            "statement",
+            message=(
+                f"retention of {label(activity, category)} is only stated as {retention.statement!r}: {reason}; "
+                "add a duration (ISO 8601, e.g. P24M) with trigger_event, or objective criteria"
+            ),
+        )
+
+
+@define(
+    id="A5-1-e-retention-trigger",
+    name="quality.retention-trigger",
+    severity=Severity.WARNING,
+    summary="A retention duration says what it runs from (trigger_event); a bare number has a unit.",
+    article="Art. 5(1)(e); Art. 30(1)(f)",
+    why="'5 years' from what? Without the starting event the erasure date cannot be worked out.",
+    fix="Add trigger_event (e.g. 'end of the customer relationship'); write numbers as ISO 8601 durations.",
+    bad="""
+activities:
+  - id: invoices
+    name: Invoicing
+    retention:
+      kind: statutory
+      duration: P10Y
+      legal_basis_for_period: HGB § 257
+""",
+    good="""
+activities:
+  - id: invoices
+    name: Invoicing
+    retention:
+      kind: statutory
+      duration: P10Y
+      trigger_event: end of the calendar year in which the invoice was issued
+      legal_basis_for_period: HGB § 257
+""",
+)
+def retention_trigger(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity, path, retention, category in retentions(ctx):
+        if retention.trigger_event:
+            continue
+        if retention.duration:
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                *path,
+                "duration",
+                message=(
+                    f"retention of {label(activity, category)} is {retention.duration} but does not say from when; "
+                    "add trigger_event"
+                ),
+            )
+        elif retention.kind == "until_event" and not retention.criteria:
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                *path,
+                "kind",
+                message=(
+                    f"retention of {label(activity, category)} runs until an event it does not name; add trigger_event"
+                ),
+            )
+        elif retention.statement and lx.BARE_NUMBER.match(retention.statement) and not retention.criteria:
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                *path,
+                "statement",
+                message=(
+                    f"retention of {label(activity, category)} is the bare number {retention.statement!r}; give a "
+                    "duration with its unit (ISO 8601, e.g. P30D) and a trigger_event"
+                ),
+            )
+
+
+@define(
+    id="A5-1-e-retention-unlimited",
+    name="quality.retention-unlimited",
+    severity=Severity.ERROR,
+    summary="Data is kept without limit only for Art. 89(1) archiving, research or statistics purposes.",
+    article="Art. 5(1)(e); Art. 89(1)",
+    why=(
+        "Storage limitation allows keeping data longer than needed only for archiving in the public interest, "
+        "research or statistics with Art. 89(1) safeguards; anything else must end."
+    ),
+    fix=(
+        "Set a limit (duration with trigger_event, or criteria); or, if a purpose really is Art. 89(1) archiving, "
+        "research or statistics, mark it archiving_research_statistics: true."
+    ),
+    bad="""
+activities:
+  - id: logs
+    name: Delivery logs
+    purposes:
+      - description: Prove delivery of each SMS to the customer
+        lawful_basis: 6.1.f
+    retention:
+      statement: Kept indefinitely
+""",
+    good="""
+activities:
+  - id: logs
+    name: Delivery logs
+    purposes:
+      - description: Prove delivery of each SMS to the customer
+        lawful_basis: 6.1.f
+    retention:
+      statement: Kept indefinitely
+      duration: P13M
+      trigger_event: message delivered
+""",
+)
+def retention_unlimited(ctx: Context) -> Iterator[Hit]:
+    for provider, index, activity, path, retention, category in retentions(ctx):
+        if retention.duration or retention.criteria:
+            continue
+        if retention.kind == "unlimited":
+            where: KeyPath = (*path, "kind")
+            said = "kind 'unlimited'"
+        elif retention.statement and lx.UNLIMITED_RETENTION.contains(retention.statement):
+            where = (*path, "statement")
+            said = repr(retention.statement)
+        else:
+            continue
+        if any(p.archiving_research_statistics for p in activity.purposes):
+            continue
+        yield ctx.act(
+            provider,
+            index,
+            activity,
+            *where,
+            message=(
+                f"retention of {label(activity, category)} is unlimited ({said}) but no purpose of activity "
+                f"{activity.id!r} is Art. 89(1) archiving, research or statistics; set a limit"
+            ),
+        )
+
+
+SLACK_DAYS = 1.0
+"""Durations are compared in approximate days (P12M is 365.28, P1Y 365.25): a day of slack keeps equal periods equal."""
+
+
+def _longer(value: str, limit_days: float) -> bool:
+    return duration_days(value) > limit_days + SLACK_DAYS
+
+
+def _purpose_limit(activity: Activity, maxima: dict[str, str]) -> tuple[str, str] | None:
+    """The longest maximum configured for the activity's purposes, as (purpose type, duration); None unless every
+    purpose has one (a purpose without a configured maximum could justify any period)."""
+    best: tuple[str, str] | None = None
+    for purpose in activity.purposes:
+        limit = maxima.get(purpose.purpose_type) if purpose.purpose_type else None
+        if limit is None:
+            return None
+        if best is None or duration_days(limit) > duration_days(best[1]):
+            best = (purpose.purpose_type or "", limit)
+    return best
+
+
+def _consent_only(activity: Activity) -> bool:
+    """Whether consent is the only basis recorded for the activity (no other basis to keep data after withdrawal)."""
+    bases = {p.lawful_basis for p in activity.purposes if p.lawful_basis is not None}
+    return bases == {LawfulBasis.CONSENT}
+
+
+@define(
+    id="A5-1-e-retention-exceeds-need",
+    name="quality.retention-exceeds-need",
+    severity=Severity.WARNING,
+    summary=(
+        "A retention is no longer than the purpose's configured maximum, the statutory period plus grace, consent "
+        "withdrawal plus grace, or the controller's period where the processor's contract keeps data longer."
+    ),
+    article="Art. 5(1)(c), (e); Art. 28(3)(g)",
+    why=(
+        "The law sets no number, so the record is held to itself: the maximum the organisation set per purpose "
+        "type (settings.max_retention), the period the cited law requires (statutory_period), erasure after "
+        "consent is withdrawn, and a processor that may not keep data longer than the controller's retention."
+    ),
+    fix=(
+        "Shorten the duration, or record why longer is needed: the statutory_period, a residual_basis for data "
+        "kept after withdrawal, or a purpose_type with a longer maximum. Grace is settings.retention_grace "
+        "(default P30D). For a processor, align contract.data_retention with the record."
+    ),
+    bad="""
+# organisation.yaml
+settings:
+  max_retention: {marketing: P2Y}
+---
+# providers/acme.yaml
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Send SMS offers to customers who opted in at checkout
+        lawful_basis: 6.1.a
+        purpose_type: marketing
+    retention:
+      kind: duration
+      duration: P5Y
+      trigger_event: opt-in
+""",
+    good="""
+# organisation.yaml
+settings:
+  max_retention: {marketing: P2Y}
+---
+# providers/acme.yaml
+activities:
+  - id: offers
+    name: SMS offers
+    purposes:
+      - description: Send SMS offers to customers who opted in at checkout
+        lawful_basis: 6.1.a
+        purpose_type: marketing
+    retention:
+      kind: duration
+      duration: P2Y
+      trigger_event: opt-in
+""",
+)
+def retention_exceeds_need(ctx: Context) -> Iterator[Hit]:
+    settings = ctx.register.organisation.settings
+    grace = duration_days(settings.retention_grace)
+    maxima = settings.max_retention
+    for provider, index, activity, path, retention, category in retentions(ctx):
+        what = label(activity, category)
+        if retention.duration and retention.kind != "statutory" and maxima and activity.purposes:
+            limit = _purpose_limit(activity, maxima)
+            if limit is not None and _longer(retention.duration, duration_days(limit[1])):
+                yield ctx.act(
+                    provider,
+                    index,
+                    activity,
+                    *path,
+                    "duration",
+                    message=(
+                        f"retention of {what} is {retention.duration}, longer than the {limit[1]} configured for "
+                        f"purpose type {limit[0]!r} (settings.max_retention); shorten it or say why it is needed"
+                    ),
+                )
+        if (
+            retention.duration
+            and retention.statutory_period
+            and _longer(retention.duration, duration_days(retention.statutory_period) + grace)
+        ):
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                *path,
+                "duration",
+                message=(
+                    f"retention of {what} is {retention.duration}, longer than the statutory period "
+                    f"{retention.statutory_period} plus {settings.retention_grace} grace; erase at the end of the "
+                    "statutory period"
+                ),
+            )
+        after, key = retention.after_withdrawal, "after_withdrawal"
+        if (
+            after is None
+            and retention.duration
+            and retention.trigger_event
+            and lx.WITHDRAWAL_HINTS.contains(retention.trigger_event)
+        ):
+            after, key = retention.duration, "duration"
+        if after is None or retention.residual_basis or not _consent_only(activity):
+            continue
+        if _longer(after, grace):
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                *path,
+                key,
+                message=(
+                    f"{what} rests on consent alone but is kept {after} after consent is withdrawn, more than the "
+                    f"{settings.retention_grace} grace; erase it sooner or record the residual_basis for keeping it"
+                ),
+            )
+    yield from _processor_keeps_longer(ctx)
+
+
+def _processor_keeps_longer(ctx: Context) -> Iterator[Hit]:
+    """Activities whose processor may keep data longer under its contract than the record's retention."""
+    for provider in ctx.register.providers:
+        agreement = provider.contract
+        if agreement is None or agreement.data_retention is None:
+            continue
+        kept = duration_days(agreement.data_retention)
+        for index, activity in enumerate(provider.activities):
+            shorter: list[tuple[int, DataCategory, str]] = []
+            for c_index, category in enumerate(activity.data_categories):
+                own = category.retention if category.retention and category.retention.duration else None
+                retention = own or activity.retention
+                if retention is None or not retention.duration:
+                    continue
+                if kept > duration_days(retention.duration) + SLACK_DAYS:
+                    shorter.append((c_index, category, retention.duration))
+            if not shorter:
+                continue
+            c_index, _, _ = shorter[0]
+            listed = ", ".join(f"{c.id!r} ({d})" for _, c, d in shorter)
+            yield ctx.act(
+                provider,
+                index,
+                activity,
+                "data_categories",
+                c_index,
+                "retention",
+                message=(
+                    f"contract {agreement.title!r} lets {provider.id} keep the data for {agreement.data_retention}, "
+                    f"longer than activity {activity.id!r} keeps {listed}; have the processor erase at the end of "
+                    "the record's period, or correct the record"
+                ),
+            )
+
+
+TOM_MIN_KINDS = 3
+"""Fewest distinct Annex II measure types a set of measures should cover."""
+
+
+@define(
+    id="A32-1-toms-generic",
+    name="quality.toms-generic",
+    severity=Severity.WARNING,
+    summary="Security measures are concrete and cover at least 3 of the 17 Annex II measure types.",
+    article="Art. 32(1); 2021/914 Annex II and 2021/915 Annex III explanatory notes",
+    why=(
+        "'Industry-standard security' or 'appropriate measures' describe nothing; the SCC annexes require "
+        "measures in specific, not generic, terms."
+    ),
+    fix="Describe each measure concretely (what, where, how strong) and cover the relevant measure kinds.",
+    bad="""
+toms:
+  - kind: confidentiality_integrity
+    measure: Industry-standard security
+""",
+    good="""
+toms:
+  - kind: confidentiality_integrity
+    measure: Production systems in ISO 27001-certified data centres in Frankfurt
+  - kind: transmission
+    measure: TLS 1.2+ on every API call and SMPP bind
+  - kind: identification_authorisation
+    measure: SSO with hardware-key MFA for all staff; least-privilege roles reviewed quarterly
+""",
+)
+def toms_generic(ctx: Context) -> Iterator[Hit]:
+    def generic(tom: Tom) -> bool:
+        return lx.GENERIC_TOMS.only(tom.measure) or lx.VAGUE_GENERIC.alone(tom.measure)
+
+    message = "measure {!r} is generic; describe concretely what is done"
+    for provider in ctx.register.providers:
+        for t_index, tom in enumerate(provider.toms):
+            if generic(tom):
+                yield ctx.prov(provider, "toms", t_index, "measure", message=message.format(tom.measure))
+        kinds = {t.kind for t in provider.toms}
+        if provider.toms and len(kinds) < TOM_MIN_KINDS:
+            yield ctx.prov(
+                provider,
+                "toms",
+                message=(
+                    f"provider {provider.id}'s measures cover {len(kinds)} measure type(s) "
+                    f"({', '.join(sorted(k.value for k in kinds))}); describe at least {TOM_MIN_KINDS}"
+                ),
+            )
+        for index, activity in enumerate(provider.activities):
+            for t_index, tom in enumerate(activity.security_measures):
+                if generic(tom):
+                    yield ctx.act(
+                        provider,
+                        index,
+                        activity,
+                        "security_measures",
+                        t_index,
+                        "measure",
+                        message=message.format(tom.measure),
+                    )
+            if activity.security_measures and len(kinds) < TOM_MIN_KINDS:
+                all_kinds = kinds | {t.kind for t in activity.security_measures}
+                if len(all_kinds) < TOM_MIN_KINDS:
+                    yield ctx.act(
+                        provider,
+                        index,
+                        activity,
+                        "security_measures",
+                        message=(
+                            f"activity {activity.id!r} and provider {provider.id} together cover {len(all_kinds)} "
+                            f"measure type(s); describe at least {TOM_MIN_KINDS}"
+                        ),
+                    )

@@ -1,0 +1,112 @@
+"""Art. 44: a transfer outside the EEA names a mechanism, and not one that has been invalidated
+(Privacy Shield, the repealed SCCs of 2001 and 2010; the list is ropa/refdata).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from ropa import refdata
+from ropa.check.rules.base import Context, Hit, Rule, registrar
+from ropa.check.rules.helpers import at
+from ropa.model.common import Severity
+from ropa.model.facts import recorded, sites
+
+RULES: list[Rule] = []
+define = registrar(RULES)
+
+
+@define(
+    id="A44-mechanism",
+    name="transfers.mechanism",
+    severity=Severity.ERROR,
+    summary="Every transfer to a destination outside the EEA names the Chapter V mechanism it relies on.",
+    article="Art. 44; Art. 45(1); Art. 46(1); Art. 49(1)",
+    why=(
+        "A transfer outside the EEA is lawful only under an adequacy decision, an Art. 46 safeguard or an "
+        "Art. 49 derogation; a transfer with none recorded is presumed to have none."
+    ),
+    fix=(
+        "Add 'mechanism' to the transfer: type adequacy (destination on the adequacy list), scc_2021_914 with "
+        "its module(s), bcr, code_of_conduct, certification, ad_hoc_clauses, or derogation with the Art. 49 point."
+    ),
+    bad="""
+country: US
+activities:
+  - id: otp
+    name: One-time passcodes
+    transfers:
+      - country: US
+        recipient: acme
+""",
+    good="""
+country: US
+activities:
+  - id: otp
+    name: One-time passcodes
+    transfers:
+      - country: US
+        recipient: acme
+        mechanism:
+          type: scc_2021_914
+          modules: [2]
+""",
+)
+def mechanism(ctx: Context) -> Iterator[Hit]:
+    for site in sites(ctx.register):
+        # A recorded transfer with no destination is still a transfer: only a known destination inside the
+        # area the export is free within needs no mechanism.
+        unknown = not (site.country or site.organisation_dest)
+        if site.kind == "transfer" and site.mechanism is None and (site.outside or unknown):
+            yield at(
+                site,
+                message=(
+                    f"{site.label} names no transfer mechanism; add 'mechanism' (adequacy, scc_2021_914 with "
+                    "modules, bcr, ... or an Art. 49 derogation) or stop the transfer"
+                ),
+            )
+
+
+@define(
+    id="A44-invalid-mechanism",
+    name="transfers.invalid-mechanism",
+    severity=Severity.ERROR,
+    summary="No transfer relies on Privacy Shield or on the repealed SCCs of 2001 and 2010.",
+    article="Art. 44; CJEU C-311/18 (Schrems II); Decision (EU) 2021/914 Art. 4",
+    why=(
+        "Privacy Shield was invalidated on 16 July 2020; the 2001/497/EC and 2010/87/EU clauses were repealed "
+        "and stopped covering old contracts on 27 December 2022. A transfer on them has no mechanism at all."
+    ),
+    fix=(
+        "Replace the mechanism: SCCs 2021/914 with the right module, or for a US recipient the EU-US Data "
+        "Privacy Framework if it is certified (type adequacy plus its 'dpf' record)."
+    ),
+    bad="""
+country: US
+mechanisms:
+  - type: privacy_shield
+""",
+    good="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+""",
+)
+def invalid_mechanism(ctx: Context) -> Iterator[Hit]:
+    invalid = refdata.invalid_mechanisms()
+    for site, mech in recorded(ctx.register):
+        entry = invalid.get(site.mtype.value) if site.mtype else None
+        if entry is None:
+            continue
+        since = entry["invalid_since"]
+        since_text = since.isoformat() if isinstance(since, dt.date) else str(since)
+        yield at(
+            site,
+            "type",
+            message=(
+                f"{site.label} relies on {mech.type.value!r} ({entry['name']}), invalid since {since_text}: "
+                f"{entry['reason']} Use {entry['replace_with']} instead"
+            ),
+        )

@@ -1,0 +1,1 @@
+"""Stage 2, load: the files' nodes into typed models, located errors, cross-references resolved."""

@@ -1,0 +1,1 @@
+"""Stage 1, read: YAML with positions and limits, from regular files inside the register folder only."""
