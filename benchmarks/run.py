@@ -239,7 +239,7 @@ def prepare(register: str, work: str, kinds: str, total_pages: str = "") -> None
     out.mkdir(parents=True, exist_ok=True)
     if "xlsx" in kinds:
         from ropa import __version__
-        from ropa.render.rows import build_tables
+        from ropa.render.tables.workbook import build_tables
         from ropa.util.dates import document_datetime
 
         when = document_datetime(reg).date()

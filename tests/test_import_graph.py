@@ -166,7 +166,7 @@ def test_the_spreadsheet_does_not_import_the_pdf_views() -> None:
     graph = import_graph()
     used = reachable(graph, "ropa.render.xlsx")
     assert {"ropa.render.tables.workbook", "ropa.render.text"} <= used
-    pdf = sorted(m for m in used if m.startswith(("ropa.render.views", "ropa.render.context", "ropa.render.figures")))
+    pdf = sorted(m for m in used if m.startswith(("ropa.render.views", "ropa.render.figures")))
     assert not pdf, f"the XLSX tables reach the PDF view-models through: {pdf}"
 
 

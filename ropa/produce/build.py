@@ -290,7 +290,7 @@ def _run_task(shared: _Shared, task: Any) -> bytes:
 
 def _cached_part(blob: bytes) -> Any:
     """A register part read back from the cache; None (a miss: it renders again) when the blob is no part."""
-    from ropa.render.parts import PartResult
+    from ropa.render.jobs import PartResult
 
     try:
         return PartResult.from_bytes(blob)
@@ -336,7 +336,7 @@ class _Register:
 
     def done(self, name: str, blob: bytes) -> None:
         """A part came back from a worker."""
-        from ropa.render.parts import PartResult
+        from ropa.render.jobs import PartResult
 
         self.waiting.discard(name)
         self.rendered.append(name)

@@ -22,7 +22,7 @@ A template folder is text from a repository, as the register is, so it is input:
   becomes text, never markup (``<link>``, ``<img>``, ``{{ 7*7 }}`` all print literally);
 * :class:`jinja2.StrictUndefined` turns a misspelt variable into an error instead
   of an empty cell;
-* templates receive view-models from :mod:`ropa.render.context` (plain values),
+* templates receive view-models from :mod:`ropa.render.views` (plain values),
   never the raw models.
 
 An error in a template (syntax, undefined, refused by the sandbox, a refused file,
@@ -46,7 +46,7 @@ from markupsafe import Markup, escape
 
 from ropa.errors import Diagnostic, InputError
 from ropa.read.safefiles import RefusedFile, read_regular, real_folder
-from ropa.render.context import NOT_STATED
+from ropa.render.text import NOT_STATED
 
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
 """The built-in templates shipped with the package (``ropa/templates`` links to the top-level folder)."""

@@ -36,8 +36,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ropa.check.findings import Report
 from ropa.model.register import Register
-from ropa.render.jobs import PartResult as PartResult  # re-export: ropa/render/pdf.py, ropa/produce/build.py import it
-from ropa.render.jobs import Task as Task  # re-export: ropa/render/pdf.py imports it from here
+from ropa.render.jobs import PartResult, Task
 
 if TYPE_CHECKING:
     from ropa.render.views.activity import ActivityView

@@ -28,7 +28,7 @@ from ropa.check.findings import Report
 from ropa.model.register import Register
 
 if TYPE_CHECKING:
-    from ropa.render.parts import PartResult, Task
+    from ropa.render.jobs import PartResult, Task
 
 PDF_VARIANT = "pdf/a-3b"
 """PDF/A-3b allows the JSON attachment; WeasyPrint 70 also tags it (pdf_tags) without complaint."""
@@ -110,7 +110,7 @@ def render_part(
 
     from ropa.render.fetcher import make_fetcher
     from ropa.render.html import template_roots
-    from ropa.render.parts import PartResult
+    from ropa.render.jobs import PartResult
     from ropa.util.dates import document_datetime
 
     roots = template_roots(templates)
