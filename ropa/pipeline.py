@@ -25,12 +25,12 @@ Progress = Callable[[str], None]
 
 
 def load_and_check(
-    root: Path, as_of: dt.date, select: set[str] | None = None, display_root: str | None = None, ahead: Any = None
+    root: Path, as_of: dt.date, select: set[str] | None = None, display_root: str | None = None
 ) -> tuple[Register, Report]:
     """Read, load and check the register (:func:`ropa.check.engine.load_and_check`), imported only when called."""
     from ropa.check.engine import load_and_check as run
 
-    return run(root, as_of, select, display_root, ahead)
+    return run(root, as_of, select, display_root)
 
 
 def load_and_check_for_documents(root: Path, display_root: str | None = None) -> tuple[Register, Report]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ropa.check.findings import Finding, Report, Waived
 from ropa.check.rules import CATALOGUE_VERSION, catalogue
@@ -16,9 +15,6 @@ from ropa.model.organisation import Waiver
 from ropa.model.register import Register
 from ropa.read.positions import Positions
 from ropa.util.gcpolicy import collector_paused
-
-if TYPE_CHECKING:
-    from ropa.read.readahead import ReadAhead
 
 WAIVER_EXPIRED = "WAIVER-expired"
 WAIVER_UNUSED = "WAIVER-unused"
@@ -155,11 +151,8 @@ def load_and_check(
     as_of: dt.date,
     select: set[str] | None = None,
     display_root: str | None = None,
-    ahead: ReadAhead | None = None,
 ) -> tuple[Register, Report]:
     """Load the register at ``root`` and run the rule catalogue on it.
-
-    ``ahead`` is reading of the register started earlier (:func:`ropa.load.loader.read_ahead`).
 
     Raises:
         InputError: when the register cannot be read or does not match the model.
@@ -167,7 +160,7 @@ def load_and_check(
     from ropa.load.loader import load_register
 
     with collector_paused():
-        register = load_register(root, display_root, ahead)
+        register = load_register(root, display_root)
         return register, check(register, as_of, select)
 
 

@@ -26,7 +26,6 @@ from ropa.read.safefiles import is_inside, real_folder
 from ropa.read.source import Document
 
 if TYPE_CHECKING:  # pydantic and the models are imported when a register is validated, not before:
-    # read_ahead() starts the reading first, so that it overlaps with building the model schemas.
     from pydantic import BaseModel
 
     from ropa.model.provider import Provider
@@ -206,7 +205,7 @@ PARALLEL_READ_BYTES = 1024 * 1024
 """Registers larger than this are read by worker processes when :func:`load_register` starts the reading
 itself: parsing is most of the time of loading and files are independent (figures in
 ``benchmarks/README.md``). Below it, starting the workers would cost about what they save.
-:func:`read_ahead` starts them for any register: there they read while the caller imports."""
+"""
 
 
 def _reader_count(items: list[Item], threshold: int | None = None) -> int:
@@ -277,25 +276,6 @@ def _register_files(root: Path, shown: Callable[[str], str]) -> tuple[list[Path]
             ]
         )
     return files, [ORGANISATION_FILE] + [f"{PROVIDERS_DIR}/{p.name}" for p in files]
-
-
-def read_ahead(root: Path, display_root: str | None = None) -> ReadAhead | None:
-    """Start reading the register at ``root`` in worker processes, for :func:`load_register` to use later.
-
-    Meant to be called before the models are imported (see :mod:`ropa.read.readahead`).
-    Returns None where it cannot help: one core, no ``fork``, or a register that
-    :func:`load_register` refuses before reading any file. Close what it returns.
-    """
-    shown = _display(root, display_root)
-    try:
-        _, rels = _register_files(root, shown)
-    except (InputError, OSError):
-        return None
-    items = [(root / rel, shown(rel)) for rel in rels]
-    readers = _reader_count(items, threshold=0)
-    if readers < 2 and can_fork() and usable_cpus() > 1:
-        readers = 2  # even one file is better read while the caller imports
-    return ReadAhead(items, readers - 1, folder=real_folder(root)) if readers > 1 else None
 
 
 def _activity_count(doc: Document) -> int:
@@ -378,26 +358,20 @@ def _provider_files(root: Path, shown: Callable[[str], str]) -> list[Path]:
     return sorted(found)
 
 
-def load_register(root: Path, display_root: str | None = None, ahead: ReadAhead | None = None) -> Register:
+def load_register(root: Path, display_root: str | None = None) -> Register:
     """Read, validate and cross-check a register folder.
 
     Args:
         root: The register folder.
         display_root: Prefix for file names in messages (defaults to ``root`` as given).
-        ahead: Reading started earlier by :func:`read_ahead` with the same arguments; used when it reads
-            the same files, closed in any case.
 
     Raises:
         InputError: with every problem found in every file.
     """
-    try:
-        return _load_register(root, _display(root, display_root), ahead)
-    finally:
-        if ahead is not None:
-            ahead.close()
+    return _load_register(root, _display(root, display_root))
 
 
-def _load_register(root: Path, shown: Callable[[str], str], ahead: ReadAhead | None) -> Register:
+def _load_register(root: Path, shown: Callable[[str], str]) -> Register:
     from ropa.model.organisation import Organisation
     from ropa.model.provider import Provider
     from ropa.model.register import Register
@@ -405,18 +379,15 @@ def _load_register(root: Path, shown: Callable[[str], str], ahead: ReadAhead | N
     files, rels = _register_files(root, shown)
     items = [(root / rel, shown(rel)) for rel in rels]
     folder = real_folder(root)  # every file read must lie in it (ropa.read.safefiles)
-    if ahead is None or ahead.items != items or ahead.folder != folder:  # changed since: read it as it is now
-        if ahead is not None:
-            ahead.close()
-        ahead = ReadAhead(items, _reader_count(items) - 1, folder=folder)
+    reading = ReadAhead(items, _reader_count(items) - 1, folder=folder)
     errors: list[Diagnostic] = []
     # Each file is validated as soon as it is read (while workers read the next), then its data is
     # dropped: only its positions are needed from there on.
     by_file: dict[str, Document] = {}
     models: dict[str, Any] = {}
     total = 0
-    with ahead:
-        for read in ahead.results():
+    with reading:
+        for read in reading.results():
             if not isinstance(read, Document):
                 errors.extend(read)
                 continue
