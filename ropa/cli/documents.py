@@ -37,7 +37,7 @@ def progress_echo(quiet: bool) -> Callable[[str], None]:
     return progress
 
 
-@main.command()
+@main.command(short_help="Validate REGISTER, then write the PDF/XLSX register and Art. 28 annexes into OUT.")
 @register_argument
 @click.option("--only", metavar="KINDS", help="Comma-separated subset of pdf,xlsx,annexes.")
 @click.option(

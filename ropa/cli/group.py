@@ -24,6 +24,10 @@ def _printable_message(error: click.ClickException) -> None:
     vars(error)["message"] = printable(error.message)  # click declares it final; the instance is ours to fix
 
 
+SHORT_HELP_CHARS = 400
+"""Longest command description ``ropa --help`` shows: a whole first sentence, never cut short."""
+
+
 class _Group(click.Group):
     """The command group; refuses NUL bytes in any argument before click's path checks see them.
 
@@ -40,6 +44,17 @@ class _Group(click.Group):
         except click.ClickException as error:
             _printable_message(error)
             raise
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List each command with its whole first sentence, wrapped: click would cut it with "..." at one line."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=SHORT_HELP_CHARS)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
