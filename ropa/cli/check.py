@@ -13,7 +13,7 @@ import click
 from ropa import __version__
 from ropa.cli.common import handles_errors, is_terminal
 from ropa.cli.group import main
-from ropa.cli.options import FORMAT_NAMES, output_option, register_argument
+from ropa.cli.options import FORMAT_NAMES, SUMMARY_FORMATS, output_option, register_argument
 
 
 def _echo_until_closed() -> Callable[[str], None]:
@@ -83,6 +83,14 @@ def _rule_hint(value: str) -> str:
 )
 @click.option("--as-of", metavar="YYYY-MM-DD", help="Judge review ages and waivers as of this date.")
 @click.option("--rule", "rules", multiple=True, metavar="ID", help="Run only these rules (repeatable).")
+@click.option(
+    "--severity",
+    type=click.Choice(["error", "warning", "info"]),
+    default="info",
+    show_default=True,
+    help="Show only findings at this severity or above (the exit code still follows --fail-on over all).",
+)
+@click.option("--summary", is_flag=True, help="Print counts by rule and severity with a total instead of the findings.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @handles_errors
 def validate(
@@ -92,9 +100,19 @@ def validate(
     fail_on: str,
     as_of: str | None,
     rules: tuple[str, ...],
+    severity: str,
+    summary: bool,
     color: bool | None,
 ) -> None:
-    """Check REGISTER (default: the current folder) against the rule catalogue."""
+    """Check REGISTER (default: the current folder) against the rule catalogue.
+
+    --severity and --summary change only what is printed: the exit code is 1 when any finding,
+    shown or not, reaches --fail-on.
+    """
+    if summary and fmt not in SUMMARY_FORMATS:
+        raise click.BadParameter(
+            f"--summary works with --format {' or '.join(SUMMARY_FORMATS)}, not {fmt}", param_hint="--summary"
+        )
     try:
         date = _as_of(as_of)
     except ValueError:
@@ -104,7 +122,13 @@ def validate(
 
     select = _selected_rules(rules) if rules else None
     use_color = (is_terminal(sys.stdout) and "NO_COLOR" not in os.environ) if color is None else color
-    context = ReportContext(root=register, color=use_color and output is None, tool_version=__version__)
+    context = ReportContext(
+        root=register,
+        color=use_color and output is None,
+        tool_version=__version__,
+        severity=severity,
+        summary=summary,
+    )
     report = run_validate(
         Path(register), register, date, select, fmt, context, Path(output) if output else None, _echo_until_closed()
     )

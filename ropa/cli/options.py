@@ -12,6 +12,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_REGISTER = "."
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "github")
 """Kept in step with ``ropa.report.FORMATS`` by a test (importing it here would slow start-up)."""
+SUMMARY_FORMATS = ("text", "json")
+"""Formats with a ``validate --summary`` view; kept in step with ``ropa.report.view.SUMMARY_FORMATS`` by a test."""
 DIFF_FORMATS = ("text", "json", "markdown")
 """Kept in step with ``ropa.archive.diff.RENDERERS`` by a test (the CLI does not import it at start-up)."""
 

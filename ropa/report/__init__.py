@@ -12,6 +12,7 @@ new module registered here shows up by itself.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import io
 from collections.abc import Callable
@@ -29,6 +30,12 @@ class ReportContext:
     prefixed to file names."""
     color: bool = False
     tool_version: str = ""
+    severity: str = "info"
+    """Lowest severity shown (``ropa validate --severity``); findings below it are left out of the report."""
+    summary: bool = False
+    """Counts by rule and severity instead of the findings (``ropa validate --summary``; text and JSON)."""
+    not_shown: tuple[tuple[str, int], ...] = ()
+    """(severity, count) of the findings :attr:`severity` left out, set by :func:`get_writer`."""
 
     def __post_init__(self) -> None:
         """Escape the folder name once for every reporter, those that show it on its own included."""
@@ -68,10 +75,26 @@ FORMATS: dict[str, str] = {
 
 
 def get_writer(name: str) -> Writer:
-    """The writer for ``name`` (imported on first use)."""
+    """The writer for ``name`` (imported on first use), showing what the context's severity and summary ask."""
     module = importlib.import_module(FORMATS[name])
     write: Writer = module.write
-    return write
+
+    def viewed(report: Report, ctx: ReportContext, emit: Emit) -> None:
+        if ctx.severity == "info" and not ctx.summary:
+            write(report, ctx, emit)
+            return
+        from ropa.report import view
+
+        shown = view.at_or_above(report, ctx.severity)
+        left_out = view.hidden(report, shown)
+        if not ctx.summary:
+            write(shown, dataclasses.replace(ctx, not_shown=tuple(left_out.items())), emit)
+        elif name == "json":
+            emit(view.summary_json(shown, left_out, ctx.severity))
+        else:
+            emit(view.summary_text(shown, left_out, len(shown.waived)))
+
+    return viewed
 
 
 def get(name: str) -> Reporter:

@@ -25,12 +25,15 @@ def write(report: Report, ctx: ReportContext, emit: Emit) -> None:
     """The report as indented, key-sorted JSON."""
     findings = (f.to_json() for f in report.findings)
     waived = ({**w.finding.to_json(), "waiver_reason": w.reason, "waiver_expires": w.expires} for w in report.waived)
-    document = {
+    document: dict[str, Any] = {
         "findings": list(_shown(findings, ctx)),
         "summary": report.summary(),
         "waived": list(_shown(waived, ctx)),
         "as_of": report.as_of,
         "catalogue_version": report.catalogue_version,
     }
+    if ctx.severity != "info":  # ropa validate --severity: say what the findings above leave out
+        document["severity"] = ctx.severity
+        document["not_shown"] = dict(ctx.not_shown)
     json.dump(document, EmitFile(emit), indent=2, sort_keys=True, ensure_ascii=False)
     emit("\n")

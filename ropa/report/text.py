@@ -28,4 +28,6 @@ def write(report: Report, ctx: ReportContext, emit: Emit) -> None:
     tail = f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} info"
     if report.waived:
         tail += f", {len(report.waived)} waived"
+    if ctx.not_shown:
+        tail += "; not shown: " + ", ".join(f"{n} {severity}" for severity, n in ctx.not_shown)
     emit(tail + "\n")
