@@ -3,11 +3,17 @@
 For each size (activities; see :mod:`synth` for the shape) the script times, in
 fresh processes so start-up and peak memory are real:
 
-* ``ropa validate``           vs parsing the same YAML files with the same parser (libyaml CSafeLoader);
-* ``ropa build --only xlsx``  vs a bare openpyxl write-only workbook of the same cells;
-* ``ropa build --only pdf``   vs a bare WeasyPrint ``write_pdf()`` of the very HTML ropa produced;
-* ``ropa build --only annexes`` vs bare WeasyPrint on each annex's HTML, one after the other;
+* ``ropa validate``           vs libyaml's event pass over the same files (``yaml.parse``, CSafeLoader);
+* ``ropa build --only xlsx``  vs writing the same cells the way ropa does (XML text into openpyxl's package);
+* ``ropa build --only pdf``   vs WeasyPrint on the very HTML documents ropa lays out, with ropa's workers,
+  PDF/A-3b, tags, GC policy and stream compression;
+* ``ropa build --only annexes`` vs the same on each annex's HTML;
 * ``ropa package``            vs zipping the same files;
+
+each with reference rows (``ref:``) against what used to be the floor and is not one: ``yaml.load``,
+openpyxl's write-only workbook, plain WeasyPrint in one process. The ``limit:`` row prints the register's
+HTML with headless Chromium (when installed) to show how far the fastest engine here is; it is a
+measurement, not an alternative. ``benchmarks/README.md`` says what each floor includes.
 
 then CLI start-up (``ropa --version``, ``ropa validate`` on the bundled example,
 and which heavy modules that imports), and an incremental rebuild after one
@@ -190,15 +196,80 @@ def checked(sample: Sample, what: str, ok: Sequence[int] = (0, 1)) -> Sample:
 
 # ------------------------------------------------------------------------------------------ floors
 
-PARSE_FLOOR = """
+EVENTS_FLOOR = """
+import sys, yaml
+from pathlib import Path
+root = Path(sys.argv[1])
+for path in [root / "organisation.yaml", *sorted((root / "providers").glob("*.yaml"))]:
+    for _event in yaml.parse(path.read_bytes().decode("utf-8"), Loader=yaml.CSafeLoader):
+        pass
+"""
+"""The validate floor: libyaml's event pass over the same files (no nodes, no Python data)."""
+
+LOAD_FLOOR = """
 import sys, yaml
 from pathlib import Path
 root = Path(sys.argv[1])
 for path in [root / "organisation.yaml", *sorted((root / "providers").glob("*.yaml"))]:
     yaml.load(path.read_bytes().decode("utf-8"), Loader=yaml.CSafeLoader)
 """
+"""Reference row: libyaml building Python objects (which ropa never does: it composes nodes and walks them)."""
 
 XLSX_FLOOR = """
+import io, pickle, sys, zipfile
+from openpyxl import Workbook
+tables = pickle.load(open(sys.argv[1], "rb"))
+wb = Workbook(write_only=True)
+for name, headers, rows in tables:
+    wb.create_sheet(name)
+skeleton = io.BytesIO()
+wb.save(skeleton)  # the package around the rows, as ropa takes it from openpyxl
+letters = []
+def letter(n):
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+memo = {}
+def text(v):
+    x = memo.get(v)
+    if x is None:
+        t = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\\r", "&#13;")
+        sp = ' xml:space="preserve"' if t != t.strip() else ""
+        x = memo[v] = f'"inlineStr"><is><t{sp}>{t}</t></is></c>'
+    return x
+def row(number, values, style):
+    head = f'" s="{style}" t='
+    out = [f'<row r="{number}">']
+    for i, v in enumerate(values):
+        if len(letters) <= i:
+            letters.append(letter(i + 1))
+        if isinstance(v, str) and v:
+            out.append(f'<c r="{letters[i]}{number}{head}{text(v)}')
+        elif v is None or v == "":
+            out.append(f'<c r="{letters[i]}{number}{head}"n"></c>')
+        else:
+            out.append(f'<c r="{letters[i]}{number}{head}"n"><v>{v:.16g}</v></c>')
+    out.append("</row>")
+    return "".join(out)
+target = sys.argv[2] if len(sys.argv) > 2 else io.BytesIO()  # a path: keep the workbook (to check it)
+with zipfile.ZipFile(skeleton) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+    sheets = {}
+    for n, (name, headers, rows) in enumerate(tables, 1):
+        body = [row(1, headers, 0)]  # style 0: the floor registers no cell styles
+        body += [row(i, r, 0) for i, r in enumerate(rows, 2)]
+        sheets[f"xl/worksheets/sheet{n}.xml"] = "".join(body).encode("ascii", "xmlcharrefreplace")
+    for info in zin.infolist():
+        data = zin.read(info.filename)
+        if info.filename in sheets:
+            data = data.replace(b"<sheetData></sheetData>", b"<sheetData>" + sheets[info.filename] + b"</sheetData>", 1)
+        zout.writestr(info.filename, data)
+"""
+"""The XLSX floor: the same cells serialised the way ropa does (inline strings written as XML text, short
+texts remembered), put into openpyxl's package and deflated at zlib's default level; no openpyxl cell objects."""
+
+XLSX_WRITE_ONLY = """
 import io, pickle, sys
 from openpyxl import Workbook
 tables = pickle.load(open(sys.argv[1], "rb"))
@@ -210,6 +281,7 @@ for name, headers, rows in tables:
         ws.append(list(row))
 wb.save(io.BytesIO())
 """
+"""Reference row: openpyxl's write-only path (one cell object per value), which ropa bypasses."""
 
 PDF_FLOOR = """
 import sys
@@ -219,6 +291,53 @@ base = Path(sys.argv[1]).resolve().as_uri() + "/"
 for page in sys.argv[2:]:
     HTML(string=Path(page).read_text(encoding="utf-8"), base_url=base).write_pdf()
 """
+"""Reference row: plain WeasyPrint, one process, default GC, untagged non-PDF/A output."""
+
+PDF_PARALLEL_FLOOR = """
+import ctypes, gc, json, multiprocessing, sys, zlib
+from pathlib import Path
+import pydyf
+from weasyprint import HTML, Attachment
+cfg = json.loads(Path(sys.argv[1]).read_text())
+base = Path(cfg["base"]).resolve().as_uri() + "/"
+level = cfg["zlib_level"]
+class Zlib:
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+    def compressobj(self, level=-1, *args, **kwargs):
+        return zlib.compressobj(cfg["zlib_level"], *args, **kwargs)
+if level != 9:
+    pydyf.zlib = Zlib()
+libc = ctypes.CDLL("libc.so.6")
+def render(page):
+    attach = []
+    if page == cfg.get("carrier"):
+        spec = cfg["attachment"]
+        attach = [Attachment(string=Path(spec["path"]).read_bytes(), name=spec["name"],
+                             description=spec["description"], relationship=spec["relationship"])]
+    old = gc.get_threshold()
+    if cfg["gc_off"]:
+        gc.disable()
+    else:
+        gc.set_threshold(*cfg["gc_thresholds"])
+    doc = HTML(string=Path(page).read_text(encoding="utf-8"), base_url=base).render(
+        pdf_variant=cfg["variant"], pdf_tags=cfg["tags"])
+    pdf = doc.write_pdf(pdf_variant=cfg["variant"], pdf_tags=cfg["tags"], attachments=attach)
+    gc.set_threshold(*old)
+    gc.enable()
+    del doc
+    if cfg["collect"]:
+        gc.collect()
+        libc.malloc_trim(0)
+    return len(pdf)
+if __name__ == "__main__":
+    gc.freeze()  # as ropa's pool does before forking
+    with multiprocessing.get_context("fork").Pool(cfg["workers"]) as pool:
+        sizes = list(pool.imap_unordered(render, cfg["pages"], chunksize=1))
+"""
+"""The PDF and annex floor: the same HTML documents as ropa lays out, over the same number of forked
+worker processes, one document per task in ropa's order, with ropa's PDF/A variant, tagging, GC policy
+and stream compression (read from ropa by :func:`prepare`); WeasyPrint imported once before the fork."""
 
 ZIP_FLOOR = """
 import sys, zipfile
@@ -230,8 +349,12 @@ with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as archive:
 """
 
 
-def prepare(register: str, work: str, kinds: str, total_pages: str = "") -> None:
-    """Write the floors' inputs (run in a process of its own): cells, HTML of the register's parts and annexes."""
+def prepare(register: str, work: str, kinds: str, total_pages: str = "", jobs: str = "") -> None:
+    """Write the floors' inputs (run in a process of its own): cells, HTML of the register's parts and annexes.
+
+    Next to the HTML goes ``floor.json``: the options ropa gives WeasyPrint (PDF variant, tags, GC policy,
+    stream compression), read from ropa itself so that the parallel floor follows ropa when they change.
+    """
     from ropa.pipeline import load_and_check_for_documents
 
     reg, report = load_and_check_for_documents(Path(register))
@@ -246,25 +369,65 @@ def prepare(register: str, work: str, kinds: str, total_pages: str = "") -> None
         tables = [(t.name, t.headers, list(t.rows())) for t in build_tables(reg, report, f"ropa {__version__}", when)]
         (out / "cells.pkl").write_bytes(pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
     if "pdf" in kinds:
-        from ropa.render.parts import CARRIER_HTML, RegisterPlan, numbers_html
+        from ropa.render.parts import CARRIER_HTML, RegisterPlan, numbers_documents
+        from ropa.render.pdf import register_attachment
 
-        # Every document ropa lays out for the register: the front (as measured: the same layout as with its
-        # numbers), each part, the carrier of the JSON attachment and the page numbers for the final total.
+        # Every document ropa lays out for the register, once each, in the order ropa submits them: the
+        # front (as measured), the carrier of the JSON attachment, each part, the page-number documents.
         plan = RegisterPlan(reg, report, None)
         folder = out / "register-parts"
         folder.mkdir(exist_ok=True)
-        pages = [*plan.html(), CARRIER_HTML]
-        if total_pages:
-            pages.append(numbers_html(int(total_pages), None))
+        fronts = plan.html()[: len(plan.html()) - len(plan.bodies)]
+        numbers = numbers_documents(int(total_pages), None) if total_pages else []
+        pages = [*fronts, CARRIER_HTML, *(task.html for task in plan.bodies), *numbers]
+        names = []
         for n, html in enumerate(pages):
             (folder / f"{n:05d}.html").write_text(html, encoding="utf-8")
+            names.append(str(folder / f"{n:05d}.html"))
+        spec = register_attachment(reg)
+        (out / "attachment.bin").write_bytes(spec.data)
+        attachment = {
+            "path": str(out / "attachment.bin"),
+            "name": spec.name,
+            "description": spec.description,
+            "relationship": spec.relationship,
+        }
+        _floor_config(folder / "floor.json", names, names[len(fronts)], attachment, jobs)
     if "annexes" in kinds:
         from ropa.render.annexes import annex_html
 
         folder = out / "annexes"
         folder.mkdir(exist_ok=True)
+        names = []
         for p in reg.providers:
             (folder / f"{p.id}.html").write_text(annex_html(reg, p.id, report, None), encoding="utf-8")
+            names.append(str(folder / f"{p.id}.html"))
+        _floor_config(folder / "floor.json", names, None, None, jobs)
+
+
+def _floor_config(
+    path: Path, pages: list[str], carrier: str | None, attachment: dict[str, str] | None, jobs: str
+) -> None:
+    """The parallel floor's instructions: ropa's WeasyPrint options and the documents, in ropa's order.
+
+    Workers as ``ropa build`` counts them: ``--jobs``, else one per core but no more than there are documents.
+    """
+    from ropa.render import pdf
+
+    config = {
+        "base": str(templates_dir()),
+        "pages": pages,
+        "carrier": carrier,
+        "attachment": attachment,
+        "variant": pdf.PDF_VARIANT,
+        "tags": pdf.PDF_TAGS,
+        "gc_thresholds": list(pdf.GC_THRESHOLDS),
+        "gc_off": getattr(pdf, "GC_OFF_DURING_RENDER", False),
+        "collect": True,
+        "zlib_level": getattr(pdf, "STREAM_ZLIB_LEVEL", 9),
+        "workers": int(jobs) if jobs else max(1, min(len(pages), os.cpu_count() or 1)),
+    }
+    path.write_text(json.dumps(config), encoding="utf-8")
 
 
 def templates_dir() -> Path:
@@ -289,7 +452,7 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _prep(register: Path, work: Path, kinds: str, total_pages: int = 0) -> None:
+def _prep(register: Path, work: Path, kinds: str, total_pages: int = 0, jobs: int | None = None) -> None:
     checked(
         measure(
             python(
@@ -298,6 +461,7 @@ def _prep(register: Path, work: Path, kinds: str, total_pages: int = 0) -> None:
                 str(work),
                 kinds,
                 str(total_pages or ""),
+                str(jobs or ""),
             )
         ),
         "preparing the floors' inputs",
@@ -305,17 +469,27 @@ def _prep(register: Path, work: Path, kinds: str, total_pages: int = 0) -> None:
     )
 
 
-def run_validate(size: int, register: Path) -> Row:
+def run_validate(size: int, register: Path) -> list[Row]:
+    """``ropa validate`` against libyaml's event pass (the floor) and against ``yaml.load`` (reference)."""
     ropa = checked(
         measure(ropa_cmd("validate", str(register), "--fail-on", "never", "--output", os.devnull)), "ropa validate"
     )
-    floor = checked(measure(python(PARSE_FLOOR, str(register))), "parse floor", ok=(0,))
+    floor = checked(measure(python(EVENTS_FLOOR, str(register))), "event floor", ok=(0,))
+    load = checked(measure(python(LOAD_FLOOR, str(register))), "yaml.load reference", ok=(0,))
     files = [register / "organisation.yaml", *sorted((register / "providers").glob("*.yaml"))]
     mb = sum(p.stat().st_size for p in files) / 1e6
-    return Row(size, "validate", ropa, floor, f"{mb:.1f} MB of YAML in {len(files)} files", {"yaml_mb": mb})
+    return [
+        Row(size, "validate", ropa, floor, f"{mb:.1f} MB of YAML in {len(files)} files", {"yaml_mb": mb}),
+        Row(size, REF + "yaml.load", ropa, load, "libyaml building Python objects"),
+    ]
 
 
-def run_build(size: int, register: Path, work: Path, kind: str, jobs: int | None) -> Row:
+REF = "  ref: "
+"""Prefix of a reference row: the same ropa figures against a floor that is not one (for comparison only)."""
+
+
+def run_build(size: int, register: Path, work: Path, kind: str, jobs: int | None, limit: bool = True) -> list[Row]:
+    """One ``ropa build --only kind`` against its floor, plus the reference rows (and the limit for the PDF)."""
     out = work / f"out-{kind}"
     shutil.rmtree(out, ignore_errors=True)
     args = ["build", str(register), "--out", str(out), "--only", kind, "--no-cache", "--quiet"]
@@ -323,31 +497,118 @@ def run_build(size: int, register: Path, work: Path, kind: str, jobs: int | None
         args += ["--jobs", str(jobs)]
     ropa = checked(measure(ropa_cmd(*args)), f"ropa build --only {kind}", ok=(0,))
     inputs = work / "floor-inputs"
-    _prep(register, inputs, kind, _pdf_pages(out / "register.pdf") if kind == "pdf" else 0)
+    _prep(register, inputs, kind, _pdf_pages(out / "register.pdf") if kind == "pdf" else 0, jobs)
+    rows: list[Row] = []
+    extra: dict[str, Any] = {}
     if kind == "xlsx":
-        floor = measure(python(XLSX_FLOOR, str(inputs / "cells.pkl")))
-        size_note = (out / "register.xlsx").stat().st_size
-    elif kind == "pdf":
-        parts = sorted(str(p) for p in (inputs / "register-parts").glob("*.html"))
-        floor = measure(python(PDF_FLOOR, str(templates_dir()), *parts))
-        size_note = (out / "register.pdf").stat().st_size
+        cells = str(inputs / "cells.pkl")
+        floor = checked(measure(python(XLSX_FLOOR, cells)), "xlsx floor", ok=(0,))
+        reference = checked(measure(python(XLSX_WRITE_ONLY, cells)), "xlsx write-only reference", ok=(0,))
+        written = (out / "register.xlsx").stat().st_size
+        note = f"{written / 1e6:.1f} MB written"
+        rows.append(Row(size, REF + "openpyxl write-only", ropa, reference, "one openpyxl cell object per value"))
     else:
-        pages = sorted(str(p) for p in (inputs / "annexes").glob("*.html"))
-        floor = measure(python(PDF_FLOOR, str(templates_dir()), *pages))
-        size_note = sum(p.stat().st_size for p in (out / "annexes").glob("*.pdf"))
-    checked(floor, f"{kind} floor", ok=(0,))
-    extra: dict[str, Any] = {"bytes": size_note}
-    note = f"{size_note / 1e6:.1f} MB written"
-    if kind == "pdf":
-        pages_count = _pdf_pages(out / "register.pdf")
-        extra["pages"] = pages_count
-        note += f", {pages_count} pages"
-    if kind == "annexes":
-        pages_count = sum(_pdf_pages(p) for p in (out / "annexes").glob("*.pdf"))
-        extra["pages"] = pages_count
-        note += f", {pages_count} pages in {len(list((out / 'annexes').glob('*.pdf')))} annexes"
+        folder = inputs / ("register-parts" if kind == "pdf" else "annexes")
+        config = folder / "floor.json"
+        pages = json.loads(config.read_text(encoding="utf-8"))["pages"]
+        floor = checked(measure(python(PDF_PARALLEL_FLOOR, str(config))), f"{kind} floor", ok=(0,))
+        plain = checked(measure(python(PDF_FLOOR, str(templates_dir()), *pages)), f"{kind} plain floor", ok=(0,))
+        workers = json.loads(config.read_text(encoding="utf-8"))["workers"]
+        if kind == "pdf":
+            written = (out / "register.pdf").stat().st_size
+            count = _pdf_pages(out / "register.pdf")
+            note = f"{written / 1e6:.1f} MB written, {count} pages; floor: {len(pages)} documents on {workers} workers"
+        else:
+            annexes = list((out / "annexes").glob("*.pdf"))
+            written = sum(p.stat().st_size for p in annexes)
+            count = sum(_pdf_pages(p) for p in annexes)
+            note = (
+                f"{written / 1e6:.1f} MB written, {count} pages in {len(annexes)} annexes; floor on {workers} workers"
+            )
+        extra["pages"] = count
+        rows.append(Row(size, REF + "plain, 1 process", ropa, plain, "untagged, not PDF/A, default GC"))
+        if kind == "pdf" and limit:
+            rows.append(run_limit(size, folder, pages, ropa, count, work))
+    extra["bytes"] = written
     shutil.rmtree(inputs, ignore_errors=True)
-    return Row(size, kind, ropa, floor, note, extra)
+    return [Row(size, kind, ropa, floor, note, extra), *rows]
+
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+)
+
+REAPER = """
+import ctypes, os, subprocess, sys
+ctypes.CDLL("libc.so.6").prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphaned helpers are reaped (and counted) here
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+sys.exit(code)
+"""
+"""Runs a command and waits for every process it leaves behind, so their CPU time is counted."""
+
+
+def chromium() -> str | None:
+    """Debian's headless Chromium, if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def merged_html(pages: Sequence[str]) -> str:
+    """One HTML document of the register's parts: the first part's head, then every part's body in order.
+
+    Page-number and carrier documents (empty bodies) add nothing; the parts' style sheets are the same.
+    """
+    first = Path(pages[0]).read_text(encoding="utf-8")
+    head = first[: first.index("<body")]
+    bodies = []
+    for page in pages:
+        html = Path(page).read_text(encoding="utf-8")
+        match = re.search(r"<body[^>]*>(.*)</body>", html, re.S)
+        if match and match.group(1).strip():
+            bodies.append(match.group(1))
+    base = f'<base href="{templates_dir().as_uri()}/">'
+    return head.replace("<head>", "<head>" + base, 1) + "<body>\n" + "\n".join(bodies) + "\n</body></html>\n"
+
+
+def run_limit(size: int, folder: Path, pages: Sequence[str], ropa: Sample, ropa_pages: int, work: Path) -> Row:
+    """The limit row: the register's HTML printed by headless Chromium (measurement only; skipped when absent)."""
+    binary = chromium()
+    step = "limit: Chromium print-to-pdf"
+    if binary is None:
+        return Row(size, step, None, None, "skipped: no chromium on PATH (apt-get install chromium)")
+    source = folder / "merged.html"
+    source.write_text(merged_html(pages), encoding="utf-8")
+    target = work / "limit.pdf"
+    target.unlink(missing_ok=True)
+    profile = Path(tempfile.mkdtemp(prefix="ropa-bench-chromium-"))
+    try:
+        cmd = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={target}", source.as_uri()]
+        sample = checked(measure(python(REAPER, *cmd)), "chromium", ok=(0,))
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    if not target.is_file():
+        return Row(size, step, None, None, "skipped: chromium wrote no PDF")
+    count = _pdf_pages(target)
+    rate = count / sample.cpu if sample.cpu else 0.0
+    ropa_rate = ropa_pages / ropa.cpu if ropa.cpu else 0.0
+    note = (
+        f"{count} pages, {target.stat().st_size / 1e6:.1f} MB, untagged; {rate:.0f} pages per CPU-second "
+        f"vs ropa {ropa_rate:.1f}"
+    )
+    return Row(
+        size, step, ropa, sample, note, {"pages": count, "pages_per_cpu_s": rate, "ropa_pages_per_cpu_s": ropa_rate}
+    )
 
 
 def _pdf_pages(path: Path) -> int:
@@ -642,7 +903,7 @@ def _run_size(
         elif kind == "build":
             step(f"{size:,} build", lambda: run_build_all(size, register, work, jobs, rows))
         else:
-            step(f"{size:,} {kind}", lambda kind=kind: run_build(size, register, work, kind, jobs))
+            step(f"{size:,} {kind}", lambda kind=kind: run_build(size, register, work, kind, jobs, "limit" not in skip))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -654,7 +915,9 @@ def main(argv: list[str] | None = None) -> int:
         "--render-max", type=int, default=100, help="largest size for the PDF, annexes and package steps (default 100)"
     )
     parser.add_argument(
-        "--skip", default="", help="comma-separated steps to leave out: " + ",".join((*STEPS, "startup", "incremental"))
+        "--skip",
+        default="",
+        help="comma-separated steps to leave out: " + ",".join((*STEPS, "limit", "startup", "incremental")),
     )
     parser.add_argument(
         "--incremental",
