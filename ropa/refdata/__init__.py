@@ -1,17 +1,20 @@
-"""Reference data shipped as data files, each with its source and ``last_verified`` date.
+"""Reference data shipped as data files, each with its title, source and ``last_verified`` date.
 
-Files are read on first use and cached; they are trusted package data, so the
-fast safe loader is used without the position-keeping walk of user input.
+Files are read on first use, checked against their shape in :mod:`ropa.refdata.schema` and cached;
+they are trusted package data, so the fast safe loader is used without the position-keeping walk of
+user input. Callers get plain mappings with every optional key present (``None`` when not given).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
+
+from ropa.refdata.schema import SCHEMAS, RefFile
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -20,11 +23,19 @@ except ImportError:  # pragma: no cover
 
 
 @cache
-def load(name: str) -> dict[str, Any]:
-    """The parsed content of ``refdata/<name>.yaml``."""
+def parsed(name: str) -> RefFile:
+    """``refdata/<name>.yaml`` read and validated; a broken file is an error naming it."""
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.load(text, Loader=_Loader)
-    return data
+    try:
+        return SCHEMAS[name].model_validate(yaml.load(text, Loader=_Loader))
+    except ValidationError as exc:
+        raise ValueError(f"ropa/refdata/{name}.yaml does not have the expected shape: {exc}") from exc
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """The validated content of ``refdata/<name>.yaml`` as a mapping (dates as :class:`datetime.date`)."""
+    return parsed(name).model_dump()
 
 
 def country_name(code: str) -> str | None:
@@ -35,9 +46,13 @@ def country_name(code: str) -> str | None:
 
 @cache
 def eea() -> frozenset[str]:
-    """ISO codes of the EEA countries."""
+    """ISO codes inside the EEA: the EU and EEA EFTA states, and EU territory with codes of its own.
+
+    The outermost regions and Åland (GF, GP, MQ, RE, YT, MF, AX) are part of the EU (Art. 355 TFEU),
+    so disclosure there is no Chapter V transfer, although ISO gives them codes of their own.
+    """
     data = load("eea")
-    return frozenset(data["eu"]) | frozenset(data["efta_eea"])
+    return frozenset(data["eu"]) | frozenset(data["efta_eea"]) | frozenset(data["eu_territories"])
 
 
 @cache
@@ -53,9 +68,15 @@ def invalid_mechanisms() -> dict[str, dict[str, Any]]:
 
 
 def versions() -> dict[str, str]:
-    """``last_verified`` date of every reference data file, for manifests and reports."""
-    out: dict[str, str] = {}
-    for name in ("adequacy", "countries", "eea", "invalid_mechanisms"):
-        value = load(name)["last_verified"]
-        out[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return out
+    """``last_verified`` date of every reference data file by file name, for manifests."""
+    return {name: parsed(name).last_verified.isoformat() for name in SCHEMAS}
+
+
+def titles() -> dict[str, str]:
+    """The human title of every reference data file by file name."""
+    return {name: parsed(name).title for name in SCHEMAS}
+
+
+def dated_titles() -> list[tuple[str, str]]:
+    """(title, ``last_verified`` date) of every file, in file-name order: what a document lists."""
+    return [(parsed(name).title, parsed(name).last_verified.isoformat()) for name in sorted(SCHEMAS)]

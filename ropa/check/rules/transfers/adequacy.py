@@ -109,12 +109,13 @@ def adequacy_unknown(ctx: Context) -> Iterator[Hit]:
     id="A45-adequacy-scope",
     name="transfers.adequacy-scope",
     severity=Severity.WARNING,
-    summary="A transfer on a partial adequacy decision (CA, JP, KR, GB ...) says why the recipient is in scope.",
+    summary="A transfer on a partial adequacy decision (CA, IL, JP, KR ...) says why the recipient is in scope.",
     article="Art. 45(1); the decisions listed in ropa/refdata/adequacy.yaml (scope: partial)",
     why=(
         "Some decisions cover only part of a country: Canada only PIPEDA-regulated commercial organisations, "
-        "Japan only APPI operators under the Supplementary Rules, Korea with exclusions. A recipient outside "
-        "that scope is not covered. (US recipients are checked by A45-us-dpf-certification instead.)"
+        "Japan only APPI operators under the Supplementary Rules, Korea with exclusions, Israel framed around "
+        "automated processing. A recipient outside that scope is not covered. (US recipients are checked by "
+        "A45-us-dpf-certification instead.)"
     ),
     fix="Add scope_note to the mechanism: why this recipient falls within the decision's scope.",
     bad="""

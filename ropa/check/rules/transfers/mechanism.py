@@ -1,5 +1,5 @@
 """Art. 44: a transfer outside the EEA names a mechanism, and not one that has been invalidated
-(Privacy Shield, the repealed SCCs of 2001 and 2010; the list is ropa/refdata).
+(Privacy Shield, Safe Harbor, the repealed SCCs of 2001 and 2010; the list is ropa/refdata).
 """
 
 from __future__ import annotations
@@ -72,11 +72,12 @@ def mechanism(ctx: Context) -> Iterator[Hit]:
     id="A44-invalid-mechanism",
     name="transfers.invalid-mechanism",
     severity=Severity.ERROR,
-    summary="No transfer relies on Privacy Shield or on the repealed SCCs of 2001 and 2010.",
-    article="Art. 44; CJEU C-311/18 (Schrems II); Decision (EU) 2021/914 Art. 4",
+    summary="No transfer relies on Privacy Shield, Safe Harbor or the repealed SCCs of 2001 and 2010.",
+    article="Art. 44; CJEU C-311/18 (Schrems II); CJEU C-362/14 (Schrems I); Decision (EU) 2021/914 Art. 4",
     why=(
-        "Privacy Shield was invalidated on 16 July 2020; the 2001/497/EC and 2010/87/EU clauses were repealed "
-        "and stopped covering old contracts on 27 December 2022. A transfer on them has no mechanism at all."
+        "Privacy Shield was invalidated on 16 July 2020 and Safe Harbor on 6 October 2015; the 2001/497/EC and "
+        "2010/87/EU clauses were repealed and stopped covering old contracts on 27 December 2022. A transfer on "
+        "them has no mechanism at all."
     ),
     fix=(
         "Replace the mechanism: SCCs 2021/914 with the right module, or for a US recipient the EU-US Data "
