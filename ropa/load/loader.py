@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ropa.errors import Diagnostic, InputError, KeyPath
+from ropa.load import hints
 from ropa.read.readahead import Item, ReadAhead, can_fork, usable_cpus
 from ropa.read.safefiles import is_inside, real_folder
 from ropa.read.source import Document
@@ -151,6 +152,7 @@ def _translate(error: Any, data: Any, model: type[BaseModel], doc: Document) -> 
                 suggestion = f"; did you mean {close[0]!r}?"
             else:
                 suggestion = "; remove it (allowed keys: " + ", ".join(sorted(holder.model_fields)) + ")"
+        suggestion = hints.misplaced_key(field, path, model, data, doc) or suggestion
     elif kind == "value_error":
         detail = str(ctx.get("error", error["msg"]))
     elif kind in ("enum", "literal_error"):

@@ -24,6 +24,7 @@ import yaml
 from ropa.errors import Diagnostic, InputError, KeyPath
 from ropa.read.positions import Position, Positions, PositionsBuilder
 from ropa.read.safefiles import RefusedFile, read_regular
+from ropa.read.syntax import Mark, explain
 
 try:  # libyaml is several times faster; fall back to pure Python where missing.
     from yaml import CSafeLoader as _Loader
@@ -597,6 +598,16 @@ def read_text(text: str, file: str) -> Document:
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
+            if _NESTING_REFUSED not in problem and exc.problem:
+                start = exc.context_mark
+                where, problem = explain(
+                    text,
+                    exc.context,
+                    exc.problem,
+                    Mark(line, column),
+                    Mark(start.line + 1, start.column + 1) if start else None,
+                )
+                line, column = where.line, where.column
             if _NESTING_REFUSED in problem:
                 # The libyaml bundled from PyYAML 6.0.4 on refuses deep nesting before ropa's own pass
                 # sees it: the same limit, so the same message whatever the parser's version.
