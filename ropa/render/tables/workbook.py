@@ -63,7 +63,7 @@ def build_tables(register: Register, report: Report, generated_by: str, document
         make_table(
             "Providers",
             "One row per provider, with the contract and its Art. 28(3)(a)-(h) coverage",
-            provider_columns(),
+            provider_columns(register),
             lambda: register.providers,
         ),
         make_table(
