@@ -54,7 +54,9 @@ def schema_of_every_file(folder: Path) -> dict[str, dict[str, object]]:
 
 
 def _kind(rel: str) -> str:
-    return "organisation" if rel == "organisation.yaml" else "provider"
+    if rel == "organisation.yaml":
+        return "organisation"
+    return "activities" if rel.startswith("activities/") else "provider"
 
 
 # --------------------------------------------------------------------------- the example
@@ -133,8 +135,10 @@ def test_blank_register_has_the_required_keys_and_todays_date(tmp_path: Path) ->
     result = CliRunner().invoke(main, ["init", "--blank", str(target)])
     assert result.exit_code == 0, result.output
     assert sorted(_files(target)) == [
+        "activities/example.yaml",
         "organisation.yaml",
         "providers/example-processor.yaml",
+        "schemas/activities.schema.json",
         "schemas/organisation.schema.json",
         "schemas/provider.schema.json",
     ]
@@ -142,10 +146,13 @@ def test_blank_register_has_the_required_keys_and_todays_date(tmp_path: Path) ->
     assert {"legal_name", "country", "record"} <= organisation.keys()
     assert organisation["record"]["date"] == dt.date.today()
     provider = yaml.safe_load((target / "providers" / "example-processor.yaml").read_text(encoding="utf-8"))
-    assert provider["id"] == "example-processor"
-    assert [a["id"] for a in provider["activities"]] == ["example-activity"]
-    text = (target / "providers" / "example-processor.yaml").read_text(encoding="utf-8")
-    assert "Copy this file to" in text and "Copy the block below" in text
+    assert provider["id"] == "example-processor" and "activities" not in provider
+    activities = yaml.safe_load((target / "activities" / "example.yaml").read_text(encoding="utf-8"))
+    assert [a["id"] for a in activities["activities"]] == ["example-activity"]
+    assert activities["activities"][0]["providers"] == [
+        {"provider": "example-processor", "role": "processor", "processing": "TODO"}
+    ]
+    assert "Copy this file to" in (target / "providers" / "example-processor.yaml").read_text(encoding="utf-8")
     assert "__TODAY__" not in (target / "organisation.yaml").read_text(encoding="utf-8")
 
 
@@ -162,10 +169,12 @@ def test_blank_register_validates_to_findings_that_say_what_to_fill_in(tmp_path:
     assert "set lawful_basis" in by_rule["A6-1-basis"]["message"]
     placeholders = [f for f in findings if f["rule"] == "VAL-placeholder"]
     assert all("'TODO'; write the real value" in f["message"] for f in placeholders)
-    files = {str(target / "organisation.yaml"), str(target / "providers" / "example-processor.yaml")}
+    names = ("organisation.yaml", "providers/example-processor.yaml", "activities/example.yaml")
+    files = {str(target / n) for n in names}
     assert {f["file"] for f in findings} == files
-    lines = (target / "providers" / "example-processor.yaml").read_text(encoding="utf-8").splitlines()
+    assert {f["file"] for f in placeholders} >= {str(target / "activities/example.yaml")}
     for finding in placeholders:  # each points at the line holding the TODO
+        lines = Path(finding["file"]).read_text(encoding="utf-8").splitlines()
         assert "TODO" in lines[finding["line"] - 1], finding
 
 

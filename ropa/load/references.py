@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ropa.errors import KeyPath
+from ropa.model.activity import Activity
 from ropa.model.provider import Provider
 from ropa.model.register import Register
 
@@ -77,46 +78,87 @@ def check_references(register: Register) -> list[Problem]:
                         )
                     )
         problems.extend(_cycles(provider, file))
-        for a_index, activity in enumerate(provider.activities):
-            base: KeyPath = ("activities", a_index)
-            other = seen_activities.get(activity.id)
-            if other is not None:
-                problems.append(Problem(file, (*base, "id"), f"activity id {activity.id!r} is already used in {other}"))
-            seen_activities.setdefault(activity.id, file)
-            cat_ids: set[str] = set()
-            for c_index, cat in enumerate(activity.data_categories):
-                if cat.id in cat_ids:
+        if provider.activities and provider.role is None:
+            stated = ("role",) in register.positions.get(file, {})  # 'role:' with no value
+            problems.append(
+                Problem(
+                    file,
+                    ("role",) if stated else ("activities",),
+                    f"provider {provider.id!r} lists activities but states no 'role'; add its role in them, or move "
+                    "them to activities/ with a role for each provider",
+                )
+            )
+    for entry in register.activities():
+        file, activity = entry.file, entry.activity
+        base: KeyPath = entry.path
+        other = seen_activities.get(activity.id)
+        if other is not None:
+            problems.append(Problem(file, (*base, "id"), f"activity id {activity.id!r} is already used in {other}"))
+        seen_activities.setdefault(activity.id, file)
+        cat_ids: set[str] = set()
+        for c_index, cat in enumerate(activity.data_categories):
+            if cat.id in cat_ids:
+                problems.append(
+                    Problem(
+                        file,
+                        (*base, "data_categories", c_index, "id"),
+                        f"data category id {cat.id!r} is used twice in this activity",
+                    )
+                )
+            cat_ids.add(cat.id)
+        problems.extend(_involvements(register, entry.file, base, activity, cat_ids))
+        for r_index, recipient in enumerate(activity.recipients or []):
+            if recipient.provider:
+                problems.extend(
+                    _provider_refs(
+                        register, file, (*base, "recipients", r_index, "provider"), recipient.provider, "recipient"
+                    )
+                )
+        for t_index, transfer in enumerate(activity.transfers):
+            tpath = (*base, "transfers", t_index)
+            problems.extend(
+                _provider_refs(register, file, (*tpath, "recipient"), transfer.recipient, "transfer recipient", True)
+            )
+            for d_index, cat_id in enumerate(transfer.data_categories):
+                if cat_id not in cat_ids:
                     problems.append(
                         Problem(
                             file,
-                            (*base, "data_categories", c_index, "id"),
-                            f"data category id {cat.id!r} is used twice in this activity",
+                            (*tpath, "data_categories", d_index),
+                            f"data category {cat_id!r} is not defined in this activity",
                         )
                     )
-                cat_ids.add(cat.id)
-            for r_index, recipient in enumerate(activity.recipients or []):
-                if recipient.provider:
-                    problems.extend(
-                        _provider_refs(
-                            register, file, (*base, "recipients", r_index, "provider"), recipient.provider, "recipient"
-                        )
-                    )
-            for t_index, transfer in enumerate(activity.transfers):
-                tpath = (*base, "transfers", t_index)
-                problems.extend(
-                    _provider_refs(
-                        register, file, (*tpath, "recipient"), transfer.recipient, "transfer recipient", True
+    for p_index, record in enumerate(register.organisation.processor_activities):
+        for s_index, ref in enumerate(record.sub_processors):
+            where: KeyPath = ("processor_activities", p_index, "sub_processors", s_index)
+            problems.extend(_provider_refs(register, register.organisation_file, where, ref, "sub-processor"))
+    return problems
+
+
+def _involvements(register: Register, file: str, base: KeyPath, activity: Activity, cat_ids: set[str]) -> list[Problem]:
+    """The activity's ``providers`` entries: each names a provider (or sub-processor) once, its ``via`` a
+    provider, its ``data_shared`` the activity's own categories."""
+    problems: list[Problem] = []
+    named: set[str] = set()
+    for i_index, involvement in enumerate(activity.providers):
+        where: KeyPath = (*base, "providers", i_index)
+        problems.extend(_provider_refs(register, file, (*where, "provider"), involvement.provider, "provider"))
+        if involvement.provider in named:
+            problems.append(
+                Problem(file, (*where, "provider"), f"{involvement.provider!r} is listed twice in this activity")
+            )
+        named.add(involvement.provider)
+        if involvement.via:
+            problems.extend(_provider_refs(register, file, (*where, "via"), involvement.via, "processor"))
+        for d_index, cat_id in enumerate(involvement.data_shared):
+            if cat_id not in cat_ids:
+                problems.append(
+                    Problem(
+                        file,
+                        (*where, "data_shared", d_index),
+                        f"data category {cat_id!r} is not defined in this activity",
                     )
                 )
-                for d_index, cat_id in enumerate(transfer.data_categories):
-                    if cat_id not in cat_ids:
-                        problems.append(
-                            Problem(
-                                file,
-                                (*tpath, "data_categories", d_index),
-                                f"data category {cat_id!r} is not defined in this activity",
-                            )
-                        )
     return problems
 
 

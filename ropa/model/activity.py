@@ -5,9 +5,9 @@ import re
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
-from ropa.model.common import CountryCode, DocumentRef, Duration, Id, Sourced, Text, Tom, new_list
+from ropa.model.common import CountryCode, DocumentRef, Duration, Id, Sourced, Strict, Text, Tom, new_list
 from ropa.model.transfer import Transfer
 
 
@@ -148,6 +148,22 @@ class Retention(Sourced):
     )
 
 
+class DataFamily(str, Enum):
+    """The families of data of the CNIL register model ('modèle de registre de base', fiche item 4)."""
+
+    IDENTITY = "identity"
+    """Civil status, identity, identification data, images."""
+    PERSONAL_LIFE = "personal_life"
+    PROFESSIONAL_LIFE = "professional_life"
+    ECONOMIC_FINANCIAL = "economic_financial"
+    CONNECTION = "connection"
+    """IP addresses, logs, device and login identifiers, timestamps."""
+    LOCATION = "location"
+    INTERNET = "internet"
+    """Cookies, trackers, browsing data, audience measurement."""
+    OTHER = "other"
+
+
 class DataCategory(Sourced):
     """A category of personal data, with its own retention (Art. 30(1)(c), (f))."""
 
@@ -182,6 +198,10 @@ class DataCategory(Sourced):
         ),
     )
     retention: Retention | None = Field(default=None, description="Retention of this category.")
+    family: DataFamily | None = Field(
+        default=None,
+        description="CNIL's standard family of the category, as an optional classification (CNIL register model).",
+    )
 
 
 _AGES = re.compile(r"\d+")
@@ -269,6 +289,52 @@ class Recipient(Sourced):
     data_shared: list[str] = Field(default_factory=new_list, description="What is disclosed to this recipient.")
 
 
+class InvolvementRole(str, Enum):
+    """What a provider is for one activity: its role can differ from one activity to the next."""
+
+    PROCESSOR = "processor"
+    """Processes the data on the organisation's documented instructions (Art. 28)."""
+    SUB_PROCESSOR = "sub_processor"
+    """Engaged by one of the organisation's processors (Art. 28(2), (4)); name it in ``via``."""
+    INDEPENDENT_CONTROLLER = "independent_controller"
+    """Receives the data and decides its own purposes: a recipient under Art. 30(1)(d)."""
+    JOINT_CONTROLLER = "joint_controller"
+    """Decides purposes and means together with the organisation (Art. 26)."""
+
+
+class Involvement(Sourced):
+    """One provider's part in one activity, with its role for that activity."""
+
+    provider: str = Field(
+        description="Id of a provider in providers/, or 'provider-id/sub-processor-id' for a sub-processor."
+    )
+    role: InvolvementRole = Field(description="Its role for this activity.")
+    processing: str | None = Field(
+        default=None,
+        description="For a processor or sub-processor: what it does with the data on the organisation's instructions.",
+    )
+    via: str | None = Field(default=None, description="For a sub-processor: the id of the processor that engages it.")
+    purpose: str | None = Field(
+        default=None, description="For a controller: what it receives the data for, in its own words."
+    )
+    arrangement: str | None = Field(
+        default=None, description="For a joint controller: the Art. 26 arrangement (title, date, where it is kept)."
+    )
+    data_shared: list[str] = Field(
+        default_factory=new_list, description="Ids of the activity's data categories it receives (all when empty)."
+    )
+
+
+class AutomatedDecisions(Sourced):
+    """Automated decision-making, including profiling (Art. 22, Art. 13(2)(f))."""
+
+    used: bool = Field(description="Whether decisions are taken solely by automated means, or profiling is done.")
+    description: str | None = Field(default=None, description="The logic involved and its consequences.")
+    exception: Literal["22.2.a", "22.2.b", "22.2.c"] | None = Field(
+        default=None, description="The Art. 22(2) point relied on for decisions with legal or similar effects."
+    )
+
+
 class Activity(Sourced):
     """A processing activity of the controller record (Art. 30(1))."""
 
@@ -331,6 +397,42 @@ class Activity(Sourced):
         default=None, description="Age range, consent ages, parental consent and notice, where children are concerned."
     )
     owner: str | None = Field(default=None, description="Who in the organisation owns the activity.")
+    providers: list[Involvement] = Field(
+        default_factory=new_list,
+        description=(
+            "Providers taking part in the activity, each with its role for it. Empty for processing done in-house; "
+            "an activity in a provider's file takes part of that provider with the provider's 'role' as well."
+        ),
+    )
+    business_function: str | None = Field(
+        default=None, description="Business function or department the activity belongs to (ICO template)."
+    )
+    systems: list[str] = Field(
+        default_factory=new_list, description="Software, systems or applications used (ICO, CNIL fiche)."
+    )
+    rights: str | None = Field(
+        default=None,
+        description="Rights available to the data subjects (Arts 15-22) and how they are exercised (ICO template).",
+    )
+    automated_decisions: AutomatedDecisions | None = Field(
+        default=None, description="Automated decision-making or profiling (Art. 22)."
+    )
+    dpia_status: Literal["not_required", "planned", "in_progress", "done"] | None = Field(
+        default=None, description="Progress of the DPIA (ICO template); the reference goes in 'dpia'."
+    )
+    consent_record: str | None = Field(
+        default=None, description="Where consents are recorded, for 6.1.a purposes (Art. 7(1); ICO template)."
+    )
+    retention_policy: str | None = Field(
+        default=None, description="The retention and erasure policy document the activity follows (ICO template)."
+    )
+    follows_retention_policy: bool | None = Field(
+        default=None, description="Whether the data is kept and erased as that policy says."
+    )
+    policy_deviation: str | None = Field(
+        default=None, description="Why the activity does not follow the retention policy, where it does not."
+    )
+    created: dt.date | None = Field(default=None, description="When the entry was created (CNIL fiche).")
     last_reviewed: dt.date | None = Field(default=None, description="When the entry was last reviewed.")
 
 
@@ -345,4 +447,22 @@ class ProcessorActivity(Sourced):
     )
     transfers: list[Transfer] = Field(default_factory=new_list, description="Transfers (Art. 30(2)(c)).")
     security_measures: list[Tom] = Field(default_factory=new_list, description="Measures (Art. 30(2)(d)).")
+    sub_processors: list[str] = Field(
+        default_factory=new_list,
+        description="Ids of the providers the organisation engages as its sub-processors for this processing.",
+    )
+    authorisation: str | None = Field(
+        default=None,
+        description="The controller's prior written authorisation of those sub-processors (Art. 28(2)).",
+    )
     last_reviewed: dt.date | None = Field(default=None, description="When the entry was last reviewed.")
+
+
+class ActivitiesFile(Strict):
+    """An ``activities/<name>.yaml`` file: activities that stand on their own, in-house or with providers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, title="Activities")
+
+    activities: list[Activity] = Field(
+        default_factory=new_list, description="The activities of this file, each with its providers and their roles."
+    )
