@@ -8,6 +8,7 @@ from typing import Any
 
 SCHEMA_FILES = {
     "organisation.schema.json": ("ropa.model.organisation", "Organisation"),
+    "activities.schema.json": ("ropa.model.activity", "ActivitiesFile"),
     "provider.schema.json": ("ropa.model.provider", "Provider"),
 }
 

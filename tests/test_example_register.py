@@ -192,7 +192,7 @@ def test_provider_facts_cite_their_own_policy(register: Register) -> None:
 
 
 def test_organisation_decisions_are_marked_as_such(register: Register) -> None:
-    for _, _, activity in register.activities():
+    for activity in (e.activity for e in register.activities()):
         assert activity.owner and activity.last_reviewed
         assert activity.source and "Nordlicht" in activity.source
         for purpose in activity.purposes:
@@ -402,5 +402,5 @@ def test_record_date_is_the_review_reference() -> None:
     register = load_register(EXAMPLE)
     date = register.organisation.record.date
     assert date == dt.date(2026, 11, 1)
-    for _, _, activity in register.activities():
+    for activity in (e.activity for e in register.activities()):
         assert activity.last_reviewed is not None and (date - activity.last_reviewed).days < 365

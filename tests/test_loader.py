@@ -114,7 +114,6 @@ def test_missing_required_fields_are_located_at_their_parent(tmp_path: Path) -> 
     rendered = sorted(e.render() for e in errors)
     assert [(e.line, e.column, e.message) for e in errors] == [
         (1, 1, "required field 'legal_name' is missing; add it"),
-        (1, 1, "required field 'role' is missing; add it"),
         (1, 1, "required field 'service' is missing; add it"),
         (4, 5, "required field 'name' is missing; add it"),
     ], rendered

@@ -238,6 +238,13 @@ class Provider(_Open):
     sub_processors: list[SubProcessor] = Field(default_factory=list)
 
 
+class ActivityFile(_Open):
+    """An ``activities/`` file: activities that stand on their own."""
+
+    file: Text
+    activities: list[Activity] = Field(default_factory=list, max_length=MAX_ACTIVITIES)
+
+
 class Record(_Open):
     """The record's version and date."""
 
@@ -259,10 +266,11 @@ class RegisterData(_Open):
     format_version: Annotated[int, Field(ge=1, le=REGISTER_FORMAT_VERSION)] = REGISTER_FORMAT_VERSION
     organisation: Organisation = Field(default_factory=Organisation)
     providers: list[Provider] = Field(default_factory=list, max_length=MAX_PROVIDERS)
+    activity_files: list[ActivityFile] = Field(default_factory=list, max_length=MAX_PROVIDERS)
 
     @model_validator(mode="after")
     def _activities_bounded(self) -> RegisterData:
-        total = sum(len(p.activities) for p in self.providers)
+        total = sum(len(p.activities) for p in self.providers) + sum(len(f.activities) for f in self.activity_files)
         if total > MAX_ACTIVITIES:
             raise ValueError(f"{total:,} activities in all, over the limit of {MAX_ACTIVITIES:,}")
         return self

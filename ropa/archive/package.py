@@ -153,9 +153,8 @@ def sums_text(members: Mapping[str, Member]) -> str:
 
 
 def input_files(root: Path, register: Register) -> dict[str, bytes]:
-    """The register's own files (organisation.yaml and one per provider), by register-relative path."""
-    rels = [register.organisation_file, *sorted(register.provider_files.values())]
-    return {rel: (root / rel).read_bytes() for rel in rels}
+    """The register's own files (organisation.yaml, activities/, one per provider), by register-relative path."""
+    return {rel: (root / rel).read_bytes() for rel in register.files()}
 
 
 def _unchanged_since_loaded(root: Path, register: Register, inputs: dict[str, bytes]) -> None:
@@ -164,9 +163,9 @@ def _unchanged_since_loaded(root: Path, register: Register, inputs: dict[str, by
     Raises:
         InputsChanged: naming the files that differ from what was read when loading.
     """
-    from ropa.load.loader import ORGANISATION_FILE, provider_files
+    from ropa.load.loader import register_file_names
 
-    now = {ORGANISATION_FILE, *(f"providers/{p.name}" for p in provider_files(root))}
+    now = set(register_file_names(root))
     changed = sorted(now ^ set(inputs))
     for rel in sorted(now & set(inputs)):
         try:

@@ -3,6 +3,7 @@
 Layout of a register folder::
 
     organisation.yaml        the organisation, the record's version, settings
+    activities/<name>.yaml   activities that stand on their own (in-house, or with any providers)
     providers/<id>.yaml      one file per provider, with the activities done with it
 
 All files are read, validated and cross-checked before anything is reported, so
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # pydantic and the models are imported when a register is val
 
 ORGANISATION_FILE = "organisation.yaml"
 PROVIDERS_DIR = "providers"
+ACTIVITIES_DIR = "activities"
 MAX_PROVIDERS = 5_000
 """Most provider files a register may hold."""
 MAX_ACTIVITIES = 100_000
@@ -242,7 +244,8 @@ def _display(root: Path, display_root: str | None) -> Callable[[str], str]:
 
 
 def _register_files(root: Path, shown: Callable[[str], str]) -> tuple[list[Path], list[str]]:
-    """The provider files of the register at ``root`` and the names relative to it of every file to read.
+    """The provider files of the register at ``root`` and the names relative to it of every file to read
+    (organisation.yaml, then activities/, then providers/).
 
     Raises:
         InputError: when the folder or organisation.yaml is missing, the providers folder leaves the
@@ -277,7 +280,12 @@ def _register_files(root: Path, shown: Callable[[str], str]) -> tuple[list[Path]
                 )
             ]
         )
-    return files, [ORGANISATION_FILE] + [f"{PROVIDERS_DIR}/{p.name}" for p in files]
+    activity_files = _yaml_files(root, ACTIVITIES_DIR, shown)
+    return files, (
+        [ORGANISATION_FILE]
+        + [f"{ACTIVITIES_DIR}/{p.name}" for p in activity_files]
+        + [f"{PROVIDERS_DIR}/{p.name}" for p in files]
+    )
 
 
 def _activity_count(doc: Document) -> int:
@@ -306,6 +314,15 @@ def _too_many_activities(total: int, where: str) -> InputError:
     )
 
 
+def register_file_names(root: Path) -> list[str]:
+    """The names, relative to ``root``, of every file a load of the register reads.
+
+    Raises:
+        InputError: a folder leaves the register or holds too many entries.
+    """
+    return _register_files(root, _display(root, None))[1]
+
+
 def provider_files(root: Path) -> list[Path]:
     """The provider files of a register, sorted by name.
 
@@ -316,22 +333,28 @@ def provider_files(root: Path) -> list[Path]:
 
 
 def _provider_files(root: Path, shown: Callable[[str], str]) -> list[Path]:
-    """The provider files, listed in bounded time: the folder must lie in the register, its entries counted.
+    """The provider files (see :func:`_yaml_files`)."""
+    return _yaml_files(root, PROVIDERS_DIR, shown)
+
+
+def _yaml_files(root: Path, folder_name: str, shown: Callable[[str], str]) -> list[Path]:
+    """The YAML files of one folder of the register, listed in bounded time: the folder must lie in the
+    register, its entries counted.
 
     Only the names are looked at: what each file is (a FIFO, a link leaving the register) is checked
     when it is read (:func:`ropa.read.safefiles.read_regular`), so that every such file is named.
     """
-    folder = root / PROVIDERS_DIR
+    folder = root / folder_name
     if not folder.is_dir():
         return []
     if folder.is_symlink() and not is_inside(real_folder(folder), real_folder(root)):
         raise InputError(
             [
                 Diagnostic(
-                    shown(PROVIDERS_DIR),
+                    shown(folder_name),
                     0,
                     0,
-                    "not a folder of the register (a symbolic link leading outside it); put the provider files "
+                    "not a folder of the register (a symbolic link leading outside it); put the files "
                     "themselves in the register",
                     (),
                     "INPUT-file",
@@ -345,10 +368,10 @@ def _provider_files(root: Path, shown: Callable[[str], str]) -> list[Path]:
                 raise InputError(
                     [
                         Diagnostic(
-                            shown(PROVIDERS_DIR),
+                            shown(folder_name),
                             0,
                             0,
-                            f"the folder holds more than {MAX_FOLDER_ENTRIES:,} entries; keep only provider files",
+                            f"the folder holds more than {MAX_FOLDER_ENTRIES:,} entries; keep only register files",
                             (),
                             "INPUT-limit",
                         )
@@ -374,11 +397,14 @@ def load_register(root: Path, display_root: str | None = None) -> Register:
 
 
 def _load_register(root: Path, shown: Callable[[str], str]) -> Register:
+    from ropa.model.activity import ActivitiesFile, Activity
     from ropa.model.organisation import Organisation
     from ropa.model.provider import Provider
     from ropa.model.register import Register
 
     files, rels = _register_files(root, shown)
+    activity_rels = [rel for rel in rels if rel.startswith(f"{ACTIVITIES_DIR}/")]
+    activity_shown = {shown(rel) for rel in activity_rels}
     items = [(root / rel, shown(rel)) for rel in rels]
     folder = real_folder(root)  # every file read must lie in it (ropa.read.safefiles)
     reading = ReadAhead(items, _reader_count(items) - 1, folder=folder)
@@ -396,7 +422,11 @@ def _load_register(root: Path, shown: Callable[[str], str]) -> Register:
             by_file[read.file] = read
             total += _activity_count(read)
             if total <= MAX_ACTIVITIES:  # past the limit, only count: the register is refused unvalidated
-                model = Organisation if read.file == shown(ORGANISATION_FILE) else Provider
+                model: type[BaseModel] = Provider
+                if read.file == shown(ORGANISATION_FILE):
+                    model = Organisation
+                elif read.file in activity_shown:
+                    model = ActivitiesFile
                 models[read.file] = _validate(model, read, errors)
             read.data = None
     if total > MAX_ACTIVITIES:
@@ -437,12 +467,18 @@ def _load_register(root: Path, shown: Callable[[str], str]) -> Register:
             continue
         providers.append(provider)
         provider_rel[provider.id] = rel
+    activity_sets: list[tuple[str, list[Activity]]] = []
+    for rel in activity_rels:
+        held = models.get(shown(rel))
+        if held is not None:
+            activity_sets.append((rel, held.activities))
     if organisation is None or errors:
         raise InputError(errors)
     register = Register(
         organisation=organisation,
         providers=sorted(providers, key=lambda p: p.id),
         provider_files=provider_rel,
+        activity_sets=activity_sets,
         positions={rel: by_file[shown(rel)].positions for rel in rels if shown(rel) in by_file},
     )
     from ropa.load.references import check_references

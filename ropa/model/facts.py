@@ -5,11 +5,12 @@ copies disagreed (a transfer with no destination was "not outside the EEA" for t
 for the documents). They now read them here. Nothing is inferred that the register does not state: a
 role or a module is never filled in, an unknown destination stays unknown.
 
-A transfer mechanism can be recorded in three places, and :func:`sites` yields each:
+A transfer mechanism can be recorded in four places, and :func:`sites` yields each:
 
 - a ``transfer`` of an activity (``activities[i].transfers[j].mechanism``);
 - a provider's own ``mechanisms`` (how the provider's data flow is covered);
-- a sub-processor's ``mechanism`` (the processor's onward transfer).
+- a sub-processor's ``mechanism`` (the processor's onward transfer);
+- a ``transfer`` of one of the organisation's own processor records (Art. 30(2)(c)), exported as processor.
 
 SCCs are signed per importer, so when a transfer relies on ``scc_2021_914`` and its importer's own record
 (provider ``mechanisms`` or sub-processor ``mechanism``) holds SCCs too, the clause-level rules check the
@@ -24,10 +25,10 @@ from typing import Literal
 
 from ropa import refdata
 from ropa.errors import KeyPath
-from ropa.model.activity import Activity
+from ropa.model.activity import Activity, Involvement, InvolvementRole
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider, ProviderRole, SubProcessor
-from ropa.model.register import Register
+from ropa.model.register import Entry, Register
 from ropa.model.transfer import Mechanism, MechanismType, Transfer
 
 Role = Literal["controller", "processor"]
@@ -43,11 +44,142 @@ MODULES: dict[tuple[Role, Role], int] = {
 _INSIDE_BY_REGIME: dict[str, frozenset[str]] = {"UK": frozenset({"GB"}), "CH": frozenset({"CH"})}
 
 
-def role_of(provider: Provider) -> Role:
-    """The role a provider plays as importer: a processor or sub-processor processes, any other role controls."""
-    if provider.role in (ProviderRole.PROCESSOR, ProviderRole.SUB_PROCESSOR):
+PROCESSING_ROLES = frozenset({InvolvementRole.PROCESSOR, InvolvementRole.SUB_PROCESSOR})
+"""Roles that process on the organisation's behalf (Art. 28); the others decide their own purposes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A provider (or one of its sub-processors) taking part in one activity, with its role for that activity.
+
+    Attributes:
+        provider: The provider (for a sub-processor: the provider that lists it).
+        sub: The sub-processor, when the involvement names ``provider/sub``.
+        role: Its role for this activity; None when the record does not state it.
+        involvement: The ``providers`` entry that names it; None when it is implied by the file the
+            activity is declared in (``providers/<id>.yaml``).
+        index: The index of that entry in the activity's ``providers``.
+    """
+
+    provider: Provider
+    sub: SubProcessor | None
+    role: InvolvementRole | None
+    involvement: Involvement | None = None
+    index: int | None = None
+
+    @property
+    def ref(self) -> str:
+        """``provider`` or ``provider/sub``, as the register references it."""
+        return f"{self.provider.id}/{self.sub.id}" if self.sub is not None else self.provider.id
+
+    @property
+    def processes(self) -> bool:
+        """Whether it processes on the organisation's behalf in this activity (Art. 28)."""
+        return self.role in PROCESSING_ROLES
+
+
+def _file_role(provider: Provider) -> InvolvementRole | None:
+    return InvolvementRole(provider.role.value) if provider.role is not None else None
+
+
+def parties(register: Register, entry: Entry) -> list[Party]:
+    """The providers taking part in one activity: its host (for activities in a provider file), then the
+    activity's ``providers`` entries, each once (an entry naming the host replaces the implied role)."""
+    table: dict[int, list[Party]] | None = register.__dict__.get("_parties")
+    if table is None:
+        table = {}
+        register.__dict__["_parties"] = table
+    key = id(entry.activity)
+    found = table.get(key)
+    if found is None:
+        found = _parties(register, entry)
+        table[key] = found
+    return found
+
+
+def _parties(register: Register, entry: Entry) -> list[Party]:
+    listed: list[Party] = []
+    for index, involvement in enumerate(entry.activity.providers):
+        resolved = resolve(register, involvement.provider)
+        if resolved is not None:
+            listed.append(Party(resolved[0], resolved[1], involvement.role, involvement, index))
+    named = {party.ref for party in listed}
+    if entry.host is not None and entry.host.id not in named:
+        listed.insert(0, Party(entry.host, None, _file_role(entry.host)))
+    return listed
+
+
+def provider_roles(register: Register) -> dict[str, frozenset[InvolvementRole]]:
+    """Every role each provider has anywhere in the record: its file's ``role`` and each involvement."""
+    cached: dict[str, frozenset[InvolvementRole]] | None = register.__dict__.get("_provider_roles")
+    if cached is None:
+        roles: dict[str, set[InvolvementRole]] = {p.id: set() for p in register.providers}
+        for provider in register.providers:
+            if (role := _file_role(provider)) is not None:
+                roles[provider.id].add(role)
+        for entry in register.activities():
+            for party in parties(register, entry):
+                if party.sub is None and party.role is not None:
+                    roles[party.provider.id].add(party.role)
+        cached = {pid: frozenset(found) for pid, found in roles.items()}
+        register.__dict__["_provider_roles"] = cached
+    return cached
+
+
+def is_processor(register: Register, provider: Provider) -> bool:
+    """Whether the provider processes the organisation's data in at least one activity (Art. 28 applies)."""
+    return bool(provider_roles(register).get(provider.id, frozenset()) & PROCESSING_ROLES)
+
+
+def processed_by(register: Register, provider: Provider) -> list[Entry]:
+    """The activities in which the provider itself processes on the organisation's behalf."""
+    return _by_provider(register, "_processed_by", True).get(provider.id, [])
+
+
+def annexed(register: Register, provider: Provider) -> list[Entry]:
+    """The activities a provider's annex describes: those it processes in, else (for a provider that is
+    never a processor) those it takes part in."""
+    return processed_by(register, provider) or involved_in(register, provider)
+
+
+def involved_in(register: Register, provider: Provider) -> list[Entry]:
+    """The activities the provider itself takes part in, in any role."""
+    return _by_provider(register, "_involved_in", False).get(provider.id, [])
+
+
+def _by_provider(register: Register, key: str, processing_only: bool) -> dict[str, list[Entry]]:
+    table: dict[str, list[Entry]] | None = register.__dict__.get(key)
+    if table is None:
+        table = {}
+        for entry in register.activities():
+            for party in parties(register, entry):
+                if party.sub is None and (party.processes or not processing_only):
+                    table.setdefault(party.provider.id, []).append(entry)
+        register.__dict__[key] = table
+    return table
+
+
+def roles_text(register: Register, provider: Provider, labels: dict[str, str]) -> str | None:
+    """Every role the provider has in the record, labelled and joined (None when none is recorded)."""
+    roles = sorted(provider_roles(register).get(provider.id, frozenset()), key=lambda r: r.value)
+    return "; ".join(labels.get(role.value, role.value) for role in roles) or None
+
+
+def role_of(register: Register, provider: Provider) -> Role | None:
+    """The role a provider plays as importer: processor when it processes for the organisation anywhere,
+    controller when it only ever decides its own purposes, None when the record states no role."""
+    roles = provider_roles(register).get(provider.id, frozenset())
+    if roles & PROCESSING_ROLES:
         return "processor"
-    return "controller"
+    return "controller" if roles else None
+
+
+def party_role(register: Register, entry: Entry, provider: Provider) -> InvolvementRole | None:
+    """The provider's role in this activity, else its file's role (for a recipient not listed as a party)."""
+    for party in parties(register, entry):
+        if party.provider is provider and party.sub is None:
+            return party.role
+    return _file_role(provider)
 
 
 def organisation_role(register: Register) -> Role:
@@ -81,6 +213,7 @@ class Site:
             rules check those instead.
         mtype: The mechanism's type (None when no mechanism is recorded).
         modules: The 2021/914 modules, for SCCs of that decision (empty otherwise).
+        entry: The activity, for transfers of an activity.
     """
 
     kind: str
@@ -103,6 +236,7 @@ class Site:
     details_on_importer: bool = False
     mtype: MechanismType | None = None
     modules: frozenset[int] = frozenset()
+    entry: Entry | None = None
 
     def __post_init__(self) -> None:
         # Copied from the mechanism once, so the many rules that filter on them do not each fetch it again.
@@ -148,10 +282,10 @@ def party_name(party: Provider | SubProcessor) -> str:
     return f"sub-processor {party.id}" + (f" ({party.name})" if party.name else "")
 
 
-def transfer_site(register: Register, provider: Provider, index: int, t_index: int, transfer: Transfer) -> Site:
+def transfer_site(register: Register, entry: Entry, t_index: int, transfer: Transfer) -> Site:
     """The site of one transfer of one activity."""
-    activity = provider.activities[index]
-    path: KeyPath = ("activities", index, "transfers", t_index)
+    activity = entry.activity
+    path: KeyPath = (*entry.path, "transfers", t_index)
     mech_path: KeyPath = (*path, "mechanism") if transfer.mechanism else path
     resolved = resolve(register, transfer.recipient)
     importer: Provider | SubProcessor | None = None
@@ -162,13 +296,14 @@ def transfer_site(register: Register, provider: Provider, index: int, t_index: i
         target, sub = resolved
         if sub is None:
             importer = target
-            importer_role = role_of(target)
-            if target.role is ProviderRole.SUB_PROCESSOR:
+            role = party_role(register, entry, target)
+            importer_role = None if role is None else ("processor" if role in PROCESSING_ROLES else "controller")
+            if role is InvolvementRole.SUB_PROCESSOR:
                 exporter_role = "processor"
             art3_2 = bool(target.eu_representative)
         else:
             importer = sub
-            exporter_role = role_of(target)
+            exporter_role = role_of(register, target)
             importer_role = "processor"
     details_on_importer = False
     if transfer.mechanism is not None and transfer.mechanism.type is MechanismType.SCC_2021_914:
@@ -184,9 +319,9 @@ def transfer_site(register: Register, provider: Provider, index: int, t_index: i
         organisation_dest=transfer.international_organisation,
         regime=transfer.origin_regime,
         label=f"transfer to {transfer.recipient} ({dest})",
-        file=register.provider_files[provider.id],
+        file=entry.file,
         path=mech_path,
-        provider=provider.id,
+        provider=entry.provider_id,
         activity=activity.id,
         importer=importer,
         importer_name=party_name(importer) if importer else transfer.recipient,
@@ -195,6 +330,7 @@ def transfer_site(register: Register, provider: Provider, index: int, t_index: i
         art3_2=art3_2,
         transfer=transfer,
         details_on_importer=details_on_importer,
+        entry=entry,
     )
 
 
@@ -213,7 +349,7 @@ def _build_sites(register: Register) -> Iterator[Site]:
     org_role = organisation_role(register)
     for provider in register.providers:
         file = register.provider_files[provider.id]
-        role = role_of(provider)
+        role = role_of(register, provider)
         provider_outside = provider.country is not None and provider.country not in eea
         for m_index, mech in enumerate(provider.mechanisms):
             if provider_outside:
@@ -225,7 +361,7 @@ def _build_sites(register: Register) -> Iterator[Site]:
                 # An EEA provider's own mechanisms cover its onward transfers: it is the exporter.
                 country = next((c for c in provider.data_locations if c not in eea), None)
                 exporter, importer_role = role, None
-                acceptable = frozenset({3, 4}) if role == "processor" else frozenset({1, 2})
+                acceptable = frozenset({3, 4}) if role == "processor" else frozenset({1, 2}) if role else None
             yield Site(
                 kind="provider",
                 mechanism=mech,
@@ -263,9 +399,39 @@ def _build_sites(register: Register) -> Iterator[Site]:
                 exporter_role=role,
                 importer_role="processor",
             )
-        for index, activity in enumerate(provider.activities):
-            for t_index, transfer in enumerate(activity.transfers):
-                yield transfer_site(register, provider, index, t_index, transfer)
+    for entry in register.activities():
+        for t_index, transfer in enumerate(entry.activity.transfers):
+            yield transfer_site(register, entry, t_index, transfer)
+    yield from _processor_record_sites(register)
+
+
+def _processor_record_sites(register: Register) -> Iterator[Site]:
+    """The transfers of the organisation's Art. 30(2) records: it exports as a processor (Art. 30(2)(c))."""
+    for p_index, record in enumerate(register.organisation.processor_activities):
+        for t_index, transfer in enumerate(record.transfers):
+            path: KeyPath = ("processor_activities", p_index, "transfers", t_index)
+            resolved = resolve(register, transfer.recipient)
+            importer: Provider | SubProcessor | None = None
+            if resolved is not None:
+                importer = resolved[1] if resolved[1] is not None else resolved[0]
+            dest = transfer.country or transfer.international_organisation or "no destination"
+            yield Site(
+                kind="transfer",
+                mechanism=transfer.mechanism,
+                country=transfer.country,
+                organisation_dest=transfer.international_organisation,
+                regime=transfer.origin_regime,
+                label=f"transfer to {transfer.recipient} ({dest}) in processor record {record.id}",
+                file=register.organisation_file,
+                path=(*path, "mechanism") if transfer.mechanism else path,
+                provider=None,
+                activity=record.id,
+                importer=importer,
+                importer_name=party_name(importer) if importer else transfer.recipient,
+                exporter_role="processor",
+                importer_role="processor" if transfer.recipient.partition("/")[0] in record.sub_processors else None,
+                transfer=transfer,
+            )
 
 
 def recorded(register: Register) -> Iterator[tuple[Site, Mechanism]]:

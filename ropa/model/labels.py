@@ -35,6 +35,14 @@ ROLE_LABELS: dict[str, str] = {
 }
 """Roles of providers and recipients (Art. 4(7)-(9), Art. 26, Art. 28), by their value."""
 
+DPIA_STATUS_LABELS: dict[str, str] = {
+    "not_required": "Not required",
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "done": "Done",
+}
+"""Progress of a DPIA (Art. 35), as the ICO template asks for it."""
+
 MECHANISM_LABELS: dict[MechanismType, str] = {
     MechanismType.ADEQUACY: "Adequacy decision (Art. 45)",
     MechanismType.SCC_2021_914: "Standard contractual clauses, Decision (EU) 2021/914 (Art. 46(2)(c))",
@@ -46,6 +54,7 @@ MECHANISM_LABELS: dict[MechanismType, str] = {
     MechanismType.PUBLIC_INSTRUMENT: "Instrument between public authorities (Art. 46(2)(a))",
     MechanismType.DEROGATION: "Derogation (Art. 49(1))",
     MechanismType.PRIVACY_SHIELD: "EU-US Privacy Shield (invalidated on 16 July 2020)",
+    MechanismType.SAFE_HARBOR: "Safe Harbour (invalidated on 6 October 2015)",
     MechanismType.SCC_2010_87: "Standard contractual clauses 2010/87/EU (repealed)",
     MechanismType.SCC_2001_497: "Standard contractual clauses 2001/497/EC (repealed)",
     MechanismType.SCC_UNSPECIFIED: "Standard contractual clauses (decision or module not stated)",

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ropa.model.activity import Activity
+from ropa.model.activity import Activity, LawfulBasis, Retention
 from ropa.model.common import Address, Contact, CountryCode, Dpo, Duration, Id, Sourced, Strict, Text, Tom, new_list
 from ropa.model.transfer import DpfCertification, Mechanism
 
@@ -20,10 +20,21 @@ class ProviderRole(str, Enum):
     JOINT_CONTROLLER = "joint_controller"
 
 
+CoverageStatus = Literal["covered", "partly", "missing"]
+"""How far a contract covers one Art. 28(3) item."""
+
+
 class ClauseRef(Sourced):
     """Where a contract covers one Art. 28(3) item."""
 
-    covered: bool = Field(default=True, description="Whether the contract covers the item.")
+    covered: bool = Field(default=True, description="Whether the contract covers the item (see also 'status').")
+    status: CoverageStatus | None = Field(
+        default=None,
+        description=(
+            "covered, partly (name the gap in 'note') or missing; when left out, 'covered' decides "
+            "(true: covered, false: missing)."
+        ),
+    )
     section: str | None = Field(default=None, description="Section of the contract that covers it.")
     note: str | None = Field(default=None, description="How it is covered, or what is missing.")
 
@@ -56,6 +67,15 @@ class Art28Coverage(Strict):
     notice: ClauseRef | None = Field(
         default=None, description=f"Art. 28(3) second subparagraph: {ART28_ITEMS['notice']}."
     )
+
+    def status(self, key: str) -> CoverageStatus | None:
+        """The coverage of item ``key``: None when the record says nothing about it."""
+        ref = self.item(key)
+        if ref is None:
+            return None
+        if ref.status is not None:
+            return ref.status
+        return "covered" if ref.covered else "missing"
 
     def item(self, key: str) -> ClauseRef | None:
         """The reference for item ``key`` (``a`` ... ``h``, ``notice``)."""
@@ -157,6 +177,28 @@ class PolicyDocument(Sourced):
     language: str | None = Field(default=None, description="Language of the document (BCP 47 code).")
 
 
+class OwnProcessing(Sourced):
+    """What a provider does for its own purposes, as its policy says: its processing, not the organisation's."""
+
+    id: Id = Field(description="Identifier, unique within the provider.")
+    purpose: Text = Field(description="The provider's own purpose, e.g. 'billing of its customers'.")
+    lawful_basis: LawfulBasis | None = Field(default=None, description="The provider's stated Art. 6(1) basis.")
+    stated_basis: str | None = Field(default=None, description="The provider's basis in its own words.")
+    data: list[str] = Field(default_factory=new_list, description="The data it uses for it, in its own words.")
+    uses_organisation_data: bool | None = Field(
+        default=None,
+        description=(
+            "Whether it uses data it processes for the organisation (true makes it a controller for that "
+            "processing, Art. 28(10)); left out when the source does not say."
+        ),
+    )
+    shared_with: list[str] = Field(
+        default_factory=new_list,
+        description="Whom it shares that data with for its own purposes (e.g. 'business partners').",
+    )
+    retention: Retention | None = Field(default=None, description="The provider's own retention for it.")
+
+
 class Provider(Sourced):
     """A provider the organisation works with, and the activities done with it."""
 
@@ -172,7 +214,13 @@ class Provider(Sourced):
     contacts: list[Contact] = Field(default_factory=new_list, description="Contacts at the provider.")
     dpo: Dpo | None = Field(default=None, description="The provider's DPO.")
     eu_representative: str | None = Field(default=None, description="The provider's Art. 27 representative.")
-    role: ProviderRole = Field(description="Role towards the organisation.")
+    role: ProviderRole | None = Field(
+        default=None,
+        description=(
+            "Its role in the activities listed in this file. Activities in activities/ state the role per "
+            "involvement instead, so a provider can be a processor in one and a controller in another."
+        ),
+    )
     service: Text = Field(description="The service provided.")
     documents: list[PolicyDocument] = Field(
         default_factory=new_list, description="Documents the facts were taken from (privacy policy, DPA)."
@@ -194,4 +242,11 @@ class Provider(Sourced):
     sub_processors: list[SubProcessor] = Field(default_factory=new_list, description="Its sub-processors.")
     activities: list[Activity] = Field(
         default_factory=new_list, description="Processing activities the organisation carries out with it."
+    )
+    own_processing: list[OwnProcessing] = Field(
+        default_factory=new_list,
+        description=(
+            "What the provider does for its own purposes (its billing, analytics, fraud prevention, marketing), "
+            "with its own bases and retention: kept apart from the organisation's purposes."
+        ),
     )

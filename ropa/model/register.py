@@ -1,8 +1,8 @@
-"""The whole register: the organisation and its providers, with cross-reference lookups."""
+"""The whole register: the organisation, its activities and its providers, with cross-reference lookups."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ropa.errors import KeyPath
@@ -19,6 +19,33 @@ class Place:
     path: KeyPath = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One activity of the controller record and where it is declared.
+
+    Attributes:
+        activity: The activity.
+        file: Its file, relative to the register (``activities/x.yaml`` or ``providers/<id>.yaml``).
+        index: Its index in that file's ``activities`` list.
+        host: The provider whose file declares it (its implied involvement), or None for activities/.
+    """
+
+    activity: Activity
+    file: str
+    index: int
+    host: Provider | None = None
+
+    @property
+    def path(self) -> KeyPath:
+        """Key path of the activity in its file."""
+        return ("activities", self.index)
+
+    @property
+    def provider_id(self) -> str | None:
+        """Id of the host provider, for waivers and per-provider grouping."""
+        return self.host.id if self.host is not None else None
+
+
 @dataclass
 class Register:
     """A loaded register: typed models plus the place of each in the source files.
@@ -29,6 +56,7 @@ class Register:
         organisation_file: File name of the organisation, relative to the register root.
         provider_files: File of each provider id, relative to the register root.
         positions: For each file, the (line, column) of every key path.
+        activity_sets: The activities/ files, sorted by name, each with its activities.
     """
 
     organisation: Organisation
@@ -36,6 +64,15 @@ class Register:
     organisation_file: str = "organisation.yaml"
     provider_files: dict[str, str] = field(default_factory=dict)
     positions: dict[str, Mapping[KeyPath, tuple[int, int]]] = field(default_factory=dict)
+    activity_sets: list[tuple[str, list[Activity]]] = field(default_factory=list)
+
+    def files(self) -> list[str]:
+        """Every file of the register, relative to it: organisation.yaml, activities/, then providers/."""
+        return [
+            self.organisation_file,
+            *(file for file, _activities in self.activity_sets),
+            *sorted(self.provider_files.values()),
+        ]
 
     def provider(self, provider_id: str) -> Provider | None:
         """The provider with this id, or None."""
@@ -60,11 +97,22 @@ class Register:
             self.__dict__["_subs"] = index
         return index.get(ref)
 
-    def activities(self) -> Iterator[tuple[Provider, int, Activity]]:
-        """Every activity with its provider and index, in register order."""
-        for provider in self.providers:
-            for index, activity in enumerate(provider.activities):
-                yield provider, index, activity
+    def activities(self) -> list[Entry]:
+        """Every activity of the controller record, in register order: activities/ files, then provider files.
+
+        Built on each call (a list of small records), so that it always follows the providers as they are now.
+        """
+        entries = [
+            Entry(activity, file, index)
+            for file, activities in self.activity_sets
+            for index, activity in enumerate(activities)
+        ]
+        entries += [
+            Entry(activity, self.provider_files[provider.id], index, provider)
+            for provider in self.providers
+            for index, activity in enumerate(provider.activities)
+        ]
+        return entries
 
     def locate(self, file: str, path: KeyPath) -> tuple[int, int]:
         """Line and column of the longest existing prefix of ``path`` in ``file``."""

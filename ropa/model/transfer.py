@@ -26,6 +26,8 @@ class MechanismType(str, Enum):
     """Art. 49(1) derogation; name the point in ``derogation``."""
     PRIVACY_SHIELD = "privacy_shield"
     """EU-US Privacy Shield: invalidated by the CJEU on 16 July 2020 (C-311/18)."""
+    SAFE_HARBOR = "safe_harbor"
+    """Safe Harbour principles (Decision 2000/520/EC): declared invalid by the CJEU on 6 October 2015 (C-362/14)."""
     SCC_2010_87 = "scc_2010_87"
     """Old controller-to-processor SCCs, repealed 27 Sep 2021, grandfathering ended 27 Dec 2022."""
     SCC_2001_497 = "scc_2001_497"

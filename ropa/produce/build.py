@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ropa.check.findings import Finding, Report
+from ropa.model.facts import annexed
 from ropa.model.register import Register
 from ropa.produce.workers import Pool
 
@@ -44,6 +45,14 @@ REGISTER_XLSX = "register.xlsx"
 ANNEX_DIR = "annexes"
 
 Progress = Callable[[str], None]
+"""Told the name of each document as it is done; may also have ``stage(name, total)`` (see :func:`announce`)."""
+
+
+def announce(progress: Progress | None, stage: str, total: int = 0) -> None:
+    """Tell ``progress`` that a stage starts ("checking", "rendering", "writing"), if it follows stages."""
+    begin = getattr(progress, "stage", None)
+    if callable(begin):
+        begin(stage, total)
 REPORT = "report"
 """Kind of the validation report PDF's job (the package's; never cached, see :func:`report_job`)."""
 
@@ -229,11 +238,11 @@ def _cost(job: Job, register: Register, report: Report) -> int:
     if job.kind == REPORT:
         return len(report.findings) // 8 + 1
     if job.kind == "pdf":
-        return 2 * sum(len(p.activities) for p in register.providers) + 10
+        return 2 * len(register.activities()) + 10
     if job.kind == "annex":
         provider = register.provider(job.provider or "")
-        return len(provider.activities) + 1 if provider else 1
-    return sum(len(p.activities) for p in register.providers) // 20 + 1
+        return len(annexed(register, provider)) + 1 if provider else 1
+    return len(register.activities()) // 20 + 1
 
 
 def _workers(count: int, jobs: int | None) -> int:
@@ -424,6 +433,7 @@ def render_all(
     outcomes: dict[str, Rendered] = {}
     driver = _Register(shared, cache, spill) if in_parts else None
     parallel = count > 1 and len(whole) + parts_count > 1
+    announce(progress, "rendering", len(jobs))
     with Pool(shared, count if parallel else 1) as pool:
         futures: dict[Future[Any], tuple[str, str]] = {}
         if driver is not None:
@@ -543,6 +553,7 @@ def build(
         store.clear()
     with spill_dir(out) as spill:
         documents = render_all(register, report, jobs, templates, workers, progress, store, spill)
+        announce(progress, "writing", len(documents))
         written = write_outputs(out, documents, prune_annexes="annexes" in kinds)
         if "annexes" in kinds:
             planned = {job.target for job in jobs}

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ropa.check.findings import Report
 from ropa.model.activity import Activity
-from ropa.model.facts import outside_eea, resolve, transfer_outside_eea
-from ropa.model.labels import CLAUSE1_LABELS, MODULE_LABELS, SPECIAL_LABELS
-from ropa.model.provider import ART28_ITEMS, Contract, Provider, ProviderRole
+from ropa.model.facts import annexed, is_processor, outside_eea, resolve, roles_text, transfer_outside_eea
+from ropa.model.labels import CLAUSE1_LABELS, MODULE_LABELS, ROLE_LABELS, SPECIAL_LABELS
+from ropa.model.provider import ART28_ITEMS, Contract, Provider
 from ropa.model.register import Register
 from ropa.model.transfer import Mechanism, MechanismType, Transfer
 from ropa.render.text import country_label, duration_label, period_text
@@ -196,9 +196,9 @@ def _checklist(provider: Provider) -> list[ChecklistItem]:
 def _transfers_to(register: Register, provider: Provider) -> list[tuple[Activity, Transfer]]:
     prefix = provider.id + "/"
     return [
-        (activity, transfer)
-        for _p, _i, activity in register.activities()
-        for transfer in activity.transfers
+        (entry.activity, transfer)
+        for entry in register.activities()
+        for transfer in entry.activity.transfers
         if transfer.recipient == provider.id or transfer.recipient.startswith(prefix)
     ]
 
@@ -245,7 +245,7 @@ def _transfer_annex(
                 importers.append((_importer_name(register, provider, transfer.recipient), transfer.mechanism))
     if not destinations:
         return None
-    activities = _unique_activities([a for a, _t in transfers]) or list(provider.activities)
+    activities = _unique_activities([a for a, _t in transfers]) or [e.activity for e in annexed(register, provider)]
     chosen: list[str] = []
     retention: list[Detail] = []
     for activity in activities:
@@ -372,7 +372,7 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
             "; ".join(p for p in (signature, *accessions) if p) or None,
         )
     ]
-    activities = list(provider.activities)
+    activities = [entry.activity for entry in annexed(register, provider)]
     duration = contract.duration if contract else None
     sub_processing = [SubProcessingView(sub_processor_name(sub), sub.service, None) for sub in provider.sub_processors]
     auth = provider.sub_processor_authorisation
@@ -421,9 +421,10 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
         Detail("Subject-matter of the processing", contract.subject_matter if contract else None),
     ]
     role_note = None
-    if provider.role in (ProviderRole.INDEPENDENT_CONTROLLER, ProviderRole.JOINT_CONTROLLER):
+    roles = roles_text(register, provider, ROLE_LABELS)
+    if not is_processor(register, provider):
         role_note = (
-            f"The register records this provider as {provider.role.value.replace('_', ' ')}, not as a processor: "
+            f"The register records this provider as {(roles or 'having no role').lower()}, not as a processor: "
             "Art. 28 applies only to processing on the organisation's behalf. The annex is kept to show what is known."
         )
     findings = sorted_findings(f for f in report.findings if f.provider == provider.id)
@@ -440,7 +441,7 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
         title=title,
         organisation=org.legal_name,
         provider=provider.legal_name,
-        provider_role=provider.role.value.replace("_", " "),
+        provider_role=(roles or "role not recorded").lower(),
         role_note=role_note,
         version=org.record.version,
         date=org.record.date.isoformat(),

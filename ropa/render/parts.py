@@ -96,12 +96,23 @@ def _group_break(provider_id: str) -> bool:
     return digest[0] % GROUP_EVERY == 0
 
 
+def _files_in_order(register: Register) -> list[tuple[str, int]]:
+    """Each file that declares activities, in register order, with how many: a provider's file by its id,
+    an activities/ file by ``@`` and its name (which no provider id can be)."""
+    counted: dict[str, int] = {}
+    for entry in register.activities():
+        key = entry.host.id if entry.host is not None else "@" + entry.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        counted[key] = counted.get(key, 0) + 1
+    return list(counted.items())
+
+
 def body_segments(register: Register, view: RegisterView) -> list[Segment]:
     """Every part after the front, in document order.
 
-    Activities are grouped by provider: a part holds whole small providers up to a
-    boundary that depends only on provider ids (so an edit never moves it), and a
-    provider's own activities are cut every :data:`MAX_ACTIVITIES`.
+    Activities are grouped by the file that declares them (an activities/ file or a
+    provider's file): a part holds whole small files up to a boundary that depends only
+    on their names (so an edit never moves it), and one file's activities are cut every
+    :data:`MAX_ACTIVITIES`.
     """
     segments: list[Segment] = [Segment("controller")]
     group: list[ActivityView] = []
@@ -114,18 +125,18 @@ def body_segments(register: Register, view: RegisterView) -> list[Segment]:
             group = []
 
     remaining = iter(view.activities)
-    for provider in register.providers:
-        own = [next(remaining) for _ in provider.activities]
+    for key, count in _files_in_order(register):
+        own = [next(remaining) for _ in range(count)]
         if len(own) > MAX_ACTIVITIES:
             close()
             for chunk, start in enumerate(range(0, len(own), MAX_ACTIVITIES)):
-                name, group = f"activities:{provider.id}:{chunk}", own[start : start + MAX_ACTIVITIES]
+                name, group = f"activities:{key}:{chunk}", own[start : start + MAX_ACTIVITIES]
                 close()
             continue
         if own and not group:
-            name = f"activities:{provider.id}:0"
+            name = f"activities:{key}:0"
         group.extend(own)
-        if group and (_group_break(provider.id) or len(group) >= MAX_ACTIVITIES):
+        if group and (_group_break(key) or len(group) >= MAX_ACTIVITIES):
             close()
     close()
     if len(segments) == 1:

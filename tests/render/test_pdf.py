@@ -31,9 +31,9 @@ def _page_texts(pdf: bytes) -> list[str]:
 def test_every_activity_provider_and_section_appears(small_register_pdf: tuple[Register, Report, bytes]) -> None:
     register, _report, pdf = small_register_pdf
     text = flat(pdf_text(pdf))
-    for provider, _index, activity in register.activities():
-        assert flat(activity.name) in text
-        assert flat(provider.legal_name) in text
+    for entry in register.activities():
+        assert flat(entry.activity.name) in text
+        assert entry.host is None or flat(entry.host.legal_name) in text
     for provider in register.providers:
         assert flat(provider.legal_name) in text
     for phrase in (

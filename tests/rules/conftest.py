@@ -42,9 +42,18 @@ BASE_PROVIDER: dict[str, Any] = {
 Build = Callable[..., Report]
 
 
-def write_register(root: Path, organisation: dict[str, Any] | None, providers: list[dict[str, Any]] | None) -> Path:
-    """Write organisation.yaml and providers/<id>.yaml under ``root``, merged over the bases."""
+def write_register(
+    root: Path,
+    organisation: dict[str, Any] | None,
+    providers: list[dict[str, Any]] | None,
+    activity_files: dict[str, list[dict[str, Any]]] | None = None,
+) -> Path:
+    """Write organisation.yaml, providers/<id>.yaml (merged over the bases) and activities/<name>.yaml."""
     (root / "providers").mkdir(parents=True, exist_ok=True)
+    for name, activities in (activity_files or {}).items():
+        (root / "activities").mkdir(exist_ok=True)
+        text = yaml.safe_dump({"activities": activities}, allow_unicode=True, sort_keys=False)
+        (root / "activities" / f"{name}.yaml").write_text(text, "utf-8")
     org = {**BASE_ORGANISATION, **(organisation or {})}
     (root / "organisation.yaml").write_text(yaml.safe_dump(org, allow_unicode=True, sort_keys=False), "utf-8")
     for data in providers or []:
@@ -64,8 +73,9 @@ def run_rules(tmp_path: Path) -> Build:
         organisation: dict[str, Any] | None = None,
         providers: list[dict[str, Any]] | None = None,
         as_of: dt.date = AS_OF,
+        activity_files: dict[str, list[dict[str, Any]]] | None = None,
     ) -> Report:
-        root = write_register(tmp_path / f"register{next(counter)}", organisation, providers)
+        root = write_register(tmp_path / f"register{next(counter)}", organisation, providers, activity_files)
         register = load_register(root, display_root="")
         return check(register, as_of, select)
 

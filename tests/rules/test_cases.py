@@ -26,6 +26,7 @@ CASES_DIR = Path(__file__).parent / "cases"
 CASE_KEYS = {
     "rule",
     "about",
+    "activity_files",
     "fires",
     "path",
     "file",
@@ -64,6 +65,7 @@ def test_case(case: dict[str, Any], run_rules: Build) -> None:
         {rule_id, *case.get("select", [])},
         organisation=case.get("organisation"),
         providers=case.get("providers"),
+        activity_files=case.get("activity_files"),
         as_of=as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of)),
     )
     found = [f for f in report.findings if f.rule == rule_id]

@@ -29,7 +29,7 @@ def test_ids_names_and_families() -> None:
         assert ID.match(rule_id), rule_id
         assert rule.id == rule_id
         family = rule.name.split(".")[0]
-        assert family in {"completeness", "quality", "lawfulness", "transfers", "processors", "freshness", "waivers"}
+        assert family in {"completeness", "quality", "lawfulness", "transfers", "processors", "roles", "freshness", "waivers"}
     for required in (
         "A44-invalid-mechanism",
         "A30-1-f-retention",

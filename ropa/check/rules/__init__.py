@@ -9,7 +9,7 @@ from functools import cache
 
 from ropa.check.rules.base import Check, Context, Hit, Rule
 
-CATALOGUE_VERSION = "2026.11.1"
+CATALOGUE_VERSION = "2026.12.1"
 """Bumped whenever a rule is added, removed or changes meaning."""
 
 RETIRED: dict[str, str] = {}
@@ -21,6 +21,7 @@ _FAMILIES = (
     "ropa.check.rules.lawfulness",
     "ropa.check.rules.transfers",
     "ropa.check.rules.processors",
+    "ropa.check.rules.roles",
     "ropa.check.rules.freshness",
 )
 

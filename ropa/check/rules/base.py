@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ropa.errors import KeyPath
-from ropa.model.activity import Activity, DataCategory, DataSubjectCategory, Purpose, Recipient
+from ropa.model.activity import DataCategory, DataSubjectCategory, Purpose, Recipient
 from ropa.model.common import Severity
 from ropa.model.provider import Provider
-from ropa.model.register import Register
+from ropa.model.register import Entry, Register
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
-Item = tuple[Provider, int, Activity, int, ItemT]
-"""One item of an activity list (purpose, data category ...) with where it is: provider, activity index,
-activity, item index, item."""
+Item = tuple[Entry, int, ItemT]
+"""One item of an activity list (purpose, data category ...) with where it is: the activity's entry, the
+item's index, the item."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,52 +57,37 @@ class Context:
         """A hit in a provider's file."""
         return Hit(message, self.register.provider_files[provider.id], tuple(path), provider.id, None, severity)
 
-    def act(
-        self,
-        provider: Provider,
-        index: int,
-        activity: Activity,
-        *path: str | int,
-        message: str,
-        severity: Severity | None = None,
-    ) -> Hit:
-        """A hit inside one activity of a provider."""
-        return Hit(
-            message,
-            self.register.provider_files[provider.id],
-            ("activities", index, *path),
-            provider.id,
-            activity.id,
-            severity,
-        )
+    def act(self, entry: Entry, *path: str | int, message: str, severity: Severity | None = None) -> Hit:
+        """A hit inside one activity, in the file that declares it."""
+        return Hit(message, entry.file, (*entry.path, *path), entry.provider_id, entry.activity.id, severity)
 
-    def activities(self) -> Iterator[tuple[Provider, int, Activity]]:
-        """Every activity with its provider and index (listed once per check, then reused by every rule)."""
-        return iter(self.once("activities", lambda ctx: list(ctx.register.activities())))
+    def activities(self) -> Iterator[Entry]:
+        """Every activity of the controller record, wherever it is declared."""
+        return iter(self.register.activities())
 
     def purposes(self) -> list[Item[Purpose]]:
-        """Every purpose of every activity, as ``(provider, activity index, activity, purpose index, purpose)``."""
+        """Every purpose of every activity, as ``(entry, purpose index, purpose)``."""
         return self.once("purposes", lambda ctx: ctx._flat("purposes"))
 
     def data_categories(self) -> list[Item[DataCategory]]:
-        """Every data category of every activity, as ``(provider, activity index, activity, index, category)``."""
+        """Every data category of every activity, as ``(entry, index, category)``."""
         return self.once("data_categories", lambda ctx: ctx._flat("data_categories"))
 
     def data_subjects(self) -> list[Item[DataSubjectCategory]]:
-        """Every data-subject category of every activity, as ``(provider, activity index, activity, index, it)``."""
+        """Every data-subject category of every activity, as ``(entry, index, category)``."""
         return self.once("data_subjects", lambda ctx: ctx._flat("data_subjects"))
 
     def recipients(self) -> list[Item[Recipient]]:
-        """Every recipient of every activity, as ``(provider, activity index, activity, index, recipient)``."""
+        """Every recipient of every activity, as ``(entry, index, recipient)``."""
         return self.once("recipients", lambda ctx: ctx._flat("recipients"))
 
     def _flat(self, key: str) -> list[Any]:
         # One pass, shared by every rule that looks at the same kind of item: rules then loop over a flat list
-        # instead of walking providers and activities again.
+        # instead of walking the activities again.
         return [
-            (provider, index, activity, i, item)
-            for provider, index, activity in self.activities()
-            for i, item in enumerate(getattr(activity, key) or ())
+            (entry, i, item)
+            for entry in self.register.activities()
+            for i, item in enumerate(getattr(entry.activity, key) or ())
         ]
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from ropa import refdata
 from ropa.check.rules.base import Context, Hit, Rule, registrar
 from ropa.model.common import Severity, duration_days
+from ropa.model.facts import parties
 from ropa.model.transfer import MechanismType
 
 RULES: list[Rule] = []
@@ -74,7 +75,7 @@ def undefined_reference(ctx: Context) -> Iterator[Hit]:
     if not settings.waivers:
         return
     provider_ids = [p.id for p in ctx.register.providers]
-    activity_ids = [a.id for _, _, a in ctx.activities()]
+    activity_ids = [entry.activity.id for entry in ctx.activities()]
     activity_ids += [pa.id for pa in ctx.register.organisation.processor_activities]
     known_activities = set(activity_ids)
     for w_index, waiver in enumerate(settings.waivers):
@@ -125,8 +126,9 @@ activities:
 def orphan(ctx: Context) -> Iterator[Hit]:
     used_providers: set[str] = set()
     used_subs: set[str] = set()
-    for provider, _, activity in ctx.activities():
-        used_providers.add(provider.id)
+    for entry in ctx.activities():
+        activity = entry.activity
+        used_providers.update(party.provider.id for party in parties(ctx.register, entry))
         refs = [r.provider for r in activity.recipients or () if r.provider]
         refs += [t.recipient for t in activity.transfers]
         for ref in refs:
@@ -204,10 +206,11 @@ def review_stale(ctx: Context) -> Iterator[Hit]:
         found = verdict(pa.id, pa.last_reviewed)
         if found:
             yield ctx.org("processor_activities", p_index, "last_reviewed", message=found[0], severity=found[1])
-    for provider, index, activity in ctx.activities():
+    for entry in ctx.activities():
+        activity = entry.activity
         found = verdict(activity.id, activity.last_reviewed)
         if found:
-            yield ctx.act(provider, index, activity, "last_reviewed", message=found[0], severity=found[1])
+            yield ctx.act(entry, "last_reviewed", message=found[0], severity=found[1])
 
 
 @define(

@@ -12,14 +12,14 @@ from ropa.check.rules import lexicons as lx
 from ropa.check.rules.base import Context, Hit, Rule, registrar
 from ropa.model.activity import BASIS_LABELS, Activity, Art9Condition, DataSubjectCategory, LawfulBasis, age_bounds
 from ropa.model.common import Severity
-from ropa.model.provider import Provider
+from ropa.model.register import Entry
 
 RULES: list[Rule] = []
 define = registrar(RULES)
 
-ChildSite = tuple[Provider, int, Activity, int, DataSubjectCategory, str]
-"""An activity whose data subjects include children: provider, activity index, activity, index of the first such
-data-subject category, the category, and why it counts (flag or word)."""
+ChildSite = tuple[Entry, int, DataSubjectCategory, str]
+"""An activity whose data subjects include children: its entry, the index of the first such data-subject
+category, the category, and why it counts (flag or word)."""
 
 
 def child_activities(ctx: Context) -> list[ChildSite]:
@@ -31,14 +31,15 @@ def child_activities(ctx: Context) -> list[ChildSite]:
 def _list_children(ctx: Context) -> list[ChildSite]:
     out: list[ChildSite] = []
     reported: Activity | None = None
-    for provider, index, activity, s_index, subject in ctx.data_subjects():
+    for entry, s_index, subject in ctx.data_subjects():
+        activity = entry.activity
         if subject.children is False or activity is reported:
             continue
         hint = None if subject.children else lx.CHILD_HINTS.find(subject.name)
         if subject.children or hint:
             reported = activity
             why = "is flagged as including children" if subject.children else f"mentions {hint!r}"
-            out.append((provider, index, activity, s_index, subject, why))
+            out.append((entry, s_index, subject, why))
     return out
 
 
@@ -75,14 +76,12 @@ activities:
 """,
 )
 def basis(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, p_index, purpose in ctx.purposes():
+    for entry, p_index, purpose in ctx.purposes():
         if purpose.lawful_basis is not None:
             continue
         if purpose.stated_basis:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "purposes",
                 p_index,
                 "stated_basis",
@@ -93,9 +92,7 @@ def basis(ctx: Context) -> Iterator[Hit]:
             )
         else:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "purposes",
                 p_index,
                 "lawful_basis",
@@ -109,10 +106,14 @@ def basis(ctx: Context) -> Iterator[Hit]:
 @define(
     id="A6-1-a-consent-proof",
     name="lawfulness.consent-proof",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     summary="A purpose based on consent says how consent is collected and recorded.",
     article="Art. 7(1); Art. 6(1)(a)",
-    why="Where processing rests on consent, the controller must be able to demonstrate that consent was given.",
+    why=(
+        "Where processing rests on consent, the controller must be able to demonstrate that consent was given."
+        " The basis is stated; what is missing is the evidence Art. 7(1) asks the controller to be able to show:"
+        " a warning."
+    ),
     fix="Add consent_mechanism: where and how consent is asked, which notice version, and where it is stored.",
     bad="""
 activities:
@@ -133,12 +134,10 @@ activities:
 """,
 )
 def consent_proof(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, p_index, purpose in ctx.purposes():
+    for entry, p_index, purpose in ctx.purposes():
         if purpose.lawful_basis is LawfulBasis.CONSENT and not purpose.consent_mechanism:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "purposes",
                 p_index,
                 "lawful_basis",
@@ -178,12 +177,10 @@ activities:
 """,
 )
 def consent_withdrawal(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, p_index, purpose in ctx.purposes():
+    for entry, p_index, purpose in ctx.purposes():
         if purpose.lawful_basis is LawfulBasis.CONSENT and not purpose.withdrawal_mechanism:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "purposes",
                 p_index,
                 "lawful_basis",
@@ -192,12 +189,11 @@ def consent_withdrawal(ctx: Context) -> Iterator[Hit]:
                     "withdrawal_mechanism"
                 ),
             )
-    for provider, index, activity, c_index, category in ctx.data_categories():
+    for entry, c_index, category in ctx.data_categories():
+        activity = entry.activity
         if category.art9_condition is Art9Condition.A and not any(p.withdrawal_mechanism for p in activity.purposes):
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "data_categories",
                 c_index,
                 "art9_condition",
@@ -241,7 +237,7 @@ activities:
 """,
 )
 def legitimate_interests_assessment(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, p_index, purpose in ctx.purposes():
+    for entry, p_index, purpose in ctx.purposes():
         if purpose.lawful_basis is not LawfulBasis.LEGITIMATE_INTERESTS:
             continue
         missing = []
@@ -253,9 +249,7 @@ def legitimate_interests_assessment(ctx: Context) -> Iterator[Hit]:
             missing.append("the date of the assessment (lia.date)")
         if missing:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "purposes",
                 p_index,
                 "lawful_basis",
@@ -303,12 +297,10 @@ activities:
 def public_authority_interests(ctx: Context) -> Iterator[Hit]:
     if not ctx.register.organisation.public_authority:
         return
-    for provider, index, activity, p_index, purpose in ctx.purposes():
+    for entry, p_index, purpose in ctx.purposes():
         if purpose.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "purposes",
                 p_index,
                 "lawful_basis",
@@ -347,13 +339,11 @@ activities:
 )
 def legal_reference(ctx: Context) -> Iterator[Hit]:
     needs_law = frozenset({LawfulBasis.LEGAL_OBLIGATION, LawfulBasis.PUBLIC_TASK})
-    for provider, index, activity, p_index, purpose in ctx.purposes():
+    for entry, p_index, purpose in ctx.purposes():
         if purpose.lawful_basis in needs_law and not purpose.legal_provision:
             assert purpose.lawful_basis is not None
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "purposes",
                 p_index,
                 "lawful_basis",
@@ -367,7 +357,7 @@ def legal_reference(ctx: Context) -> Iterator[Hit]:
 @define(
     id="A8-1-child-consent",
     name="lawfulness.child-consent",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     summary=(
         "Consent to an information society service offered to children records the consent age per Member State "
         "(13-16) and how parental consent is obtained and verified."
@@ -378,6 +368,7 @@ def legal_reference(ctx: Context) -> Iterator[Hit]:
         "below 13) a Member State sets; below it the holder of parental responsibility must give or authorise "
         "consent, and the controller must make reasonable efforts to verify that. Where children are detected "
         "but it is not declared whether the service is offered to them, the finding is a warning."
+        " The basis is stated; the record lacks the evidence of the age check and parental consent: a warning."
     ),
     fix=(
         "Add child_safeguards with consent_ages per Member State (e.g. {DE: 16, FR: 15}) and parental_consent "
@@ -408,8 +399,9 @@ activities:
 """,
 )
 def child_consent(ctx: Context) -> Iterator[Hit]:
-    detected = {id(site[2]): site for site in child_activities(ctx)}
-    for provider, index, activity in ctx.activities():
+    detected = {id(site[0].activity): site for site in child_activities(ctx)}
+    for entry in ctx.activities():
+        activity = entry.activity
         offered = activity.iss_offered_to_children
         if offered is False or (offered is None and id(activity) not in detected):
             continue
@@ -436,9 +428,7 @@ def child_consent(ctx: Context) -> Iterator[Hit]:
             continue
         if offered:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "iss_offered_to_children",
                 message=(
                     f"activity {activity.id!r} offers an information society service to children on consent but "
@@ -446,11 +436,9 @@ def child_consent(ctx: Context) -> Iterator[Hit]:
                 ),
             )
         else:
-            _p, _i, _a, _s, subject, why = detected[id(activity)]
+            _entry, _s, subject, why = detected[id(activity)]
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "purposes",
                 p_index,
                 "lawful_basis",
@@ -493,12 +481,10 @@ activities:
 """,
 )
 def special_category_condition(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, c_index, category in ctx.data_categories():
+    for entry, c_index, category in ctx.data_categories():
         if category.special is not None and category.art9_condition is None:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "data_categories",
                 c_index,
                 "special",
@@ -553,7 +539,8 @@ activities:
 """,
 )
 def special_category_law(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, c_index, category in ctx.data_categories():
+    for entry, c_index, category in ctx.data_categories():
+        activity = entry.activity
         condition = category.art9_condition
         if condition is None:
             continue
@@ -568,9 +555,7 @@ def special_category_law(ctx: Context) -> Iterator[Hit]:
             )
         if problems:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "data_categories",
                 c_index,
                 "art9_condition",
@@ -614,7 +599,7 @@ activities:
 """,
 )
 def special_category_undeclared(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, c_index, category in ctx.data_categories():
+    for entry, c_index, category in ctx.data_categories():
         if category.not_special_reason:
             continue
         word = None
@@ -627,9 +612,7 @@ def special_category_undeclared(ctx: Context) -> Iterator[Hit]:
             kind = "criminal-offence data (set 'criminal: true')"
         if word is not None:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "data_categories",
                 c_index,
                 "name",
@@ -669,12 +652,10 @@ activities:
 """,
 )
 def criminal_data_authorisation(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, c_index, category in ctx.data_categories():
+    for entry, c_index, category in ctx.data_categories():
         if category.criminal and not category.art10_authority:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "data_categories",
                 c_index,
                 "criminal",
@@ -729,7 +710,8 @@ activities:
 """,
 )
 def children(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, s_index, subject, why in child_activities(ctx):
+    for entry, s_index, subject, why in child_activities(ctx):
+        activity = entry.activity
         safeguards = activity.child_safeguards
         missing = []
         if activity.dpia is None:
@@ -746,9 +728,7 @@ def children(ctx: Context) -> Iterator[Hit]:
             )
         if missing:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "data_subjects",
                 s_index,
                 message=(

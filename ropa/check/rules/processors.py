@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from ropa.check.rules.base import Context, Hit, Rule, registrar
 from ropa.check.rules.helpers import brief_list, has_contact_person
 from ropa.model.common import Severity
+from ropa.model.facts import is_processor, processed_by
 from ropa.model.provider import ART28_ITEMS, Provider, ProviderRole
+from ropa.model.register import Register
 from ropa.model.transfer import MechanismType
 
 RULES: list[Rule] = []
@@ -21,8 +23,13 @@ PROCESSOR_ROLES = (ProviderRole.PROCESSOR, ProviderRole.SUB_PROCESSOR)
 
 
 def processors(ctx: Context) -> Iterator[Provider]:
-    """Providers acting as processor or sub-processor for the organisation."""
-    return (p for p in ctx.register.providers if p.role in PROCESSOR_ROLES)
+    """Providers acting as processor or sub-processor for the organisation in at least one activity."""
+    return (p for p in ctx.register.providers if is_processor(ctx.register, p))
+
+
+def _role_words(provider: Provider) -> str:
+    """The provider's role as a message names it: its file's role, else what it is in the activities."""
+    return provider.role.value if provider.role is not None else "processor in at least one activity"
 
 
 def _scc_contract(provider: Provider) -> bool:
@@ -60,9 +67,9 @@ def contract(ctx: Context) -> Iterator[Hit]:
                 continue
             yield ctx.prov(
                 provider,
-                "role",
+                *(("role",) if provider.role is not None else ()),
                 message=(
-                    f"{provider.id} is a {provider.role.value} but no Art. 28 contract is recorded; add 'contract' "
+                    f"{provider.id} is a {_role_words(provider)} but no Art. 28 contract is recorded; add 'contract' "
                     "(title, signed, form), or Module 2/3 SCCs that serve as one"
                 ),
             )
@@ -88,8 +95,13 @@ def contract(ctx: Context) -> Iterator[Hit]:
     summary="The processor contract covers each Art. 28(3)(a)-(h) item, the infringement notice and the basics.",
     article="Art. 28(3) chapeau, (a)-(h) and second subparagraph; EDPB Guidelines 07/2020",
     why=(
-        "Art. 28(3) lists what the contract must stipulate; a DPA that misses one leaves that obligation "
-        "unenforceable. Each missing item is reported on its own."
+        "Art. 28(3) lists what the contract must stipulate: in its chapeau the subject-matter, duration, nature "
+        "and purpose of the processing, the type of personal data, the categories of data subjects and the "
+        "controller's obligations and rights, then points (a)-(h) and the infringement notice. A DPA that misses "
+        "one leaves that obligation unenforceable. One finding per contract lists every gap: an error when the "
+        "record states an item is not covered (the contract is unlawful), a warning when the record is silent "
+        "or the item is only partly covered. Purpose, type of data and data subjects are read from the "
+        "activities the provider processes in."
     ),
     fix=(
         "Record under contract.art28 where each item is covered (a ... h, notice: {section: ...}), and the "
@@ -132,40 +144,59 @@ contract:
 """,
 )
 def contract_content(ctx: Context) -> Iterator[Hit]:
+    register = ctx.register
     for provider in processors(ctx):
         agreement = provider.contract
         if agreement is None:
             continue
-        for key, label in ART28_ITEMS.items():
-            ref = agreement.art28.item(key)
-            if ref is not None and ref.covered:
-                continue
-            point = "second subparagraph" if key == "notice" else f"({key})"
-            state = "is recorded as not covered" if ref is not None else "is not recorded as covered"
-            yield ctx.prov(
-                provider,
-                "contract",
-                "art28",
-                key,
-                message=(
-                    f"Art. 28(3) {point} ({label}) {state} in {agreement.title!r} with {provider.id}; record the "
-                    f"section that covers it (contract.art28.{key}) or get the contract amended"
-                ),
-            )
-        basics = [
-            name.replace("_", "-") for name in ("subject_matter", "duration", "nature") if not getattr(agreement, name)
+        stated_missing: list[str] = []
+        gaps: list[str] = []
+        for key in ART28_ITEMS:
+            status = agreement.art28.status(key)
+            point = "2nd subpara." if key == "notice" else f"({key})"
+            if status == "missing":
+                stated_missing.append(point)
+            elif status == "partly":
+                gaps.append(f"{point} only partly")
+            elif status is None:
+                gaps.append(f"{point} not recorded")
+        chapeau = [
+            name.replace("_", " ") for name in ("subject_matter", "duration", "nature") if not getattr(agreement, name)
         ]
-        if basics:
+        chapeau += _chapeau_from_activities(register, provider)
+        parts = []
+        if stated_missing:
+            parts.append("does not cover Art. 28(3) " + ", ".join(stated_missing))
+        if gaps:
+            parts.append("Art. 28(3) " + ", ".join(gaps))
+        if chapeau:
+            parts.append("the chapeau's " + ", ".join(chapeau) + " not recorded")
+        if parts:
             yield ctx.prov(
                 provider,
                 "contract",
                 message=(
-                    f"contract {agreement.title!r} with {provider.id} does not record the processing's "
-                    + ", ".join(basics)
-                    + " (Art. 28(3) chapeau); add "
-                    + ", ".join(b.replace("-", "_") for b in basics)
+                    f"contract {agreement.title!r} with {provider.id}: "
+                    + "; ".join(parts)
+                    + "; record where each point is covered (contract.art28.<item>, subject_matter, duration, "
+                    "nature, and the activities it serves) or get the contract amended"
                 ),
+                severity=Severity.ERROR if stated_missing else None,
             )
+
+
+def _chapeau_from_activities(register: Register, provider: Provider) -> list[str]:
+    """The Art. 28(3) chapeau items (purpose, type of data, data subjects) the record does not describe for the
+    processing the provider does; they are read from the activities it processes in (Annex I of 2021/915)."""
+    entries = processed_by(register, provider)
+    missing = []
+    if not any(entry.activity.purposes for entry in entries):
+        missing.append("purpose")
+    if not any(entry.activity.data_categories for entry in entries):
+        missing.append("type of personal data")
+    if not any(entry.activity.data_subjects for entry in entries):
+        missing.append("categories of data subjects")
+    return missing
 
 
 @define(
@@ -326,7 +357,9 @@ def specific_listed(ctx: Context) -> Iterator[Hit]:
     article="Art. 28(4); 2021/915 Clause 7.7(b), (d)",
     why=(
         "The processor must impose the same obligations on its sub-processors by contract, and stays fully "
-        "liable for them; the record should show that contract."
+        "liable for them; the record should show that contract. One finding per processor names the "
+        "sub-processors without one. Where the processor's own contract covers Art. 28(3)(d) (which binds it "
+        "to flow the obligations down), the per-sub-processor contracts are the processor's evidence: info."
     ),
     fix="Add flow_down to the sub-processor: the contract that binds it.",
     bad="""
@@ -347,23 +380,27 @@ sub_processors:
 )
 def flow_down(ctx: Context) -> Iterator[Hit]:
     for provider in processors(ctx):
-        for s_index, sub in enumerate(provider.sub_processors):
-            if not sub.flow_down:
-                yield ctx.prov(
-                    provider,
-                    "sub_processors",
-                    s_index,
-                    message=(
-                        f"sub-processor {sub.id!r} of {provider.id} has no flow-down contract recorded; add "
-                        "flow_down (the contract imposing the same obligations)"
-                    ),
-                )
+        unbound = [sub.id for sub in provider.sub_processors if not sub.flow_down]
+        if not unbound:
+            continue
+        promised = provider.contract is not None and provider.contract.art28.status("d") == "covered"
+        yield ctx.prov(
+            provider,
+            "sub_processors",
+            message=(
+                f"{provider.id} records no flow-down contract for {len(unbound)} sub-processor(s): "
+                + brief_list(unbound, shown=8)
+                + "; add flow_down to each (the contract imposing the same obligations)"
+                + (", which its contract's Art. 28(3)(d) clause requires" if promised else "")
+            ),
+            severity=Severity.INFO if promised else None,
+        )
 
 
 @define(
     id="SCC915-annexes",
     name="processors.scc-2021-915-annexes",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     summary=(
         "A DPA on the Art. 28 SCCs (2021/915) has its Clause 1 and 7.7 options and the facts for Annexes I-IV: "
         "parties, description of processing, concrete measures with assistance, and listed sub-processors."
@@ -374,6 +411,7 @@ def flow_down(ctx: Context) -> Iterator[Hit]:
         "the parties and the signature date (Annex I), the seven items describing the processing (Annex II), "
         "concrete measures and how the processor assists the controller (Annex III), and, under specific "
         "authorisation, every sub-processor with its contact (Annex IV)."
+        " Facts missing from the record for annexes of a contract that exists are incomplete evidence: a warning."
     ),
     fix=(
         "Add what each message lists: contract.clause1_option (2016/679 for the GDPR), contract.signed, nature "
@@ -460,7 +498,7 @@ def scc_915_annexes(ctx: Context) -> Iterator[Hit]:
             annex_i.append("the signature date (contract.signed)")
         if annex_i:
             yield ctx.prov(provider, "contract", message=f"Annex I of {name} lacks " + "; ".join(annex_i))
-        annex_ii = _annex_ii_gaps(provider)
+        annex_ii = _annex_ii_gaps(ctx.register, provider)
         if annex_ii:
             yield ctx.prov(provider, "contract", message=f"Annex II of {name} lacks " + "; ".join(annex_ii))
         annex_iii = []
@@ -480,11 +518,11 @@ def scc_915_annexes(ctx: Context) -> Iterator[Hit]:
             yield from _annex_iv(ctx, provider, name)
 
 
-def _annex_ii_gaps(provider: Provider) -> list[str]:
+def _annex_ii_gaps(register: Register, provider: Provider) -> list[str]:
     """What Annex II (description of the processing) lacks, from the provider's activities and contract."""
     agreement = provider.contract
     assert agreement is not None
-    activities = provider.activities
+    activities = [entry.activity for entry in processed_by(register, provider)]
     gaps = []
     if not any(a.data_subjects for a in activities):
         gaps.append("the categories of data subjects (data_subjects)")

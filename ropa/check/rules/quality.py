@@ -14,7 +14,8 @@ from ropa.check.rules.base import Context, Hit, Rule, registrar
 from ropa.errors import KeyPath
 from ropa.model.activity import Activity, DataCategory, LawfulBasis, Retention
 from ropa.model.common import Severity, Tom, duration_days
-from ropa.model.provider import Provider
+from ropa.model.facts import parties
+from ropa.model.register import Entry
 
 RULES: list[Rule] = []
 define = registrar(RULES)
@@ -53,28 +54,26 @@ activities:
 """,
 )
 def placeholder(ctx: Context) -> Iterator[Hit]:
-    def hit(provider: Provider, index: int, activity: Activity, path: KeyPath, value: str) -> Hit:
+    def hit(entry: Entry, path: KeyPath, value: str) -> Hit:
         return ctx.act(
-            provider,
-            index,
-            activity,
+            entry,
             *path,
             message=f"{path[0]} holds only the placeholder {value!r}; write the real value",
         )
 
     generic = lx.VAGUE_GENERIC.alone
-    for provider, index, activity, p_index, purpose in ctx.purposes():
+    for entry, p_index, purpose in ctx.purposes():
         if generic(purpose.description):
-            yield hit(provider, index, activity, ("purposes", p_index, "description"), purpose.description)
-    for provider, index, activity, s_index, subject in ctx.data_subjects():
+            yield hit(entry, ("purposes", p_index, "description"), purpose.description)
+    for entry, s_index, subject in ctx.data_subjects():
         if generic(subject.name):
-            yield hit(provider, index, activity, ("data_subjects", s_index, "name"), subject.name)
-    for provider, index, activity, c_index, category in ctx.data_categories():
+            yield hit(entry, ("data_subjects", s_index, "name"), subject.name)
+    for entry, c_index, category in ctx.data_categories():
         if _DATA_PLACEHOLDERS.alone(category.name):
-            yield hit(provider, index, activity, ("data_categories", c_index, "name"), category.name)
-    for provider, index, activity, r_index, recipient in ctx.recipients():
+            yield hit(entry, ("data_categories", c_index, "name"), category.name)
+    for entry, r_index, recipient in ctx.recipients():
         if recipient.category and not recipient.provider and generic(recipient.category):
-            yield hit(provider, index, activity, ("recipients", r_index, "category"), recipient.category)
+            yield hit(entry, ("recipients", r_index, "category"), recipient.category)
 
 
 @define(
@@ -110,7 +109,7 @@ activities:
 )
 def purpose_vague(ctx: Context) -> Iterator[Hit]:
     minimum = ctx.register.organisation.settings.min_purpose_words
-    for provider, index, activity, p_index, purpose in ctx.purposes():
+    for entry, p_index, purpose in ctx.purposes():
         text = purpose.description
         if _placeholder(text):
             continue  # VAL-placeholder reports it
@@ -124,9 +123,7 @@ def purpose_vague(ctx: Context) -> Iterator[Hit]:
         else:
             continue
         yield ctx.act(
-            provider,
-            index,
-            activity,
+            entry,
             "purposes",
             p_index,
             "description",
@@ -166,16 +163,14 @@ activities:
 """,
 )
 def recipients_vague(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, r_index, recipient in ctx.recipients():
+    for entry, r_index, recipient in ctx.recipients():
         if recipient.provider or not recipient.category:
             continue
         if lx.VAGUE_GENERIC.alone(recipient.category):
             continue  # a bare placeholder: VAL-placeholder reports it
         if lx.VAGUE_RECIPIENT.only(recipient.category):
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "recipients",
                 r_index,
                 "category",
@@ -186,7 +181,7 @@ def recipients_vague(ctx: Context) -> Iterator[Hit]:
             )
 
 
-RetentionSite = tuple[Provider, int, Activity, KeyPath, Retention, DataCategory | None]
+RetentionSite = tuple[Entry, KeyPath, Retention, DataCategory | None]
 
 
 def retentions(ctx: Context) -> list[RetentionSite]:
@@ -197,14 +192,13 @@ def retentions(ctx: Context) -> list[RetentionSite]:
 
 def _list_retentions(ctx: Context) -> list[RetentionSite]:
     out: list[RetentionSite] = []
-    for provider, index, activity in ctx.activities():
+    for entry in ctx.activities():
+        activity = entry.activity
         if activity.retention is not None:
-            out.append((provider, index, activity, ("retention",), activity.retention, None))
+            out.append((entry, ("retention",), activity.retention, None))
         for c_index, category in enumerate(activity.data_categories):
             if category.retention is not None:
-                out.append(
-                    (provider, index, activity, ("data_categories", c_index, "retention"), category.retention, category)
-                )
+                out.append((entry, ("data_categories", c_index, "retention"), category.retention, category))
     return out
 
 
@@ -218,12 +212,13 @@ def label(activity: Activity, category: DataCategory | None) -> str:
 @define(
     id="A5-1-e-retention-vague",
     name="quality.retention-vague",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     summary="A retention given only in words states an actual limit, not a vague phrase, a range or a minimum.",
     article="Art. 5(1)(e); Art. 30(1)(f); Art. 13(2)(a)",
     why=(
         "'As long as necessary', '6–24 months' or '7+ years' cannot be applied or checked: nobody can say "
-        "when the data must be erased, which is what storage limitation asks."
+        "when the data must be erased, which is what storage limitation asks. A limit is stated, only weakly: "
+        "a warning, milder than no retention at all (A30-1-f-retention)."
     ),
     fix=(
         "Add a structured 'duration' (ISO 8601, e.g. P24M) with its 'trigger_event', or objective 'criteria'; "
@@ -253,7 +248,8 @@ activities:
 """,
 )
 def retention_vague(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, path, retention, category in retentions(ctx):
+    for entry, path, retention, category in retentions(ctx):
+        activity = entry.activity
         if retention.statement is None or retention.duration or retention.criteria:
             continue
         if retention.kind == "unlimited":
@@ -262,9 +258,7 @@ def retention_vague(ctx: Context) -> Iterator[Hit]:
         if reason is None:
             continue
         yield ctx.act(
-            provider,
-            index,
-            activity,
+            entry,
             *path,
             "statement",
             message=(
@@ -303,14 +297,13 @@ activities:
 """,
 )
 def retention_trigger(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, path, retention, category in retentions(ctx):
+    for entry, path, retention, category in retentions(ctx):
+        activity = entry.activity
         if retention.trigger_event:
             continue
         if retention.duration:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 *path,
                 "duration",
                 message=(
@@ -320,9 +313,7 @@ def retention_trigger(ctx: Context) -> Iterator[Hit]:
             )
         elif retention.kind == "until_event" and not retention.criteria:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 *path,
                 "kind",
                 message=(
@@ -331,9 +322,7 @@ def retention_trigger(ctx: Context) -> Iterator[Hit]:
             )
         elif retention.statement and lx.BARE_NUMBER.match(retention.statement) and not retention.criteria:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 *path,
                 "statement",
                 message=(
@@ -381,7 +370,8 @@ activities:
 """,
 )
 def retention_unlimited(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity, path, retention, category in retentions(ctx):
+    for entry, path, retention, category in retentions(ctx):
+        activity = entry.activity
         if retention.duration or retention.criteria:
             continue
         if retention.kind == "unlimited":
@@ -395,9 +385,7 @@ def retention_unlimited(ctx: Context) -> Iterator[Hit]:
         if any(p.archiving_research_statistics for p in activity.purposes):
             continue
         yield ctx.act(
-            provider,
-            index,
-            activity,
+            entry,
             *where,
             message=(
                 f"retention of {label(activity, category)} is unlimited ({said}) but no purpose of activity "
@@ -493,15 +481,14 @@ def retention_exceeds_need(ctx: Context) -> Iterator[Hit]:
     settings = ctx.register.organisation.settings
     grace = duration_days(settings.retention_grace)
     maxima = settings.max_retention
-    for provider, index, activity, path, retention, category in retentions(ctx):
+    for entry, path, retention, category in retentions(ctx):
+        activity = entry.activity
         what = label(activity, category)
         if retention.duration and retention.kind != "statutory" and maxima and activity.purposes:
             limit = _purpose_limit(activity, maxima)
             if limit is not None and _longer(retention.duration, duration_days(limit[1])):
                 yield ctx.act(
-                    provider,
-                    index,
-                    activity,
+                    entry,
                     *path,
                     "duration",
                     message=(
@@ -515,9 +502,7 @@ def retention_exceeds_need(ctx: Context) -> Iterator[Hit]:
             and _longer(retention.duration, duration_days(retention.statutory_period) + grace)
         ):
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 *path,
                 "duration",
                 message=(
@@ -538,9 +523,7 @@ def retention_exceeds_need(ctx: Context) -> Iterator[Hit]:
             continue
         if _longer(after, grace):
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 *path,
                 key,
                 message=(
@@ -553,12 +536,13 @@ def retention_exceeds_need(ctx: Context) -> Iterator[Hit]:
 
 def _processor_keeps_longer(ctx: Context) -> Iterator[Hit]:
     """Activities whose processor may keep data longer under its contract than the record's retention."""
-    for provider in ctx.register.providers:
-        agreement = provider.contract
-        if agreement is None or agreement.data_retention is None:
-            continue
-        kept = duration_days(agreement.data_retention)
-        for index, activity in enumerate(provider.activities):
+    for entry in ctx.activities():
+        activity = entry.activity
+        for party in parties(ctx.register, entry):
+            provider, agreement = party.provider, party.provider.contract
+            if party.sub is not None or not party.processes or agreement is None or agreement.data_retention is None:
+                continue
+            kept = duration_days(agreement.data_retention)
             shorter: list[tuple[int, DataCategory, str]] = []
             for c_index, category in enumerate(activity.data_categories):
                 own = category.retention if category.retention and category.retention.duration else None
@@ -572,9 +556,7 @@ def _processor_keeps_longer(ctx: Context) -> Iterator[Hit]:
             c_index, _, _ = shorter[0]
             listed = ", ".join(f"{c.id!r} ({d})" for _, c, d in shorter)
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "data_categories",
                 c_index,
                 "retention",
@@ -635,28 +617,21 @@ def toms_generic(ctx: Context) -> Iterator[Hit]:
                     f"({', '.join(sorted(k.value for k in kinds))}); describe at least {TOM_MIN_KINDS}"
                 ),
             )
-        for index, activity in enumerate(provider.activities):
-            for t_index, tom in enumerate(activity.security_measures):
-                if generic(tom):
-                    yield ctx.act(
-                        provider,
-                        index,
-                        activity,
-                        "security_measures",
-                        t_index,
-                        "measure",
-                        message=message.format(tom.measure),
-                    )
-            if activity.security_measures and len(kinds) < TOM_MIN_KINDS:
-                all_kinds = kinds | {t.kind for t in activity.security_measures}
-                if len(all_kinds) < TOM_MIN_KINDS:
-                    yield ctx.act(
-                        provider,
-                        index,
-                        activity,
-                        "security_measures",
-                        message=(
-                            f"activity {activity.id!r} and provider {provider.id} together cover {len(all_kinds)} "
-                            f"measure type(s); describe at least {TOM_MIN_KINDS}"
-                        ),
-                    )
+    for entry in ctx.activities():
+        activity = entry.activity
+        for t_index, tom in enumerate(activity.security_measures):
+            if generic(tom):
+                yield ctx.act(entry, "security_measures", t_index, "measure", message=message.format(tom.measure))
+        processors = [p.provider for p in parties(ctx.register, entry) if p.processes and p.sub is None]
+        kinds = {t.kind for provider in processors for t in provider.toms}
+        if activity.security_measures and len(kinds) < TOM_MIN_KINDS:
+            all_kinds = kinds | {t.kind for t in activity.security_measures}
+            if len(all_kinds) < TOM_MIN_KINDS:
+                who = " and ".join(["activity " + repr(activity.id), *(f"provider {p.id}" for p in processors)])
+                yield ctx.act(
+                    entry,
+                    "security_measures",
+                    message=(
+                        f"{who} together cover {len(all_kinds)} measure type(s); describe at least {TOM_MIN_KINDS}"
+                    ),
+                )

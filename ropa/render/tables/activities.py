@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from ropa.check.findings import Report
 from ropa.model.activity import Activity, ChildSafeguards, DataCategory, LawfulBasis, ProcessorActivity, Purpose
-from ropa.model.facts import derogation_claimed
+from ropa.model.facts import Party, derogation_claimed, parties
 from ropa.model.labels import FREQUENCY_LABELS, RISK_LABELS, ROLE_LABELS, SPECIAL_LABELS, sentence_case
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider
-from ropa.model.register import Register
+from ropa.model.register import Entry, Register
 from ropa.render.tables.categories import safeguards
 from ropa.render.tables.cells import (
     NONE_RECORDED,
@@ -37,11 +37,21 @@ from ropa.render.text import NOT_STATED
 
 @dataclass(frozen=True)
 class ActivityItem:
-    """An activity with its provider and its count of open findings."""
+    """An activity with the providers taking part in it and its count of open findings."""
 
-    provider: Provider
-    activity: Activity
+    entry: Entry
+    parties: list[Party]
     findings: str
+
+    @property
+    def activity(self) -> Activity:
+        """The activity itself."""
+        return self.entry.activity
+
+    @property
+    def processors(self) -> list[Provider]:
+        """The providers that process for the organisation in this activity."""
+        return [p.provider for p in self.parties if p.processes and p.sub is None]
 
 
 def _finding_counts(report: Report) -> dict[tuple[str | None, str | None], Counter[str]]:
@@ -61,8 +71,9 @@ def _count_text(counter: Counter[str] | None) -> str:
 def activity_items(register: Register, report: Report) -> Iterator[ActivityItem]:
     """One row per activity, with its provider and its count of open findings."""
     counts = _finding_counts(report)
-    for provider, _, activity in register.activities():
-        yield ActivityItem(provider, activity, _count_text(counts.get((provider.id, activity.id))))
+    for entry in register.activities():
+        found = counts.get((entry.provider_id, entry.activity.id))
+        yield ActivityItem(entry, parties(register, entry), _count_text(found))
 
 
 def _purposes(a: Activity) -> str:
@@ -172,10 +183,14 @@ def _retention_lines(a: Activity) -> str:
     return "\n".join(f"{c.name}: {retention(c.retention or a.retention)}" for c in a.data_categories)
 
 
-def _measures(provider: Provider, a: Activity) -> str:
-    own = [tom(t) for t in a.security_measures]
-    theirs = [f"Provider: {tom(t)}" for t in provider.toms]
+def _measures(i: ActivityItem) -> str:
+    own = [tom(t) for t in i.activity.security_measures]
+    theirs = [f"{p.id}: {tom(t)}" for p in i.processors for t in p.toms]
     return lines([*own, *theirs])
+
+
+def _party_roles(i: ActivityItem) -> str:
+    return lines(ROLE_LABELS[p.role.value] if p.role else NOT_STATED for p in i.parties) or "In-house"
 
 
 def _dpia_required(a: Activity) -> str:
@@ -192,9 +207,9 @@ def activity_columns(register: Register) -> list[Column[ActivityItem]]:
         return lines((recipient(register, r) for r in i.activity.recipients), empty="No recipients (stated)")
 
     return [
-        Column("Provider id", 16, lambda i: i.provider.id),
-        Column("Provider", 24, lambda i: i.provider.legal_name),
-        Column("Provider role", 14, lambda i: ROLE_LABELS[i.provider.role.value]),
+        Column("Provider id", 16, lambda i: lines(p.ref for p in i.parties) or "In-house"),
+        Column("Provider", 24, lambda i: lines(p.provider.legal_name for p in i.parties) or "In-house"),
+        Column("Provider role", 14, _party_roles),
         Column("Activity id", 18, lambda i: i.activity.id),
         Column("Activity", 28, lambda i: i.activity.name),
         Column("Description", 36, lambda i: text(i.activity.description)),
@@ -215,15 +230,23 @@ def activity_columns(register: Register) -> list[Column[ActivityItem]]:
         Column("Criminal offence data (Art. 10)", 26, lambda i: _per_category(i.activity, _criminal)),
         Column("Source of the data", 24, lambda i: text(i.activity.data_source)),
         Column("Recipients (Art. 30(1)(d))", 36, recipients),
-        Column("Contract with processor (Art. 28(3))", 30, lambda i: contract_ref(i.provider)),
+        Column(
+            "Contract with processor (Art. 28(3))",
+            30,
+            lambda i: lines((contract_ref(register, p) for p in i.processors), empty="Not applicable (no processor)"),
+        ),
         Column(
             "Transfers: country, mechanism, SCC module (Art. 30(1)(e))",
             44,
             lambda i: lines((transfer(register, t) for t in i.activity.transfers), empty=NONE_RECORDED),
         ),
-        Column("Location of personal data", 22, lambda i: lines(country(c) for c in i.provider.data_locations)),
+        Column(
+            "Location of personal data",
+            22,
+            lambda i: lines(country(c) for c in dict.fromkeys(c for p in i.processors for c in p.data_locations)),
+        ),
         Column("Retention per data category (Art. 30(1)(f))", 44, lambda i: _retention_lines(i.activity)),
-        Column("Security measures (Art. 30(1)(g), Art. 32)", 48, lambda i: _measures(i.provider, i.activity)),
+        Column("Security measures (Art. 30(1)(g), Art. 32)", 48, _measures),
         Column("DPIA required (Art. 35)", 14, lambda i: _dpia_required(i.activity)),
         Column("DPIA", 28, lambda i: document(i.activity.dpia)),
         Column("Frequency", 14, lambda i: _trigger(org, i.activity, i.activity.frequency, FREQUENCY_LABELS)),

@@ -19,7 +19,7 @@ from ropa.render.text import NOT_STATED
 class CategoryItem:
     """One data category of one activity, with the retention that applies to it."""
 
-    provider: Provider
+    provider: Provider | None
     activity: Activity
     category: DataCategory | None
     retention: Retention | None
@@ -28,7 +28,8 @@ class CategoryItem:
 
 def category_items(register: Register) -> Iterator[CategoryItem]:
     """One row per data category of each activity, with the retention that applies to it."""
-    for provider, _, activity in register.activities():
+    for entry in register.activities():
+        provider, activity = entry.host, entry.activity
         if not activity.data_categories:
             yield CategoryItem(provider, activity, None, activity.retention, _origin(None, activity))
         for category in activity.data_categories:
@@ -68,7 +69,7 @@ def category_columns() -> list[Column[CategoryItem]]:
         return lambda i: text(get(i.retention)) if i.retention is not None else NOT_STATED
 
     return [
-        Column("Provider id", 16, lambda i: i.provider.id),
+        Column("Provider id", 16, lambda i: i.provider.id if i.provider else "In-house"),
         Column("Activity id", 18, lambda i: i.activity.id),
         Column("Activity", 28, lambda i: i.activity.name),
         Column("Category id", 18, cat(lambda c: c.id)),
@@ -135,7 +136,7 @@ def retention_columns() -> list[Column[CategoryItem]]:
         return NOT_STATED if r is not None and r.after_withdrawal else "Not applicable"
 
     return [
-        Column("Provider id", 16, lambda i: i.provider.id),
+        Column("Provider id", 16, lambda i: i.provider.id if i.provider else "In-house"),
         Column("Activity id", 18, lambda i: i.activity.id),
         Column("Activity", 28, lambda i: i.activity.name),
         Column("Data category", 30, lambda i: i.category.name if i.category is not None else NOT_STATED),

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ropa.model.activity import Activity, Recipient
+from ropa.model.facts import involved_in, is_processor, roles_text
 from ropa.model.labels import CLAUSE1_LABELS, ROLE_LABELS
-from ropa.model.provider import ART28_ITEMS, Provider, ProviderRole, SubProcessor
+from ropa.model.provider import ART28_ITEMS, Provider, SubProcessor
 from ropa.model.register import Register
 from ropa.render.tables.cells import (
     NONE_RECORDED,
@@ -33,18 +34,19 @@ from ropa.render.text import NOT_STATED
 class RecipientItem:
     """One recipient of one activity (None when the activity states none or leaves them out)."""
 
-    provider: Provider
+    provider: Provider | None
     activity: Activity
     recipient: Recipient | None
 
 
 def recipient_items(register: Register) -> Iterator[RecipientItem]:
     """One row per recipient of each activity."""
-    for provider, _, activity in register.activities():
+    for entry in register.activities():
+        activity = entry.activity
         if not activity.recipients:
-            yield RecipientItem(provider, activity, None)
+            yield RecipientItem(entry.host, activity, None)
         for value in activity.recipients or ():
-            yield RecipientItem(provider, activity, value)
+            yield RecipientItem(entry.host, activity, value)
 
 
 def sub_processor_items(register: Register) -> Iterator[tuple[Provider, SubProcessor]]:
@@ -54,14 +56,18 @@ def sub_processor_items(register: Register) -> Iterator[tuple[Provider, SubProce
             yield provider, sub
 
 
-PROCESSOR_ROLES = (ProviderRole.PROCESSOR, ProviderRole.SUB_PROCESSOR)
-"""Provider roles that need an Art. 28(3) contract."""
+def _not_processor(register: Register, provider: Provider) -> str | None:
+    """Why no Art. 28 contract is shown: the provider never processes for the organisation."""
+    if is_processor(register, provider):
+        return None
+    roles = roles_text(register, provider, ROLE_LABELS)
+    return f"Not applicable ({roles.lower()})" if roles else "Not applicable (no processing activity recorded)"
 
 
-def contract_ref(provider: Provider) -> str:
+def contract_ref(register: Register, provider: Provider) -> str:
     """The provider's Art. 28 contract in one line (title, version, where kept), or why there is none to show."""
-    if provider.role not in PROCESSOR_ROLES:
-        return f"Not applicable ({ROLE_LABELS[provider.role.value].lower()})"
+    if (why := _not_processor(register, provider)) is not None:
+        return why
     c = provider.contract
     if c is None:
         return NOT_STATED
@@ -88,7 +94,7 @@ def recipient_columns(register: Register) -> list[Column[RecipientItem]]:
         return value
 
     return [
-        Column("Provider id", 16, lambda i: i.provider.id),
+        Column("Provider id", 16, lambda i: i.provider.id if i.provider else "In-house"),
         Column("Activity id", 18, lambda i: i.activity.id),
         Column("Activity", 28, lambda i: i.activity.name),
         Column("Recipient", 34, who),
@@ -100,13 +106,13 @@ def recipient_columns(register: Register) -> list[Column[RecipientItem]]:
     ]
 
 
-def provider_columns() -> list[Column[Provider]]:
+def provider_columns(register: Register) -> list[Column[Provider]]:
     """The columns of the Providers sheet."""
 
     def art28(key: str) -> Callable[[Provider], str]:
         def value(p: Provider) -> str:
-            if p.role not in PROCESSOR_ROLES:
-                return f"Not applicable ({ROLE_LABELS[p.role.value].lower()})"
+            if (why := _not_processor(register, p)) is not None:
+                return why
             if p.contract is None:
                 return NOT_STATED
             return clause(p.contract.art28.item(key))
@@ -150,8 +156,8 @@ def provider_columns() -> list[Column[Provider]]:
         c = p.contract
         if c is not None and c.assistance_measures:
             return c.assistance_measures
-        if p.role not in PROCESSOR_ROLES:
-            return f"Not applicable ({ROLE_LABELS[p.role.value].lower()})"
+        if (why := _not_processor(register, p)) is not None:
+            return why
         return NOT_STATED if c is None or c.based_on == "scc_2021_915" else NONE_RECORDED
 
     short = {
@@ -173,7 +179,7 @@ def provider_columns() -> list[Column[Provider]]:
         Column("Registration number", 20, lambda p: text(p.registration_number)),
         Column("Address", 30, lambda p: p.address.one_line() if p.address else NOT_STATED),
         Column("Country", 18, lambda p: country(p.country)),
-        Column("Role", 16, lambda p: ROLE_LABELS[p.role.value]),
+        Column("Role", 16, lambda p: roles_text(register, p, ROLE_LABELS) or NOT_STATED),
         Column("Service", 28, lambda p: p.service),
         Column("Contacts", 28, lambda p: lines(contact(c) for c in p.contacts)),
         Column("DPO", 24, lambda p: dpo(p.dpo)),
@@ -198,7 +204,7 @@ def provider_columns() -> list[Column[Provider]]:
         Column("Sub-processors", 12, lambda p: len(p.sub_processors)),
         Column("Security measures (Art. 32)", 44, lambda p: lines(tom(t) for t in p.toms)),
         Column("Documents", 40, documents),
-        Column("Activities", 12, lambda p: len(p.activities)),
+        Column("Activities", 12, lambda p: len(involved_in(register, p))),
         Column("Source", 26, lambda p: text(p.source)),
     ]
 

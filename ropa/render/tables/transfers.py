@@ -38,7 +38,8 @@ class TransferItem:
 
 def transfer_items(register: Register) -> Iterator[TransferItem]:
     """One row per declared transfer: of each activity (Art. 30(1)), then of the processor record (Art. 30(2))."""
-    for provider, _, activity in register.activities():
+    for entry in register.activities():
+        provider, activity = entry.host, entry.activity
         names = {c.id: c.name for c in activity.data_categories}
         for value in activity.transfers:
             chosen = [names.get(c, f"{c} (unknown category)") for c in value.data_categories]

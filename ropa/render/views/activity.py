@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ropa.model.activity import (
     BASIS_LABELS,
@@ -15,13 +15,14 @@ from ropa.model.activity import (
     Purpose,
     Recipient,
 )
-from ropa.model.facts import derogation_claimed, outside_eea
-from ropa.model.labels import FREQUENCY_LABELS, RISK_LABELS, ROLE_LABELS, SPECIAL_LABELS
+from ropa.model.facts import Party, derogation_claimed, outside_eea, parties
+from ropa.model.labels import DPIA_STATUS_LABELS, FREQUENCY_LABELS, RISK_LABELS, ROLE_LABELS, SPECIAL_LABELS
 from ropa.model.organisation import Organisation
-from ropa.model.provider import Provider
-from ropa.model.register import Register
+from ropa.model.register import Entry, Register
 from ropa.render.text import country_label, period_text
+from ropa.render.views.marks import EMPTY, FindingRef, Mark, Scope
 from ropa.render.views.measures import MeasureView, measures
+from ropa.render.views.places import Place, place_of
 from ropa.render.views.transfers import TransferView, transfer_view
 from ropa.render.views.wording import Detail, document_text, recipient_name, retention_text, sources_of, yes_no
 
@@ -33,6 +34,9 @@ class PurposeView:
     description: str
     basis: str | None
     details: list[Detail]
+    marks: list[Mark] = field(default_factory=list)
+    """Findings about the basis and its evidence."""
+    description_marks: list[Mark] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class CategoryView:
     safeguards: str | None
     retention: str | None
     retention_from_activity: bool
+    marks: list[Mark] = field(default_factory=list)
+    """Findings about the category itself (special data, its condition and safeguards)."""
+    retention_marks: list[Mark] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,19 @@ class RecipientView:
     country: str | None
     outside_eea: bool
     data: str | None
+    place: Place | None = None
+    """Where the recipient is; None for an internal recipient, whose place is the organisation's."""
+    marks: list[Mark] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PartyView:
+    """A provider taking part in an activity, with its role for that activity."""
+
+    name: str
+    role: str | None
+    part: str | None
+    """What it does: the processing on instructions, a controller's own purpose, or the Art. 26 arrangement."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +94,8 @@ class ActivityView:
     id: str
     name: str
     description: str | None
-    provider: str
-    provider_role: str
+    done_by: str
+    parties: list[PartyView]
     purposes: list[PurposeView]
     data_subjects: list[SubjectView]
     children: list[Detail]
@@ -86,11 +106,22 @@ class ActivityView:
     transfers: list[TransferView]
     measures: list[MeasureView]
     profile: list[Detail]
+    record_details: list[Detail]
     dpia: str | None
     dpia_required: str | None
     owner: str | None
     last_reviewed: str | None
     sources: list[str]
+    findings: list[FindingRef] = field(default_factory=list)
+    """The findings about this activity, in appendix order (each is also in Appendix A)."""
+    transfer_note: str = ""
+    """What the record says about transfers when the activity declares none (never silent on unknown places)."""
+    subjects_marks: list[Mark] = field(default_factory=list)
+    recipients_marks: list[Mark] = field(default_factory=list)
+    measures_marks: list[Mark] = field(default_factory=list)
+    accountability_marks: list[Mark] = field(default_factory=list)
+    subtitle: str = ""
+    """The activity's heading without its number, for the running header."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +137,12 @@ class ProcessorActivityView:
     measures: list[MeasureView]
     last_reviewed: str | None
     sources: list[str]
+    findings: list[FindingRef] = field(default_factory=list)
 
 
-def purpose_view(purpose: Purpose, max_retention: Mapping[str, str] | None = None) -> PurposeView:
+def purpose_view(
+    purpose: Purpose, max_retention: Mapping[str, str] | None = None, scope: Scope = EMPTY, index: int = 0
+) -> PurposeView:
     """A purpose with only the details that apply to it.
 
     ``max_retention`` is the organisation's longest retention per purpose type: shown next to the
@@ -135,10 +169,16 @@ def purpose_view(purpose: Purpose, max_retention: Mapping[str, str] | None = Non
         longest = (max_retention or {}).get(purpose.purpose_type)
         kind = purpose.purpose_type + (f" (longest retention set for it: {period_text(longest)})" if longest else "")
         details.append(Detail("Type of purpose", kind))
-    return PurposeView(purpose.description, basis, details)
+    return PurposeView(
+        purpose.description,
+        basis,
+        details,
+        scope.at("purposes", index, taken=[("description",)]),
+        scope.at("purposes", index, "description"),
+    )
 
 
-def category_view(category: DataCategory, activity: Activity) -> CategoryView:
+def category_view(category: DataCategory, activity: Activity, scope: Scope = EMPTY, index: int = 0) -> CategoryView:
     """A data category with its own retention, or the activity's default marked as such."""
     special = None
     if category.special is not None:
@@ -162,6 +202,8 @@ def category_view(category: DataCategory, activity: Activity) -> CategoryView:
         sensitive_safeguards(category),
         own or fallback,
         own is None and fallback is not None,
+        scope.at("data_categories", index, taken=[("retention",)]),
+        scope.at("data_categories", index, "retention") + (scope.at("retention") if own is None else []),
     )
 
 
@@ -231,7 +273,7 @@ def profile_details(org: Organisation, activity: Activity) -> list[Detail]:
     return details
 
 
-def recipient_view(register: Register, recipient: Recipient) -> RecipientView:
+def recipient_view(register: Register, recipient: Recipient, scope: Scope = EMPTY, index: int = 0) -> RecipientView:
     """A recipient resolved against the register's providers."""
     name = None
     country = recipient.country
@@ -246,61 +288,174 @@ def recipient_view(register: Register, recipient: Recipient) -> RecipientView:
                 country = provider.country if provider else None
     if recipient.category and (name is None or recipient.category not in name):
         name = f"{name} \u2013 {recipient.category}" if name else recipient.category
+    internal = recipient.role is not None and recipient.role.value == "internal"
     return RecipientView(
         name=name or "Unnamed recipient",
         role=ROLE_LABELS.get(recipient.role.value) if recipient.role else None,
         country=country_label(country),
         outside_eea=outside_eea(country),
         data=", ".join(recipient.data_shared) or None,
+        place=None if internal and country is None else place_of(country),
+        marks=scope.at("recipients", index),
     )
 
 
-def activity_view(register: Register, provider: Provider, activity: Activity, number: int) -> ActivityView:
-    """The full Art. 30(1) entry of one activity."""
-    org = register.organisation
-    dpia_required = yes_no(activity.dpia_required, "Required", "Not required")
-    role = ROLE_LABELS.get(provider.role.value, provider.role.value)
-    docs = [
-        ", ".join(p for p in (d.title, d.date.isoformat() if d.date else None, d.url) if p) for d in provider.documents
+def party_view(party: Party) -> PartyView:
+    """One provider of an activity: its name, its role for the activity, and what it does in it."""
+    name = party.provider.legal_name
+    if party.sub is not None:
+        name = f"{party.sub.name or party.sub.category or party.sub.id} (sub-processor of {name})"
+    involvement = party.involvement
+    part = None
+    if involvement is not None:
+        part = involvement.processing or involvement.purpose or involvement.arrangement
+        if involvement.via:
+            part = f"engaged by {involvement.via}" + (f": {part}" if part else "")
+    return PartyView(name=name, role=ROLE_LABELS.get(party.role.value) if party.role else None, part=part)
+
+
+def done_by(views: list[PartyView]) -> str:
+    """The activity head's one line on who carries it out."""
+    if not views:
+        return "In-house: no provider takes part"
+    return "With " + "; ".join(f"{v.name} ({v.role.lower() if v.role else 'role not recorded'})" for v in views)
+
+
+def record_details(activity: Activity) -> list[Detail]:
+    """The optional fields regulators' templates ask for (ICO, CNIL), shown only when stated."""
+    found: list[tuple[str, str | None]] = [
+        ("Business function", activity.business_function),
+        ("Systems and applications", ", ".join(activity.systems) or None),
+        ("Rights available to data subjects and how they are exercised", activity.rights),
+        ("Record of consent", activity.consent_record),
+        ("Retention and erasure policy", activity.retention_policy),
+        (
+            "Retention follows the policy",
+            yes_no(
+                activity.follows_retention_policy, "Yes", "No: " + (activity.policy_deviation or "reason not recorded")
+            )
+            if activity.follows_retention_policy is not None
+            else None,
+        ),
+        ("DPIA progress", DPIA_STATUS_LABELS[activity.dpia_status] if activity.dpia_status else None),
+        ("Entry created", activity.created.isoformat() if activity.created else None),
     ]
+    decisions = activity.automated_decisions
+    if decisions is not None:
+        text = "Yes" if decisions.used else "No"
+        if decisions.used and decisions.description:
+            text += f": {decisions.description}"
+        if decisions.used and decisions.exception:
+            text += f" (Art. 22(2)({decisions.exception[-1]}))"
+        found.append(("Automated decision-making, including profiling (Art. 22)", text))
+    return [Detail(label, value) for label, value in found if value]
+
+
+def _names(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+
+
+def transfer_note(register: Register, involved: list[Party], recipients: list[RecipientView]) -> str:
+    """The sentence for an activity that declares no transfer: plain only when every location is known.
+
+    A provider or sub-processor of the activity, or a recipient, whose location is not recorded may
+    hold the data anywhere, and one that keeps data outside the EEA makes the missing declaration a
+    gap: either way "no transfer is recorded" alone would mislead.
+    """
+    unknown: list[str] = []
+    outside: list[str] = []
+    for party in involved:
+        if party.sub is not None:
+            name = party.sub.name or party.sub.category or party.sub.id
+            codes = [party.sub.country] if party.sub.country else []
+        else:
+            name = party.provider.legal_name
+            codes = [str(c) for c in (party.provider.country, *party.provider.data_locations) if c]
+        if not codes:
+            unknown.append(name)
+        elif any(outside_eea(code) for code in codes):
+            outside.append(name)
+    unknown += [r.name for r in recipients if r.place is not None and r.place.unknown]
+    if unknown:
+        return (
+            "No transfer outside the EEA is declared for this activity, but where "
+            f"{_names(sorted(set(unknown)))} keep the data is not recorded: a transfer cannot be excluded."
+        )
+    if outside:
+        return (
+            f"No transfer is declared for this activity, although {_names(sorted(set(outside)))} "
+            "keep data outside the EEA (see the summary of transfers)."
+        )
+    return "No transfer outside the EEA is recorded for this activity; every location it names is in the EEA."
+
+
+def activity_view(register: Register, entry: Entry, number: int, scope: Scope = EMPTY) -> ActivityView:
+    """The full Art. 30(1) entry of one activity; ``scope`` holds the findings about it."""
+    org = register.organisation
+    activity = entry.activity
+    dpia_required = yes_no(activity.dpia_required, "Required", "Not required")
+    involved = parties(register, entry)
+    views = [party_view(party) for party in involved]
+    processors = [party.provider for party in involved if party.processes and party.sub is None]
+    hosts = [entry.host] if entry.host is not None else []
+    docs = [
+        ", ".join(p for p in (d.title, d.date.isoformat() if d.date else None, d.url) if p)
+        for provider in hosts
+        for d in provider.documents
+    ]
+    recipients = [recipient_view(register, r, scope, i) for i, r in enumerate(activity.recipients or [])]
     return ActivityView(
         anchor=f"activity-{number}",
         number=number,
         id=activity.id,
         name=activity.name,
         description=activity.description,
-        provider=provider.legal_name,
-        provider_role=role,
-        purposes=[purpose_view(p, org.settings.max_retention) for p in activity.purposes],
+        done_by=done_by(views),
+        parties=views,
+        purposes=[purpose_view(p, org.settings.max_retention, scope, i) for i, p in enumerate(activity.purposes)],
         data_subjects=[
             SubjectView(s.name, "includes children" if s.children else None) for s in activity.data_subjects
         ],
         children=children_details(activity),
-        data_categories=[category_view(c, activity) for c in activity.data_categories],
+        data_categories=[category_view(c, activity, scope, i) for i, c in enumerate(activity.data_categories)],
         data_source=activity.data_source,
         recipients_stated=activity.recipients is not None,
-        recipients=[recipient_view(register, r) for r in activity.recipients or []],
-        transfers=[transfer_view(register, t, activity, activity.name) for t in activity.transfers],
-        measures=measures(activity.security_measures, "this activity") + measures(provider.toms, provider.legal_name),
+        recipients=recipients,
+        transfers=[
+            transfer_view(register, t, activity, activity.name, scope, i) for i, t in enumerate(activity.transfers)
+        ],
+        measures=measures(activity.security_measures, "this activity")
+        + [m for provider in processors for m in measures(provider.toms, provider.legal_name)],
         profile=profile_details(org, activity),
+        record_details=record_details(activity),
         dpia=document_text(activity.dpia),
         dpia_required=dpia_required,
         owner=activity.owner,
         last_reviewed=activity.last_reviewed.isoformat() if activity.last_reviewed else None,
         sources=[*sources_of(activity), *docs],
+        findings=scope.refs(),
+        transfer_note="" if activity.transfers else transfer_note(register, involved, recipients),
+        subjects_marks=scope.at("data_subjects"),
+        recipients_marks=scope.at("recipients", taken=[(i,) for i in range(len(recipients))]),
+        measures_marks=scope.at("security_measures"),
+        accountability_marks=scope.at("dpia") + scope.at("dpia_required") + scope.at("last_reviewed"),
+        subtitle=activity.name,
     )
 
 
-def processor_activity_view(register: Register, item: ProcessorActivity, number: int) -> ProcessorActivityView:
-    """One Art. 30(2) entry."""
+def processor_activity_view(
+    register: Register, item: ProcessorActivity, number: int, scope: Scope = EMPTY
+) -> ProcessorActivityView:
+    """One Art. 30(2) entry; ``scope`` holds the findings about it."""
     return ProcessorActivityView(
         anchor=f"processing-{number}",
         id=item.id,
         controller=item.controller,
         controller_contact=item.controller_contact,
         categories=list(item.categories_of_processing),
-        transfers=[transfer_view(register, t, None, item.id) for t in item.transfers],
+        transfers=[transfer_view(register, t, None, item.id, scope, i) for i, t in enumerate(item.transfers)],
         measures=measures(item.security_measures, "this processing"),
         last_reviewed=item.last_reviewed.isoformat() if item.last_reviewed else None,
         sources=sources_of(item),
+        findings=scope.refs(),
     )

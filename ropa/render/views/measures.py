@@ -46,9 +46,9 @@ def all_measures(register: Register) -> Iterator[tuple[Tom, str]]:
     for provider in register.providers:
         for tom in provider.toms:
             yield tom, provider.legal_name
-        for activity in provider.activities:
-            for tom in activity.security_measures:
-                yield tom, f"Activity: {activity.name}"
+    for entry in register.activities():
+        for tom in entry.activity.security_measures:
+            yield tom, f"Activity: {entry.activity.name}"
     for item in register.organisation.processor_activities:
         for tom in item.security_measures:
             yield tom, f"Processing for {item.controller}"

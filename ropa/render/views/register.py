@@ -81,7 +81,7 @@ class RegisterView:
 def derogation_summary(register: Register) -> str:
     """The organisation's Art. 30(5) claim in one line, with the activities that claim it on their own."""
     org = register.organisation
-    own = [a.name for _p, _i, a in register.activities() if a.art30_5_derogation]
+    own = [entry.activity.name for entry in register.activities() if entry.activity.art30_5_derogation]
     if org.art30_5_derogation:
         if org.settings.art30_5_regime == "omnibus-iv":
             text = "Claimed under the 2025 Omnibus IV proposal (fewer than 750 employees, no high risk)"
@@ -101,16 +101,13 @@ def build_register_view(register: Register, report: Report) -> RegisterView:
     org = register.organisation
     title = org.record.title or "Record of processing activities"
     created = document_datetime(register).strftime("%Y-%m-%dT%H:%M:%SZ")
-    activities = [
-        activity_view(register, provider, activity, n)
-        for n, (provider, _i, activity) in enumerate(register.activities(), start=1)
-    ]
+    activities = [activity_view(register, entry, n) for n, entry in enumerate(register.activities(), start=1)]
     processor_items = [processor_activity_view(register, p, n) for n, p in enumerate(org.processor_activities, 1)]
     processor_record = "processor" in org.roles or bool(processor_items)
     transfers = [
-        transfer_view(register, t, activity, f"Activity: {activity.name}")
-        for _p, _i, activity in register.activities()
-        for t in activity.transfers
+        transfer_view(register, t, entry.activity, f"Activity: {entry.activity.name}")
+        for entry in register.activities()
+        for t in entry.activity.transfers
     ]
     for provider in register.providers:
         transfers.extend(provider_transfers(provider))

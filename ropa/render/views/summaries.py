@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ropa.model.activity import RecipientRole
-from ropa.model.facts import outside_eea
+from ropa.model.facts import involved_in, outside_eea, roles_text
 from ropa.model.labels import ROLE_LABELS
 from ropa.model.register import Register
 from ropa.render.text import country_label, period_text
 from ropa.render.views.activity import RecipientView, category_view, recipient_view
+from ropa.render.views.marks import EMPTY, FindingIndex, Mark
 from ropa.render.views.parties import provider_locations
+from ropa.render.views.places import Place, place_of, places_of
 from ropa.render.views.wording import retention_text
 
 
@@ -25,6 +27,11 @@ class RecipientRow:
     service: str | None
     contract: str | None
     activities: str
+    places: list[Place] = field(default_factory=list)
+    """The establishment and every other place the data is kept, each with its own EEA status."""
+    place_marks: list[Mark] = field(default_factory=list)
+    role_marks: list[Mark] = field(default_factory=list)
+    contract_marks: list[Mark] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -35,12 +42,14 @@ class RetentionRow:
     category: str
     retention: str | None
     from_activity: bool
+    marks: list[Mark] = field(default_factory=list)
 
 
-def recipient_rows(register: Register) -> list[RecipientRow]:
+def recipient_rows(register: Register, index: FindingIndex | None = None) -> list[RecipientRow]:
     """Providers (by id) then other named recipients (by name), with the activities they serve."""
     rows: list[RecipientRow] = []
     for provider in register.providers:
+        scope = index.scope(register.provider_files.get(provider.id)) if index is not None else EMPTY
         contract = None
         if provider.contract is not None:
             c = provider.contract
@@ -48,25 +57,27 @@ def recipient_rows(register: Register) -> list[RecipientRow]:
             contract = ", ".join(
                 p for p in (c.title, c.version and f"version {c.version}", c.signed and f"signed {c.signed}", kept) if p
             )
-        locations = [code for code in provider_locations(provider) if code != provider.country]
         country = country_label(provider.country)
-        if locations:
-            where = ", ".join(locations)
-            country = f"{country}; data also in {where}" if country else f"establishment not stated; data in {where}"
         rows.append(
             RecipientRow(
                 name=provider.legal_name + (f" ({provider.trading_name})" if provider.trading_name else ""),
-                role=ROLE_LABELS.get(provider.role.value, provider.role.value),
+                role=roles_text(register, provider, ROLE_LABELS),
                 country=country,
                 outside_eea=any(outside_eea(code) for code in provider_locations(provider)),
                 service=provider.service,
                 contract=contract,
-                activities=", ".join(a.name for a in provider.activities) or "No activity recorded",
+                activities=", ".join(e.activity.name for e in involved_in(register, provider))
+                or "No activity recorded",
+                places=places_of(provider.country, provider_locations(provider)),
+                place_marks=scope.at("country") + scope.at("data_locations"),
+                role_marks=scope.at("role"),
+                contract_marks=scope.at("contract"),
             )
         )
     others: dict[tuple[str, str], list[str]] = {}
     details: dict[tuple[str, str], RecipientView] = {}
-    for _provider, _index, activity in register.activities():
+    for entry in register.activities():
+        activity = entry.activity
         for recipient in activity.recipients or []:
             if recipient.provider and "/" not in recipient.provider:
                 continue
@@ -92,19 +103,26 @@ def recipient_rows(register: Register) -> list[RecipientRow]:
                 service=view.data,
                 contract=no_contract.get(view.role or ""),
                 activities=", ".join(others[key]),
+                places=[view.place] if view.place is not None else [],
             )
         )
     return rows
 
 
-def retention_rows(register: Register) -> list[RetentionRow]:
-    """Every data category of every activity with its retention."""
+def retention_rows(register: Register, index: FindingIndex | None = None) -> list[RetentionRow]:
+    """Every data category of every activity with its retention, marked where a finding is about it."""
     rows = []
-    for _provider, _index, activity in register.activities():
+    for entry in register.activities():
+        activity = entry.activity
+        scope = index.scope(entry.file, entry.path) if index is not None else EMPTY
         if not activity.data_categories:
             fallback = retention_text(activity.retention)
-            rows.append(RetentionRow(activity.name, "No data category recorded", fallback, False))
-        for category in activity.data_categories:
-            view = category_view(category, activity)
-            rows.append(RetentionRow(activity.name, category.name, view.retention, view.retention_from_activity))
+            rows.append(RetentionRow(activity.name, "No data category recorded", fallback, False, scope.at("retention")))
+        for i, category in enumerate(activity.data_categories):
+            view = category_view(category, activity, scope, i)
+            rows.append(
+                RetentionRow(
+                    activity.name, category.name, view.retention, view.retention_from_activity, view.retention_marks
+                )
+            )
     return rows

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from ropa import refdata
 from ropa.check.rules import lexicons as lx
 from ropa.check.rules.base import Context, Hit, Rule, registrar
+from ropa.model.activity import InvolvementRole
 from ropa.model.common import Severity
+from ropa.model.facts import parties
 from ropa.model.provider import ProviderRole
 
 RULES: list[Rule] = []
@@ -93,6 +95,20 @@ def joint_controller(ctx: Context) -> Iterator[Hit]:
                 j_index,
                 message=f"joint controller {joint.name!r} is missing " + " and ".join(missing) + "; add them",
             )
+    for entry in ctx.activities():
+        for party in parties(ctx.register, entry):
+            if party.role is not InvolvementRole.JOINT_CONTROLLER or party.involvement is None:
+                continue
+            if not party.involvement.arrangement and party.provider.contract is None:
+                yield ctx.act(
+                    entry,
+                    "providers",
+                    party.index or 0,
+                    message=(
+                        f"{party.ref} is a joint controller of activity {entry.activity.id!r} but no Art. 26 "
+                        "arrangement is recorded; add 'arrangement' to the involvement"
+                    ),
+                )
     for provider in ctx.register.providers:
         if provider.role != ProviderRole.JOINT_CONTROLLER:
             continue
@@ -237,12 +253,11 @@ def _art27_2_exemption(ctx: Context, reason: str) -> Iterator[Hit]:
         return
     if ctx.register.organisation.public_authority:
         return  # Art. 27(2)(b): public authorities are exempt whatever they process
-    for provider, index, activity in ctx.activities():
+    for entry in ctx.activities():
+        activity = entry.activity
         if activity.frequency in ("regular", "continuous"):
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "frequency",
                 message=(
                     f"the Art. 27(2)(a) exemption from appointing a representative covers only occasional "
@@ -252,9 +267,7 @@ def _art27_2_exemption(ctx: Context, reason: str) -> Iterator[Hit]:
             return
         if activity.risk in ("likely", "high"):
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "risk",
                 message=(
                     "the Art. 27(2)(a) exemption from appointing a representative covers only processing "

@@ -66,11 +66,7 @@ activities:
 def art30_5_derogation(ctx: Context) -> Iterator[Hit]:
     org = ctx.register.organisation
     regime = org.settings.art30_5_regime
-    claimed = [
-        (provider, index, activity)
-        for provider, index, activity in ctx.activities()
-        if derogation_claimed(org, activity)
-    ]
+    claimed = [entry for entry in ctx.activities() if derogation_claimed(org, entry.activity)]
     if not claimed:
         return
     limit = ART30_5_LIMITS[regime]
@@ -91,16 +87,15 @@ def art30_5_derogation(ctx: Context) -> Iterator[Hit]:
             ),
         )
         return
-    for provider, index, activity in claimed:
+    for entry in claimed:
+        activity = entry.activity
         triggers, unstated = _art30_5_triggers(activity, regime)
         own = activity.art30_5_derogation is not None
         where: tuple[str, ...] = ("art30_5_derogation",) if own else ()
         claim = "is claimed under" if own else "falls under the organisation's claim of"
         if triggers:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 *where,
                 message=(
                     f"activity {activity.id!r} {claim} the Art. 30(5) derogation, but "
@@ -110,9 +105,7 @@ def art30_5_derogation(ctx: Context) -> Iterator[Hit]:
             )
         elif unstated:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 *where,
                 message=(
                     f"activity {activity.id!r} {claim} the Art. 30(5) derogation without stating its "

@@ -37,9 +37,10 @@ activities:
 """,
 )
 def purpose(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
+    for entry in ctx.activities():
+        activity = entry.activity
         if not activity.purposes:
-            yield ctx.act(provider, index, activity, "purposes", message="no purpose is stated; add one")
+            yield ctx.act(entry, "purposes", message="no purpose is stated; add one")
 
 
 @define(
@@ -69,20 +70,17 @@ activities:
 """,
 )
 def categories(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
+    for entry in ctx.activities():
+        activity = entry.activity
         if not activity.data_subjects:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "data_subjects",
                 message=f"activity {activity.id!r} lists no categories of data subjects; add data_subjects",
             )
         if not activity.data_categories:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "data_categories",
                 message=f"activity {activity.id!r} lists no categories of personal data; add data_categories",
             )

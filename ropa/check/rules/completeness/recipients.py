@@ -10,8 +10,7 @@ from ropa import refdata
 from ropa.check.rules.base import Context, Hit, Rule, registrar
 from ropa.model.activity import Activity
 from ropa.model.common import Severity
-from ropa.model.facts import resolve
-from ropa.model.provider import ProviderRole
+from ropa.model.facts import is_processor, parties, resolve
 
 RULES: list[Rule] = []
 define = registrar(RULES)
@@ -24,8 +23,9 @@ define = registrar(RULES)
     summary="Activities state their recipients (an empty list for none) with a category and role; providers a country.",
     article="Art. 30(1)(d); Art. 4(9)",
     why=(
-        "The record must give the categories of recipients; a missing list cannot be told apart from 'none', "
-        "and a recipient without a role does not say whether it is a processor or a controller."
+        "The record must give the categories of recipients; a missing list cannot be told apart from 'none' "
+        "(an error). Art. 30(1)(d) asks only for categories: a recipient without a role is reported as info, "
+        "as good practice, since the role decides whether an Art. 28 contract or a disclosure basis is needed."
     ),
     fix=(
         "Add 'recipients' (write 'recipients: []' when there are none); give each a provider id or a category, "
@@ -58,12 +58,11 @@ def recipients(ctx: Context) -> Iterator[Hit]:
                 ),
                 severity=Severity.WARNING,
             )
-    for provider, index, activity in ctx.activities():
+    for entry in ctx.activities():
+        activity = entry.activity
         if activity.recipients is None:
             yield ctx.act(
-                provider,
-                index,
-                activity,
+                entry,
                 "recipients",
                 message=(
                     f"activity {activity.id!r} does not state its recipients; add 'recipients' "
@@ -74,18 +73,14 @@ def recipients(ctx: Context) -> Iterator[Hit]:
         for r_index, recipient in enumerate(activity.recipients):
             if not recipient.provider and not recipient.category:
                 yield ctx.act(
-                    provider,
-                    index,
-                    activity,
+                    entry,
                     "recipients",
                     r_index,
                     message="a recipient names neither a provider nor a category; add one",
                 )
             elif not recipient.provider and recipient.role is None:
                 yield ctx.act(
-                    provider,
-                    index,
-                    activity,
+                    entry,
                     "recipients",
                     r_index,
                     "category",
@@ -142,39 +137,41 @@ activities:
 def third_country_recipient(ctx: Context) -> Iterator[Hit]:
     eea = refdata.eea()
     named_subs: set[str] = set()
-    for provider, index, activity in ctx.activities():
+    for entry in ctx.activities():
+        activity = entry.activity
         for transfer in activity.transfers:
             if "/" in transfer.recipient:
                 named_subs.add(transfer.recipient)
-        if provider.country and provider.country not in eea and not _covered(activity, provider.id, provider.country):
-            yield ctx.act(
-                provider,
-                index,
-                activity,
-                "transfers",
-                message=(
-                    f"activity {activity.id!r} is carried out with {provider.id} in {provider.country} (outside the "
-                    f"EEA) but records no transfer to it; add transfers: [{{country: {provider.country}, "
-                    f"recipient: {provider.id}, mechanism: ...}}]"
-                ),
-            )
-        for country in provider.data_locations:
-            if country not in eea and country != provider.country and not _covered(activity, None, country):
+        involved = [party.provider for party in parties(ctx.register, entry) if party.sub is None]
+        for provider in involved:
+            outside = provider.country and provider.country not in eea
+            if outside and not _covered(activity, provider.id, str(provider.country)):
                 yield ctx.act(
-                    provider,
-                    index,
-                    activity,
+                    entry,
                     "transfers",
                     message=(
-                        f"{provider.id} keeps or accesses the data in {country} (data_locations) but activity "
-                        f"{activity.id!r} records no transfer to {country}; add one with its recipient and mechanism"
+                        f"activity {activity.id!r} is carried out with {provider.id} in {provider.country} (outside "
+                        f"the EEA) but records no transfer to it; add transfers: [{{country: {provider.country}, "
+                        f"recipient: {provider.id}, mechanism: ...}}]"
                     ),
                 )
+            for country in provider.data_locations:
+                if country not in eea and country != provider.country and not _covered(activity, None, country):
+                    yield ctx.act(
+                        entry,
+                        "transfers",
+                        message=(
+                            f"{provider.id} keeps or accesses the data in {country} (data_locations) but activity "
+                            f"{activity.id!r} records no transfer to {country}; add one with its recipient and "
+                            "mechanism"
+                        ),
+                    )
+        hosts = {provider.id for provider in involved}
         for r_index, recipient in enumerate(activity.recipients or ()):
             where: str | None = recipient.country
             party = recipient.provider
-            if party == provider.id and not where:
-                continue  # the activity's own provider: checked above
+            if party in hosts and not where:
+                continue  # a provider of the activity: checked above
             if party and not where:
                 if "/" in party:
                     found = resolve(ctx.register, party)
@@ -185,9 +182,7 @@ def third_country_recipient(ctx: Context) -> Iterator[Hit]:
             if where and where not in eea and not _covered(activity, party, where):
                 who = party or recipient.category or "recipient"
                 yield ctx.act(
-                    provider,
-                    index,
-                    activity,
+                    entry,
                     "recipients",
                     r_index,
                     message=(
@@ -196,7 +191,7 @@ def third_country_recipient(ctx: Context) -> Iterator[Hit]:
                     ),
                 )
     for provider in ctx.register.providers:
-        if provider.role not in (ProviderRole.PROCESSOR, ProviderRole.SUB_PROCESSOR):
+        if not is_processor(ctx.register, provider):
             continue
         for s_index, sub in enumerate(provider.sub_processors):
             if sub.country is None or sub.country in eea or sub.mechanism is not None:
@@ -258,9 +253,8 @@ def destination(ctx: Context) -> Iterator[Hit]:
                     t_index,
                     message=message.format(repr(transfer.recipient)),
                 )
-    for provider, index, activity in ctx.activities():
+    for entry in ctx.activities():
+        activity = entry.activity
         for t_index, transfer in enumerate(activity.transfers):
             if not transfer.country and not transfer.international_organisation:
-                yield ctx.act(
-                    provider, index, activity, "transfers", t_index, message=message.format(repr(transfer.recipient))
-                )
+                yield ctx.act(entry, "transfers", t_index, message=message.format(repr(transfer.recipient)))

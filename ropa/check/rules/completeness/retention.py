@@ -34,12 +34,17 @@ def says_anything(retention: Retention | None) -> bool:
 @define(
     id="A30-1-f-retention",
     name="completeness.retention",
-    severity=Severity.WARNING,
-    summary="Every data category has a retention (its own or the activity's), or a reason why none can be given.",
+    severity=Severity.ERROR,
+    summary=(
+        "Every data category has a retention (its own or the activity's), or a reason why none can be given; an "
+        "activity with no data categories states a retention."
+    ),
     article="Art. 30(1)(f); Art. 5(1)(e)",
     why=(
         "The record must give the envisaged time limits for erasure of the different categories of data "
-        "'where possible'; a category with none is either kept forever or its limit is unknown."
+        "'where possible'; a category with none is either kept forever or its limit is unknown. A missing "
+        "Art. 30(1) item is an error; 'not possible' must be said, with its reason. An activity that lists no "
+        "data categories and no retention of its own gives nothing to judge, which is a gap of its own."
     ),
     fix=(
         "Give the category (or the activity, for all its categories) a 'retention' with a duration and "
@@ -67,15 +72,23 @@ activities:
 """,
 )
 def retention(ctx: Context) -> Iterator[Hit]:
-    for provider, index, activity in ctx.activities():
+    for entry in ctx.activities():
+        activity = entry.activity
         if says_anything(activity.retention):
+            continue
+        if not activity.data_categories:
+            yield ctx.act(
+                entry,
+                message=(
+                    f"activity {activity.id!r} lists no data categories and sets no retention, so no time limit "
+                    "for erasure can be judged; add data_categories with their retention, or the activity's retention"
+                ),
+            )
             continue
         for c_index, category in enumerate(activity.data_categories):
             if not says_anything(category.retention):
                 yield ctx.act(
-                    provider,
-                    index,
-                    activity,
+                    entry,
                     "data_categories",
                     c_index,
                     "retention",

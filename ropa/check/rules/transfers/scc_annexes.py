@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ropa.check.rules.base import Context, Hit, Rule, registrar
-from ropa.check.rules.helpers import at, brief_list, has_contact_person, parents
+from ropa.check.rules.helpers import at, brief_list, clause_severity, has_contact_person, parents
 from ropa.model.activity import Activity, Retention
 from ropa.model.common import Severity
-from ropa.model.facts import Site, scc_details
+from ropa.model.facts import Site, involved_in, scc_details
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider, SubProcessor
 from ropa.model.transfer import MechanismType, Transfer
@@ -59,7 +59,8 @@ class _Scope:
 def _by_party(ctx: Context) -> dict[str, list[tuple[Activity, Transfer | None]]]:
     """Activities naming each party (``provider`` or ``provider/sub``) as recipient or transfer; built once."""
     out: dict[str, list[tuple[Activity, Transfer | None]]] = {}
-    for _provider, _index, activity in ctx.activities():
+    for entry in ctx.activities():
+        activity = entry.activity
         for recipient in activity.recipients or ():
             if recipient.provider:
                 out.setdefault(recipient.provider, []).append((activity, None))
@@ -72,12 +73,8 @@ def _scope(ctx: Context, site: Site) -> _Scope:
     """The activities and transfers one SCC site covers."""
     parties = ctx.once("transfers.by_party", _by_party)
     if site.kind == "transfer":
-        assert site.transfer is not None and site.provider is not None
-        provider = ctx.register.provider(site.provider)
-        assert provider is not None
-        index = site.path[1]  # ("activities", index, "transfers", ...)
-        assert isinstance(index, int)
-        activity = provider.activities[index]
+        assert site.transfer is not None and site.entry is not None
+        activity = site.entry.activity
         sub = site.importer if isinstance(site.importer, SubProcessor) else None
         owner = ctx.once("transfers.parents", parents).get(id(sub)) if sub else None
         described = site.importer if isinstance(site.importer, Provider) else owner
@@ -88,13 +85,18 @@ def _scope(ctx: Context, site: Site) -> _Scope:
     if site.kind == "sub_processor":
         sub = site.importer if isinstance(site.importer, SubProcessor) else None
         named = parties.get(f"{provider.id}/{sub.id}", []) if sub else []
-        activities = list({id(a): a for a, _t in named}.values()) or list(provider.activities)
+        activities = list({id(a): a for a, _t in named}.values()) or _processed(ctx, provider)
         return _Scope(activities, [t for _a, t in named if t is not None], None, provider, sub)
     named = parties.get(provider.id, [])
     transfers = [t for _a, t in named if t is not None]
     if site.importer is None:  # an EEA provider's onward transfers
-        transfers = [t for a in provider.activities for t in a.transfers]
-    return _Scope(list(provider.activities), transfers, None, provider, None)
+        transfers = [t for a in _processed(ctx, provider) for t in a.transfers]
+    return _Scope(_processed(ctx, provider), transfers, None, provider, None)
+
+
+def _processed(ctx: Context, provider: Provider) -> list[Activity]:
+    """The activities whose data the provider receives, in any role (its SCCs cover them all)."""
+    return [entry.activity for entry in involved_in(ctx.register, provider)]
 
 
 def _has_retention(retention: Retention | None) -> bool:
@@ -142,7 +144,7 @@ def _annex_i_b_gaps(scope: _Scope, modules: frozenset[int]) -> list[str]:
 @define(
     id="SCC914-annex-i",
     name="transfers.scc-annex-i",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     summary=(
         "SCCs 2021/914 can fill Annex I.A (each party's name, address, contact person, activities, signature "
         "date) and Annex I.B (items 1-7, and item 8 for Modules 2-3) from the record."
@@ -152,6 +154,8 @@ def _annex_i_b_gaps(scope: _Scope, modules: frozenset[int]) -> list[str]:
         "Annex I describes who transfers what to whom; the clauses apply only to the transfers it describes. "
         "Sensitive data needs its safeguards stated, transfers to processors their subject matter, nature and "
         "duration, and a party joining through the Clause 7 docking clause signs Annex I.A on accession."
+        " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
+        "to which the organisation is not a party); a detail stated against the clauses is an error."
     ),
     fix=(
         "Add what the message lists: the parties' address and a contact person; the signature date "
@@ -236,17 +240,22 @@ def scc_annex_i(ctx: Context) -> Iterator[Hit]:
                 site,
                 "modules",
                 message=f"{site.label}: the SCCs' " + ". ".join(parts) + "; add them to the record",
+                severity=clause_severity(ctx, site),
             )
 
 
 @define(
     id="SCC914-annex-ii",
     name="transfers.scc-annex-ii",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     summary="For Module 1-3 SCCs the importer's security measures (Annex II) are recorded.",
     article="2021/914 Annex II; Appendix explanatory note",
-    why="Annex II must describe the importer's technical and organisational measures; the SCCs are incomplete "
-    "without them.",
+    why=(
+        "Annex II must describe the importer's technical and organisational measures; the SCCs are incomplete "
+        "without them."
+        " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
+        "to which the organisation is not a party); a detail stated against the clauses is an error."
+    ),
     fix="Add 'toms' to the importing provider, concretely and per measure type.",
     bad="""
 country: US
@@ -274,4 +283,5 @@ def scc_annex_ii(ctx: Context) -> Iterator[Hit]:
                 "modules",
                 message=f"{site.label}: the SCCs need the importer's measures (Annex II), but {site.importer_name} "
                 "records no toms; add them",
+                severity=clause_severity(ctx, site),
             )
