@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ropa.check.rules.base import Context, Hit
 from ropa.model.common import Contact, Dpo, Severity
-from ropa.model.facts import Site
+from ropa.model.facts import Site, organisation_role
 from ropa.model.provider import Provider, SubProcessor
 
 
@@ -43,3 +43,26 @@ def onward_subs(ctx: Context, importer: Provider | SubProcessor | None) -> list[
     if parent is None:
         return []
     return [sub for sub in parent.sub_processors if sub.id in importer.sub_processors]
+
+
+def organisation_party(ctx: Context, site: Site) -> bool:
+    """Whether the organisation signs the clauses at ``site`` (it exports, or its own importer receives).
+
+    A processor's clauses with its sub-processors (Module 3, or a provider's onward mechanisms) bind the
+    processor, not the organisation: it may ask for their options (Art. 28(3)(h)), but its record need
+    not hold them.
+    """
+    if site.kind == "sub_processor" or isinstance(site.importer, SubProcessor):
+        return False
+    if site.kind == "provider" and site.importer is None:
+        return False
+    return site.exporter_role in (None, organisation_role(ctx.register))
+
+
+def clause_severity(ctx: Context, site: Site, *, wrong: bool = False) -> Severity:
+    """Severity of a clause-level SCC gap: a detail missing from the record is a warning, a detail stated
+    and unlawful an error; one step lower for clauses the organisation is not a party to."""
+    party = organisation_party(ctx, site)
+    if wrong:
+        return Severity.ERROR if party else Severity.WARNING
+    return Severity.WARNING if party else Severity.INFO

@@ -123,6 +123,12 @@ contract:
     f: {section: "8.2"}
     g: {section: "11"}
     h: {section: "9"}
+activities:
+  - id: otp
+    name: One-time passcodes
+    purposes: [{description: Deliver one-time login passcodes by SMS, lawful_basis: 6.1.b}]
+    data_subjects: [{name: Customers logging in}]
+    data_categories: [{id: phone, name: Mobile phone number}]
 """,
     good="""
 role: processor
@@ -141,6 +147,12 @@ contract:
     g: {section: "11"}
     h: {section: "9"}
     notice: {section: "3.3"}
+activities:
+  - id: otp
+    name: One-time passcodes
+    purposes: [{description: Deliver one-time login passcodes by SMS, lawful_basis: 6.1.b}]
+    data_subjects: [{name: Customers logging in}]
+    data_categories: [{id: phone, name: Mobile phone number}]
 """,
 )
 def contract_content(ctx: Context) -> Iterator[Hit]:

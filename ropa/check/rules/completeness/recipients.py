@@ -88,6 +88,7 @@ def recipients(ctx: Context) -> Iterator[Hit]:
                         f"recipient {recipient.category!r} has no role; add role (processor, controller, "
                         "joint_controller, public_authority, internal ...)"
                     ),
+                    severity=Severity.INFO,
                 )
 
 

@@ -29,7 +29,9 @@ _NEEDS_NECESSITY = frozenset({Derogation.B, Derogation.C, Derogation.D, Derogati
     article="Art. 49(1); EDPB Guidelines 2/2018",
     why=(
         "Derogations are exceptions for occasional transfers and are read restrictively; a regular flow on "
-        "'contract necessity' or consent needs an Art. 46 safeguard instead."
+        "'contract necessity' or consent needs an Art. 46 safeguard instead. A derogation used for a regular or "
+        "continuous flow, or as a provider's or sub-processor's standing mechanism, is an error (EDPB Guidelines "
+        "2/2018 exclude it); a point, justification or evidence missing from an occasional one is a warning."
     ),
     fix=(
         "Name the point (derogation: 49.1.a ... 49.1.g); for (b)-(f) give the necessity in 'justification'; for "
@@ -69,10 +71,16 @@ def derogation_use(ctx: Context) -> Iterator[Hit]:
             continue
         frequency = site.transfer.frequency if site.transfer is not None else None
         problems = []
+        systematic = False
         if mech.derogation is None:
             problems.append("it does not name the Art. 49(1) point (derogation: 49.1.a ... 49.1.g)")
         if frequency in ("regular", "continuous"):
             problems.append(f"the transfer is {frequency}, but derogations suit occasional transfers")
+            systematic = True
+        elif site.kind in ("provider", "sub_processor"):
+            # A provider's or sub-processor's own mechanism covers its standing data flow, not one occasion.
+            problems.append("it covers a provider's standing data flow, but derogations suit occasional transfers")
+            systematic = True
         if mech.derogation in _NEEDS_NECESSITY and not mech.justification:
             problems.append("it does not say why the transfer is necessary (justification)")
         if mech.derogation is Derogation.A and mech.evidence is None:
@@ -84,6 +92,7 @@ def derogation_use(ctx: Context) -> Iterator[Hit]:
                 message=f"{site.label} relies on a derogation, but "
                 + "; ".join(problems)
                 + "; use SCCs 2021/914 for regular transfers",
+                severity=Severity.ERROR if systematic else None,
             )
 
 

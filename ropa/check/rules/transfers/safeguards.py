@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ropa.check.rules.base import Context, Hit, Rule, registrar
-from ropa.check.rules.helpers import at
+from ropa.check.rules.helpers import at, organisation_party
 from ropa.model.common import Severity
 from ropa.model.facts import recorded
 from ropa.model.transfer import ART46_TOOLS, MechanismType
@@ -78,7 +78,9 @@ def mechanism_evidence(ctx: Context) -> Iterator[Hit]:
     article="CJEU C-311/18 (Schrems II); EDPB Recommendations 01/2020; 2021/914 Clause 14(b), (d)",
     why=(
         "SCCs and other Art. 46 tools work only if the destination's law lets the importer comply; the exporter "
-        "must assess that, document it, and repeat it. An assessment older than 24 months is stale."
+        "must assess that, document it, and repeat it. An assessment older than 24 months is stale. For a "
+        "processor's onward transfer the processor is the exporter and makes the assessment (2021/914 Module 3 "
+        "Clause 14); the organisation may ask for it, so its absence from the record is info there."
     ),
     fix="Add tia: {ref, date, outcome} to the mechanism (outcome: proceed, proceed-with-measures or suspend).",
     bad="""
@@ -111,6 +113,7 @@ def transfer_impact_assessment(ctx: Context) -> Iterator[Hit]:
                 "type",
                 message=f"{site.label} relies on an Art. 46 safeguard ({mech.type.value}) with no transfer impact "
                 "assessment; add tia with ref, date and outcome",
+                severity=None if organisation_party(ctx, site) else Severity.INFO,
             )
             continue
         if tia.outcome == "suspend":

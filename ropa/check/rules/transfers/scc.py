@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ropa import refdata
 from ropa.check.rules.base import Context, Hit, Rule, registrar
-from ropa.check.rules.helpers import at, onward_subs
+from ropa.check.rules.helpers import at, clause_severity, onward_subs
 from ropa.model.common import Severity
 from ropa.model.facts import scc_details, sites
 from ropa.model.labels import MODULE_LABELS
@@ -170,7 +170,7 @@ def scc_scope_art3_2(ctx: Context) -> Iterator[Hit]:
 @define(
     id="SCC914-c9-subprocessors",
     name="transfers.scc-clause-9",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     summary=(
         "Module 2/3 SCCs select a Clause 9(a) option; the general option names its notice period; under the "
         "specific option every sub-processor the importer passes data to is on Annex III."
@@ -180,6 +180,8 @@ def scc_scope_art3_2(ctx: Context) -> Iterator[Hit]:
         "Clause 9 must be completed for Modules 2 and 3: either prior specific authorisation of each "
         "sub-processor, listed in Annex III, or general authorisation with a notice period in which the exporter "
         "can object. A sub-processor used without being on Annex III is not authorised."
+        " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
+        "to which the organisation is not a party); a detail stated against the clauses is an error."
     ),
     fix=(
         "Set clause9_option (specific or general); for general, clause9_notice_period (e.g. P30D); for specific, "
@@ -212,6 +214,7 @@ def scc_clause_9(ctx: Context) -> Iterator[Hit]:
                 "modules",
                 message=f"{site.label}: Module 2/3 SCCs select no Clause 9(a) option; set clause9_option "
                 "(specific or general)",
+                severity=clause_severity(ctx, site),
             )
         elif mech.clause9_option == "general" and not mech.clause9_notice_period:
             yield at(
@@ -219,6 +222,7 @@ def scc_clause_9(ctx: Context) -> Iterator[Hit]:
                 "clause9_option",
                 message=f"{site.label}: Clause 9(a) general authorisation names no notice period; set "
                 "clause9_notice_period (e.g. P30D)",
+                severity=clause_severity(ctx, site),
             )
         elif mech.clause9_option == "specific":
             unlisted = [sub.id for sub in onward_subs(ctx, site.importer) if sub.authorised_on is None]
@@ -232,16 +236,21 @@ def scc_clause_9(ctx: Context) -> Iterator[Hit]:
                         + ", ".join(repr(u) for u in unlisted)
                         + " without an authorisation date; record authorised_on for each, or stop using them"
                     ),
+                    severity=clause_severity(ctx, site, wrong=True),
                 )
 
 
 @define(
     id="SCC914-c13-annex-ic",
     name="transfers.scc-competent-authority",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     summary="Module 1-3 SCCs name the competent supervisory authority (Clause 13, Annex I.C).",
     article="2021/914 Clause 13(a); Annex I.C",
-    why="Annex I.C must identify the supervisory authority the importer submits to; it is blank otherwise.",
+    why=(
+        "Annex I.C must identify the supervisory authority the importer submits to; it is blank otherwise."
+        " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
+        "to which the organisation is not a party); a detail stated against the clauses is an error."
+    ),
     fix="Set competent_authority: the exporter's authority (or, without an EU establishment, per Clause 13).",
     bad="""
 country: US
@@ -265,18 +274,21 @@ def scc_competent_authority(ctx: Context) -> Iterator[Hit]:
                 "modules",
                 message=f"{site.label}: Module 1-3 SCCs name no competent supervisory authority (Annex I.C); "
                 "set competent_authority",
+                severity=clause_severity(ctx, site),
             )
 
 
 @define(
     id="SCC914-c17-c18-law-forum",
     name="transfers.scc-law-forum",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     summary="Module 1-3 SCCs choose the law and courts of an EU Member State; Module 4 names a country for both.",
     article="2021/914 Clauses 17, 18",
     why=(
         "Clauses 17 and 18 must be completed: for Modules 1-3 with an EU Member State whose law allows "
         "third-party beneficiary rights, so data subjects can enforce the clauses."
+        " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
+        "to which the organisation is not a party); a detail stated against the clauses is an error."
     ),
     fix="Set governing_law and forum (ISO codes of EU Member States for Modules 1-3, e.g. IE).",
     bad="""
@@ -311,6 +323,7 @@ def scc_law_forum(ctx: Context) -> Iterator[Hit]:
                 message=f"{site.label}: the SCCs name no "
                 + " and no ".join(missing)
                 + ("; set them to an EU Member State" if eu_needed else "; set them"),
+                severity=clause_severity(ctx, site),
             )
         if not eu_needed:
             continue
@@ -322,4 +335,5 @@ def scc_law_forum(ctx: Context) -> Iterator[Hit]:
                     key,
                     message=f"{site.label}: {clause} is {value}, which is not an EU Member State, as Modules 1-3 "
                     "require; choose one (e.g. the exporter's)",
+                    severity=clause_severity(ctx, site, wrong=True),
                 )
