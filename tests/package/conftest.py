@@ -7,14 +7,43 @@ import json
 import shutil
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
-from ropa.archive.package import MANIFEST, MANIFEST_FORMAT, SUMS, sha256, sums_text, zip_bytes
+from ropa.archive.package import MANIFEST, MANIFEST_FORMAT, SUMS, build_package, sha256, sums_text, zip_bytes
+from ropa.cli import main
 
 WHEN = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sms-providers"
+
+
+@dataclass(frozen=True)
+class Built:
+    """A register, an output folder holding its build (and so the build's cache), and its uncached package."""
+
+    root: Path
+    out: Path
+    fresh: bytes
+    """The package made without any cache."""
+
+
+def build_with_cache(base: Path, organisation: dict[str, Any], providers: dict[str, dict[str, Any]]) -> Built:
+    """Write the register under ``base``, build it (filling the cache) and package it once without the cache."""
+    root = base / "register"
+    (root / "providers").mkdir(parents=True)
+    (root / "organisation.yaml").write_text(yaml.safe_dump(organisation, allow_unicode=True), "utf-8")
+    for pid, data in providers.items():
+        (root / "providers" / f"{pid}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    result = CliRunner().invoke(main, ["build", str(root), "--out", str(base / "out"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    fresh = build_package(root, base / "fresh", allow_findings=True, use_cache=False)
+    assert fresh.reused == []
+    return Built(root, base / "out", fresh.path.read_bytes())
 
 
 def package_bytes(files: dict[str, bytes]) -> bytes:

@@ -22,12 +22,10 @@ import signal
 import stat
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 import ropa.produce.build
@@ -39,6 +37,8 @@ from ropa.model.register import Register
 from ropa.pipeline import load_and_check_for_documents
 from ropa.produce.build import Job, build
 from ropa.produce.cache import CACHE_DIR, INDEX, SECRET_ENV, SECRET_FILE, BuildCache, Entry
+
+from .conftest import Built, build_with_cache
 
 REAL_RENDER_ALL = ropa.produce.build.render_all
 """The real renderer of the build; stand-ins are injected into it (its ``renderer``)."""
@@ -88,26 +88,10 @@ def forge(out: Path, target: str, data: bytes, secret: bytes | None = None) -> N
     write_index(out, index)
 
 
-@dataclass(frozen=True)
-class Built:
-    root: Path
-    out: Path
-    fresh: bytes
-    """The package made without any cache."""
-
-
 @pytest.fixture(scope="module")
 def original(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    base = tmp_path_factory.mktemp("forgery")
-    root = base / "register"
-    (root / "providers").mkdir(parents=True)
-    (root / "organisation.yaml").write_text(yaml.safe_dump(ORGANISATION, allow_unicode=True), "utf-8")
-    for pid, data in PROVIDERS.items():
-        (root / "providers" / f"{pid}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
-    code, text = cli("build", str(root), "--out", str(base / "out"), "--quiet")
-    assert code == 0, text
-    fresh = build_package(root, base / "fresh", allow_findings=True, use_cache=False)
-    return Built(root, base / "out", fresh.path.read_bytes())
+    """Built once: the register, its build, and the bytes of its package made without any cache."""
+    return build_with_cache(tmp_path_factory.mktemp("forgery"), ORGANISATION, PROVIDERS)
 
 
 @pytest.fixture

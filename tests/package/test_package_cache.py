@@ -17,12 +17,10 @@ import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 import ropa.produce.build
@@ -32,6 +30,8 @@ from ropa.archive.package import REPORT_PDF, build_package, render_documents
 from ropa.cli import main
 from ropa.pipeline import load_and_check_for_documents
 from ropa.produce.cache import CACHE_DIR
+
+from .conftest import Built, build_with_cache
 
 REAL_RENDER_ALL = ropa.produce.build.render_all
 """The real renderer of the build; stand-ins are injected into it (its ``renderer``)."""
@@ -56,31 +56,10 @@ def cli(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@dataclass(frozen=True)
-class Built:
-    """A register, an output folder holding its build (and so the build's cache), and its uncached package."""
-
-    root: Path
-    out: Path
-    fresh: bytes
-
-
 @pytest.fixture(scope="module")
 def original(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """Built once: the register, its build, and the bytes of its package made without any cache."""
-    base = tmp_path_factory.mktemp("cached")
-    root = base / "register"
-    (root / "providers").mkdir(parents=True)
-    (root / "organisation.yaml").write_text(yaml.safe_dump(ORGANISATION, allow_unicode=True), "utf-8")
-    for pid, data in PROVIDERS.items():
-        (root / "providers" / f"{pid}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
-    code, text = cli("build", str(root), "--out", str(base / "out"), "--quiet")
-    assert code == 0, text
-    fresh = build_package(root, base / "fresh", allow_findings=True, use_cache=False)
-    assert fresh.reused == []
-    folder = sorted(p.name for p in (base / "fresh").iterdir())
-    assert folder == [fresh.path.name, fresh.path.name + ".sha256"], "a package leaves no cache behind"
-    return Built(root, base / "out", fresh.path.read_bytes())
+    return build_with_cache(tmp_path_factory.mktemp("cached"), ORGANISATION, PROVIDERS)
 
 
 @pytest.fixture
