@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything ropa needs on a fresh Debian/Ubuntu machine: WeasyPrint's system
-# libraries and fonts (when run as root), then a virtual environment in .venv with the exact
+# libraries and fonts, and LibreOffice Calc with Carlito (Calibri's metrics) for the tests that
+# print the XLSX register (when run as root), then a virtual environment in .venv with the exact
 # versions of requirements.lock (hash-checked) and ropa itself in editable mode. Safe to run again:
 # a .venv already made from the same lock is left as it is.
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libharfbuzz0b fontconfig
   fonts-dejavu-core fonts-noto-core fonts-noto-cjk poppler-utils
+  libreoffice-calc-nogui fonts-crosextra-carlito
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

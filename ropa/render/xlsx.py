@@ -4,7 +4,8 @@ The sheets come from :func:`ropa.render.tables.workbook.build_tables`; this modu
 them out. Three things matter more than looks:
 
 * **Streaming, and fast.** openpyxl lays out the package: styles, workbook, and
-  each sheet's widths, frozen panes, page set-up and autofilter. The rows (most
+  each sheet's widths, frozen panes, autofilter and print layout
+  (:mod:`ropa.render.xlsx_print`). The rows (most
   of a large workbook's cells) are serialised here, as openpyxl's
   write-only writer with lxml would write them, row by row into scratch files
   that are then streamed into the zip, so memory stays flat however many
@@ -12,7 +13,9 @@ them out. Three things matter more than looks:
   value was several times slower (``benchmarks/README.md``, XLSX).
 * **Text stays text.** Every user string is an inline string cell
   (``t="inlineStr"``), never a formula or an error value, so ``=HYPERLINK(...)``,
-  DDE payloads or ``#N/A`` are shown, never evaluated. Carriage returns are
+  DDE payloads or ``#N/A`` are shown, never evaluated. Only the values the
+  tables give as numbers or dates (counts, line numbers, the dates of
+  :mod:`ropa.render.tables.present`) become numeric cells. Carriage returns are
   written as ``&#13;`` (a raw CR would be read back as LF) and control characters
   as OOXML ``_xHHHH_`` escapes.
 * **Same input, same bytes.** The saved zip is rewritten by
@@ -40,6 +43,7 @@ from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.render.tables.table import Table, Value
 from ropa.render.tables.workbook import build_tables
+from ropa.render.xlsx_print import PageInfo, row_height, setup_print
 from ropa.util.zipnorm import Streamed, normalise_zip
 
 if TYPE_CHECKING:
@@ -82,14 +86,27 @@ def _keep_carriage_returns(chunk: bytes) -> bytes:
 
 BODY_STYLE = "ropa body"
 HEADER_STYLE = "ropa header"
+DATE_STYLE = "ropa date"
+
+DATE_FORMAT = "yyyy-mm-dd"
+"""Dates show as ISO dates, as in ropa's other documents, whatever the reader's locale."""
 
 
-def _add_styles(wb: Workbook) -> tuple[int, int]:
-    """Register the named cell styles every sheet uses; return the (header, body) cell style ids.
+@dataclass(frozen=True)
+class Styles:
+    """Cell format ids (``s="..."``) of the header, body text and body date cells."""
 
-    The ids index the workbook's cell formats (``s="..."`` on each cell); the header
-    is registered first so that the ids do not depend on which sheet is written
-    first. The names also show up in the spreadsheet's style gallery.
+    header: int
+    body: int
+    date: int
+
+
+def _add_styles(wb: Workbook) -> Styles:
+    """Register the named cell styles every sheet uses; return their cell format ids.
+
+    The ids index the workbook's cell formats (``s="..."`` on each cell); the styles
+    are registered in a fixed order so that the ids do not depend on which sheet is
+    written first. The names also show up in the spreadsheet's style gallery.
     """
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import DEFAULT_FONT, Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -106,19 +123,24 @@ def _add_styles(wb: Workbook) -> tuple[int, int]:
         fill=PatternFill("solid", fgColor="FFD9E1F2"),
         border=Border(bottom=Side(style="thin")),
     )
+    date = NamedStyle(name=DATE_STYLE, alignment=wrap, font=DEFAULT_FONT, number_format=DATE_FORMAT)
     wb.add_named_style(body)
     wb.add_named_style(header)
+    wb.add_named_style(date)
     probe = wb.create_sheet()  # a cell gives its format's index (``style_id``) only through a sheet of the workbook
     try:
         ids: list[int] = []
-        for name in (HEADER_STYLE, BODY_STYLE):
+        for name in (HEADER_STYLE, BODY_STYLE, DATE_STYLE):
             cell = WriteOnlyCell(probe)
             cell.style = name
             ids.append(cell.style_id)
     finally:
         wb.remove(probe)  # never written, so it leaves no trace in the saved workbook
-    return ids[0], ids[1]
+    return Styles(*ids)
 
+
+_EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of spreadsheet dates in the 1900 date system (right for every date from March 1900 on)."""
 
 _LETTERS: list[str] = []
 
@@ -145,8 +167,9 @@ class _RowWriter:
     what keeps large registers fast: openpyxl spends most of its time per cell on
     type inference, style look-ups and lxml element calls. Strings are always
     inline strings (``t="inlineStr"``), so nothing becomes a formula or an error
-    value. Nine cells in ten repeat a text seen shortly before ("Not stated", a
-    provider's name), so the XML of short texts is remembered.
+    value; dates are day numbers in the date format, as openpyxl writes them. Nine
+    cells in ten repeat a text seen shortly before ("Not stated", a provider's name),
+    so the XML of short texts is remembered.
     """
 
     def __init__(self) -> None:
@@ -167,11 +190,16 @@ class _RowWriter:
             self._texts[value] = xml
         return xml
 
-    def row(self, number: int, values: Sequence[Value | None], style: int) -> str:
-        """One ``<row>``; still holding non-ASCII characters, which the caller encodes as references."""
+    def row(
+        self, number: int, values: Sequence[Value | None], style: int, date: int = 0, height: float | None = None
+    ) -> str:
+        """One ``<row>``, ``height`` points tall if given, dates in cell format ``date``.
+
+        The XML still holds non-ASCII characters, which the caller encodes as references.
+        """
         row = str(number)
         letters = _letters(len(values))
-        cells = [f'<row r="{row}">']
+        cells = [f'<row r="{row}">' if height is None else f'<row r="{row}" ht="{height:g}" customHeight="1">']
         add = cells.append
         head = f'" s="{style}" t='
         texts = self._texts
@@ -184,6 +212,8 @@ class _RowWriter:
                 add(f'<c r="{letter}{row}{head}"b"><v>{value:d}</v></c>')
             elif isinstance(value, int):
                 add(f'<c r="{letter}{row}{head}"n"><v>{value:.16g}</v></c>')
+            elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                add(f'<c r="{letter}{row}" s="{date}" t="n"><v>{(value - _EPOCH).days}</v></c>')
             else:
                 raise TypeError(f"cannot write {value!r} to a cell")
         add("</row>")
@@ -203,22 +233,27 @@ _BATCH = 256
 """Rows serialised before each write to the scratch file."""
 
 
-def _stream_table(table: Table, header: int, body: int, files: ExitStack, writer: _RowWriter) -> list[_Part]:
+def _stream_table(table: Table, styles: Styles, files: ExitStack, writer: _RowWriter) -> list[_Part]:
     """Serialise one table's rows into scratch files, a new part past Excel's row limit.
 
     The rows are produced and written one batch at a time, so memory stays flat; the
     files hold plain XML, as openpyxl's own write-only sheets do, and are read back
-    once into the zip. ``files`` closes (and so deletes) them.
+    once into the zip. ``files`` closes (and so deletes) them. Each row is as tall as
+    its longest wrapped text (:func:`ropa.render.xlsx_print.row_height`), so that a
+    printout shows all of it.
     """
     rows = iter(table.rows())
     parts: list[_Part] = []
+    widths = table.widths
+    head = writer.row(1, table.headers, styles.header, height=row_height(table.headers, widths, bold=True))
+    body, date = styles.body, styles.date
     while True:
         scratch = files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - the stack closes it
-        batch = [writer.row(1, table.headers, header)]
+        batch = [head]
         count = 0
         for row in rows:
             count += 1
-            batch.append(writer.row(count + 1, row, body))
+            batch.append(writer.row(count + 1, row, body, date, row_height(row, widths)))
             if len(batch) >= _BATCH:
                 scratch.write("".join(batch).encode("ascii", "xmlcharrefreplace"))
                 batch.clear()
@@ -232,24 +267,15 @@ def _stream_table(table: Table, header: int, body: int, files: ExitStack, writer
         rows = itertools.chain([following], rows)
 
 
-def _setup_sheet(ws: Any, table: Table) -> None:
-    """Widths, panes and page set-up of one sheet (its rows are written separately)."""
+def _setup_sheet(ws: Any, table: Table, page: PageInfo, part: _Part) -> None:
+    """Widths, panes, autofilter and print layout of one sheet (its rows are written separately)."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.page import PageMargins
 
     for index, width in enumerate(table.widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.gridLines = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3, footer=0.3)
-    ws.print_title_rows = "1:1"
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Page &P of &N"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{part.count + 1}"
+    setup_print(ws, table, page, part.count + 1)
 
 
 _SHEET_DATA = b"<sheetData></sheetData>"
@@ -300,7 +326,6 @@ def render_register_xlsx(register: Register, report: Report) -> bytes:
     ``SOURCE_DATE_EPOCH``), never the clock.
     """
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
     from openpyxl.xml.functions import tostring
 
     from ropa import __version__
@@ -310,16 +335,17 @@ def render_register_xlsx(register: Register, report: Report) -> bytes:
     generated_by = f"ropa {__version__}"
     tables = build_tables(register, report, generated_by, when.date())
 
+    record = register.organisation.record
+    page = PageInfo(register.organisation.legal_name, record.version, record.date.isoformat())
     wb = Workbook(write_only=True)
-    header, body = _add_styles(wb)
+    styles = _add_styles(wb)
     sheets: list[tuple[Any, _Part]] = []
     writer = _RowWriter()
     with ExitStack() as files:
         for table in tables:
-            for part in _stream_table(table, header, body, files, writer):
+            for part in _stream_table(table, styles, files, writer):
                 ws = wb.create_sheet(part.name)
-                _setup_sheet(ws, table)
-                ws.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{part.count + 1}"
+                _setup_sheet(ws, table, page, part)
                 sheets.append((ws, part))
         _properties(wb, register, when, generated_by)
         raw = io.BytesIO()

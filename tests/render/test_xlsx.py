@@ -9,6 +9,7 @@ a processor.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import io
 import re
@@ -199,52 +200,52 @@ EXPECTED_ACTIVITY_ROW: dict[str, Any] = {
     "Activity id": "sms-otp",
     "Activity": "One-time passcodes",
     "Description": "Login codes sent by SMS.",
-    "Purposes of processing (Art. 30(1)(b))": (
+    "Purpose of processing": (
         "1. Deliver one-time login passcodes to customers by SMS\n2. Detect fraudulent login attempts by SMS pumping"
     ),
-    "Lawful basis per purpose (Art. 6)": "1. Art. 6(1)(b) contract\n2. Art. 6(1)(f) legitimate interests",
+    "Article 6 lawful basis for processing personal data": (
+        "1. Art. 6(1)(b) contract\n2. Art. 6(1)(f) legitimate interests"
+    ),
     "Legitimate interests and LIA": "2. Fraud prevention; LIA: LIA-2026-04, dated 2026-04-01",
     "Consent: how given and withdrawn": "Not applicable",
     "Legal provision (Art. 6(3))": "Not applicable",
     "Type of purpose": "None recorded",
-    "Categories of data subjects (Art. 30(1)(c))": (
-        "Customers with an account\nMinors with a family account (includes children)"
-    ),
+    "Categories of individuals": ("Customers with an account\nMinors with a family account (includes children)"),
     # Children are concerned: age range and notice are expected, and the LIA must weigh their interests.
     "Children: ages, consent, notice (Art. 8, 12(1))": (
         "Ages: Not stated\nNotice for children (Art. 12(1)): Not stated\nChildren in the LIA (Art. 6(1)(f)): Not stated"
     ),
-    "Categories of personal data (Art. 30(1)(c))": "Mobile phone number\nPharmacy order status",
-    "Special categories and Art. 9 condition": (
+    "Categories of personal data": "Mobile phone number\nPharmacy order status",
+    "Article 9 condition for processing special category data": (
         "Pharmacy order status: Data concerning health; Art. 9(2)(a); safeguards: Not stated"
     ),
     "Criminal offence data (Art. 10)": "None",
-    "Source of the data": "The customer at sign-up",
-    "Recipients (Art. 30(1)(d))": (
+    "The source of the personal data (if applicable)": "The customer at sign-up",
+    "Categories of recipients": (
         "Acme Messaging Inc. (acme) [Processor, United States (US)]\nCustomer support staff [Internal]"
     ),
-    "Contract with processor (Art. 28(3))": "Acme Data Processing Addendum (version 3.1)",
+    "Link to contract with processor": "Acme Data Processing Addendum (version 3.1)",
     "Location of personal data": "United States (US)\nGermany (DE)",
     "Transfers: country, mechanism, SCC module (Art. 30(1)(e))": (
         "United States (US), to Acme Messaging Inc. (acme): Standard contractual clauses, Decision (EU) 2021/914 "
         "(Art. 46(2)(c)); "
         "Module Two (controller to processor); Clause 9(a) general authorisation"
     ),
-    "Retention per data category (Art. 30(1)(f))": (
+    "Retention schedule (if possible)": (
         "Mobile phone number: 30 days (P30D) from delivery; Then deleted\n"
         "Pharmacy order status: 1 year (P1Y) from account closure"
     ),
-    "Security measures (Art. 30(1)(g), Art. 32)": (
+    "General description of technical and organisational security measures (if possible)": (
         "Data minimisation: Only the phone number leaves our systems\n"
         "Provider: Pseudonymisation and encryption of personal data: AES-256 for stored messages"
     ),
-    "DPIA required (Art. 35)": "Required",
-    "DPIA": "DPIA-7, dated 2026-03-01, kept at GRC tool",
+    "Data Protection Impact Assessment required?": "Required",
+    "Link to Data Protection Impact Assessment": "DPIA-7, dated 2026-03-01, kept at GRC tool",
     "Frequency": "None recorded",
     "Risk to data subjects": "None recorded",
     "Art. 30(5) derogation": "Not claimed",
     "Owner": "Head of Security",
-    "Last reviewed": "2026-10-01",
+    "Last reviewed": dt.datetime(2026, 10, 1),  # a date cell (openpyxl reads dates back as datetimes)
     "Sources": "Acme privacy policy §2\nDPA Annex 1\nDPA §9",
 }
 
@@ -330,8 +331,8 @@ def test_every_sheet_is_laid_out_for_screen_and_print(workbook: Workbook) -> Non
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.paperSize == 9  # A4
         fit = ws.sheet_properties.pageSetUpPr
-        assert fit is not None and fit.fitToPage is True
-        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert fit is None or not fit.fitToPage, ws.title  # fitting to one page wide shrinks text to nothing
+        assert 70 <= ws.page_setup.scale <= 100, ws.title
         for index in range(1, ws.max_column + 1):
             width = ws.column_dimensions[get_column_letter(index)].width
             assert 6 <= width <= 80, (ws.title, index, width)
@@ -435,7 +436,7 @@ def test_recipients_transfers_and_sub_processors(workbook: Workbook) -> None:
 def test_providers_show_contract_and_art28_coverage(workbook: Workbook) -> None:
     [acme] = only(records(workbook["Providers"]), **{"Provider id": "acme"})
     assert acme["Contract / DPA (Art. 28(3))"] == "Acme Data Processing Addendum (version 3.1)"
-    assert acme["Signed"] == "2026-02-01"
+    assert acme["Signed"] == dt.datetime(2026, 2, 1)
     assert acme["Art. 28(3)(a) instructions"] == "Covered (§2.1)"
     assert acme["Art. 28(3)(b) confidentiality"] == NOT_STATED
     assert acme["Art. 28(3)(c) security"] == "Not covered: Refers to a security page only"
@@ -453,22 +454,23 @@ def test_missing_facts_read_not_stated_never_blank(workbook: Workbook) -> None:
     [bare] = only(records(workbook["Activities"]), **{"Activity id": "bare"})
     for column in (
         "Description",
-        "Purposes of processing (Art. 30(1)(b))",
-        "Lawful basis per purpose (Art. 6)",
-        "Categories of data subjects (Art. 30(1)(c))",
-        "Categories of personal data (Art. 30(1)(c))",
-        "Special categories and Art. 9 condition",
+        "Purpose of processing",
+        "Article 6 lawful basis for processing personal data",
+        "Categories of individuals",
+        "Categories of personal data",
+        "Article 9 condition for processing special category data",
         "Criminal offence data (Art. 10)",
-        "Recipients (Art. 30(1)(d))",
-        "Retention per data category (Art. 30(1)(f))",
-        "DPIA required (Art. 35)",
-        "DPIA",
+        "Categories of recipients",
+        "Retention schedule (if possible)",
+        "Data Protection Impact Assessment required?",
+        "Link to Data Protection Impact Assessment",
         "Owner",
         "Last reviewed",
         "Sources",
     ):
         assert bare[column] == NOT_STATED, column
-    assert bare["Security measures (Art. 30(1)(g), Art. 32)"].startswith("Provider: ")
+    measures = bare["General description of technical and organisational security measures (if possible)"]
+    assert measures.startswith("Provider: ")
     for name in SHEETS:
         if name == "Findings":
             continue  # waiver columns are empty for open findings on purpose
@@ -485,7 +487,7 @@ def test_about_sheet_summarises_organisation_record_and_validation(
     summary = register[1].summary()
     assert about["Organisation (controller)"] == "Nordlicht Commerce GmbH"
     assert about["Record version"] == "2026.2"
-    assert about["Record date"] == "2026-11-01"
+    assert about["Record date"] == dt.datetime(2026, 11, 1)
     assert about["Acts as"] == "Controller and processor"
     assert about["Data protection officer"] == "Dr. Anna Weber, DPO\ndpo@nordlicht.example"
     assert about["Generated by"] == f"ropa {__version__}"
@@ -575,7 +577,7 @@ def test_formula_dde_and_error_lookalikes_stay_literal_text(
                     assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
                     seen.setdefault(cell.value, (ws.title, cell.coordinate))
                 else:
-                    assert cell.data_type in ("n",), (ws.title, cell.coordinate, cell.data_type)
+                    assert cell.data_type in ("n", "d"), (ws.title, cell.coordinate, cell.data_type)
     for text in HOSTILE:
         assert text in seen, f"{text!r} was not kept verbatim in any cell"
     assert "line one\r\nline two\rline three" in seen, "carriage returns were not kept"
@@ -637,21 +639,26 @@ TRICKY: list[Any] = [
 ]
 """Values whose cell XML must be exactly what openpyxl itself would write."""
 
+DATES = [dt.date(2026, 1, 1), dt.date(1900, 3, 1), dt.date(9999, 12, 31)]
+"""Dates, written in the date format as openpyxl writes them: day numbers."""
+
 
 def test_rows_are_serialised_exactly_as_openpyxl_would_write_them() -> None:
     """The row writer replaces openpyxl's per-cell writer; the bytes must not tell them apart."""
     from openpyxl import Workbook as NewWorkbook
     from openpyxl.cell import WriteOnlyCell
 
-    from ropa.render.xlsx import BODY_STYLE, HEADER_STYLE, _add_styles, _keep_carriage_returns, _RowWriter
+    from ropa.render.xlsx import BODY_STYLE, DATE_STYLE, HEADER_STYLE, _add_styles, _keep_carriage_returns, _RowWriter
 
     wb = NewWorkbook(write_only=True)
-    header, body = _add_styles(wb)
+    styles = _add_styles(wb)
+    header, body = styles.header, styles.body
     ws = wb.create_sheet("Reference")
     for style, name, values in (
         (header, HEADER_STYLE, ["Item", "Value"]),
         (body, BODY_STYLE, TRICKY),
         (body, BODY_STYLE, TRICKY),
+        (styles.date, DATE_STYLE, DATES),
     ):
         cells = []
         for value in values:
@@ -671,7 +678,12 @@ def test_rows_are_serialised_exactly_as_openpyxl_would_write_them() -> None:
     expected = reference.split(b"<sheetData>")[1].split(b"</sheetData>")[0]
 
     writer = _RowWriter()
-    rows = [writer.row(1, ["Item", "Value"], header), writer.row(2, TRICKY, body), writer.row(3, TRICKY, body)]
+    rows = [
+        writer.row(1, ["Item", "Value"], header),
+        writer.row(2, TRICKY, body),
+        writer.row(3, TRICKY, body),
+        writer.row(4, DATES, styles.date, styles.date),
+    ]
     assert "".join(rows).encode("ascii", "xmlcharrefreplace") == expected
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Generic, TypeVar
 
-Value = str | int
-"""A cell value: text, or a whole number for counts and line numbers."""
+Value = str | int | dt.date
+"""A cell value: text, a whole number for counts and line numbers, or a date."""
 
 Row = tuple[Value, ...]
 T = TypeVar("T")
