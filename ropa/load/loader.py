@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from ropa.errors import Diagnostic, InputError, KeyPath
 from ropa.load import hints
-from ropa.read.readahead import Item, ReadAhead, can_fork, usable_cpus
 from ropa.read.safefiles import is_inside, real_folder
-from ropa.read.source import Document
+from ropa.read.source import Document, read_file
 
 if TYPE_CHECKING:  # pydantic and the models are imported when a register is validated, not before:
     from pydantic import BaseModel
@@ -205,34 +204,6 @@ def _validate(model: type[BaseModel], doc: Document, errors: list[Diagnostic]) -
         return None
 
 
-PARALLEL_READ_BYTES = 1024 * 1024
-"""Registers larger than this are read by worker processes when :func:`load_register` starts the reading
-itself: parsing is most of the time of loading and files are independent (figures in
-``benchmarks/README.md``). Below it, starting the workers would cost about what they save.
-"""
-
-
-def _reader_count(items: list[Item], threshold: int | None = None) -> int:
-    """Processes that read ``items``, the caller included: one per core where workers can be forked.
-
-    Args:
-        items: The files.
-        threshold: Fewest bytes worth workers (default :data:`PARALLEL_READ_BYTES`).
-    """
-    if len(items) < 2 or not can_fork():
-        return 1
-    if threshold is None:
-        threshold = PARALLEL_READ_BYTES
-    if threshold > 0:
-        try:
-            size = sum(path.stat().st_size for path, _ in items)
-        except OSError:
-            return 1
-        if size < threshold:
-            return 1
-    return max(1, min(len(items), usable_cpus(), 8))
-
-
 def _display(root: Path, display_root: str | None) -> Callable[[str], str]:
     """How files of the register are named in messages: ``display_root`` (default: ``root``) joined to the name."""
     prefix = str(root) if display_root is None else display_root
@@ -407,28 +378,28 @@ def _load_register(root: Path, shown: Callable[[str], str]) -> Register:
     activity_shown = {shown(rel) for rel in activity_rels}
     items = [(root / rel, shown(rel)) for rel in rels]
     folder = real_folder(root)  # every file read must lie in it (ropa.read.safefiles)
-    reading = ReadAhead(items, _reader_count(items) - 1, folder=folder)
     errors: list[Diagnostic] = []
-    # Each file is validated as soon as it is read (while workers read the next), then its data is
-    # dropped: only its positions are needed from there on.
+    # Each file is validated as soon as it is read, then its data is dropped: only its positions are
+    # needed from there on.
     by_file: dict[str, Document] = {}
     models: dict[str, Any] = {}
     total = 0
-    with reading:
-        for read in reading.results():
-            if not isinstance(read, Document):
-                errors.extend(read)
-                continue
-            by_file[read.file] = read
-            total += _activity_count(read)
-            if total <= MAX_ACTIVITIES:  # past the limit, only count: the register is refused unvalidated
-                model: type[BaseModel] = Provider
-                if read.file == shown(ORGANISATION_FILE):
-                    model = Organisation
-                elif read.file in activity_shown:
-                    model = ActivitiesFile
-                models[read.file] = _validate(model, read, errors)
-            read.data = None
+    for path, name in items:
+        try:
+            read = read_file(path, name, folder=folder)
+        except InputError as exc:
+            errors.extend(exc.diagnostics)
+            continue
+        by_file[read.file] = read
+        total += _activity_count(read)
+        if total <= MAX_ACTIVITIES:  # past the limit, only count: the register is refused unvalidated
+            model: type[BaseModel] = Provider
+            if read.file == shown(ORGANISATION_FILE):
+                model = Organisation
+            elif read.file in activity_shown:
+                model = ActivitiesFile
+            models[read.file] = _validate(model, read, errors)
+        read.data = None
     if total > MAX_ACTIVITIES:
         raise _too_many_activities(total, shown(PROVIDERS_DIR))
     organisation = models.get(shown(ORGANISATION_FILE))

@@ -3,7 +3,7 @@
 A CI time-out kills ``ropa`` with SIGKILL: nothing runs in the dying process, so it
 cannot stop its workers, and a worker left waiting for work keeps the job's output
 pipe open (``ropa build | tail`` never returns). Every process ropa forks (the
-workers of :class:`ropa.produce.workers.Pool`, the read-ahead readers of :mod:`ropa.read.readahead`)
+workers of :class:`ropa.produce.workers.Pool`)
 calls :func:`die_with_parent` first thing after the fork.
 """
 

@@ -176,29 +176,6 @@ def test_killed_package_takes_its_render_workers_along(busy_register: Path, tmp_
         assert _kill_and_measure(proc, marker, "package") < DEADLINE
 
 
-READER = """
-import sys, time
-from pathlib import Path
-import ropa.read.readahead as readahead
-
-def stuck(*args, **kwargs):  # a reader that would never finish on its own
-    time.sleep(120)
-
-readahead.read_one = stuck
-items = [(Path(sys.argv[1]), "organisation.yaml")] * 8
-ahead = readahead.ReadAhead(items, 2)
-print("reading", flush=True)
-time.sleep(120)
-"""
-
-
-def test_killed_caller_takes_its_read_ahead_workers_along(busy_register: Path, tmp_path: Path) -> None:
-    command = [sys.executable, "-c", READER, str(busy_register / "organisation.yaml")]
-    with _started(command, tmp_path) as (proc, marker):
-        _wait_for_children(proc, 2)
-        assert _kill_and_measure(proc, marker, "read-ahead") < DEADLINE
-
-
 # ---------------------------------------------------------------- the function itself, in forked children
 
 

@@ -29,7 +29,6 @@ from hostile.support import (
     snapshot,
 )
 from ropa.load import loader
-from ropa.read.readahead import ReadAhead, can_fork
 from ropa.read.safefiles import real_folder
 
 PROVIDER_FILE = "providers/beta.yaml"
@@ -222,26 +221,3 @@ def test_a_providers_folder_with_too_many_entries_is_refused_without_listing_the
     for n in range(12):
         (ws.register / "providers" / f"note-{n}.txt").write_text("x", encoding="utf-8")
     ws.refuse_everywhere("providers", 0, "more than 10 entries")
-
-
-# --- the forked readers use the same opener ------------------------------------------------------
-
-
-@pytest.mark.skipif(not can_fork(), reason="reading ahead forks worker processes")
-@pytest.mark.parametrize("workers", [1, 2])
-def test_read_ahead_workers_refuse_what_the_caller_refuses(ws: Workspace, workers: int) -> None:
-    secret = _secret(ws.root, "scalar")
-    (ws.register / PROVIDER_FILE).symlink_to(secret)
-    os.mkfifo(ws.register / "providers" / "pipe.yaml")
-    names = ["organisation.yaml", "providers/acme.yaml", PROVIDER_FILE, "providers/pipe.yaml"]
-    items = [(ws.register / rel, rel) for rel in names]
-    with ReadAhead(items, workers, folder=real_folder(ws.register)) as ahead:
-        deadline = time.monotonic() + 60
-        while len(ahead._ready) < len(items):  # let the workers read every file, the caller none
-            assert time.monotonic() < deadline, "the workers never read the files"
-            time.sleep(0.01)
-        got = list(ahead.results())
-    link, pipe = got[2], got[3]
-    assert isinstance(link, list) and OUTSIDE in link[0].message and MARKER not in repr(link)
-    assert isinstance(pipe, list) and "not a regular file (FIFO)" in pipe[0].message
-    assert not isinstance(got[0], list) and not isinstance(got[1], list)
