@@ -43,7 +43,7 @@ from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.render.tables.table import Table, Value
 from ropa.render.tables.workbook import build_tables
-from ropa.render.xlsx_print import PageInfo, row_height, setup_print
+from ropa.render.xlsx_print import PageInfo, RowHeights, setup_print
 from ropa.util.zipnorm import Streamed, normalise_zip
 
 if TYPE_CHECKING:
@@ -239,21 +239,20 @@ def _stream_table(table: Table, styles: Styles, files: ExitStack, writer: _RowWr
     The rows are produced and written one batch at a time, so memory stays flat; the
     files hold plain XML, as openpyxl's own write-only sheets do, and are read back
     once into the zip. ``files`` closes (and so deletes) them. Each row is as tall as
-    its longest wrapped text (:func:`ropa.render.xlsx_print.row_height`), so that a
+    its longest wrapped text (:class:`ropa.render.xlsx_print.RowHeights`), so that a
     printout shows all of it.
     """
     rows = iter(table.rows())
     parts: list[_Part] = []
-    widths = table.widths
-    head = writer.row(1, table.headers, styles.header, height=row_height(table.headers, widths, bold=True))
-    body, date = styles.body, styles.date
+    head = writer.row(1, table.headers, styles.header, height=RowHeights(table.widths, bold=True)(table.headers))
+    body, date, height = styles.body, styles.date, RowHeights(table.widths)
     while True:
         scratch = files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - the stack closes it
         batch = [head]
         count = 0
         for row in rows:
             count += 1
-            batch.append(writer.row(count + 1, row, body, date, row_height(row, widths)))
+            batch.append(writer.row(count + 1, row, body, date, height(row)))
             if len(batch) >= _BATCH:
                 scratch.write("".join(batch).encode("ascii", "xmlcharrefreplace"))
                 batch.clear()

@@ -40,6 +40,9 @@ GAPS = tuple(sorted({NOT_STATED.lower(), "not stated", "not recorded"}))
 """Words that mark a gap in the record (:data:`NOT_STATED`, and the phrases that end in it, such as
 "mechanism not stated"); a cell containing one of them, in any case, is highlighted."""
 
+UNHIGHLIGHTED = frozenset({"Findings"})
+"""Sheets whose cells describe gaps rather than being them (a finding's message says what is missing)."""
+
 KEY_COLUMNS: Mapping[str, str] = {
     "Activities": "Activity",
     "Data categories": "Data category",
@@ -90,10 +93,11 @@ def text_lines(text: str, width: float, bold: bool = False) -> int:
         if len(paragraph) <= capacity and paragraph.isascii():
             count += 1
             continue
+        words = paragraph.split(" ")
+        sizes = map(len, words) if paragraph.isascii() else map(_weight, words)
         lines, used = 1, 0
-        for word in paragraph.split(" "):
-            size = _weight(word)
-            need = size + (1 if used else 0)
+        for size in sizes:
+            need = size + 1 if used else size
             if used + need <= capacity:
                 used += need
                 continue
@@ -107,15 +111,42 @@ def text_lines(text: str, width: float, bold: bool = False) -> int:
     return count
 
 
-def row_height(values: Sequence[Value | None], widths: Sequence[float], bold: bool = False) -> float | None:
-    """The height in points of a row of ``values``, or None when one line is enough (the default)."""
-    most = 1
-    for value, width in zip(values, widths, strict=False):
-        if isinstance(value, str) and (len(value) >= width * CHARS_PER_UNIT - 1 or "\n" in value or "\r" in value):
-            most = max(most, text_lines(value.replace("\r\n", "\n").replace("\r", "\n"), width, bold))
-    if most == 1:
-        return None
-    return min(MAX_ROW_PT, most * LINE_PT)
+_REMEMBERED = 4096
+"""Long texts whose line count is kept per sheet (a provider's measures repeat on each of its activities)."""
+
+
+class RowHeights:
+    """Row heights for one sheet's columns: the tallest wrapped cell of a row, in points.
+
+    Only a text longer than its column or holding a line break needs counting; the counts of
+    such texts are remembered, since the same long text often fills a column row after row.
+    """
+
+    def __init__(self, widths: Sequence[float], bold: bool = False) -> None:
+        self._columns = [(w, w * CHARS_PER_UNIT - 1) for w in widths]
+        self._bold = bold
+        self._seen: dict[tuple[str, float], int] = {}
+
+    def __call__(self, values: Sequence[Value | None]) -> float | None:
+        """The height of a row of ``values``, or None when one line is enough (the default height)."""
+        most = 1
+        for value, (width, fits) in zip(values, self._columns, strict=False):
+            if isinstance(value, str) and (len(value) >= fits or "\n" in value or "\r" in value):
+                most = max(most, self._lines(value, width))
+        if most == 1:
+            return None
+        return min(MAX_ROW_PT, most * LINE_PT)
+
+    def _lines(self, value: str, width: float) -> int:
+        key = (value, width)
+        found = self._seen.get(key)
+        if found is None:
+            text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+            found = text_lines(text, width, self._bold)
+            if len(self._seen) >= _REMEMBERED:
+                self._seen.clear()
+            self._seen[key] = found
+        return found
 
 
 def _head_text(value: str) -> str:
@@ -150,7 +181,7 @@ def setup_print(ws: Any, table: Table, page: PageInfo, last_row: int) -> None:
     ws.oddHeader.right.text = f"Record of processing activities, version {_head_text(page.version)} of {page.date}"
     ws.oddFooter.left.text = "&A"
     ws.oddFooter.right.text = "Page &P of &N"
-    if last_row > 1:
+    if last_row > 1 and table.name not in UNHIGHLIGHTED:
         cells = f"A2:{get_column_letter(len(table.headers))}{last_row}"
         gap = DifferentialStyle(font=Font(color="FF9C0006"), fill=PatternFill(bgColor="FFFFE699"))
         found = ",".join(f'ISNUMBER(SEARCH("{words}",A2))' for words in GAPS)
