@@ -108,7 +108,7 @@ class Register:
             for index, activity in enumerate(activities)
         ]
         entries += [
-            Entry(activity, self.provider_files[provider.id], index, provider)
+            Entry(activity, self.provider_files.get(provider.id, f"providers/{provider.id}.yaml"), index, provider)
             for provider in self.providers
             for index, activity in enumerate(provider.activities)
         ]

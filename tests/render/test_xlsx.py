@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ropa import __version__
 from ropa.check.findings import Report
+from ropa.model.facts import parties
 from ropa.model.register import Register
 from ropa.render.tables.workbook import build_tables
 from ropa.render.text import NOT_STATED
@@ -213,11 +214,11 @@ EXPECTED_ACTIVITY_ROW: dict[str, Any] = {
     "Categories of individuals": ("Customers with an account\nMinors with a family account (includes children)"),
     # Children are concerned: age range and notice are expected, and the LIA must weigh their interests.
     "Children: ages, consent, notice (Art. 8, 12(1))": (
-        "Ages: Not stated\nNotice for children (Art. 12(1)): Not stated\nChildren in the LIA (Art. 6(1)(f)): Not stated"
+        "Ages: Not recorded\nNotice for children (Art. 12(1)): Not recorded\nChildren in the LIA (Art. 6(1)(f)): Not recorded"
     ),
     "Categories of personal data": "Mobile phone number\nPharmacy order status",
     "Article 9 condition for processing special category data": (
-        "Pharmacy order status: Data concerning health; Art. 9(2)(a); safeguards: Not stated"
+        "Pharmacy order status: Data concerning health; Art. 9(2)(a); safeguards: Not recorded"
     ),
     "Criminal offence data (Art. 10)": "None",
     "The source of the personal data (if applicable)": "The customer at sign-up",
@@ -618,7 +619,7 @@ def test_characters_xml_cannot_carry_become_escapes(register: tuple[Register, Re
 
 TRICKY: list[Any] = [
     *HOSTILE,
-    "Not stated",
+    "Not recorded",
     "",
     None,
     0,
@@ -733,5 +734,6 @@ def test_example_register_lists_every_provider_and_activity(example_dir: Path) -
     providers = {r["Provider id"] for r in records(wb["Providers"])}
     activities = {(r["Provider id"], r["Activity id"]) for r in records(wb["Activities"])}
     assert providers == {p.id for p in register.providers}
-    assert activities == {(e.provider_id or "In-house", e.activity.id) for e in register.activities()}
+    refs = {e.activity.id: "\n".join(p.ref for p in parties(register, e)) or "In-house" for e in register.activities()}
+    assert activities == {(ref, activity) for activity, ref in refs.items()}
     assert len(records(wb["Findings"])) == len(report.findings) + len(report.waived)

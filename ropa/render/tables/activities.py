@@ -185,12 +185,23 @@ def _retention_lines(a: Activity) -> str:
 
 def _measures(i: ActivityItem) -> str:
     own = [tom(t) for t in i.activity.security_measures]
-    theirs = [f"{p.id}: {tom(t)}" for p in i.processors for t in p.toms]
+    many = len(i.processors) > 1
+    theirs = [f"Provider{' ' + p.id if many else ''}: {tom(t)}" for p in i.processors for t in p.toms]
     return lines([*own, *theirs])
 
 
+IN_HOUSE = "In-house"
+"""What the provider columns say of an activity no provider takes part in."""
+
+
+def _party_name(party: Party) -> str:
+    if party.sub is not None:
+        return f"{party.sub.name or party.sub.category or party.sub.id} (sub-processor of {party.provider.legal_name})"
+    return party.provider.legal_name
+
+
 def _party_roles(i: ActivityItem) -> str:
-    return lines(ROLE_LABELS[p.role.value] if p.role else NOT_STATED for p in i.parties) or "In-house"
+    return lines((ROLE_LABELS[p.role.value] if p.role else NOT_STATED for p in i.parties), empty=IN_HOUSE)
 
 
 def _dpia_required(a: Activity) -> str:
@@ -207,8 +218,8 @@ def activity_columns(register: Register) -> list[Column[ActivityItem]]:
         return lines((recipient(register, r) for r in i.activity.recipients), empty="No recipients (stated)")
 
     return [
-        Column("Provider id", 16, lambda i: lines(p.ref for p in i.parties) or "In-house"),
-        Column("Provider", 24, lambda i: lines(p.provider.legal_name for p in i.parties) or "In-house"),
+        Column("Provider id", 16, lambda i: lines((p.ref for p in i.parties), empty=IN_HOUSE)),
+        Column("Provider", 24, lambda i: lines((_party_name(p) for p in i.parties), empty=IN_HOUSE)),
         Column("Provider role", 14, _party_roles),
         Column("Activity id", 18, lambda i: i.activity.id),
         Column("Activity", 28, lambda i: i.activity.name),
