@@ -8,14 +8,26 @@ from __future__ import annotations
 
 from ropa.model.common import DURATION_PATTERN
 
-NOT_STATED = "Not stated"
-"""The marker printed for every fact the register leaves out."""
+NOT_STATED = "Not recorded"
+"""The marker printed for every fact the register leaves out (a gap: the record should hold it)."""
+NONE_RECORDED = "None"
+"""The record says explicitly that there is none (no recipients, no joint controllers)."""
+NOT_APPLICABLE = "Not applicable"
+"""The fact does not apply to this entry (SCC modules of an adequacy decision, a contract with a public body)."""
+GAP_VOCABULARY = (
+    (NOT_STATED, "the record must hold this fact and does not: a gap to fill"),
+    (NONE_RECORDED, "the record states that there is none"),
+    (NOT_APPLICABLE, "the fact does not apply here"),
+)
+"""The three words every document uses for an empty value, with what each means (defined on the cover)."""
+UNKNOWN_LOCATION = "location not recorded: a transfer cannot be excluded"
+"""What a document says where a country the data may go to is not recorded (never "outside the EEA")."""
 
 _UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
 
 
 def country_label(code: str | None) -> str | None:
-    """``"United States (US)"`` for ``"US"``; None stays None so it renders as "Not stated"."""
+    """``"United States (US)"`` for ``"US"``; None stays None so it renders as "Not recorded"."""
     if not code:
         return None
     from ropa.refdata import country_name

@@ -120,9 +120,9 @@ def test_checklist_says_covered_where_or_missing(annexes: dict[str, tuple[bytes,
     for key, requirement in ART28_ITEMS.items():
         assert flat(requirement) in checklist, key
     assert flat("Art. 28(3)(a)documented instructions, including for transfersCovered§2.1") in checklist
-    assert flat("Art. 28(3)(c)security measures required by Art. 32Not coveredNot stated") in checklist
+    assert flat("Art. 28(3)(c)security measures required by Art. 32Not coveredNot recorded") in checklist
     assert flat("Refers to a security page only") in checklist
-    missing_d = "Art. 28(3)(d)conditions for engaging another processor (Art. 28(2), (4))MissingNot stated"
+    missing_d = "Art. 28(3)(d)conditions for engaging another processor (Art. 28(2), (4))MissingNot recorded"
     assert flat(missing_d) in checklist
     _pdf, beta = annexes["beta"]
     beta_checklist = flat(beta[beta.index("Article 28(3) checklist") :])
@@ -138,16 +138,16 @@ def test_sub_processor_entries(annexes: dict[str, tuple[bytes, str]]) -> None:
     assert flat("LocationChina (CN) outside the EEATransfer mechanismStandard contractual clauses") in annex_iv
     # A sub-processor whose country is unknown is not assumed to be in the EEA.
     assert flat("Telecom carriers") in annex_iv
-    assert flat("LocationNot statedTransfer mechanismNot stated") in annex_iv
+    assert flat("LocationNot recordedTransfer mechanismNot recorded") in annex_iv
 
 
 def test_gaps_show_as_not_stated(annexes: dict[str, tuple[bytes, str]]) -> None:
     _pdf, beta = annexes["beta"]
     text = flat(beta)
     # No contract: nature, duration, agreement and the addresses are all unknown.
-    assert flat("Nature of the processingNot stated") in text
-    assert flat("Duration of the processingNot stated") in text
-    assert flat("AgreementNot stated") in text
+    assert flat("Nature of the processingNot recorded") in text
+    assert flat("Duration of the processingNot recorded") in text
+    assert flat("AgreementNot recorded") in text
     assert text.count("Notstated") >= 20  # every one of the 17 measure types as well
 
 

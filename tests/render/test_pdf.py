@@ -73,7 +73,7 @@ def test_cover_holds_organisation_version_date_and_status(small_register_pdf: tu
 def test_toc_page_numbers_point_at_the_headings(small_register_pdf: tuple[Register, Report, bytes]) -> None:
     _register, _report, pdf = small_register_pdf
     pages = _page_texts(pdf)
-    toc = pages[1]
+    toc = next(page for page in pages if page.lstrip().startswith("Contents") or "\nContents\n" in page)
     checked = 0
     titles = ("1. The controller (Art. 30(1)(a))", "4.2 Transfers outside the EEA", "Appendix A. Validation findings")
     for title in titles:
@@ -99,18 +99,20 @@ def test_running_header_and_footer(small_register_pdf: tuple[Register, Report, b
 def test_missing_facts_are_marked_not_stated(small_register_pdf: tuple[Register, Report, bytes]) -> None:
     _register, _report, pdf = small_register_pdf
     text = pdf_text(pdf)
-    marketing = text[text.rindex("2.2 Marketing SMS") :]
+    body = text[text.index("Art. 30(1)(a): name and contact") :]
+    marketing = body[body.index("2.2 Marketing SMS") :]
     section = marketing[: marketing.index("Processing on behalf of controllers")]
     # Beta states neither recipients nor data categories nor an owner: every gap is shown.
-    assert section.count("Not stated") >= 6
-    assert "Recipients (Art. 30(1)(d))\nNot stated" in section
+    assert section.count("Not recorded") >= 6
+    # The missing recipients are also marked with the finding about them.
+    assert re.search(r"Recipients \(Art\. 30\(1\)\(d\)\) \u26a0\s?F\d+\nNot recorded", section)
 
 
 def test_findings_appendix_lists_every_finding(small_register_pdf: tuple[Register, Report, bytes]) -> None:
     _register, report, pdf = small_register_pdf
     assert report.findings, "the fixture is meant to have findings"
-    text = flat(pdf_text(pdf))
-    appendix = text[text.rindex(flat("Appendix A. Validation findings")) :]
+    pages = _page_texts(pdf)
+    appendix = flat("".join(page for page in pages[3:] if "Appendix A. Validation findings" in page))
     for finding in report.findings:
         assert flat(finding.rule) in appendix
 
@@ -314,7 +316,8 @@ def test_example_register_shows_every_activity_and_provider(example: tuple[Regis
         for activity in provider.activities:
             assert flat(activity.name) in text
     pages = len(_reader(pdf).pages)
-    assert 6 <= pages <= 20 + 4 * sum(1 for _ in register.activities())
+    # An activity takes a few pages, and one more for the list of its findings.
+    assert 6 <= pages <= 20 + 5 * sum(1 for _ in register.activities())
 
 
 def test_example_annexes_one_per_provider(example: tuple[Register, Report, Path]) -> None:

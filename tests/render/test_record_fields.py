@@ -286,8 +286,8 @@ def test_frequency_risk_and_the_activity_claim(documents: dict[str, Any]) -> Non
     newsletter = _section(pdf, "2.2 Teacher newsletter", "3. Summary tables")
     # The organisation's claim applies: its triggers are expected, so their absence shows.
     assert flat("Art. 30(5) derogationClaimed by the organisation, for activities without a claim") in newsletter
-    assert flat("How often the processing happensNot stated") in newsletter
-    assert flat("Risk to data subjectsNot stated") in newsletter
+    assert flat("How often the processing happensNot recorded") in newsletter
+    assert flat("Risk to data subjectsNot recorded") in newsletter
 
 
 def test_processor_retention_and_accession_in_the_summaries(documents: dict[str, Any]) -> None:
@@ -309,7 +309,7 @@ def test_fields_that_do_not_apply_add_nothing(small_register_pdf: tuple[Register
         assert flat(absent) not in text, absent
     # Safeguards are asked for under special-category data only: the one health category, which states none.
     assert text.count(flat("Restrictions or safeguards")) == 1
-    assert flat("Restrictions or safeguards:Not stated") in text
+    assert flat("Restrictions or safeguards:Not recorded") in text
     assert flat("Art. 30(5) derogation (organisations under 250 employees)Not claimed") in text
 
 
@@ -388,8 +388,8 @@ def test_annex_gaps_where_expected_and_nothing_where_not(
     # Alpha's DPA is not on the 2021/915 clauses: no Clause 1 row. Its SCCs have no signature date recorded.
     assert flat("Clause 1 option") not in alpha
     signatures = _section(alpha, "Signature and date of each data importer (Annex I.A)", "ANNEX I.B")
-    assert flat("Alpha Messaging Inc.: Not stated") in signatures
-    assert flat("深圳短信科技有限公司: Not stated") in signatures
+    assert flat("Alpha Messaging Inc.: Not recorded") in signatures
+    assert flat("深圳短信科技有限公司: Not recorded") in signatures
     assert flat("The processor keeps the personal data") not in alpha
 
 

@@ -276,7 +276,7 @@ def test_environment_escapes_everything_and_refuses_undefined() -> None:
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ doc.nothing }}").render(doc=object())
     assert env.from_string("{{ x }}").render(x="<b>{{ 7*7 }}</b>") == "&lt;b&gt;{{ 7*7 }}&lt;/b&gt;"
-    assert "Not stated" in env.from_string("{{ x | stated }}").render(x=None)
+    assert "Not recorded" in env.from_string("{{ x | stated }}").render(x=None)
 
 
 def test_a_misspelt_template_variable_fails_the_build(small_register: tuple[Register, Report], tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The TIA line reads 'Not stated' only where an Art. 46 tool needs an assessment."""
+"""The TIA line reads 'Not recorded' only where an Art. 46 tool needs an assessment."""
 
 from __future__ import annotations
 

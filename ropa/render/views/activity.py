@@ -120,8 +120,8 @@ class ActivityView:
     recipients_marks: list[Mark] = field(default_factory=list)
     measures_marks: list[Mark] = field(default_factory=list)
     accountability_marks: list[Mark] = field(default_factory=list)
-    subtitle: str = ""
-    """The activity's heading without its number, for the running header."""
+    findings_summary: str = ""
+    """``3 findings about this activity (2 errors, 1 warning)``; "" without findings."""
 
 
 @dataclass(frozen=True)
@@ -351,6 +351,16 @@ def record_details(activity: Activity) -> list[Detail]:
     return [Detail(label, value) for label, value in found if value]
 
 
+def findings_summary(refs: list[FindingRef]) -> str:
+    """How many findings an entry has, by severity, in one phrase ("" for none)."""
+    if not refs:
+        return ""
+    counts = [(sum(1 for r in refs if r.severity == level), level) for level in ("error", "warning", "info")]
+    parts = [f"{n} {level}{'s' if n != 1 and level != 'info' else ''}" for n, level in counts if n]
+    total = len(refs)
+    return f"{total} finding{'s' if total != 1 else ''} about this activity ({', '.join(parts)})"
+
+
 def _names(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
 
@@ -439,7 +449,7 @@ def activity_view(register: Register, entry: Entry, number: int, scope: Scope = 
         recipients_marks=scope.at("recipients", taken=[(i,) for i in range(len(recipients))]),
         measures_marks=scope.at("security_measures"),
         accountability_marks=scope.at("dpia") + scope.at("dpia_required") + scope.at("last_reviewed"),
-        subtitle=activity.name,
+        findings_summary=findings_summary(scope.refs()),
     )
 
 

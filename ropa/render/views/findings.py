@@ -21,6 +21,12 @@ class FindingView:
     location: str
     about: str
     article: str
+    id: str = ""
+    """``F<n>``: the id the register prints next to the values the finding is about ("" in the annexes)."""
+    anchor: str = ""
+    section: str = ""
+    """Anchor of the register section the finding concerns ("" when no section shows the value)."""
+    section_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,13 +52,20 @@ class Status:
     as_of: str
 
 
-def finding_view(register: Register, finding: Finding) -> FindingView:
-    """View of one finding with its location and the provider/activity it concerns."""
+def finding_view(
+    register: Register, finding: Finding, number: int = 0, section: tuple[str, str] = ("", "")
+) -> FindingView:
+    """View of one finding with its location and the provider/activity it concerns.
+
+    ``number`` (its place in Appendix A) gives it an id and an anchor; ``section`` is the (anchor, title)
+    of the register section that shows the value it is about.
+    """
     from ropa.errors import format_path
+    from ropa.render.views.marks import finding_anchor, finding_id
 
     location = f"{finding.file}:{finding.line}:{finding.column}"
     if finding.path:
-        location += f" ({format_path(finding.path)})"
+        location += f" ({breakable_path(format_path(finding.path))})"
     about = []
     if finding.provider:
         provider = register.provider(finding.provider)
@@ -67,7 +80,16 @@ def finding_view(register: Register, finding: Finding) -> FindingView:
         location=location,
         about=" \u00b7 ".join(about),
         article=finding.article,
+        id=finding_id(number) if number else "",
+        anchor=finding_anchor(number) if number else "",
+        section=section[0],
+        section_title=section[1],
     )
+
+
+def breakable_path(path: str) -> str:
+    """A key path that wraps only between its keys: a zero-width space after each dot and before each index."""
+    return path.replace(".", ".\u200b").replace("[", "\u200b[")
 
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}

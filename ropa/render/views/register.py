@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.render.figures import FigureView, build_figure
+from ropa.render.text import GAP_VOCABULARY
 from ropa.render.views.activity import ActivityView, ProcessorActivityView, activity_view, processor_activity_view
 from ropa.render.views.findings import FindingView, Status, WaivedView, finding_view, sorted_findings, status_of
+from ropa.render.views.marks import FindingIndex, Scope
 from ropa.render.views.measures import MeasureGroup, all_measures, measure_groups
+from ropa.render.views.overview import Overview, build_overview
 from ropa.render.views.parties import Party, party_of_organisation
 from ropa.render.views.summaries import RecipientRow, RetentionRow, recipient_rows, retention_rows
 from ropa.render.views.transfers import TransferView, provider_transfers, transfer_view
@@ -76,6 +79,9 @@ class RegisterView:
     toc: list[TocEntry]
     headings: dict[str, str]
     reference_data: list[Detail] = field(default_factory=list)
+    overview: Overview | None = None
+    vocabulary: list[Detail] = field(default_factory=list)
+    """The three words for an empty value and what each means (defined on the cover)."""
 
 
 def derogation_summary(register: Register) -> str:
@@ -95,22 +101,36 @@ def derogation_summary(register: Register) -> str:
 
 def build_register_view(register: Register, report: Report) -> RegisterView:
     """The complete view-model of the PDF register."""
-    from ropa.refdata import versions
+    from ropa.refdata import dated_titles
     from ropa.util.dates import document_datetime
 
     org = register.organisation
     title = org.record.title or "Record of processing activities"
     created = document_datetime(register).strftime("%Y-%m-%dT%H:%M:%SZ")
-    activities = [activity_view(register, entry, n) for n, entry in enumerate(register.activities(), start=1)]
-    processor_items = [processor_activity_view(register, p, n) for n, p in enumerate(org.processor_activities, 1)]
+    ordered = sorted_findings(report.findings)
+    index = FindingIndex(register, ordered)
+    entries = register.activities()
+    scopes = [index.scope(entry.file, entry.path, entry.activity.id) for entry in entries]
+    activities = [
+        activity_view(register, entry, n, scope)
+        for n, (entry, scope) in enumerate(zip(entries, scopes, strict=True), 1)
+    ]
+    processor_scopes = [
+        index.scope(register.organisation_file, ("processor_activities", i))
+        for i in range(len(org.processor_activities))
+    ]
+    processor_items = [
+        processor_activity_view(register, p, n, scope)
+        for n, (p, scope) in enumerate(zip(org.processor_activities, processor_scopes, strict=True), 1)
+    ]
     processor_record = "processor" in org.roles or bool(processor_items)
     transfers = [
-        transfer_view(register, t, entry.activity, f"Activity: {entry.activity.name}")
-        for entry in register.activities()
-        for t in entry.activity.transfers
+        transfer_view(register, t, entry.activity, f"Activity: {entry.activity.name}", scope, i)
+        for entry, scope in zip(entries, scopes, strict=True)
+        for i, t in enumerate(entry.activity.transfers)
     ]
     for provider in register.providers:
-        transfers.extend(provider_transfers(provider))
+        transfers.extend(provider_transfers(provider, index.scope(register.provider_files.get(provider.id))))
     toc = [
         TocEntry("controller", "1. The controller (Art. 30(1)(a))", 1),
         TocEntry("activities", "2. Processing activities (Art. 30(1)(b)-(g))", 1),
@@ -130,6 +150,8 @@ def build_register_view(register: Register, report: Report) -> RegisterView:
         TocEntry("findings", "Appendix A. Validation findings", 1),
     ]
     status = status_of(report)
+    sections = finding_sections(register, index, activities, scopes, processor_items, processor_scopes)
+    headings = {entry.anchor: entry.title for entry in toc}
     return RegisterView(
         meta=DocumentMeta(
             title=f"{title} \u2013 {org.legal_name}",
@@ -161,17 +183,51 @@ def build_register_view(register: Register, report: Report) -> RegisterView:
         processor_record=processor_record,
         processor_party=party_of_organisation(org),
         processor_activities=processor_items,
-        recipients=recipient_rows(register),
+        recipients=recipient_rows(register, index),
         transfers=transfers,
-        retention=retention_rows(register),
+        retention=retention_rows(register, index),
         measure_groups=measure_groups(all_measures(register)),
         figure=build_figure(register),
-        findings=[finding_view(register, f) for f in sorted_findings(report.findings)],
+        findings=[
+            finding_view(register, f, n, (sections.get(n, ""), headings.get(sections.get(n, ""), "")))
+            for n, f in index.numbered
+        ],
         waived=[
             WaivedView(finding_view(register, w.finding), w.reason, w.expires)
             for w in sorted(report.waived, key=lambda w: w.finding.sort_key())
         ],
         toc=toc,
-        headings={entry.anchor: entry.title for entry in toc},
-        reference_data=[Detail(name, date) for name, date in sorted(versions().items())],
+        headings=headings,
+        reference_data=[Detail(title, date) for title, date in dated_titles()],
+        overview=build_overview(register, index, scopes),
+        vocabulary=[Detail(word, meaning) for word, meaning in GAP_VOCABULARY],
     )
+
+
+TRANSFER_RULES = ("A44", "A45", "A46", "A47", "A49", "SCC")
+"""Rule id prefixes of Chapter V: a provider's finding of these concerns the summary of transfers."""
+
+
+def finding_sections(
+    register: Register,
+    index: FindingIndex,
+    activities: list[ActivityView],
+    scopes: list[Scope],
+    processing: list[ProcessorActivityView],
+    processing_scopes: list[Scope],
+) -> dict[int, str]:
+    """The anchor of the section each finding (by number) concerns: its activity, processing, the controller,
+    or the summary table that prints the provider's value; findings about nothing printed get none."""
+    found: dict[int, str] = {}
+    anchored = [(v.anchor, s) for v, s in zip(activities, scopes, strict=True)]
+    anchored += [(v.anchor, s) for v, s in zip(processing, processing_scopes, strict=True)]
+    for anchor, scope in anchored:
+        for number in scope.numbers():
+            found.setdefault(number, anchor)
+    for number in index.scope(register.organisation_file).numbers():
+        found.setdefault(number, "controller")
+    for provider in register.providers:
+        for item in index.scope(register.provider_files.get(provider.id)).items:
+            transfer = item.finding.rule.startswith(TRANSFER_RULES) or item.finding.name.startswith("transfers")
+            found.setdefault(item.number, "summary-transfers" if transfer else "summary-recipients")
+    return found

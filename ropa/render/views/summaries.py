@@ -12,7 +12,7 @@ from ropa.render.text import country_label, period_text
 from ropa.render.views.activity import RecipientView, category_view, recipient_view
 from ropa.render.views.marks import EMPTY, FindingIndex, Mark
 from ropa.render.views.parties import provider_locations
-from ropa.render.views.places import Place, place_of, places_of
+from ropa.render.views.places import Place, places_of
 from ropa.render.views.wording import retention_text
 
 
@@ -117,7 +117,9 @@ def retention_rows(register: Register, index: FindingIndex | None = None) -> lis
         scope = index.scope(entry.file, entry.path) if index is not None else EMPTY
         if not activity.data_categories:
             fallback = retention_text(activity.retention)
-            rows.append(RetentionRow(activity.name, "No data category recorded", fallback, False, scope.at("retention")))
+            rows.append(
+                RetentionRow(activity.name, "No data category recorded", fallback, False, scope.at("retention"))
+            )
         for i, category in enumerate(activity.data_categories):
             view = category_view(category, activity, scope, i)
             rows.append(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ropa.model.activity import Activity
 from ropa.model.facts import outside_eea, transfer_outside_eea
@@ -10,7 +10,9 @@ from ropa.model.provider import Provider
 from ropa.model.register import Register
 from ropa.model.transfer import Derogation, Mechanism, Transfer
 from ropa.render.text import country_label
+from ropa.render.views.marks import EMPTY, Mark, Scope
 from ropa.render.views.parties import provider_locations
+from ropa.render.views.places import Place, place_of
 from ropa.render.views.wording import (
     Detail,
     document_text,
@@ -37,6 +39,10 @@ class TransferView:
     tia: str | None
     declared_in: str
     compelling: list[Detail]
+    place: Place | None = None
+    """The destination with its EEA status (unknown when the record names none)."""
+    destination_marks: list[Mark] = field(default_factory=list)
+    mechanism_marks: list[Mark] = field(default_factory=list)
 
 
 def compelling_details(mechanism: Mechanism | None) -> list[Detail]:
@@ -64,8 +70,15 @@ def compelling_details(mechanism: Mechanism | None) -> list[Detail]:
     ]
 
 
-def transfer_view(register: Register, transfer: Transfer, activity: Activity | None, declared_in: str) -> TransferView:
-    """View of one declared transfer."""
+def transfer_view(
+    register: Register,
+    transfer: Transfer,
+    activity: Activity | None,
+    declared_in: str,
+    scope: Scope = EMPTY,
+    index: int = 0,
+) -> TransferView:
+    """View of one declared transfer; ``scope`` (the entry's findings) marks its destination and mechanism."""
     if activity is not None and transfer.data_categories:
         names = {c.id: c.name for c in activity.data_categories}
         data = ", ".join(names.get(c, c) for c in transfer.data_categories)
@@ -83,25 +96,34 @@ def transfer_view(register: Register, transfer: Transfer, activity: Activity | N
         tia=tia_text(transfer.mechanism),
         declared_in=declared_in,
         compelling=compelling_details(transfer.mechanism),
+        place=place_of(transfer.country, organisation=transfer.international_organisation),
+        destination_marks=scope.at("transfers", index, taken=[("mechanism",)]),
+        mechanism_marks=scope.at("transfers", index, "mechanism"),
     )
 
 
-def provider_transfers(provider: Provider) -> list[TransferView]:
-    """Places outside the EEA a provider or its sub-processors hold the data, with the mechanism relied on."""
+def provider_transfers(provider: Provider, scope: Scope = EMPTY) -> list[TransferView]:
+    """Places outside the EEA a provider or its sub-processors hold the data, with the mechanism relied on.
+
+    A provider or sub-processor whose location is not recorded is listed too: a transfer cannot be
+    excluded for it, so the table of transfers must not pass over it.
+    """
     rows: list[TransferView] = []
     dpf = ""
     if provider.dpf is not None:
         dpf = "; DPF: certified" if provider.dpf.certified else "; DPF: not certified"
-    for code in provider_locations(provider):
-        if not outside_eea(code):
+    codes: list[str | None] = [*provider_locations(provider)] or [None]
+    location_marks = scope.at("country") + scope.at("data_locations")
+    for code in codes:
+        if code is not None and not outside_eea(code):
             continue
         mechanisms: list[Mechanism | None] = list(provider.mechanisms) or [None]
-        for mechanism in mechanisms:
+        for m_index, mechanism in enumerate(mechanisms):
             text = mechanism_text(mechanism)
             rows.append(
                 TransferView(
                     destination=country_label(code),
-                    outside_eea=True,
+                    outside_eea=code is not None,
                     recipient=provider.legal_name,
                     mechanism=(text + dpf) if text and code == "US" else text,
                     modules=modules_text(mechanism),
@@ -110,15 +132,18 @@ def provider_transfers(provider: Provider) -> list[TransferView]:
                     tia=tia_text(mechanism),
                     declared_in="Provider location",
                     compelling=compelling_details(mechanism),
+                    place=place_of(code),
+                    destination_marks=location_marks,
+                    mechanism_marks=scope.at("mechanisms", m_index) if mechanism is not None else [],
                 )
             )
-    for sub in provider.sub_processors:
-        if sub.country is None or not outside_eea(sub.country):
+    for s_index, sub in enumerate(provider.sub_processors):
+        if sub.country is not None and not outside_eea(sub.country):
             continue
         rows.append(
             TransferView(
                 destination=country_label(sub.country),
-                outside_eea=True,
+                outside_eea=sub.country is not None,
                 recipient=f"{sub_processor_name(sub)} (sub-processor of {provider.legal_name})",
                 mechanism=mechanism_text(sub.mechanism),
                 modules=modules_text(sub.mechanism),
@@ -127,6 +152,9 @@ def provider_transfers(provider: Provider) -> list[TransferView]:
                 tia=tia_text(sub.mechanism),
                 declared_in="Sub-processor list",
                 compelling=compelling_details(sub.mechanism),
+                place=place_of(sub.country),
+                destination_marks=scope.at("sub_processors", s_index, "country"),
+                mechanism_marks=scope.at("sub_processors", s_index, "mechanism"),
             )
         )
     return rows

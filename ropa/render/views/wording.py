@@ -1,7 +1,7 @@
 """Sentences and labelled values for the PDF views: retention, contacts, documents, mechanisms.
 
 Each helper turns one model value into the text the register and the annexes print, or
-None when the register states nothing (the template then shows "Not stated").
+None when the register states nothing (the template then shows "Not recorded").
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def document_text(doc: DocumentRef | None) -> str | None:
 
 
 def tia_text(mechanism: Mechanism | None) -> str | None:
-    """The transfer impact assessment; None (Not stated) only where an Art. 46 tool needs one."""
+    """The transfer impact assessment; None (Not recorded) only where an Art. 46 tool needs one."""
     if mechanism is None:
         return None
     if mechanism.tia is not None:
@@ -166,7 +166,7 @@ def sources_of(*models: BaseModel | None) -> list[str]:
 
 @dataclass(frozen=True)
 class Detail:
-    """A labelled value; ``value`` None renders as "Not stated"."""
+    """A labelled value; ``value`` None renders as "Not recorded"."""
 
     label: str
     value: str | None
