@@ -14,6 +14,7 @@ from ropa.render.tables.about import ABOUT, about_items
 from ropa.render.tables.activities import activity_columns, activity_items, processor_columns
 from ropa.render.tables.categories import category_columns, category_items, retention_columns
 from ropa.render.tables.findings import finding_columns, finding_items
+from ropa.render.tables.own import own_columns, own_items
 from ropa.render.tables.present import about_value, present
 from ropa.render.tables.providers import (
     provider_columns,
@@ -74,6 +75,18 @@ def build_tables(register: Register, report: Report, generated_by: str, document
             "One row per provider, with the contract and its Art. 28(3)(a)-(h) coverage",
             provider_columns(register),
             lambda: register.providers,
+        ),
+        *(
+            [
+                sheet(
+                    "Own processing",
+                    "One row per purpose a provider pursues on its own account: its processing, not the organisation's",
+                    own_columns(register),
+                    partial(own_items, register),
+                )
+            ]
+            if any(p.own_processing for p in register.providers)
+            else []
         ),
         sheet(
             "Sub-processors",
