@@ -316,15 +316,11 @@ def render(page):
         attach = [Attachment(string=Path(spec["path"]).read_bytes(), name=spec["name"],
                              description=spec["description"], relationship=spec["relationship"])]
     old = gc.get_threshold()
-    if cfg["gc_off"]:
-        gc.disable()
-    else:
-        gc.set_threshold(*cfg["gc_thresholds"])
+    gc.set_threshold(*cfg["gc_thresholds"])
     doc = HTML(string=Path(page).read_text(encoding="utf-8"), base_url=base).render(
         pdf_variant=cfg["variant"], pdf_tags=cfg["tags"])
     pdf = doc.write_pdf(pdf_variant=cfg["variant"], pdf_tags=cfg["tags"], attachments=attach)
     gc.set_threshold(*old)
-    gc.enable()
     del doc
     if cfg["collect"]:
         gc.collect()
@@ -422,9 +418,8 @@ def _floor_config(
         "variant": pdf.PDF_VARIANT,
         "tags": pdf.PDF_TAGS,
         "gc_thresholds": list(pdf.GC_THRESHOLDS),
-        "gc_off": getattr(pdf, "GC_OFF_DURING_RENDER", False),
         "collect": True,
-        "zlib_level": getattr(pdf, "STREAM_ZLIB_LEVEL", 9),
+        "zlib_level": pdf.STREAM_ZLIB_LEVEL,
         "workers": int(jobs) if jobs else max(1, min(len(pages), os.cpu_count() or 1)),
     }
     path.write_text(json.dumps(config), encoding="utf-8")

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ropa.check.findings import Report
 from ropa.model.register import Register
@@ -36,6 +37,9 @@ PDF_TAGS = True
 ATTACHMENT_NAME = "register.json"
 GC_THRESHOLDS = (200_000, 50, 1_000)
 """Raised while WeasyPrint lays out pages: large registers render linearly instead of slightly superlinearly."""
+STREAM_ZLIB_LEVEL = 6
+"""zlib level of the streams WeasyPrint writes (pages, fonts, metadata): pydyf's own 9 costs more CPU for
+about 2 % smaller files (figures in benchmarks/README.md, "Levers")."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,44 @@ def relaxed_gc() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*old)
+
+
+class _LevelledZlib:
+    """Stands in for the ``zlib`` module inside pydyf: the same functions, compressing at one given level."""
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+
+    def compressobj(self, level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(self.level, *args, **kwargs)
+
+    def compress(self, data: bytes, /, level: int = -1, **kwargs: Any) -> bytes:
+        return zlib.compress(data, self.level, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+
+@contextlib.contextmanager
+def stream_compression(level: int) -> Iterator[None]:
+    """Have WeasyPrint's PDF writer (pydyf) deflate its streams at ``level`` for the ``with`` block.
+
+    pydyf calls ``zlib.compressobj(level=9)`` for every stream and offers no option, so its
+    module's ``zlib`` is replaced for the block and put back after. Deflate at a fixed level
+    is deterministic, so the bytes stay the same run to run; the text and layout do not
+    depend on it (``tests/perf_levers``).
+    """
+    import pydyf  # type: ignore[import-untyped]
+
+    if level == 9:
+        yield
+        return
+    original = pydyf.zlib
+    pydyf.zlib = _LevelledZlib(level)
+    try:
+        yield
+    finally:
+        pydyf.zlib = original
 
 
 def release_memory() -> None:
@@ -143,9 +185,10 @@ def render_part(
                 )
                 for a in attachments
             ]
-            pdf = document.write_pdf(
-                pdf_variant=PDF_VARIANT, pdf_tags=PDF_TAGS, attachments=embedded, uncompressed_pdf=False
-            )
+            with stream_compression(STREAM_ZLIB_LEVEL):
+                pdf = document.write_pdf(
+                    pdf_variant=PDF_VARIANT, pdf_tags=PDF_TAGS, attachments=embedded, uncompressed_pdf=False
+                )
     return PartResult(pdf=pdf, pages=len(document.pages), anchors=anchors, bookmarks=bookmarks)
 
 
