@@ -37,16 +37,13 @@ def test_every_own_purpose_of_the_example_has_a_row_and_none_is_an_activity() ->
     assert not any(purpose in purposes for _pid, purpose in expected), "an own purpose is listed as the organisation's"
 
 
-def test_own_use_of_the_organisations_data_reads_as_a_controller(tmp_path: Path) -> None:
+def test_own_use_of_the_organisations_data_reads_as_a_controller() -> None:
     register, _report = load_and_check_for_documents(EXAMPLE)
     rows = _sheets(EXAMPLE)["Own processing"]
     flagged = {(p.id, o.purpose) for p in register.providers for o in p.own_processing if o.uses_organisation_data}
     column = "Uses data it processes for the organisation"
-    shown = {
-        (r["Provider id"], r["Purpose of the provider's own processing"])
-        for r in rows
-        if str(r[column]).startswith("Yes")
-    }
+    yes = [r for r in rows if str(r[column]).startswith("Yes")]
+    shown = {(r["Provider id"], r["Purpose of the provider's own processing"]) for r in yes}
     assert flagged and shown == flagged
     assert all("Art. 28(10)" in str(r[column]) for r in yes)
 
