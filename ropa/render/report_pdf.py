@@ -20,19 +20,13 @@ from ropa.model.register import Register
 
 TEMPLATE = "report.html"
 OPEN_ON_COVER = 50
-"""Open error-level findings the cover lists; the rest are counted there and listed under Errors (a group's
-register with 25,000 of them would otherwise put a 1,000-page box on the cover, and 1.3 GB in one layout)."""
+"""Rules the cover names with their count of open error-level findings; the findings themselves are listed
+once, under Errors (a report that lists each finding twice reads as twice the errors)."""
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 SEVERITY_TITLES = {
     Severity.ERROR: "Errors",
     Severity.WARNING: "Warnings",
     Severity.INFO: "Information",
-}
-REFDATA_LABELS = {
-    "adequacy": "EU adequacy decisions",
-    "countries": "ISO 3166 country codes",
-    "eea": "EEA member states",
-    "invalid_mechanisms": "Transfer mechanisms no longer valid",
 }
 
 
@@ -110,17 +104,24 @@ class ReportView:
     rules: list[RuleRow]
     reference_data: list[tuple[str, str]] = field(default_factory=list)
     open_more: int = 0
-    """Open error-level findings beyond the first :data:`OPEN_ON_COVER` (listed under Errors only)."""
+    """Rules with open error-level findings beyond the first :data:`OPEN_ON_COVER` (counted, not named)."""
+    open_by_rule: list[tuple[str, str, int]] = field(default_factory=list)
+    """(rule, name, count) of the open error-level findings a package was made with, most frequent first."""
+
+
+def _breakable(text: str) -> str:
+    """A dotted name or file path that wraps only between its parts (zero-width spaces after dots and slashes)."""
+    return text.replace(".", ".\u200b").replace("/", "/\u200b")
 
 
 def _row(finding: Finding) -> FindingRow:
     subject = " / ".join(p for p in (finding.provider, finding.activity) if p)
     return FindingRow(
         rule=finding.rule,
-        name=finding.name,
+        name=_breakable(finding.name),
         severity=finding.severity.value,
         message=finding.message,
-        location=f"{finding.file}:{finding.line}:{finding.column}",
+        location=_breakable(f"{finding.file}:{finding.line}:{finding.column}"),
         subject=subject,
         article=finding.article,
     )
@@ -143,6 +144,15 @@ def _status(report: Report, open_findings: Sequence[Finding]) -> Status:
     if summary["info"]:
         return Status("info", "Passed", f"No error- or warning-level findings ({counts}).")
     return Status("ok", "Passed", "Every rule that ran passed: there are no findings.")
+
+
+def _by_rule(findings: Sequence[Finding]) -> list[tuple[str, str, int]]:
+    """(rule, name, count) of ``findings``, most frequent first, then by rule id."""
+    counts: dict[tuple[str, str], int] = {}
+    for finding in findings:
+        key = (finding.rule, finding.name)
+        counts[key] = counts.get(key, 0) + 1
+    return sorted(((r, _breakable(n), c) for (r, n), c in counts.items()), key=lambda t: (-t[2], t[0]))
 
 
 def _rules(report: Report) -> list[RuleRow]:
@@ -201,8 +211,9 @@ def build_report_view(register: Register, report: Report, open_findings: Sequenc
         catalogue_version=report.catalogue_version,
         ropa_version=__version__,
         status=_status(report, open_findings),
-        open_findings=[_row(f) for f in open_findings[:OPEN_ON_COVER]],
-        open_more=max(0, len(open_findings) - OPEN_ON_COVER),
+        open_findings=[],
+        open_by_rule=_by_rule(open_findings)[:OPEN_ON_COVER],
+        open_more=max(0, len(_by_rule(open_findings)) - OPEN_ON_COVER),
         counts=[
             ("Errors", summary["error"]),
             ("Warnings", summary["warning"]),
@@ -213,7 +224,7 @@ def build_report_view(register: Register, report: Report, open_findings: Sequenc
         sections=sections,
         waived=[WaivedRow(_row(w.finding), w.reason, w.expires) for w in report.waived],
         rules=_rules(report),
-        reference_data=[(REFDATA_LABELS.get(k, k), v) for k, v in sorted(refdata.versions().items())],
+        reference_data=refdata.dated_titles(),
     )
 
 
