@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ropa.report import ReportContext
 
 Progress = Callable[[str], None]
-"""Told the name of each document as it is rendered."""
+"""Told the name of each document as it is rendered; one with ``stage(name, total)`` is also told each stage
+(:func:`ropa.produce.build.announce`)."""
 
 
 def load_and_check(
@@ -93,11 +94,13 @@ def build(
     use_cache: bool,
 ) -> Built:
     """``ropa build``: validate as of the record's date, then render the documents of ``kinds`` into ``out``."""
+    from ropa.produce.build import announce
     from ropa.produce.build import build as render_documents
     from ropa.produce.cache import BuildCache
     from ropa.util.dates import source_date_epoch
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is refused before anything is read or written
+    announce(progress, "checking")
     register, report = load_and_check_for_documents(root, display_root=display_root)
     cache = BuildCache(out)
     written = render_documents(register, report, out, kinds, templates, jobs, progress, use_cache, cache)
@@ -122,9 +125,11 @@ def package(
 ) -> PackageResult:
     """``ropa package``: validate, render and write the auditor package of the register into ``out``."""
     from ropa.archive.package import build_package
+    from ropa.produce.build import announce
     from ropa.util.dates import source_date_epoch
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is refused before anything is read or written
+    announce(progress, "checking")
     return build_package(root, out, since, allow_findings, jobs, progress, display_root, use_cache)
 
 

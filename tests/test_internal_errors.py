@@ -89,11 +89,11 @@ CASES: dict[str, Case] = {
     "init": Case("ropa.scaffold:init_register", lambda t: ["init", str(t / "new")]),
     "build": Case(
         "ropa.render.annexes:annex_html",
-        lambda t: ["build", str(t / "reg"), "--out", str(t / "out"), "--only", "annexes", "--jobs", "1"],
+        lambda t: ["build", str(t / "reg"), "--out", str(t / "out"), "--only", "annexes", "--jobs", "1", "--quiet"],
     ),
     "package": Case(
         "ropa.archive.package:package_name",
-        lambda t: ["package", str(t / "reg"), "--out", str(t / "out"), "--allow-findings"],
+        lambda t: ["package", str(t / "reg"), "--out", str(t / "out"), "--allow-findings", "--quiet"],
     ),
     "verify": Case("ropa.archive.verify:verify", lambda t: ["verify", str(t / "some.zip")]),
     "diff": Case("ropa.archive.diff:compare", lambda t: ["diff", str(t / "reg"), str(t / "reg")]),
@@ -195,7 +195,17 @@ def test_a_long_message_is_cut_to_one_short_line(space: Path, monkeypatch: pytes
 
 def _parallel_build(tmp_path: Path) -> list[str]:
     write_register(tmp_path / "many", tuple(f"p{i}" for i in range(6)))
-    return ["build", str(tmp_path / "many"), "--out", str(tmp_path / "out"), "--only", "annexes", "--jobs", "2"]
+    return [
+        "build",
+        str(tmp_path / "many"),
+        "--out",
+        str(tmp_path / "out"),
+        "--only",
+        "annexes",
+        "--jobs",
+        "2",
+        "--quiet",
+    ]
 
 
 def _seed(out: Path) -> dict[str, bytes]:
@@ -268,7 +278,9 @@ def test_a_package_failing_mid_write_leaves_no_partial_file(space: Path, monkeyp
         boom()
 
     monkeypatch.setattr("ropa.archive.package.write_zip", half_then_boom)
-    result = run(["package", str(space / "reg"), "--out", str(space / "out"), "--allow-findings", "--jobs", "1"])
+    result = run(
+        ["package", str(space / "reg"), "--out", str(space / "out"), "--allow-findings", "--jobs", "1", "--quiet"]
+    )
     assert_internal_error(result, "package")
     _unchanged(space / "out", before)
     assert sorted(p.name for p in (space / "out").iterdir()) == ["annexes"], "a temporary file or folder was left"

@@ -14,9 +14,9 @@ from typing import Any
 import click
 
 from ropa.cli.common import handles_errors
-from ropa.cli.documents import progress_echo
 from ropa.cli.group import main
 from ropa.cli.options import DIFF_FORMATS, output_option, register_argument, rendering_options
+from ropa.cli.progress import Progress
 from ropa.errors import printable
 
 
@@ -29,7 +29,7 @@ from ropa.errors import printable
     help="Earlier package: add a change log against it (it must verify).",
 )
 @click.option("--allow-findings", is_flag=True, help="Package even with error-level findings, and say so inside.")
-@rendering_options("Print only the package path.")
+@rendering_options("Print only the package path: no progress on stderr, no summary.")
 @handles_errors
 def package(
     register: str, since: str | None, allow_findings: bool, out: str, jobs: int | None, quiet: bool, no_cache: bool
@@ -42,16 +42,20 @@ def package(
     """
     from ropa.pipeline import package as run_package
 
-    result = run_package(
-        Path(register),
-        register,
-        Path(out),
-        Path(since) if since else None,
-        allow_findings,
-        jobs,
-        progress_echo(quiet),
-        not no_cache,
-    )
+    progress = Progress("package", quiet)
+    try:
+        result = run_package(
+            Path(register),
+            register,
+            Path(out),
+            Path(since) if since else None,
+            allow_findings,
+            jobs,
+            progress,
+            not no_cache,
+        )
+    finally:
+        progress.close()
     if quiet:
         click.echo(printable(str(result.path)))
         return

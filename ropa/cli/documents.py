@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from ropa.cli.common import handles_errors, is_terminal
+from ropa.cli.common import handles_errors
 from ropa.cli.group import main
 from ropa.cli.options import register_argument, rendering_options
+from ropa.cli.progress import Progress
 from ropa.errors import printable
 
 
@@ -26,17 +25,6 @@ def _only(value: str | None) -> set[str] | None:
     return kinds
 
 
-def progress_echo(quiet: bool) -> Callable[[str], None]:
-    """Names each document as it is rendered, on a terminal only."""
-    show = not quiet and is_terminal(sys.stderr)
-
-    def progress(target: str) -> None:
-        if show:
-            click.echo(f"  rendered {printable(target)}", err=True)
-
-    return progress
-
-
 @main.command(short_help="Validate REGISTER, then write the PDF/XLSX register and Art. 28 annexes into OUT.")
 @register_argument
 @click.option("--only", metavar="KINDS", help="Comma-separated subset of pdf,xlsx,annexes.")
@@ -45,7 +33,7 @@ def progress_echo(quiet: bool) -> Callable[[str], None]:
     type=click.Path(file_okay=False, exists=True),
     help="Folder searched before the built-in templates, by file name.",
 )
-@rendering_options("No progress output.")
+@rendering_options("No progress on stderr (stage and count on a terminal, one line per stage elsewhere).")
 @handles_errors
 def build(
     register: str, only: str | None, templates: str | None, out: str, jobs: int | None, quiet: bool, no_cache: bool
@@ -54,16 +42,20 @@ def build(
     from ropa.pipeline import build as run_build
 
     kinds = _only(only)
-    done = run_build(
-        Path(register),
-        register,
-        Path(out),
-        kinds,
-        Path(templates) if templates else None,
-        jobs,
-        progress_echo(quiet),
-        not no_cache,
-    )
+    progress = Progress("build", quiet)
+    try:
+        done = run_build(
+            Path(register),
+            register,
+            Path(out),
+            kinds,
+            Path(templates) if templates else None,
+            jobs,
+            progress,
+            not no_cache,
+        )
+    finally:
+        progress.close()
     if not quiet:
         reused = f", {done.reused} unchanged since the last build" if done.reused else ""
         if done.reused and done.parts:
