@@ -92,6 +92,7 @@ def build(
     jobs: int | None,
     progress: Progress,
     use_cache: bool,
+    annex_findings: bool = False,
 ) -> Built:
     """``ropa build``: validate as of the record's date, then render the documents of ``kinds`` into ``out``."""
     from ropa.produce.build import announce
@@ -103,7 +104,9 @@ def build(
     announce(progress, "checking")
     register, report = load_and_check_for_documents(root, display_root=display_root)
     cache = BuildCache(out)
-    written = render_documents(register, report, out, kinds, templates, jobs, progress, use_cache, cache)
+    written = render_documents(
+        register, report, out, kinds, templates, jobs, progress, use_cache, cache, annex_findings
+    )
     return Built(
         written,
         report,
@@ -122,6 +125,7 @@ def package(
     jobs: int | None,
     progress: Progress,
     use_cache: bool,
+    annex_findings: bool = False,
 ) -> PackageResult:
     """``ropa package``: validate, render and write the auditor package of the register into ``out``."""
     from ropa.archive.package import build_package
@@ -130,7 +134,7 @@ def package(
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is refused before anything is read or written
     announce(progress, "checking")
-    return build_package(root, out, since, allow_findings, jobs, progress, display_root, use_cache)
+    return build_package(root, out, since, allow_findings, jobs, progress, display_root, use_cache, annex_findings)
 
 
 def verify(path: Path, expected_sha256: str | None) -> Verification:

@@ -216,6 +216,10 @@ def _descriptions(register: Register, names: list[str]) -> list[tuple[str, str]]
     for name in names:
         if name in fixed:
             out.append((name, fixed[name]))
+        elif name.startswith("annexes/") and name.endswith(".review.pdf"):
+            provider = register.provider(Path(name).name.removesuffix(".review.pdf"))
+            who = provider.legal_name if provider else Path(name).name
+            out.append((name, f"review of the record for {who}: the validation findings, not part of the annex"))
         elif name.startswith("annexes/"):
             provider = register.provider(Path(name).stem)
             who = provider.legal_name if provider else Path(name).stem
@@ -401,6 +405,7 @@ def render_documents(
     progress: Progress | None = None,
     cache: Any = None,
     spill: Path | None = None,
+    annex_findings: bool = False,
 ) -> tuple[dict[str, Member], Member]:
     """The build's documents and the validation report PDF, rendered by the same pool.
 
@@ -415,7 +420,7 @@ def render_documents(
     """
     from ropa.produce import build
 
-    jobs = [*build.plan(register, set(build.KINDS)), build.report_job(REPORT_PDF, tuple(allowed))]
+    jobs = [*build.plan(register, set(build.KINDS), annex_findings), build.report_job(REPORT_PDF, tuple(allowed))]
     documents = build.render_all(register, report, jobs, None, workers, progress, cache, spill)
     pdf = documents.pop(REPORT_PDF)
     return documents, pdf
@@ -442,8 +447,12 @@ def build_package(
     progress: Progress | None = None,
     display_root: str | None = None,
     use_cache: bool = True,
+    annex_findings: bool = False,
 ) -> PackageResult:
     """Validate, render and write the package of the register at ``root`` into ``out``.
+
+    Each provider's findings go to its review document beside its annex, or inside the annex with
+    ``annex_findings``.
 
     Documents whose key matches an entry of the build cache in ``out`` (left by
     ``ropa build --out`` the same folder) are reused, not rendered: same key, same
@@ -475,7 +484,9 @@ def build_package(
     name = package_name(register)
     target = out / name
     with spill_dir(out) as spill:
-        documents, report_pdf = render_documents(register, report, errors, workers, progress, cache, spill)
+        documents, report_pdf = render_documents(
+            register, report, errors, workers, progress, cache, spill, annex_findings
+        )
         _unchanged_since_loaded(root, register, inputs)
         members = contents(inputs, register, report, documents, errors, previous, name, report_pdf)
         with atomic_path(target.with_name(name + ".sha256")) as side_tmp, atomic_path(target) as zip_tmp:

@@ -15,7 +15,7 @@ import click
 
 from ropa.cli.common import handles_errors
 from ropa.cli.group import main
-from ropa.cli.options import DIFF_FORMATS, output_option, register_argument, rendering_options
+from ropa.cli.options import DIFF_FORMATS, annex_findings_option, output_option, register_argument, rendering_options
 from ropa.cli.progress import Progress
 from ropa.errors import printable
 
@@ -29,10 +29,18 @@ from ropa.errors import printable
     help="Earlier package: add a change log against it (it must verify).",
 )
 @click.option("--allow-findings", is_flag=True, help="Package even with error-level findings, and say so inside.")
+@annex_findings_option
 @rendering_options("Print only the package path: no progress on stderr, no summary.")
 @handles_errors
 def package(
-    register: str, since: str | None, allow_findings: bool, out: str, jobs: int | None, quiet: bool, no_cache: bool
+    register: str,
+    since: str | None,
+    allow_findings: bool,
+    annex_findings: bool,
+    out: str,
+    jobs: int | None,
+    quiet: bool,
+    no_cache: bool,
 ) -> None:
     """Write the auditor package of REGISTER into OUT as <organisation>-ropa-<version>.zip.
 
@@ -53,6 +61,7 @@ def package(
             jobs,
             progress,
             not no_cache,
+            annex_findings=annex_findings,
         )
     finally:
         progress.close()

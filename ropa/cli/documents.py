@@ -8,7 +8,7 @@ import click
 
 from ropa.cli.common import handles_errors
 from ropa.cli.group import main
-from ropa.cli.options import register_argument, rendering_options
+from ropa.cli.options import annex_findings_option, register_argument, rendering_options
 from ropa.cli.progress import Progress
 from ropa.errors import printable
 
@@ -33,10 +33,18 @@ def _only(value: str | None) -> set[str] | None:
     type=click.Path(file_okay=False, exists=True),
     help="Folder searched before the built-in templates, by file name.",
 )
+@annex_findings_option
 @rendering_options("No progress on stderr (stage and count on a terminal, one line per stage elsewhere).")
 @handles_errors
 def build(
-    register: str, only: str | None, templates: str | None, out: str, jobs: int | None, quiet: bool, no_cache: bool
+    register: str,
+    only: str | None,
+    templates: str | None,
+    annex_findings: bool,
+    out: str,
+    jobs: int | None,
+    quiet: bool,
+    no_cache: bool,
 ) -> None:
     """Validate REGISTER, then write the PDF/XLSX register and Art. 28 annexes into OUT."""
     from ropa.pipeline import build as run_build
@@ -53,6 +61,7 @@ def build(
             jobs,
             progress,
             not no_cache,
+            annex_findings=annex_findings,
         )
     finally:
         progress.close()

@@ -28,6 +28,14 @@ def output_option(what: str) -> Callable[[F], F]:
     return click.option("--output", type=click.Path(dir_okay=False), help=f"Write {what} to FILE (atomically).")
 
 
+annex_findings_option = click.option(
+    "--annex-findings",
+    is_flag=True,
+    help="Print each provider's findings inside its annex (by default they go to annexes/<id>.review.pdf).",
+)
+"""``--annex-findings`` of build and package: annexes are contract documents and carry no findings unless asked."""
+
+
 def rendering_options(quiet_help: str) -> Callable[[F], F]:
     """``--out``, ``--jobs``, ``--quiet`` and ``--no-cache``: the options of every command that renders."""
 

@@ -53,8 +53,13 @@ def announce(progress: Progress | None, stage: str, total: int = 0) -> None:
     begin = getattr(progress, "stage", None)
     if callable(begin):
         begin(stage, total)
+
+
 REPORT = "report"
 """Kind of the validation report PDF's job (the package's; never cached, see :func:`report_job`)."""
+REVIEW = "review"
+"""Kind of a provider's review document: the findings about it, kept out of its annex."""
+REVIEW_SUFFIX = ".review.pdf"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,8 @@ class Job:
     provider: str | None = None
     findings: tuple[Finding, ...] = ()
     """The open error-level findings the validation report lists as allowed (a :data:`REPORT` job only)."""
+    annex_findings: bool = False
+    """An annex job: print the provider's findings inside the annex (no review document is made then)."""
 
 
 def report_job(target: str, allowed: tuple[Finding, ...]) -> Job:
@@ -73,15 +80,23 @@ def report_job(target: str, allowed: tuple[Finding, ...]) -> Job:
     return Job(target, REPORT, findings=allowed)
 
 
-def plan(register: Register, only: set[str]) -> list[Job]:
-    """The documents a build of ``only`` produces, in a stable order."""
+def plan(register: Register, only: set[str], annex_findings: bool = False) -> list[Job]:
+    """The documents a build of ``only`` produces, in a stable order.
+
+    Annexes are contract documents: each provider's findings go to its review document
+    (``annexes/<id>.review.pdf``; ids hold no dot, so it never meets an annex), or inside the
+    annex with ``annex_findings``.
+    """
     jobs: list[Job] = []
     if "pdf" in only:
         jobs.append(Job(REGISTER_PDF, "pdf"))
     if "xlsx" in only:
         jobs.append(Job(REGISTER_XLSX, "xlsx"))
     if "annexes" in only:
-        jobs.extend(Job(f"{ANNEX_DIR}/{p.id}.pdf", "annex", p.id) for p in register.providers)
+        for p in register.providers:
+            jobs.append(Job(f"{ANNEX_DIR}/{p.id}.pdf", "annex", p.id, annex_findings=annex_findings))
+            if not annex_findings:
+                jobs.append(Job(f"{ANNEX_DIR}/{p.id}{REVIEW_SUFFIX}", REVIEW, p.id))
     return jobs
 
 
@@ -99,10 +114,12 @@ def render_job(job: Job, register: Register, report: Report, templates: Path | N
         from ropa.render.xlsx import render_register_xlsx
 
         return render_register_xlsx(register, report)
-    from ropa.render.annexes import render_annex_pdf
+    from ropa.render.annexes import render_annex_pdf, render_review_pdf
 
     assert job.provider is not None
-    return render_annex_pdf(register, job.provider, report, templates)
+    if job.kind == REVIEW:
+        return render_review_pdf(register, job.provider, report, templates)
+    return render_annex_pdf(register, job.provider, report, templates, job.annex_findings)
 
 
 Renderer = Callable[[Job, Register, Report, "Path | None"], bytes]
@@ -134,12 +151,15 @@ def _prepare(
         def make() -> bytes:
             return render_register_pdf(register, report, templates)
 
-    elif job.kind == "annex":
-        from ropa.render.annexes import annex_html
+    elif job.kind in ("annex", REVIEW):
+        from ropa.render.annexes import annex_html, review_html
         from ropa.render.pdf import html_to_pdf
 
         assert job.provider is not None
-        page = annex_html(register, job.provider, report, templates)
+        if job.kind == REVIEW:
+            page = review_html(register, job.provider, report, templates)
+        else:
+            page = annex_html(register, job.provider, report, templates, job.annex_findings)
         inputs = [page, when]
 
         def make() -> bytes:
@@ -534,6 +554,7 @@ def build(
     progress: Progress | None = None,
     use_cache: bool = True,
     cache: Any = None,
+    annex_findings: bool = False,
 ) -> list[Path]:
     """Render and write the documents of ``only`` (all kinds by default) into ``out``.
 
@@ -542,12 +563,13 @@ def build(
             changed. False renders everything (and refreshes the cache).
         cache: A :class:`ropa.produce.cache.BuildCache` to use instead of opening one
             (callers read its ``hits`` and ``misses`` afterwards).
+        annex_findings: Print each provider's findings inside its annex instead of in its review document.
     """
     from ropa.produce.cache import BuildCache
     from ropa.util.fsutil import spill_dir
 
     kinds = set(KINDS) if only is None else only
-    jobs = plan(register, kinds)
+    jobs = plan(register, kinds, annex_findings)
     store = cache if cache is not None else BuildCache(out)
     if not use_cache:
         store.clear()

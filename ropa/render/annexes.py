@@ -1,14 +1,15 @@
 """The Article 28 annex of one provider, laid out like the annexes of the Art. 28 SCCs (Decision 2021/915).
 
-Annex I lists the parties, Annex II describes the processing, Annex III gives
-the measures under the 17 headings of the SCC Annex II example list, Annex IV
-lists the sub-processors. Where the provider's processing leaves the EEA, the
-SCC 2021/914 Annex I.B and I.C items follow (module, frequency, retention,
-competent supervisory authority). The document closes with the Art. 28(3)(a)-(h)
-checklist and the findings about this provider.
+Annex I lists the parties, Annex II describes the processing, Annex III gives the recorded measures
+under the decision's examples, Annex IV lists the sub-processors under the authorisation the record
+holds (:mod:`ropa.render.annex_subprocessors`). The transfers follow as one table of destinations and
+mechanisms, with the 2021/914 Annex I items only where those clauses are relied on
+(:mod:`ropa.render.annex_transfers`), then the Art. 28(3) checklist in four states.
 
-Facts the register does not state are ``None`` in the view and print as a
-visible "Not stated": an annex shows its gaps instead of hiding them.
+An annex is a contract document: it carries no validation findings unless asked (``findings=True``,
+``--annex-findings``); the findings about the provider go to its review document
+(:func:`render_review_pdf`). Facts the register does not state are ``None`` in the view and print as
+a visible gap; a sentence stating a fact is printed only when the record holds it.
 """
 
 from __future__ import annotations
@@ -18,25 +19,19 @@ from pathlib import Path
 
 from ropa.check.findings import Report
 from ropa.model.activity import Activity
-from ropa.model.facts import annexed, is_processor, outside_eea, resolve, roles_text, transfer_outside_eea
-from ropa.model.labels import CLAUSE1_LABELS, MODULE_LABELS, ROLE_LABELS, SPECIAL_LABELS
-from ropa.model.provider import ART28_ITEMS, Contract, Provider
+from ropa.model.common import TomKind
+from ropa.model.facts import annexed, is_processor, roles_text
+from ropa.model.labels import CLAUSE1_LABELS, ROLE_LABELS, SPECIAL_LABELS
+from ropa.model.provider import ART28_ITEMS, Contract, CoverageStatus, Provider
 from ropa.model.register import Register
-from ropa.model.transfer import Mechanism, MechanismType, Transfer
-from ropa.render.text import country_label, duration_label, period_text
+from ropa.render.annex_subprocessors import AnnexIV, build_annex_iv, numbered
+from ropa.render.annex_texts import EXAMPLE_MEASURES, TEXTS, Texts
+from ropa.render.annex_transfers import SensitiveRow, TransferSection, build_transfer_section
+from ropa.render.text import period_text
 from ropa.render.views.activity import sensitive_safeguards
 from ropa.render.views.findings import FindingView, Status, finding_view, sorted_findings, status_of
-from ropa.render.views.measures import MeasureGroup, measure_groups
-from ropa.render.views.parties import provider_locations
 from ropa.render.views.register import DocumentMeta
-from ropa.render.views.wording import (
-    Detail,
-    accession_text,
-    contact_text,
-    mechanism_text,
-    retention_text,
-    sub_processor_name,
-)
+from ropa.render.views.wording import Detail, contact_text
 
 
 @dataclass(frozen=True)
@@ -51,70 +46,33 @@ class AnnexParty:
 
 
 @dataclass(frozen=True)
-class SensitiveView:
-    """A special-category or criminal-offence data category and its safeguards."""
+class MeasureRow:
+    """The recorded measures under one of the decision's example headings."""
 
-    category: str
-    kind: str
-    safeguards: str | None
-
-
-@dataclass(frozen=True)
-class SubProcessingView:
-    """Subject matter, nature and duration of processing by one sub-processor (Annex II, last item)."""
-
-    name: str
-    subject_matter: str | None
-    duration: str | None
-
-
-@dataclass(frozen=True)
-class SubProcessorView:
-    """One entry of Annex IV."""
-
-    number: int
-    name: str
-    address: str | None
-    contact: str | None
-    description: str | None
-    location: str | None
-    outside_eea: bool
-    authorisation: str | None
-    mechanism: str | None
-    flow_down: str | None
+    label: str
+    measures: list[str]
 
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One Art. 28(3) stipulation and whether, and where, the contract covers it."""
+    """One Art. 28(3) stipulation and what the record says of its coverage."""
 
     point: str
     requirement: str
     status: str
+    """``covered``, ``partly``, ``missing`` or ``not-recorded`` (the CSS class)."""
     status_label: str
     section: str | None
     note: str | None
 
 
-@dataclass(frozen=True)
-class TransferAnnex:
-    """SCC 2021/914 Annex I.B and I.C for a provider whose processing leaves the EEA."""
-
-    destinations: list[Detail]
-    mechanisms: list[str]
-    modules: str | None
-    signatures: list[Detail]
-    data_subjects: list[str]
-    data_categories: list[str]
-    sensitive: list[SensitiveView]
-    frequency: str | None
-    nature: str | None
-    purposes: list[str]
-    retention: list[Detail]
-    data_retention: str | None
-    sub_processing: list[SubProcessingView]
-    authority: str | None
-    authority_hint: str | None
+STATUS_LABELS: dict[CoverageStatus | None, str] = {
+    "covered": "Covered",
+    "partly": "Partly covered",
+    "missing": "Missing",
+    None: "Not recorded",
+}
+"""The four states of a checklist point; ``None``: the record says nothing about the point."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +80,10 @@ class AnnexView:
     """Everything annex.html receives, as ``doc``."""
 
     meta: DocumentMeta
+    texts: Texts
+    """The decisions' wording the templates quote."""
+    review: bool
+    """True for the provider's review document (findings only), False for the annex."""
     title: str
     organisation: str
     provider: str
@@ -134,29 +96,31 @@ class AnnexView:
     processors: list[AnnexParty]
     data_subjects: list[str]
     data_categories: list[str]
-    sensitive: list[SensitiveView]
+    sensitive: list[SensitiveRow]
     nature: str | None
     purposes: list[str]
     duration: str | None
     data_retention: str | None
-    sub_processing: list[SubProcessingView]
-    tom_groups: list[MeasureGroup]
+    sub_processing: str
+    measures: list[MeasureRow]
+    unrecorded_examples: list[str]
     assistance: str | None
-    authorisation: list[Detail]
-    sub_processors: list[SubProcessorView]
-    transfer: TransferAnnex | None
+    assistance_clauses: list[str]
+    annex_iv: AnnexIV
+    transfer: TransferSection | None
     checklist: list[ChecklistItem]
+    findings_inside: bool
     status: Status
     findings: list[FindingView]
+    annex_file: str
 
 
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _sensitive(activities: list[Activity]) -> list[SensitiveView]:
-
-    rows: list[SensitiveView] = []
+def _sensitive(activities: list[Activity]) -> list[SensitiveRow]:
+    rows: list[SensitiveRow] = []
     seen: set[tuple[str, str]] = set()
     for activity in activities:
         for category in activity.data_categories:
@@ -175,171 +139,67 @@ def _sensitive(activities: list[Activity]) -> list[SensitiveView]:
                 point = category.art9_condition.value.removeprefix("9.2.")
                 law = f", {category.art9_law_ref}" if category.art9_law_ref else ""
                 kinds.append(f"condition Art. 9(2)({point}){law}")
-            rows.append(SensitiveView(category.name, "; ".join(kinds), sensitive_safeguards(category)))
+            rows.append(SensitiveRow(category.name, "; ".join(kinds), sensitive_safeguards(category)))
     return rows
 
 
 def _checklist(provider: Provider) -> list[ChecklistItem]:
     items: list[ChecklistItem] = []
+    coverage = provider.contract.art28 if provider.contract is not None else None
     for key, requirement in ART28_ITEMS.items():
         point = "Art. 28(3), second subparagraph" if key == "notice" else f"Art. 28(3)({key})"
-        ref = provider.contract.art28.item(key) if provider.contract is not None else None
-        if ref is None:
-            items.append(ChecklistItem(point, requirement, "missing", "Missing", None, None))
-        elif ref.covered:
-            items.append(ChecklistItem(point, requirement, "covered", "Covered", ref.section, ref.note))
-        else:
-            items.append(ChecklistItem(point, requirement, "not-covered", "Not covered", ref.section, ref.note))
+        ref = coverage.item(key) if coverage is not None else None
+        status = coverage.status(key) if coverage is not None else None
+        css = status or "not-recorded"
+        items.append(
+            ChecklistItem(
+                point,
+                requirement,
+                css,
+                STATUS_LABELS[status],
+                ref.section if ref else None,
+                ref.note if ref else None,
+            )
+        )
     return items
 
 
-def _transfers_to(register: Register, provider: Provider) -> list[tuple[Activity, Transfer]]:
-    prefix = provider.id + "/"
-    return [
-        (entry.activity, transfer)
-        for entry in register.activities()
-        for transfer in entry.activity.transfers
-        if transfer.recipient == provider.id or transfer.recipient.startswith(prefix)
-    ]
+def _measures(provider: Provider) -> tuple[list[MeasureRow], list[str]]:
+    """The recorded measures under the decision's examples, and the examples with none recorded."""
+    by_kind: dict[TomKind, list[str]] = {kind: [] for kind in TomKind}
+    for tom in provider.toms:
+        by_kind[tom.kind].append(tom.measure)
+    rows = [MeasureRow(EXAMPLE_MEASURES[k], found) for k, found in by_kind.items() if found]
+    empty = [EXAMPLE_MEASURES[k] for k, found in by_kind.items() if not found]
+    return rows, empty
 
 
-def _modules(mechanisms: list[Mechanism]) -> str | None:
-    scc = [m for m in mechanisms if m.type in (MechanismType.SCC_2021_914, MechanismType.SCC_UNSPECIFIED)]
-    if not scc:
-        return "Not applicable (no standard contractual clauses relied on)" if mechanisms else None
-    modules = sorted({module for m in scc for module in m.modules})
-    if not modules:
-        return None
-    return "; ".join(MODULE_LABELS[m] for m in modules)
+def _assistance_clauses(contract: Contract | None) -> list[str]:
+    """Where the contract covers the assistance points (e) and (f), as the checklist records them."""
+    if contract is None:
+        return []
+    lines = []
+    for key in ("e", "f"):
+        ref = contract.art28.item(key)
+        status = contract.art28.status(key)
+        if ref is None or status == "missing" or not (ref.section or ref.note):
+            continue
+        where = "; ".join(p for p in (ref.section, ref.note) if p)
+        lines.append(f"Art. 28(3)({key}), {ART28_ITEMS[key]} ({STATUS_LABELS[status].lower()}): {where}")
+    return lines
 
 
-def _transfer_annex(
-    register: Register, provider: Provider, sub_processing: list[SubProcessingView]
-) -> TransferAnnex | None:
-    transfers = _transfers_to(register, provider)
-    destinations: list[Detail] = []
-    mechanisms: list[Mechanism] = []
-    importers: list[tuple[str, Mechanism]] = []
-    for code in provider_locations(provider):
-        if outside_eea(code):
-            where = "establishment of the provider" if code == provider.country else "data location of the provider"
-            destinations.append(Detail(country_label(code) or code, f"{provider.legal_name} ({where})"))
-            mechanisms.extend(provider.mechanisms)
-            importers.extend((provider.legal_name, m) for m in provider.mechanisms)
-    for sub in provider.sub_processors:
-        if sub.country and outside_eea(sub.country):
-            destinations.append(
-                Detail(country_label(sub.country) or sub.country, f"{sub_processor_name(sub)} (sub-processor)")
-            )
-            if sub.mechanism is not None:
-                mechanisms.append(sub.mechanism)
-                importers.append((sub_processor_name(sub), sub.mechanism))
-    for activity, transfer in transfers:
-        if transfer_outside_eea(transfer) is not False:
-            destination = (
-                country_label(transfer.country) or transfer.international_organisation or "Destination not stated"
-            )
-            destinations.append(Detail(destination, f"transfer declared in activity \u201c{activity.name}\u201d"))
-            if transfer.mechanism is not None:
-                mechanisms.append(transfer.mechanism)
-                importers.append((_importer_name(register, provider, transfer.recipient), transfer.mechanism))
-    if not destinations:
-        return None
-    activities = _unique_activities([a for a, _t in transfers]) or [e.activity for e in annexed(register, provider)]
-    chosen: list[str] = []
-    retention: list[Detail] = []
-    for activity in activities:
-        wanted: set[str] | None = None
-        ids = [c for a, t in transfers if a is activity for c in t.data_categories]
-        if ids and all(t.data_categories for a, t in transfers if a is activity):
-            wanted = set(ids)
-        for category in activity.data_categories:
-            if wanted is not None and category.id not in wanted:
-                continue
-            chosen.append(category.name)
-            text = retention_text(category.retention) or retention_text(activity.retention)
-            retention.append(Detail(category.name, text))
-    frequencies = _unique([t.frequency for _a, t in transfers if t.frequency])
-    authorities = _unique([m.competent_authority for m in mechanisms if m.competent_authority])
-    hint = None
-    org = register.organisation
-    if not authorities and org.lead_supervisory_authority:
-        hint = f"The organisation's lead supervisory authority is {org.lead_supervisory_authority}."
-    contract = provider.contract
-    return TransferAnnex(
-        destinations=destinations,
-        mechanisms=_unique([text for m in mechanisms if (text := mechanism_text(m))]),
-        modules=_modules(mechanisms),
-        signatures=_signatures(provider, importers),
-        data_subjects=_unique([s.name for a in activities for s in a.data_subjects]),
-        data_categories=_unique(chosen),
-        sensitive=_sensitive(activities),
-        frequency=", ".join(frequencies) or None,
-        nature=contract.nature if contract else None,
-        purposes=_unique([p.description for a in activities for p in a.purposes]),
-        retention=retention,
-        data_retention=_data_retention(provider),
-        sub_processing=sub_processing,
-        authority="; ".join(authorities) or None,
-        authority_hint=hint,
+def _sub_processing(annex_iv: AnnexIV) -> str:
+    """Annex II's last item: the sub-processors are described once, in Annex IV."""
+    if not annex_iv.entries and not annex_iv.others:
+        return "Not applicable: the record names no sub-processor of this provider."
+    return (
+        "The processing by each sub-processor is described in Annex IV (Description of the processing); the "
+        "duration of their processing is not recorded."
     )
 
 
-def _importer_name(register: Register, provider: Provider, recipient: str) -> str:
-    """The data importer a transfer names: the provider or sub-processor its ``recipient`` resolves to."""
-    found = resolve(register, recipient)
-    if found is None:
-        return provider.legal_name
-    target, sub = found
-    return sub_processor_name(sub) if sub is not None else target.legal_name
-
-
-def _signatures(provider: Provider, importers: list[tuple[str, Mechanism]]) -> list[Detail]:
-    """SCC 2021/914 Annex I.A "Signature and date" of each importer: an accession, the SCCs' or the DPA's date.
-
-    Only transfers on SCCs 2021/914 have an Annex I.A; a missing date stays None ("Not stated").
-    """
-    rows: list[Detail] = []
-    for name, mechanism in importers:
-        if mechanism.type is not MechanismType.SCC_2021_914:
-            continue
-        value = accession_text(mechanism)
-        contract = provider.contract
-        own_scc = contract is not None and contract.based_on == "scc_2021_914" and name == provider.legal_name
-        if value is None and mechanism.evidence is not None and mechanism.evidence.date is not None:
-            value = f"Signed on {mechanism.evidence.date.isoformat()} ({mechanism.evidence.ref})"
-        elif value is None and own_scc and contract is not None and contract.signed:
-            value = f"Signed on {contract.signed.isoformat()} ({contract.title})"
-        detail = Detail(name, value)
-        if detail not in rows:
-            rows.append(detail)
-    return rows
-
-
-def _data_retention(provider: Provider) -> str | None:
-    """The longest the processor keeps the data under the agreement, as a sentence; None when not recorded."""
-    kept = provider.contract.data_retention if provider.contract else None
-    return f"The processor keeps the personal data for at most {period_text(kept)}." if kept else None
-
-
-def _unique_activities(activities: list[Activity]) -> list[Activity]:
-    seen: dict[int, Activity] = {}
-    for activity in activities:
-        seen.setdefault(id(activity), activity)
-    return list(seen.values())
-
-
-def build_annex_view(register: Register, provider_id: str, report: Report) -> AnnexView:
-    """The view-model of the annex for ``provider_id``.
-
-    Raises:
-        KeyError: when the register has no such provider.
-    """
-    from ropa.util.dates import document_datetime
-
-    provider = register.provider(provider_id)
-    if provider is None:
-        raise KeyError(f"no provider {provider_id!r} in the register")
+def _parties(register: Register, provider: Provider) -> tuple[list[AnnexParty], list[AnnexParty]]:
     org = register.organisation
     contract = provider.contract
     signature = None
@@ -361,56 +221,20 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
     for n, joint in enumerate(org.joint_controllers, start=2):
         contact = [c for c in (contact_text(joint.contact),) if c]
         controllers.append(AnnexParty(n, joint.name, None, contact, None))
-    accessions = _unique([text for m in provider.mechanisms if (text := accession_text(m))])
-    accessions = [f"{text} (standard contractual clauses 2021/914)" for text in accessions]
     processors = [
         AnnexParty(
             1,
             provider.legal_name + (f" ({provider.trading_name})" if provider.trading_name else ""),
             provider.address.one_line() if provider.address else None,
             provider_contact,
-            "; ".join(p for p in (signature, *accessions) if p) or None,
+            signature,
         )
     ]
-    activities = [entry.activity for entry in annexed(register, provider)]
-    duration = contract.duration if contract else None
-    sub_processing = [SubProcessingView(sub_processor_name(sub), sub.service, None) for sub in provider.sub_processors]
-    auth = provider.sub_processor_authorisation
-    authorisation = [
-        Detail("Type of authorisation (Art. 28(2))", f"{auth.type} written authorisation" if auth else None),
-    ]
-    if auth is None or auth.type == "general":
-        notice = auth.notice_period if auth else None
-        authorisation.append(
-            Detail("Advance notice of changes", f"{duration_label(notice)} ({notice})" if notice else None)
-        )
-        authorisation.append(Detail("How the controller can object", auth.objection_channel if auth else None))
-    subs = []
-    for n, sub in enumerate(provider.sub_processors, start=1):
-        subs.append(
-            SubProcessorView(
-                number=n,
-                name=sub_processor_name(sub),
-                address=sub.address,
-                contact=contact_text(sub.contact),
-                description=sub.service,
-                location=country_label(sub.country),
-                outside_eea=outside_eea(sub.country),
-                authorisation=(
-                    sub.authorisation
-                    + (f" (authorised on {sub.authorised_on.isoformat()})" if sub.authorised_on else "")
-                    if sub.authorisation
-                    else None
-                ),
-                mechanism=(
-                    "Not applicable (in the EEA)"
-                    if sub.country and not outside_eea(sub.country)
-                    else mechanism_text(sub.mechanism)
-                ),
-                flow_down=sub.flow_down,
-            )
-        )
-    contract_details = [
+    return controllers, processors
+
+
+def _contract_details(contract: Contract | None) -> list[Detail]:
+    return [
         Detail("Agreement", contract.title if contract else None),
         Detail("Version", contract.version if contract else None),
         Detail("Signed or accepted", contract.signed.isoformat() if contract and contract.signed else None),
@@ -420,6 +244,31 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
         Detail("Where the signed copy is kept", contract.location if contract else None),
         Detail("Subject-matter of the processing", contract.subject_matter if contract else None),
     ]
+
+
+def build_annex_view(
+    register: Register, provider_id: str, report: Report, findings: bool = False, review: bool = False
+) -> AnnexView:
+    """The view-model of the annex for ``provider_id`` (``review``: of its review document instead).
+
+    Args:
+        findings: Print the validation findings about the provider inside the annex.
+
+    Raises:
+        KeyError: when the register has no such provider.
+    """
+    from ropa.util.dates import document_datetime
+
+    provider = register.provider(provider_id)
+    if provider is None:
+        raise KeyError(f"no provider {provider_id!r} in the register")
+    org = register.organisation
+    contract = provider.contract
+    activities = [entry.activity for entry in annexed(register, provider)]
+    annex_iv = build_annex_iv(provider)
+    sensitive = _sensitive(activities)
+    measures, unrecorded = _measures(provider)
+    controllers, processors = _parties(register, provider)
     role_note = None
     roles = roles_text(register, provider, ROLE_LABELS)
     if not is_processor(register, provider):
@@ -427,17 +276,24 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
             f"The register records this provider as {(roles or 'having no role').lower()}, not as a processor: "
             "Art. 28 applies only to processing on the organisation's behalf. The annex is kept to show what is known."
         )
-    findings = sorted_findings(f for f in report.findings if f.provider == provider.id)
-    title = f"Annex to the data processing agreement with {provider.legal_name}"
+    own = sorted_findings(f for f in report.findings if f.provider == provider.id)
+    if review:
+        title = f"Review of the record for {provider.legal_name}"
+        subject = f"Validation findings about {provider.legal_name} (not part of the Art. 28 agreement)"
+    else:
+        title = f"Annex to the data processing agreement with {provider.legal_name}"
+        subject = f"Art. 28 GDPR annexes (Decision (EU) 2021/915) for {provider.legal_name}"
     return AnnexView(
         meta=DocumentMeta(
             title=f"{title} \u2013 {org.legal_name}",
             author=org.legal_name,
-            subject=f"Art. 28 GDPR annexes (Decision (EU) 2021/915) for {provider.legal_name}",
+            subject=subject,
             language="en",
             created=document_datetime(register).strftime("%Y-%m-%dT%H:%M:%SZ"),
             keywords="GDPR, Article 28, data processing agreement, standard contractual clauses",
         ),
+        texts=TEXTS,
+        review=review,
         title=title,
         organisation=org.legal_name,
         provider=provider.legal_name,
@@ -445,25 +301,32 @@ def build_annex_view(register: Register, provider_id: str, report: Report) -> An
         role_note=role_note,
         version=org.record.version,
         date=org.record.date.isoformat(),
-        contract=contract_details,
+        contract=_contract_details(contract),
         controllers=controllers,
         processors=processors,
         data_subjects=_unique([s.name for a in activities for s in a.data_subjects]),
         data_categories=_unique([c.name for a in activities for c in a.data_categories]),
-        sensitive=_sensitive(activities),
+        sensitive=sensitive,
         nature=contract.nature if contract else None,
         purposes=_unique([p.description for a in activities for p in a.purposes]),
-        duration=duration,
-        data_retention=_data_retention(provider),
-        sub_processing=sub_processing,
-        tom_groups=measure_groups((tom, provider.legal_name) for tom in provider.toms),
+        duration=contract.duration if contract else None,
+        data_retention=(
+            f"The processor keeps the personal data for at most {period_text(contract.data_retention)}."
+            if contract and contract.data_retention
+            else None
+        ),
+        sub_processing=_sub_processing(annex_iv),
+        measures=measures,
+        unrecorded_examples=unrecorded,
         assistance=contract.assistance_measures if contract else None,
-        authorisation=authorisation,
-        sub_processors=subs,
-        transfer=_transfer_annex(register, provider, sub_processing),
+        assistance_clauses=_assistance_clauses(contract),
+        annex_iv=annex_iv,
+        transfer=build_transfer_section(register, provider, numbered(annex_iv), sensitive),
         checklist=_checklist(provider),
-        status=status_of(report, findings),
-        findings=[finding_view(register, f) for f in findings],
+        findings_inside=findings or review,
+        status=status_of(report, own),
+        findings=[finding_view(register, f) for f in own],
+        annex_file=f"annexes/{provider.id}.pdf",
     )
 
 
@@ -484,15 +347,33 @@ def _based_on(value: str | None) -> str | None:
     return labels.get(value) if value else None
 
 
-def annex_html(register: Register, provider_id: str, report: Report, templates: Path | None = None) -> str:
+def annex_html(
+    register: Register, provider_id: str, report: Report, templates: Path | None = None, findings: bool = False
+) -> str:
     """The annex of one provider as one HTML string (what WeasyPrint lays out)."""
     from ropa.render.html import render
 
-    return render("annex.html", templates, doc=build_annex_view(register, provider_id, report))
+    return render("annex.html", templates, doc=build_annex_view(register, provider_id, report, findings))
 
 
-def render_annex_pdf(register: Register, provider_id: str, report: Report, templates: Path | None = None) -> bytes:
-    """The Art. 28 annex of ``provider_id`` as PDF/A-3b bytes."""
+def review_html(register: Register, provider_id: str, report: Report, templates: Path | None = None) -> str:
+    """The review document of one provider (its findings, apart from the annex) as one HTML string."""
+    from ropa.render.html import render
+
+    return render("annex.html", templates, doc=build_annex_view(register, provider_id, report, review=True))
+
+
+def render_annex_pdf(
+    register: Register, provider_id: str, report: Report, templates: Path | None = None, findings: bool = False
+) -> bytes:
+    """The Art. 28 annex of ``provider_id`` as PDF/A-3b bytes (with its findings inside when ``findings``)."""
     from ropa.render.pdf import html_to_pdf
 
-    return html_to_pdf(annex_html(register, provider_id, report, templates), register, templates)
+    return html_to_pdf(annex_html(register, provider_id, report, templates, findings), register, templates)
+
+
+def render_review_pdf(register: Register, provider_id: str, report: Report, templates: Path | None = None) -> bytes:
+    """The review document of ``provider_id`` (the validation findings about it) as PDF/A-3b bytes."""
+    from ropa.render.pdf import html_to_pdf
+
+    return html_to_pdf(review_html(register, provider_id, report, templates), register, templates)

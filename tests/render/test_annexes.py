@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from ropa.check.findings import Report
-from ropa.model.common import TOM_LABELS
 from ropa.model.provider import ART28_ITEMS
 from ropa.model.register import Register
 from tests.render.conftest import LONG_WORD, flat, pdf_text, word_boxes
@@ -74,27 +73,31 @@ def _in_order(text: str, labels: tuple[str, ...] | list[str]) -> None:
 
 
 def test_annex_labels_are_the_commissions_word_for_word(annexes: dict[str, tuple[bytes, str]]) -> None:
+    from ropa.render.annex_texts import ANNEX_III_BODY, ANNEX_III_NOTE, ANNEX_IV_NOTE, SENSITIVE_LABEL
+
     _pdf, text = annexes["alpha"]
     _in_order(text, ["ANNEX I – List of parties", "Controller(s):", *ANNEX_I, "Processor(s):", *ANNEX_I])
-    _in_order(text, ["ANNEX II – Description of the processing", *ANNEX_II])
-    _in_order(text, [f"ANNEX III – {ANNEX_III}", *(TOM_LABELS[kind] for kind in TOM_LABELS)])
-    _in_order(
-        text,
-        [
-            "ANNEX IV – List of sub-processors",
-            "The controller has authorised the use of the following sub-processors",
-            *ANNEX_IV,
-        ],
-    )
+    annex_ii = [*ANNEX_II[:2], SENSITIVE_LABEL, *ANNEX_II[3:]]
+    _in_order(text, ["ANNEX II – Description of the processing", *annex_ii])
+    _in_order(text, [f"ANNEX III – {ANNEX_III}", ANNEX_III_NOTE, ANNEX_III_BODY])
+    # Alpha's authorisation is general: the list is the agreed list, not "authorised" ones (Option 1 only).
+    _in_order(text, ["ANNEX IV – List of sub-processors", ANNEX_IV_NOTE, "Clause 7.7(a), Option 2", "Agreed list"])
+    assert flat("The controller has authorised the use of the following sub-processors") not in flat(text)
 
 
-def test_transfer_items_only_where_data_leaves_the_eea(annexes: dict[str, tuple[bytes, str]]) -> None:
+def test_transfer_items_only_for_transfers_on_2021_914(annexes: dict[str, tuple[bytes, str]]) -> None:
     _pdf, alpha = annexes["alpha"]
     _in_order(
         alpha,
         [
+            "Transfers to third countries (Chapter V GDPR)",
+            "ANNEX I.A – List of parties",
+            "Data exporter(s):",
+            "Activities relevant to the data transferred under these Clauses",
+            "Role (controller/processor)",
+            "Data importer(s):",
             "ANNEX I.B – Description of transfer",
-            *ANNEX_IB,
+            *ANNEX_IB[:2],
             "ANNEX I.C – Competent supervisory authority",
             ANNEX_IC,
             "Datu valsts inspekcija",
@@ -104,67 +107,88 @@ def test_transfer_items_only_where_data_leaves_the_eea(annexes: dict[str, tuple[
     for fact in (
         "Module Two (controller to processor)",
         "Module Three (processor to processor)",
-        "continuous",
+        "Continuous",
         "Mobile phone number: 30 days (P30D)",
-        "China (CN): 深圳短信科技有限公司 (sub-processor)",
+        "深圳短信科技有限公司",
     ):
         assert flat(fact) in text, fact
+    # The second block (the processor's clauses with its Chinese sub-processor) records no authority.
+    assert flat("Not recorded for these clauses") in text
+    assert flat("Not statedThe organisation's lead supervisory authority") not in text
     _pdf, beta = annexes["beta"]
     assert flat("Description of transfer") not in flat(beta)
     assert flat(ANNEX_IC) not in flat(beta)
 
 
-def test_checklist_says_covered_where_or_missing(annexes: dict[str, tuple[bytes, str]]) -> None:
+def test_checklist_has_four_states(annexes: dict[str, tuple[bytes, str]]) -> None:
     _pdf, alpha = annexes["alpha"]
     checklist = flat(alpha[alpha.index("Article 28(3) checklist") :])
     for key, requirement in ART28_ITEMS.items():
         assert flat(requirement) in checklist, key
     assert flat("Art. 28(3)(a)documented instructions, including for transfersCovered§2.1") in checklist
-    assert flat("Art. 28(3)(c)security measures required by Art. 32Not coveredNot recorded") in checklist
+    assert flat("Art. 28(3)(c)security measures required by Art. 32MissingClause not recorded") in checklist
     assert flat("Refers to a security page only") in checklist
-    missing_d = "Art. 28(3)(d)conditions for engaging another processor (Art. 28(2), (4))MissingNot recorded"
-    assert flat(missing_d) in checklist
+    not_recorded_d = "Art. 28(3)(d)conditions for engaging another processor (Art. 28(2), (4))Not recorded"
+    assert flat(not_recorded_d) in checklist
     _pdf, beta = annexes["beta"]
-    beta_checklist = flat(beta[beta.index("Article 28(3) checklist") :])
-    assert beta_checklist.count("Missing") == len(ART28_ITEMS)
+    beta_checklist = flat(beta[beta.index("Article 28(3) checklist") :].split("Not recorded: the record says")[-1])
+    assert beta_checklist.count(flat("Not recorded")) == len(ART28_ITEMS)
 
 
 def test_sub_processor_entries(annexes: dict[str, tuple[bytes, str]]) -> None:
     _pdf, alpha = annexes["alpha"]
-    annex_iv = flat(alpha[alpha.index("ANNEX IV") : alpha.index("Transfers outside the EEA")])
-    assert flat("Type of authorisation (Art. 28(2))general written authorisation") in annex_iv
-    assert flat("Advance notice of changes30 days (P30D)") in annex_iv
-    assert flat("LocationGermany (DE)Transfer mechanismNot applicable (in the EEA)") in annex_iv
+    annex_iv = flat(alpha[alpha.index("ANNEX IV") : alpha.index("Transfers to third countries")])
+    assert flat("general written authorisation (Art. 28(2); Clause 7.7(a), Option 2)") in annex_iv
+    assert flat("at least 30 days (P30D) in advance; the controller can object by e-mail") in annex_iv
+    assert flat("LocationGermany (DE)") in annex_iv
     assert flat("LocationChina (CN) outside the EEATransfer mechanismStandard contractual clauses") in annex_iv
-    # A sub-processor whose country is unknown is not assumed to be in the EEA.
-    assert flat("Telecom carriers") in annex_iv
-    assert flat("LocationNot recordedTransfer mechanismNot recorded") in annex_iv
+    # A sub-processor named only by a category is shown as a category, with no name, and its unknown
+    # country is not assumed to be in the EEA.
+    assert flat("Category (in the provider's words; no name recorded)Telecom carriers") in annex_iv
+    assert flat("NameTelecom carriers") not in annex_iv
+    assert flat("Location not recorded: a transfer cannot be excluded") in annex_iv
+    # Each sub-processor is listed once.
+    # Annex IV, the transfer table, the heading and Annex I.A of its clauses; no longer Annex II and I.B tables.
+    assert flat(alpha).count(flat("深圳短信科技有限公司")) == 4
 
 
-def test_gaps_show_as_not_stated(annexes: dict[str, tuple[bytes, str]]) -> None:
+def test_gaps_show_as_not_recorded(annexes: dict[str, tuple[bytes, str]]) -> None:
     _pdf, beta = annexes["beta"]
     text = flat(beta)
     # No contract: nature, duration, agreement and the addresses are all unknown.
     assert flat("Nature of the processingNot recorded") in text
     assert flat("Duration of the processingNot recorded") in text
     assert flat("AgreementNot recorded") in text
-    assert text.count("Notstated") >= 20  # every one of the 17 measure types as well
+    assert flat("Not recorded: the record holds no technical or organisational measure") in text
+    # The decision's examples of measures are named as examples, not printed as 17 rows of gaps.
+    assert flat("are examples, not a required list") in text
+    assert flat("Measures for ensuring events loggingNot recorded") not in text
+    assert flat("Measures for ensuring events logging") in text
 
 
-def test_findings_of_the_provider_and_only_those(
+def test_no_findings_in_the_annex_by_default(
     annexes: dict[str, tuple[bytes, str]], small_register_pdf: tuple[Register, Report, bytes]
 ) -> None:
-    _register, report, _pdf = small_register_pdf
+    from ropa.render.annexes import render_annex_pdf, render_review_pdf
+
+    register, report, _pdf = small_register_pdf
     for provider_id in ("alpha", "beta"):
         _pdf_bytes, text = annexes[provider_id]
-        section = flat(text[text.index("Findings about this provider") :])
         own = {f.rule for f in report.findings if f.provider == provider_id}
-        others = {f.message for f in report.findings if f.provider not in (provider_id, None)}
         assert own
+        assert flat("Findings about this provider") not in flat(text)
         for rule in own:
-            assert flat(rule) in section
-        for message in others:
-            assert flat(message) not in section
+            assert flat(rule) not in flat(text)
+        review = flat(pdf_text(render_review_pdf(register, provider_id, report)))
+        inside = flat(pdf_text(render_annex_pdf(register, provider_id, report, findings=True)))
+        for section in (review, inside[inside.index(flat("Findings about this provider")) :]):
+            for rule in own:
+                assert flat(rule) in section
+            others = {f.message for f in report.findings if f.provider not in (provider_id, None)}
+            for message in others:
+                assert flat(message) not in section
+        assert flat("not part of the agreement") in review
+        assert flat("ANNEX I") not in review
 
 
 def test_independent_controller_is_flagged(annexes: dict[str, tuple[bytes, str]]) -> None:
@@ -179,7 +203,7 @@ def test_provider_without_findings_says_so(small_register_pdf: tuple[Register, R
 
     register, report, _pdf = small_register_pdf
     clean = Report(findings=[f for f in report.findings if f.provider != "gamma"], as_of=report.as_of)
-    text = flat(pdf_text(render_annex_pdf(register, "gamma", clean, None)))
+    text = flat(pdf_text(render_annex_pdf(register, "gamma", clean, None, findings=True)))
     assert flat("There are no validation findings about this provider") in text
     assert flat("Passed: no findings") in text
 
