@@ -40,7 +40,6 @@ ENTITIES: tuple[tuple[str, str], ...] = (
 )
 """Entity kinds in the order the change log lists them, with their section titles."""
 _RANK = {name: index for index, (name, _) in enumerate(ENTITIES)}
-_OPS = {"added": "+", "removed": "-", "changed": "~"}
 
 _PROVIDER_CHILDREN = ("activities", "toms", "sub_processors")
 _ACTIVITY_CHILDREN = ("recipients", "transfers", "data_categories", "security_measures", "retention")
@@ -443,14 +442,6 @@ def compare(old: Data, new: Data) -> ChangeLog:
 # ---------------------------------------------------------------- rendering
 
 
-def _value(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def _headline(log: ChangeLog) -> str:
     s = log.summary()
     old, new = log.old, log.new
@@ -468,20 +459,17 @@ def _sections(log: ChangeLog) -> Iterable[tuple[str, list[Change]]]:
 
 
 def render_text(log: ChangeLog) -> str:
-    """Plain text for a terminal or a file in the package: one block per section.
+    """Plain text for a terminal or a file in the package: one block per section, one sentence per change.
 
-    Changed entities list the fields that differ; added and removed ones list every field they hold.
+    In words (:mod:`ropa.archive.wording`): an added or removed entity is one line, a changed one a line
+    per field that differs; the key paths and raw values are in the JSON change log.
     """
+    from ropa.archive.wording import sentences
+
     lines = [_headline(log)]
     for title, items in _sections(log):
         lines += ["", title]
-        for change in items:
-            lines.append(f"  {_OPS[change.op]} {change.label}")
-            for f in change.fields:
-                if change.op == "changed":
-                    lines.append(f"      {f.field}: {_value(f.old)} -> {_value(f.new)}")
-                else:
-                    lines.append(f"      {f.field}: {_value(f.new if change.op == 'added' else f.old)}")
+        lines += [f"  {sentence}" for change in items for sentence in sentences(change)]
     return "\n".join(lines) + "\n"
 
 
@@ -496,7 +484,9 @@ def _md(value: str) -> str:
 
 
 def render_markdown(log: ChangeLog) -> str:
-    """Markdown for a pull-request comment: a summary line, then a table per section."""
+    """Markdown for a pull-request comment: a summary line, then a table per section, in words."""
+    from ropa.archive.wording import field_words, subject, value_words, whole
+
     s = log.summary()
     old, new = log.old, log.new
     lines = [f"### Register changes: {_md(old.version)} → {_md(new.version)}", ""]
@@ -505,18 +495,17 @@ def render_markdown(log: ChangeLog) -> str:
         return "\n".join(lines) + "\n"
     lines.append(f"**{s['added']}** added, **{s['removed']}** removed, **{s['changed']}** changed.")
     for title, items in _sections(log):
-        lines += ["", f"#### {title}", "", "| | what | field | before | after |", "|---|---|---|---|---|"]
+        lines += ["", f"#### {title}", "", "| | what | before | after |", "|---|---|---|---|"]
         for change in items:
             mark = {"added": "➕", "removed": "➖", "changed": "✏️"}[change.op]
             if change.op != "changed":
-                lines.append(f"| {mark} | {_md(change.label)} | | | |")
+                lines.append(f"| {mark} | {_md(whole(change))} | | |")
                 continue
-            for index, f in enumerate(change.fields):
-                what = _md(change.label) if index == 0 else ""
-                lines.append(
-                    f"| {mark if index == 0 else ''} | {what} | `{_md(f.field)}` | {_md(_value(f.old))} | "
-                    f"{_md(_value(f.new))} |"
-                )
+            for f in change.fields:
+                what = _md(f"{subject(change)}: {field_words(f.field)}")
+                before = _md(value_words(f.old, f.field))
+                after = _md(value_words(f.new, f.field))
+                lines.append(f"| {mark} | {what} | {before} | {after} |")
     return "\n".join(lines) + "\n"
 
 

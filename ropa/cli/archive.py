@@ -132,7 +132,8 @@ def diff(old: str, new: str, fmt: str, output: str | None, exit_code: bool) -> N
     """Change log from OLD to NEW, each a register folder or a package zip.
 
     Lists providers, activities, recipients, transfers, retention, TOMs and more that
-    were added, removed or changed, field by field.
+    were added, removed or changed, in words (durations, countries, mechanisms named);
+    --format json gives each field's key path and raw values.
     """
     from ropa.pipeline import diff as run_diff
 

@@ -188,14 +188,21 @@ def test_renderers() -> None:
     log = compare(BASE, new)
     text = render_text(log)
     assert text.splitlines()[0] == "Changes 1 (2026-01-01) -> 2 (2026-01-01): 0 added, 0 removed, 3 changed"
-    assert "Transfers\n  ~ otp: transfer to US (acme)\n      mechanism.type: privacy_shield -> scc_2021_914" in text
+    assert (
+        "Transfers\n  transfer to acme in United States (US) (activity otp): mechanism type: EU-US Privacy Shield "
+        "(invalidated on 16 July 2020) -> Standard contractual clauses, Decision (EU) 2021/914 (Art. 46(2)(c))"
+    ) in text
+    assert "mechanism.type" not in text and "scc_2021_914" not in text, "key paths and raw values are for JSON"
     data = json.loads(render_json(log))
     assert data["format"] == "ropa-changes"
     assert data["summary"] == {"added": 0, "removed": 0, "changed": 3}
     assert data["old"]["version"] == "1" and data["new"]["version"] == "2"
     markdown = render_markdown(log)
     assert markdown.startswith("### Register changes: 1 → 2")
-    assert "| ✏️ | otp: transfer to US (acme) | `mechanism.type` | privacy_shield | scc_2021_914 |" in markdown
+    assert (
+        "| ✏️ | transfer to acme in United States (US) (activity otp): mechanism type | EU-US Privacy Shield "
+        "(invalidated on 16 July 2020) | Standard contractual clauses, Decision (EU) 2021/914 (Art. 46(2)(c)) |"
+    ) in markdown
     assert "Acme \\| Pipes &lt;b&gt;Inc&lt;/b&gt;" in markdown
     assert "<b>" not in markdown
 
@@ -283,7 +290,7 @@ def test_cli_diff_folders_formats_and_exit_code(two_versions: tuple[Path, Path, 
     code, text = run(str(old), str(new))
     assert code == 0
     assert "1 added, 0 removed, 2 changed" in text.splitlines()[0]
-    assert "  + newco (NewCo SMS Ltd)" in text
+    assert "  provider newco (NewCo SMS Ltd) added (1 activity)" in text
     assert run(str(old), str(new), "--exit-code")[0] == 1
     record = load_register(old).organisation.record
     same = f"{record.version} ({record.date.isoformat()})"
