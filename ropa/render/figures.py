@@ -1,24 +1,26 @@
-"""The data-flow figure: organisation -> providers -> sub-processors, laid out in Python, drawn as SVG.
+"""The data-flow figure: activities -> providers -> sub-processors -> countries, laid out in Python, drawn as SVG.
 
-The layout is computed here as plain boxes, lines and text lines in SVG user
-units; the template only writes them out. One figure part holds as many
-providers as fit on an A4 page; a larger register gets several parts, each
-repeating the organisation on the left, so the figure stays legible with 5
-providers and with 100. Sub-processors sit beside their provider as a grid of
-small boxes. Everything outside the EEA is drawn in the "outside" style (red,
-dashed connector) and says so in words, not only in colour.
+One block per activity, in the order of chapter 2: the activity on the left, the providers that take
+part in it, the sub-processors each of them engages, and the countries the data is kept in. The edge
+from an activity to a provider carries the data categories it receives, as short codes (D1, D2 ...)
+listed under the figure, so no label is cut. Everything outside the EEA is drawn in the "outside"
+style (red, dashed) and a location the record does not give in the "unknown" style, each also in
+words. A part of the figure holds whole blocks up to an A4 page; a block too tall for one page
+goes on in the next part, its activity marked "(continued)": that is the one rule by which the
+figure is split, and the chapter's introduction states it. Providers in no activity close the figure.
 
-No user text ever reaches an attribute: texts are element content, which
-Jinja escapes; attributes hold numbers and fixed class names only.
+Labels wrap to as many lines as they need (never an ellipsis). No user text ever reaches an
+attribute: texts are element content, which Jinja escapes; attributes hold numbers and fixed
+class names only.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ropa.model.facts import outside_eea as _outside
-from ropa.model.provider import Provider
+from ropa.model.provider import Provider, SubProcessor
 from ropa.model.register import Register
 from ropa.render.views.parties import provider_locations
 from ropa.render.views.wording import sub_processor_name
@@ -32,23 +34,23 @@ MAX_HEIGHT = 1000.0
 """Tallest later part, so that a part and its caption fit on one A4 page (about 249 mm)."""
 FONT = 11.0
 LINE = 13.5
-LEGEND_H = 34.0
+LEGEND_H = 46.0
 
-ORG_X, ORG_W = 6.0, 150.0
-PROV_X, PROV_W = 196.0, 196.0
-GROUP_X = 410.0
-GROUP_W = WIDTH - GROUP_X - 4.0
-CHIP_COLUMNS = 2
-CHIP_GAP = 8.0
-CHIP_W = (GROUP_W - 2 * CHIP_GAP - (CHIP_COLUMNS - 1) * CHIP_GAP) / CHIP_COLUMNS
+ACT_X, ACT_W = 4.0, 120.0
+PROV_X, PROV_W = 206.0, 140.0
+SUB_X, SUB_W = 370.0, 150.0
+CTRY_X, CTRY_W = 550.0, WIDTH - 550.0 - 4.0
+LABEL_X, LABEL_W = ACT_X + ACT_W + 6.0, PROV_X - ACT_X - ACT_W - 12.0
+"""Where the data-category codes of an activity-to-provider edge are written (between the two columns)."""
 PAD = 5.0
 """Space above the first and below the last line of text in a box."""
 INSET = 6.0
 """Space left and right of text in a box."""
-CHIP_H = 2 * PAD + 3 * LINE
-EMPTY_H = 2 * CHIP_GAP + LINE
-ROW_GAP = 12.0
-MAX_CHIP_ROWS = 14
+GAP = 6.0
+"""Space between boxes of one column."""
+EMPTY_H = 2 * PAD + LINE
+BLOCK_GAP = 16.0
+"""Space between two activities (a thin rule separates them)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ class FigurePart:
     paths: list[Path]
     lines: list[Line]
     caption: str
+    codes: list[tuple[str, str]] = field(default_factory=list)
+    """(code, data category) of the codes on this part's edges, in code order."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,17 @@ def _char_width(char: str) -> float:
     return FONT * 0.56
 
 
-SCALES = {"name": 1.0, "small": 0.93, "service": 0.9, "country": 0.9, "outside": 0.96, "legend": 0.93, "note": 0.93}
+SCALES = {
+    "name": 1.0,
+    "small": 0.93,
+    "service": 0.9,
+    "country": 0.9,
+    "outside": 1.06,
+    "unknown": 1.06,
+    "legend": 0.93,
+    "note": 0.93,
+    "codes": 0.9,
+}
 """Font size of each label class relative to ``FONT`` (bold "outside" text runs wider); see register.css."""
 
 
@@ -181,40 +195,224 @@ def wrap(text: str, width: float, max_lines: int, scale: float = 1.0) -> list[st
     return lines or [""]
 
 
-@dataclass(frozen=True)
-class _Chip:
-    name: str
-    country: str | None
+ALL_LINES = 1_000
+"""``max_lines`` that never cuts: the figure wraps every label in full."""
 
 
-@dataclass(frozen=True)
-class _Row:
-    provider: Provider
-    chips: list[_Chip]
-    continued: bool
-    empty: bool
+def _texts(text: str, width: float, css: str) -> list[tuple[str, str]]:
+    """``text`` wrapped in full to ``width`` (SVG units) at the size of ``css``, one (line, class) per line."""
+    return [(line, css) for line in wrap(text, width, ALL_LINES, scale_of(css))]
 
 
-def _rows(register: Register) -> list[_Row]:
-    per_row = MAX_CHIP_ROWS * CHIP_COLUMNS
-    rows: list[_Row] = []
-    for provider in register.providers:
-        chips = [_Chip(sub_processor_name(s), s.country) for s in provider.sub_processors]
-        if not chips:
-            rows.append(_Row(provider, [], False, True))
-            continue
-        for start in range(0, len(chips), per_row):
-            rows.append(_Row(provider, chips[start : start + per_row], start > 0, False))
-    return rows
+def _place_texts(code: str | None, width: float) -> tuple[list[tuple[str, str]], str]:
+    """The lines of a country box and its box class: the country, then its status in words."""
+    from ropa.render.text import UNKNOWN_LOCATION, country_label
 
-
-def _country_line(code: str | None) -> tuple[str, str]:
-    """``("US · outside the EEA", "country outside")`` and the like."""
     if not code:
-        return "country not stated", "country"
+        return _texts(UNKNOWN_LOCATION[:1].upper() + UNKNOWN_LOCATION[1:], width, "unknown"), "country unknown"
+    name = _texts(country_label(code) or code, width, "name small")
     if _outside(code):
-        return f"{code} \u00b7 outside the EEA", "country outside"
-    return f"{code} \u00b7 EEA", "country"
+        return [*name, ("outside the EEA", "country outside")], "country outside"
+    return [*name, ("EEA", "country")], "country"
+
+
+def _height(texts: list[tuple[str, str]]) -> float:
+    return 2 * PAD + len(texts) * LINE
+
+
+@dataclass(frozen=True)
+class _Sub:
+    name: str
+    locations: list[str | None]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A provider in one activity (or the organisation itself, in-house), with the sub-processors it engages."""
+
+    name: str
+    service: str | None
+    locations: list[str | None]
+    categories: list[str]
+    subs: list[_Sub]
+    continued: bool = False
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One activity (or the providers in no activity) and its groups."""
+
+    title: str
+    caption: str
+    groups: list[_Group]
+
+
+def _provider_locations(provider: Provider) -> list[str | None]:
+    codes: list[str | None] = [*provider_locations(provider)]
+    return codes or [None]
+
+
+def _subs_of(provider: Provider, named: list[SubProcessor]) -> list[_Sub]:
+    """The sub-processors the activity names for ``provider``, else all it lists (any may receive the data)."""
+    chosen = named or list(provider.sub_processors)
+    return [_Sub(sub_processor_name(s), [s.country]) for s in chosen]
+
+
+def _blocks(register: Register) -> list[_Block]:
+    from ropa.model.facts import parties
+
+    org = register.organisation
+    blocks: list[_Block] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(register.activities(), start=1):
+        activity = entry.activity
+        names = {c.id: c.name for c in activity.data_categories}
+        involved = parties(register, entry)
+        groups: list[_Group] = []
+        for party in involved:
+            if party.sub is not None:
+                continue
+            seen.add(party.provider.id)
+            shared = party.involvement.data_shared if party.involvement is not None else []
+            named = [p.sub for p in involved if p.sub is not None and p.provider.id == party.provider.id]
+            groups.append(
+                _Group(
+                    party.provider.legal_name,
+                    party.provider.service,
+                    _provider_locations(party.provider),
+                    [names.get(c, c) for c in shared] or list(names.values()),
+                    _subs_of(party.provider, [s for s in named if s is not None]),
+                )
+            )
+        for party in involved:  # a sub-processor named without its processor taking part itself
+            if party.sub is not None and all(g.name != party.provider.legal_name for g in groups):
+                groups.append(
+                    _Group(
+                        party.provider.legal_name,
+                        party.provider.service,
+                        _provider_locations(party.provider),
+                        list(names.values()),
+                        _subs_of(party.provider, [party.sub]),
+                    )
+                )
+        if not groups:
+            groups.append(_Group(f"In-house: {org.legal_name}", None, [org.country], list(names.values()), []))
+        blocks.append(_Block(f"2.{number} {activity.name}", f"2.{number}", groups))
+    rest = [p for p in register.providers if p.id not in seen]
+    if rest:
+        groups = [_Group(p.legal_name, p.service, _provider_locations(p), [], _subs_of(p, [])) for p in rest]
+        blocks.append(_Block("Providers in no activity", "providers in no activity", groups))
+    return blocks
+
+
+def _provider_texts(group: _Group) -> list[tuple[str, str]]:
+    inner = PROV_W - 2 * INSET
+    name = group.name + (" (continued)" if group.continued else "")
+    texts = _texts(name, inner, "name")
+    if group.service:
+        texts += _texts(group.service, inner, "service")
+    return texts
+
+
+def _sub_texts(sub: _Sub) -> list[tuple[str, str]]:
+    return _texts(sub.name, SUB_W - 2 * INSET, "name small")
+
+
+def _group_height(group: _Group) -> float:
+    own = _height(_provider_texts(group))
+    if not group.subs:
+        return max(own, EMPTY_H)
+    subs = sum(_height(_sub_texts(s)) for s in group.subs) + GAP * (len(group.subs) - 1)
+    return max(own, subs)
+
+
+def _block_locations(block: _Block) -> list[str | None]:
+    found: dict[str | None, None] = {}
+    for group in block.groups:
+        for code in group.locations:
+            found.setdefault(code, None)
+        for sub in group.subs:
+            for code in sub.locations:
+                found.setdefault(code, None)
+    return list(found)
+
+
+def _block_height(block: _Block) -> float:
+    activity = _height(_texts(block.title, ACT_W - 2 * INSET, "name on-dark"))
+    groups = sum(_group_height(g) for g in block.groups) + GAP * (len(block.groups) - 1)
+    places = [_height(_place_texts(code, CTRY_W - 2 * INSET)[0]) for code in _block_locations(block)]
+    countries = sum(places) + GAP * (len(places) - 1)
+    return max(activity, groups, countries)
+
+
+def _split(block: _Block, limit: float) -> list[_Block]:
+    """``block`` in pieces no taller than ``limit``: whole groups, or a long group's sub-processors in runs."""
+    pieces: list[_Block] = []
+    current: list[_Group] = []
+
+    def close() -> None:
+        nonlocal current
+        if current:
+            title = block.title + (" (continued)" if pieces else "")
+            pieces.append(_Block(title, block.caption + (" (continued)" if pieces else ""), current))
+            current = []
+
+    for group in block.groups:
+        runs = [group]
+        if _group_height(group) > limit:
+            runs = []
+            run: list[_Sub] = []
+            for sub in group.subs:
+                trial = _Group(group.name, group.service, group.locations, group.categories, [*run, sub], bool(runs))
+                if run and _block_height(_Block(block.title, "", [trial])) > limit:
+                    runs.append(_Group(group.name, group.service, group.locations, group.categories, run, bool(runs)))
+                    run = []
+                run.append(sub)
+            runs.append(_Group(group.name, group.service, group.locations, group.categories, run, bool(runs)))
+        for piece in runs:
+            if current and _block_height(_Block(block.title, "", [*current, piece])) > limit:
+                close()
+            current.append(piece)
+    close()
+    return pieces
+
+
+class _Codes:
+    """Short codes for data categories, numbered in the order they first appear in one part."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
+
+    def of(self, names: list[str]) -> list[str]:
+        return [self.codes.setdefault(name, f"D{len(self.codes) + 1}") for name in names]
+
+
+def _legend(boxes: list[Box], lines: list[Line], paths: list[Path]) -> None:
+    x = 4.0
+    for label, css in (
+        ("Activity", "activity"),
+        ("Provider", "provider"),
+        ("Sub-processor", "sub"),
+        ("Country in the EEA", "country"),
+        ("Outside the EEA", "country outside"),
+        ("Location not recorded", "country unknown"),
+    ):
+        boxes.append(Box(x, 8.0, 14.0, 12.0, css))
+        width = text_width(label, SCALES["legend"]) + 4
+        lines.append(Line.at(x + 18.0, 7.0, width, label, "legend"))
+        x += 18.0 + width + 8.0
+    x = 4.0
+    edges = (("Data leaves the EEA", "edge outside"), ("Where the data goes is not recorded", "edge unknown"))
+    for label, css in edges:
+        paths.append(Path(f"M {x:.1f} 30.0 L {x + 22:.1f} 30.0", css))
+        width = text_width(label, SCALES["legend"]) + 4
+        lines.append(Line.at(x + 26.0, 23.0, width, label, "legend"))
+        x += 26.0 + width + 10.0
+
+
+def _curve(x1: float, y1: float, x2: float, y2: float, css: str) -> Path:
+    mid = (x1 + x2) / 2
+    return Path(f"M {x1:.1f} {y1:.1f} C {mid:.1f} {y1:.1f} {mid:.1f} {y2:.1f} {x2:.1f} {y2:.1f}", css)
 
 
 def _stack(x: float, top: float, width: float, texts: list[tuple[str, str]]) -> list[Line]:
@@ -222,139 +420,116 @@ def _stack(x: float, top: float, width: float, texts: list[tuple[str, str]]) -> 
     return [Line.at(x, top + PAD + LINE * i, width, text, css) for i, (text, css) in enumerate(texts)]
 
 
-def _provider_texts(provider: Provider, continued: bool) -> tuple[list[tuple[str, str]], bool]:
-    """Name (up to three lines), service, country, and where else it keeps data."""
-    inner = PROV_W - 2 * INSET
-    name = provider.legal_name + (" (continued)" if continued else "")
-    texts = [(line, "name") for line in wrap(name, inner, 3)]
-    texts.append((wrap(provider.service, inner, 1, SCALES["service"])[0], "service"))
-    country, css = _country_line(provider.country)
-    texts.append((country, css))
-    extra = [c for c in provider_locations(provider) if c != provider.country]
-    if extra:
-        where = "data also in " + ", ".join(f"{c} (outside the EEA)" if _outside(c) else c for c in extra)
-        css = "country outside" if any(_outside(c) for c in extra) else "country"
-        texts.extend((line, css) for line in wrap(where, inner, 2, scale_of(css)))
-    outside = any(_outside(c) for c in provider_locations(provider))
-    return texts, outside
+def _draw_block(
+    block: _Block, top: float, height: float, codes: _Codes, out: tuple[list[Box], list[Path], list[Line]]
+) -> None:
+    boxes, paths, lines = out
+    places = _block_locations(block)
+    place_y: dict[str | None, float] = {}
+    heights = [_height(_place_texts(code, CTRY_W - 2 * INSET)[0]) for code in places]
+    y = top + (height - (sum(heights) + GAP * (len(heights) - 1))) / 2
+    for code, h in zip(places, heights, strict=True):
+        texts, css = _place_texts(code, CTRY_W - 2 * INSET)
+        boxes.append(Box(CTRY_X, y, CTRY_W, h, css))
+        lines.extend(_stack(CTRY_X + INSET, y, CTRY_W - 2 * INSET, texts))
+        place_y[code] = y + h / 2
+        y += h + GAP
+
+    def place_css(code: str | None) -> str:
+        return "edge unknown" if code is None else "edge outside" if _outside(code) else "edge"
+
+    act_texts = _texts(block.title, ACT_W - 2 * INSET, "name on-dark")
+    act_h = _height(act_texts)
+    act_y = top + (height - act_h) / 2
+    boxes.append(Box(ACT_X, act_y, ACT_W, act_h, "activity"))
+    lines.extend(_stack(ACT_X + INSET, act_y, ACT_W - 2 * INSET, act_texts))
+    act_cy = act_y + act_h / 2
+    y = top
+    for group in block.groups:
+        group_h = _group_height(group)
+        texts = _provider_texts(group)
+        prov_h = _height(texts)
+        py = y + (group_h - prov_h) / 2
+        cy = py + prov_h / 2
+        reach = [*group.locations, *(c for s in group.subs for c in s.locations)]
+        worst = "edge unknown" if None in reach else "edge outside" if any(_outside(c) for c in reach) else "edge"
+        paths.append(_curve(ACT_X + ACT_W, act_cy, PROV_X, cy, worst))
+        label = ", ".join(codes.of(group.categories))
+        if label:
+            label_lines = _texts(label, LABEL_W, "codes")
+            label_top = cy - 2.0 - LINE * len(label_lines)
+            for i, (text, css) in enumerate(label_lines):
+                lines.append(Line.at(LABEL_X, label_top + LINE * i, LABEL_W, text, css))
+        boxes.append(Box(PROV_X, py, PROV_W, prov_h, "provider"))
+        lines.extend(_stack(PROV_X + INSET, py, PROV_W - 2 * INSET, texts))
+        for code in group.locations:  # where the provider itself keeps the data (drawn under the sub-processors)
+            paths.append(_curve(PROV_X + PROV_W, cy, CTRY_X, place_y[code], place_css(code) + " own"))
+        if not group.subs:
+            gy = y + (group_h - EMPTY_H) / 2
+            boxes.append(Box(SUB_X, gy, SUB_W, EMPTY_H, "sub empty"))
+            lines.append(Line.at(SUB_X + INSET, gy + PAD, SUB_W - 2 * INSET, "No sub-processors recorded", "note"))
+        else:
+            sy = y + (group_h - (sum(_height(_sub_texts(s)) for s in group.subs) + GAP * (len(group.subs) - 1))) / 2
+            for sub in group.subs:
+                sub_texts = _sub_texts(sub)
+                sh = _height(sub_texts)
+                code = sub.locations[0]
+                css = "sub unknown" if code is None else "sub outside" if _outside(code) else "sub"
+                boxes.append(Box(SUB_X, sy, SUB_W, sh, css))
+                lines.extend(_stack(SUB_X + INSET, sy, SUB_W - 2 * INSET, sub_texts))
+                paths.append(_curve(PROV_X + PROV_W, cy, SUB_X, sy + sh / 2, place_css(code)))
+                paths.append(_curve(SUB_X + SUB_W, sy + sh / 2, CTRY_X, place_y[code], place_css(code)))
+                sy += sh + GAP
+        y += group_h + GAP
 
 
-def _row_height(row: _Row) -> float:
-    texts, _outside_eea = _provider_texts(row.provider, row.continued)
-    provider_h = 2 * PAD + len(texts) * LINE
-    if row.empty:
-        return max(provider_h, EMPTY_H)
-    chip_rows = -(-len(row.chips) // CHIP_COLUMNS)
-    return max(provider_h, 2 * CHIP_GAP + chip_rows * CHIP_H + (chip_rows - 1) * CHIP_GAP)
-
-
-def _legend(boxes: list[Box], lines: list[Line], paths: list[Path]) -> None:
-    x = 4.0
-    for label, css in (
-        ("Organisation", "org"),
-        ("Provider", "provider"),
-        ("Sub-processor", "sub"),
-        ("Outside the EEA", "sub outside"),
-    ):
-        boxes.append(Box(x, 8.0, 16.0, 12.0, css))
-        lines.append(Line.at(x + 21.0, 7.0, text_width(label, SCALES["legend"]) + 12, label, "legend"))
-        x += 21.0 + text_width(label, SCALES["legend"]) + 16.0
-    paths.append(Path(f"M {x:.1f} 14.0 L {x + 30:.1f} 14.0", "edge outside"))
-    label = "Data leaves the EEA"
-    lines.append(Line.at(x + 35.0, 7.0, text_width(label, SCALES["legend"]) + 12, label, "legend"))
-
-
-def _part(number: int, register: Register, rows: list[_Row], heights: list[float]) -> FigurePart:
+def _part(number: int, blocks: list[tuple[_Block, float]]) -> FigurePart:
     boxes: list[Box] = []
     paths: list[Path] = []
     lines: list[Line] = []
     _legend(boxes, lines, paths)
+    codes = _Codes()
     top = LEGEND_H
-    total = top + sum(heights) + ROW_GAP * (len(rows) - 1) + 4.0
-    org = register.organisation
-    org_texts = [(line, "name on-dark") for line in wrap(org.legal_name, ORG_W - 2 * INSET, 4)]
-    org_country, _css = _country_line(org.country)
-    org_texts.append((org_country, "country on-dark"))
-    org_h = 2 * PAD + len(org_texts) * LINE
-    org_y = top + (total - top - org_h) / 2
-    boxes.append(Box(ORG_X, org_y, ORG_W, org_h, "org"))
-    lines.extend(_stack(ORG_X + INSET, org_y, ORG_W - 2 * INSET, org_texts))
-    org_cy = org_y + org_h / 2
-    y = top
-    mid = (ORG_X + ORG_W + PROV_X) / 2
-    for row, height in zip(rows, heights, strict=True):
-        texts, outside = _provider_texts(row.provider, row.continued)
-        provider_h = 2 * PAD + len(texts) * LINE
-        py = y + (height - provider_h) / 2
-        cy = py + provider_h / 2
-        boxes.append(Box(PROV_X, py, PROV_W, provider_h, "provider outside" if outside else "provider"))
-        lines.extend(_stack(PROV_X + INSET, py, PROV_W - 2 * INSET, texts))
-        paths.append(
-            Path(
-                f"M {ORG_X + ORG_W:.1f} {org_cy:.1f} C {mid:.1f} {org_cy:.1f} {mid:.1f} {cy:.1f} {PROV_X:.1f} {cy:.1f}",
-                "edge outside" if outside else "edge",
-            )
-        )
-        if row.empty:
-            gy = y + (height - EMPTY_H) / 2
-            boxes.append(Box(GROUP_X, gy, GROUP_W, EMPTY_H, "group empty"))
-            lines.append(
-                Line.at(
-                    GROUP_X + CHIP_GAP,
-                    gy + (EMPTY_H - LINE) / 2,
-                    GROUP_W - 2 * CHIP_GAP,
-                    "No sub-processors recorded",
-                    "note",
-                )
-            )
-            paths.append(Path(f"M {PROV_X + PROV_W:.1f} {cy:.1f} L {GROUP_X:.1f} {cy:.1f}", "edge"))
-            y += height + ROW_GAP
-            continue
-        chip_rows = -(-len(row.chips) // CHIP_COLUMNS)
-        gh = 2 * CHIP_GAP + chip_rows * CHIP_H + (chip_rows - 1) * CHIP_GAP
-        gy = y + (height - gh) / 2
-        boxes.append(Box(GROUP_X, gy, GROUP_W, gh, "group"))
-        edge_cls = "edge outside" if any(_outside(c.country) for c in row.chips) else "edge"
-        paths.append(Path(f"M {PROV_X + PROV_W:.1f} {cy:.1f} L {GROUP_X:.1f} {cy:.1f}", edge_cls))
-        for index, chip in enumerate(row.chips):
-            cx = GROUP_X + CHIP_GAP + (index % CHIP_COLUMNS) * (CHIP_W + CHIP_GAP)
-            chip_y = gy + CHIP_GAP + (index // CHIP_COLUMNS) * (CHIP_H + CHIP_GAP)
-            country, css = _country_line(chip.country)
-            boxes.append(Box(cx, chip_y, CHIP_W, CHIP_H, "sub outside" if css.endswith("outside") else "sub"))
-            texts = [(line, "name small") for line in wrap(chip.name, CHIP_W - 2 * INSET, 2, SCALES["small"])]
-            texts.append((country, css))
-            lines.extend(_stack(cx + INSET, chip_y, CHIP_W - 2 * INSET, texts))
-        y += height + ROW_GAP
-    first = rows[0].provider.legal_name
-    last = rows[-1].provider.legal_name
-    caption = f"{first} to {last}" if first != last else first
+    for index, (block, height) in enumerate(blocks):
+        if index:
+            paths.append(Path(f"M 2.0 {top - BLOCK_GAP / 2:.1f} L {WIDTH - 2:.1f} {top - BLOCK_GAP / 2:.1f}", "rule"))
+        _draw_block(block, top, height, codes, (boxes, paths, lines))
+        top += height + BLOCK_GAP
+    total = top - BLOCK_GAP + 4.0
+    first, last = blocks[0][0].caption, blocks[-1][0].caption
+    caption = f"activity {first}" if first == last else f"activities {first} to {last}"
+    if first.startswith("providers"):
+        caption = first
+    elif last.startswith("providers"):
+        caption = f"activities from {first}, then the {last}"
     height_mm = round(total * WIDTH_MM / WIDTH, 2)
-    return FigurePart(number, WIDTH, round(total, 1), WIDTH_MM, height_mm, boxes, paths, lines, caption)
+    legend = [(code, name) for name, code in codes.codes.items()]
+    return FigurePart(number, WIDTH, round(total, 1), WIDTH_MM, height_mm, boxes, paths, lines, caption, legend)
 
 
 def build_figure(register: Register) -> FigureView:
-    """Lay out the data-flow figure of ``register`` in page-sized parts."""
-    rows = _rows(register)
+    """Lay out the data-flow figure of ``register`` in page-sized parts of whole activities."""
     parts: list[FigurePart] = []
-    batch: list[_Row] = []
-    heights: list[float] = []
+    batch: list[tuple[_Block, float]] = []
     used = LEGEND_H
-    for row in rows:
-        height = _row_height(row)
-        limit = MAX_HEIGHT if parts else MAX_HEIGHT_FIRST
-        if batch and used + height + ROW_GAP > limit:
-            parts.append(_part(len(parts) + 1, register, batch, heights))
-            batch, heights, used = [], [], LEGEND_H
-        batch.append(row)
-        heights.append(height)
-        used += height + ROW_GAP
+    for whole in _blocks(register):
+        for block in _split(whole, MAX_HEIGHT_FIRST - LEGEND_H - 8.0):
+            height = _block_height(block)
+            limit = MAX_HEIGHT if parts else MAX_HEIGHT_FIRST
+            if batch and used + height + BLOCK_GAP > limit:
+                parts.append(_part(len(parts) + 1, batch))
+                batch, used = [], LEGEND_H
+            batch.append((block, height))
+            used += height + BLOCK_GAP
     if batch:
-        parts.append(_part(len(parts) + 1, register, batch, heights))
+        parts.append(_part(len(parts) + 1, batch))
     subs = sum(len(p.sub_processors) for p in register.providers)
     outside = sum(1 for p in register.providers if any(_outside(c) for c in provider_locations(p)))
     outside += sum(1 for p in register.providers for s in p.sub_processors if _outside(s.country))
+    unknown = sum(1 for p in register.providers if not provider_locations(p))
+    unknown += sum(1 for p in register.providers for s in p.sub_processors if not s.country)
     summary = (
-        f"{len(register.providers)} provider(s) and {subs} sub-processor(s); "
-        f"{outside} of them hold data outside the EEA."
+        f"{len(register.providers)} provider(s) and {subs} sub-processor(s); {outside} of them hold data outside "
+        f"the EEA and {unknown} have no recorded location, so a transfer to them cannot be excluded."
     )
     return FigureView(parts, len(register.providers), subs, outside, summary)

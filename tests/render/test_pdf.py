@@ -390,7 +390,7 @@ def test_figure_layout_stays_legible(providers: int, subs_each: int) -> None:
         for line in part.lines:
             assert figures.text_width(line.text, figures.scale_of(line.cls)) <= line.width + 0.01, line.text
             assert line.x + line.width <= part.width and line.top + figures.LINE <= part.height + 0.01
-        chips += sum(1 for b in part.boxes if b.cls.split()[0] == "sub" and b.y > figures.LEGEND_H)
+        chips += sum(1 for b in part.boxes if b.cls.split()[0] == "sub" and b.y >= figures.LEGEND_H)
         named.update(line.text for line in part.lines if line.cls == "name")
     assert chips == sum(len(p.sub_processors) for p in register.providers)
     for provider in register.providers:
@@ -402,9 +402,14 @@ def test_figure_marks_what_is_outside_the_eea() -> None:
 
     view = build_figure(_synthetic(5, 2))
     part = view.parts[0]
-    outside = [line.text for line in part.lines if "outside" in line.cls.split()]
-    assert "US \u00b7 outside the EEA" in outside and "CN \u00b7 outside the EEA" in outside
-    assert not any(text.startswith(("DE", "FR")) for text in outside)
+    countries = [b for b in part.boxes if b.cls.startswith("country") and b.y > 40]
+    assert countries
+    for box in countries:  # each country box says in words what its style shows
+        inside = [line for line in part.lines if box.x <= line.x < box.x + box.w and box.y <= line.top < box.y + box.h]
+        words = " ".join(line.text for line in inside)
+        outside = any(code in words for code in ("(US)", "(CN)", "(IN)"))
+        assert (box.cls == "country outside") is outside, words
+        assert ("outside the EEA" in words) is outside, words
     assert any(b.cls == "sub outside" for b in part.boxes)
     assert any(p.cls == "edge outside" for p in part.paths)
     assert any(p.cls == "edge" for p in part.paths)
@@ -412,14 +417,16 @@ def test_figure_marks_what_is_outside_the_eea() -> None:
 
 def test_figure_page_of_the_pdf(small_register_pdf: tuple[Register, Report, bytes]) -> None:
     _register, _report, pdf = small_register_pdf
-    page = next(t for t in _page_texts(pdf) if "Data flows: providers and sub-processors" in t and "Figure 1" in t)
+    page = next(t for t in _page_texts(pdf) if "Data flows: activities, providers" in t and "Figure 1" in t)
     for text in (
         "Alpha Messaging Inc.",
-        "CN · outside the EEA",
-        "US · outside the EEA",
-        "LV · EEA",
+        "China (CN)",
+        "United States (US)",
+        "outside the EEA",
+        "Latvia (LV)",
         "No sub-processors recorded",
         "Data leaves the EEA",
+        "Data categories on the edges: D1",
     ):
         assert text in page, text
 

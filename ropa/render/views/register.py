@@ -146,7 +146,7 @@ def build_register_view(register: Register, report: Report) -> RegisterView:
         TocEntry("summary-transfers", f"{section}.2 Transfers outside the EEA", 2),
         TocEntry("summary-retention", f"{section}.3 Retention per data category", 2),
         TocEntry("summary-measures", f"{section}.4 Security measures", 2),
-        TocEntry("data-flow", f"{section + 1}. Data flows: providers and sub-processors", 1),
+        TocEntry("data-flow", f"{section + 1}. Data flows: activities, providers, sub-processors, countries", 1),
         TocEntry("findings", "Appendix A. Validation findings", 1),
     ]
     status = status_of(report)
