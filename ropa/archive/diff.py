@@ -485,7 +485,7 @@ def _md(value: str) -> str:
 
 def render_markdown(log: ChangeLog) -> str:
     """Markdown for a pull-request comment: a summary line, then a table per section, in words."""
-    from ropa.archive.wording import field_words, subject, value_words, whole
+    from ropa.archive.wording import rows, whole
 
     s = log.summary()
     old, new = log.old, log.new
@@ -501,11 +501,8 @@ def render_markdown(log: ChangeLog) -> str:
             if change.op != "changed":
                 lines.append(f"| {mark} | {_md(whole(change))} | | |")
                 continue
-            for f in change.fields:
-                what = _md(f"{subject(change)}: {field_words(f.field)}")
-                before = _md(value_words(f.old, f.field))
-                after = _md(value_words(f.new, f.field))
-                lines.append(f"| {mark} | {what} | {before} | {after} |")
+            for row in rows(change):
+                lines.append(f"| {mark} | {_md(row.what)} | {_md(row.before)} | {_md(row.after)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -10,6 +10,7 @@ mechanisms, yes/no and lists written out.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -133,8 +134,52 @@ def field_sentence(change: Change, field: FieldChange) -> str:
     return f"{subject(change)}: {what}: {value_words(field.old, field.field)} -> {value_words(field.new, field.field)}"
 
 
+@dataclass(frozen=True)
+class Row:
+    """One line of a changed entity: what changed, and the value before and after, in words."""
+
+    what: str
+    before: str
+    after: str
+    sentence: str
+
+
+def _item(path: str) -> str | None:
+    """``purposes[1]`` for ``purposes[1].description``: the list item a field belongs to, if any."""
+    head, bracket, _ = path.partition("]")
+    return head + bracket if bracket and "." in path[len(head) :] else None
+
+
+def rows(change: Change) -> list[Row]:
+    """The lines of a changed entity: one per field, or one for a list item added or removed whole."""
+    out: list[Row] = []
+    fields = list(change.fields)
+    index = 0
+    while index < len(fields):
+        item = _item(fields[index].field)
+        group = [fields[index]]
+        while item is not None and index + len(group) < len(fields) and _item(fields[index + len(group)].field) == item:
+            group.append(fields[index + len(group)])
+        added = all(f.old is None for f in group)
+        if item is not None and (added or all(f.new is None for f in group)):
+            values = "; ".join(
+                f"{field_words(f.field[len(item) + 1 :])} {value_words(f.new if added else f.old, f.field)}"
+                for f in group
+            )
+            what = f"{subject(change)}: {field_words(item)}"
+            op = "added" if added else "removed"
+            out.append(Row(what, "none" if added else values, values if added else "none", f"{what} {op}: {values}"))
+        else:
+            group = group[:1]
+            f = group[0]
+            what = f"{subject(change)}: {field_words(f.field)}"
+            out.append(Row(what, value_words(f.old, f.field), value_words(f.new, f.field), field_sentence(change, f)))
+        index += len(group)
+    return out
+
+
 def sentences(change: Change) -> list[str]:
-    """Every sentence a change gives: one for an addition or removal, one per field for a change."""
+    """Every sentence a change gives: one for an addition or removal, one per field (or list item) for a change."""
     if change.op != "changed":
         return [whole(change)]
-    return [field_sentence(change, f) for f in change.fields]
+    return [row.sentence for row in rows(change)]

@@ -72,6 +72,7 @@ def versions(tmp_path: Path) -> tuple[Path, Path]:
     acme = changed["acme"]
     acme["activities"][0]["data_categories"][0]["retention"]["duration"] = "P90D"
     acme["activities"][0]["purposes"][0]["description"] = "Tell customers when their parcel arrives"
+    acme["activities"][0]["purposes"].append({"description": "Fraud checks", "lawful_basis": "6.1.f"})
     acme["activities"].append(_activity("returns", "Returns", "P1Y6M"))
     new = _write(tmp_path / "new", changed, "2")
     return old, new
@@ -94,8 +95,12 @@ def test_text_is_in_words(versions: tuple[Path, Path]) -> None:
         "activity parcel-notices (Parcel notices) with acme: purpose 1, description: "
         "Tell customers where their parcel is -> Tell customers when their parcel arrives"
     ) in lines
+    assert (
+        "activity parcel-notices (Parcel notices) with acme: purpose 2 added: description Fraud checks; "
+        "lawful basis 6.1.f"
+    ) in lines, "a list item added whole is one line"
     assert "organisation Example GmbH: record version: 1 -> 2" in lines
-    assert len(lines) < 15, "one line per change, not one per field of a removed provider"
+    assert len(lines) <= 15, "one line per change, not one per field of a removed provider"
     for line in lines[1:]:
         assert not RAW.search(line), line
 
@@ -105,6 +110,10 @@ def test_markdown_is_in_words_too(versions: tuple[Path, Path]) -> None:
     assert markdown.startswith("### Register changes: 1 → 2")
     assert "| ➖ | provider amd-telecom (AMD Telecom S.A.) removed (2 activities) | | |" in markdown
     assert "| ✏️ | retention of Mobile number in parcel-notices: duration | 30 days | 90 days |" in markdown
+    assert (
+        "| ✏️ | activity parcel-notices (Parcel notices) with acme: purpose 2 | none | "
+        "description Fraud checks; lawful basis 6.1.f |"
+    ) in markdown
     rows = [line for line in markdown.splitlines() if line.startswith("| ") and "what" not in line]
     assert rows and not any(RAW.search(row) for row in rows)
 
