@@ -145,9 +145,10 @@ def _plain(
                 return mark, said
         words = _indentation(lines, Mark(mark.line, first))
         return Mark(mark.line, first), f"{words}; or, if it continues the value above, put that value in quotes"
-    if "expected '-' indicator" in problem or "expected <block end>" in problem:
+    block_end = "expected <block end>" in problem  # the pure-Python parser's words for both below
+    if "expected '-' indicator" in problem or (block_end and "block collection" in context):
         return Mark(mark.line, first), _indentation(lines, Mark(mark.line, first))
-    if "did not find expected key" in problem and "block mapping" in context:
+    if ("did not find expected key" in problem or block_end) and "block mapping" in context:
         if at_start and line.lstrip().startswith("- "):
             return mark, (
                 "a list item ('- ') where a key is expected; put the list under its key, indented deeper than it"

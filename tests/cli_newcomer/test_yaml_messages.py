@@ -149,3 +149,28 @@ def test_an_unknown_key_of_nothing_nearby_is_still_to_remove(make_register: Call
 def test_a_typo_still_gets_did_you_mean(make_register: Callable[..., Path]) -> None:
     (found,) = errors(make_register, PROVIDER + ACTIVITY + "sevice: x\n")
     assert found["message"] == "unknown key 'sevice'; did you mean 'service'? (at sevice)"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("a:\n    b: 1\n  c: 2\n", (3, 3), "indent 'c' to column 5 (like 'b' on line 2) or column 1"),
+        ("id: x\nlist:\n  - id: y\n  name: z\n", (4, 3), "indent 'name' to column 5 (like 'id' on line 3)"),
+        ("a: 'it's'\n", (1, 8), 'put it in quotes: a: "it\'s"'),
+    ],
+)
+def test_the_pure_python_parser_gets_the_same_advice(text: str, where: tuple[int, int], words: str) -> None:
+    """Where libyaml is missing, PyYAML's parser says 'expected <block end>' for what libyaml words otherwise."""
+    import yaml
+
+    from ropa.read.syntax import Mark, explain
+
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        yaml.load(text, Loader=yaml.SafeLoader)
+    error = caught.value
+    assert error.problem_mark is not None and error.context_mark is not None and error.problem is not None
+    mark = Mark(error.problem_mark.line + 1, error.problem_mark.column + 1)
+    start = Mark(error.context_mark.line + 1, error.context_mark.column + 1)
+    at, message = explain(text, error.context, error.problem, mark, start)
+    assert (at.line, at.column) == where
+    assert words in message and "expected <block end>" in message
