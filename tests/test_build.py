@@ -32,10 +32,18 @@ def test_plan_lists_registers_then_one_annex_per_provider(make_register: Callabl
         REGISTER_PDF,
         REGISTER_XLSX,
         "annexes/acme.pdf",
+        "annexes/acme.review.pdf",
+        "annexes/beta.pdf",
+        "annexes/beta.review.pdf",
+        "annexes/zeta.pdf",
+        "annexes/zeta.review.pdf",
+    ]
+    assert [j.kind for j in plan(register, {"annexes"})] == ["annex", "review"] * 3
+    assert [j.target for j in plan(register, {"annexes"}, annex_findings=True)] == [
+        "annexes/acme.pdf",
         "annexes/beta.pdf",
         "annexes/zeta.pdf",
     ]
-    assert [j.kind for j in plan(register, {"annexes"})] == ["annex"] * 3
     assert plan(register, set()) == []
 
 
@@ -81,7 +89,8 @@ def test_workers_inherit_the_register_instead_of_unpickling_it(
 
     monkeypatch.setattr(Register, "__reduce_ex__", refuse)
     documents = render_all(register, report, plan(register, {"pdf", "annexes"}), None, workers=2, renderer=quick)
-    assert list(documents) == [REGISTER_PDF, "annexes/acme.pdf", "annexes/beta.pdf", "annexes/zeta.pdf"]
+    annexes = [f"annexes/{p}{suffix}" for p in ("acme", "beta", "zeta") for suffix in (".pdf", ".review.pdf")]
+    assert list(documents) == [REGISTER_PDF, *annexes]
     pids = {data.split(b" by ")[1] for data in documents.values()}
     assert str(os.getpid()).encode() + b"\n" not in pids, "rendered in worker processes"
 

@@ -41,6 +41,10 @@ ORGANISATION: dict[str, Any] = {
 }
 
 
+DOCUMENTS = 8
+"""Two registers and, for each of the three providers, its annex and its review document."""
+
+
 def provider(pid: str, country: str = "DE", transfer_to: str | None = None) -> dict[str, Any]:
     """A small provider with one activity; ``transfer_to`` adds a transfer to another provider."""
     activity: dict[str, Any] = {
@@ -116,8 +120,11 @@ def test_one_changed_provider_rerenders_its_annex_and_the_registers_only(
     build(*load(root), out, workers=1)
     assert sorted(recording) == [
         "annexes/acme.pdf",
+        "annexes/acme.review.pdf",
         "annexes/beta.pdf",
+        "annexes/beta.review.pdf",
         "annexes/zeta.pdf",
+        "annexes/zeta.review.pdf",
         "register.pdf",
         "register.xlsx",
     ]
@@ -129,9 +136,14 @@ def test_one_changed_provider_rerenders_its_annex_and_the_registers_only(
     root = make_register(changed, ORGANISATION)
     cache = BuildCache(out)
     build(*load(root), out, workers=1, cache=cache)
-    assert sorted(recording) == ["annexes/beta.pdf", "register.pdf", "register.xlsx"]
+    assert sorted(recording) == ["annexes/beta.pdf", "annexes/beta.review.pdf", "register.pdf", "register.xlsx"]
     assert sorted(cache.misses) == sorted(recording)
-    assert sorted(cache.hits) == ["annexes/acme.pdf", "annexes/zeta.pdf"]
+    assert sorted(cache.hits) == [
+        "annexes/acme.pdf",
+        "annexes/acme.review.pdf",
+        "annexes/zeta.pdf",
+        "annexes/zeta.review.pdf",
+    ]
     incremental = outputs(out)
     assert incremental["annexes/acme.pdf"] == first["annexes/acme.pdf"]
     assert incremental["annexes/beta.pdf"] != first["annexes/beta.pdf"]
@@ -187,7 +199,7 @@ def test_an_unchanged_register_renders_nothing_and_touches_no_file(
     fast.clear()
     cache = BuildCache(out)
     build(register, report, out, workers=1, cache=cache)
-    assert fast == [] and cache.misses == [] and len(cache.hits) == 5
+    assert fast == [] and cache.misses == [] and len(cache.hits) == DOCUMENTS
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == stamps
 
 
@@ -199,7 +211,7 @@ def test_no_cache_renders_everything_and_refreshes_the_cache(
     build(register, report, out, workers=1)
     fast.clear()
     build(register, report, out, workers=1, use_cache=False)
-    assert len(fast) == 5
+    assert len(fast) == DOCUMENTS
     fast.clear()
     build(register, report, out, workers=1)
     assert fast == []
@@ -216,9 +228,9 @@ def test_the_cli_no_cache_option(make_register: Callable[..., Path], tmp_path: P
     fast.clear()
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0 and fast == []
-    assert "5 unchanged since the last build" in again.output
+    assert f"{DOCUMENTS} unchanged since the last build" in again.output
     forced = CliRunner().invoke(main, [*args, "--no-cache"])
-    assert forced.exit_code == 0 and len(fast) == 5
+    assert forced.exit_code == 0 and len(fast) == DOCUMENTS
     assert "unchanged" not in forced.output
 
 
@@ -248,7 +260,7 @@ def test_an_unreadable_index_means_a_full_build(
     (out / CACHE_DIR / "index.json").write_text("{not json")
     fast.clear()
     build(register, report, out, workers=1)
-    assert len(fast) == 5
+    assert len(fast) == DOCUMENTS
 
 
 def test_changed_templates_rerender_the_pdfs_but_not_the_workbook(
@@ -263,7 +275,8 @@ def test_changed_templates_rerender_the_pdfs_but_not_the_workbook(
     fast.clear()
     (templates / "extra.css").write_text("p { color: navy; }\n")
     build(register, report, out, templates=templates, workers=1)
-    assert sorted(fast) == ["annexes/acme.pdf", "annexes/beta.pdf", "annexes/zeta.pdf", "register.pdf"]
+    pdfs = [f"annexes/{p}{suffix}" for p in ("acme", "beta", "zeta") for suffix in (".pdf", ".review.pdf")]
+    assert sorted(fast) == sorted([*pdfs, "register.pdf"])
 
 
 def test_a_removed_provider_leaves_neither_annex_nor_cache_entry(
@@ -278,11 +291,13 @@ def test_a_removed_provider_leaves_neither_annex_nor_cache_entry(
     (root / "providers" / "beta.yaml").unlink()
     build(*load(root), out, workers=1)
     assert not (out / "annexes" / "beta.pdf").exists()
+    assert not (out / "annexes" / "beta.review.pdf").exists()
     index = json.loads((out / CACHE_DIR / "index.json").read_text())
     assert "annexes/beta.pdf" not in index["entries"]
+    assert "annexes/beta.review.pdf" not in index["entries"]
     blobs = set((out / CACHE_DIR / "objects").iterdir())
     assert {b.name for b in blobs} == {e["key"] for e in index["entries"].values()}
-    assert len(blobs) == 4 and blobs != blobs_before
+    assert len(blobs) == 6 and blobs != blobs_before  # two registers, two annexes and their review documents
 
 
 def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
@@ -297,12 +312,12 @@ def test_a_cache_that_cannot_be_written_does_not_fail_the_build(
     register, report = load(make_register(copy.deepcopy(PROVIDERS), ORGANISATION))
     out = tmp_path / "out"
     build(register, report, out, workers=1)
-    assert len(outputs(out)) == 5
+    assert len(outputs(out)) == DOCUMENTS
     monkeypatch.undo()
     monkeypatch.setattr(ropa.produce.build, "render_all", functools.partial(REAL_RENDER_ALL, renderer=stand_in))
     fast.clear()
     build(register, report, out, workers=1)
-    assert len(fast) == 5, "nothing was cached, so everything renders again"
+    assert len(fast) == DOCUMENTS, "nothing was cached, so everything renders again"
 
 
 def test_keys_cover_code_templates_and_the_document_date(

@@ -154,10 +154,12 @@ def build_annex_iv(provider: Provider) -> AnnexIV:
         ]
         lead = "Agreed list of sub-processors:" if entries else "The record names no sub-processor on the agreed list."
         return AnnexIV("general", statements, lead, entries, None, [])
-    statements = [
-        "Not recorded: the record holds no authorisation of sub-processors by the controller, neither specific "
-        "(Clause 7.7(a), Option 1) nor general (Option 2)."
-    ]
+    statements = []
+    if entries:
+        statements.append(
+            "Not recorded: the record holds no authorisation of sub-processors by the controller, neither specific "
+            "(Clause 7.7(a), Option 1) nor general (Option 2)."
+        )
     lead = (
         "Sub-processors the provider names (their authorisation is not recorded):"
         if entries
