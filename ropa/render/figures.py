@@ -19,6 +19,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from ropa.model.activity import Activity
 from ropa.model.facts import outside_eea as _outside
 from ropa.model.provider import Provider, SubProcessor
 from ropa.model.register import Register
@@ -295,6 +296,7 @@ def _blocks(register: Register) -> list[_Block]:
                         _subs_of(party.provider, [party.sub]),
                     )
                 )
+        groups += _transfer_groups(register, activity, {party.provider.id for party in involved}, names)
         if not groups:
             groups.append(_Group(f"In-house: {org.legal_name}", None, [org.country], list(names.values()), []))
         blocks.append(_Block(f"2.{number} {activity.name}", f"2.{number}", groups))
@@ -303,6 +305,23 @@ def _blocks(register: Register) -> list[_Block]:
         groups = [_Group(p.legal_name, p.service, _provider_locations(p), [], _subs_of(p, [])) for p in rest]
         blocks.append(_Block("Providers in no activity", "providers in no activity", groups))
     return blocks
+
+
+def _transfer_groups(register: Register, activity: Activity, drawn: set[str], names: dict[str, str]) -> list[_Group]:
+    """The recipients of the activity's declared transfers whose provider (ids in ``drawn``) the block does not
+    show already, each with the destinations of its transfers."""
+    from ropa.render.views.wording import recipient_name
+
+    found: dict[str, _Group] = {}
+    for transfer in activity.transfers:
+        name = recipient_name(register, transfer.recipient)
+        if transfer.recipient.split("/", 1)[0] in drawn:
+            continue
+        group = found.setdefault(name, _Group(name, "Recipient of a declared transfer", [], [], []))
+        group.locations.append(transfer.country)
+        categories = [names.get(c, c) for c in transfer.data_categories] or list(names.values())
+        group.categories.extend(c for c in categories if c not in group.categories)
+    return list(found.values())
 
 
 def _provider_texts(group: _Group) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from ropa.render.text import country_label, period_text
 from ropa.render.views.marks import EMPTY, FindingRef, Mark, Scope
 from ropa.render.views.measures import MeasureView, measures
 from ropa.render.views.places import Place, place_of
-from ropa.render.views.transfers import TransferView, transfer_view
+from ropa.render.views.transfers import ImporterMarks, TransferView, transfer_view
 from ropa.render.views.wording import Detail, document_text, recipient_name, retention_text, sources_of, yes_no
 
 
@@ -399,8 +399,11 @@ def transfer_note(register: Register, involved: list[Party], recipients: list[Re
     return "No transfer outside the EEA is recorded for this activity; every location it names is in the EEA."
 
 
-def activity_view(register: Register, entry: Entry, number: int, scope: Scope = EMPTY) -> ActivityView:
-    """The full Art. 30(1) entry of one activity; ``scope`` holds the findings about it."""
+def activity_view(
+    register: Register, entry: Entry, number: int, scope: Scope = EMPTY, importer: ImporterMarks | None = None
+) -> ActivityView:
+    """The full Art. 30(1) entry of one activity; ``scope`` holds the findings about it, ``importer`` those
+    about the mechanisms its importers rely on in their own records."""
     org = register.organisation
     activity = entry.activity
     dpia_required = yes_no(activity.dpia_required, "Required", "Not required")
@@ -432,7 +435,8 @@ def activity_view(register: Register, entry: Entry, number: int, scope: Scope = 
         recipients_stated=activity.recipients is not None,
         recipients=recipients,
         transfers=[
-            transfer_view(register, t, activity, activity.name, scope, i) for i, t in enumerate(activity.transfers)
+            transfer_view(register, t, activity, activity.name, scope, i, importer)
+            for i, t in enumerate(activity.transfers)
         ],
         measures=measures(activity.security_measures, "this activity")
         + [m for provider in processors for m in measures(provider.toms, provider.legal_name)],

@@ -15,7 +15,7 @@ from ropa.render.views.measures import MeasureGroup, all_measures, measure_group
 from ropa.render.views.overview import Overview, build_overview
 from ropa.render.views.parties import Party, party_of_organisation
 from ropa.render.views.summaries import RecipientRow, RetentionRow, recipient_rows, retention_rows
-from ropa.render.views.transfers import TransferView, provider_transfers, transfer_view
+from ropa.render.views.transfers import TransferView, importer_marks, provider_transfers, transfer_view
 from ropa.render.views.wording import Detail, contact_text, yes_no
 
 
@@ -111,8 +111,9 @@ def build_register_view(register: Register, report: Report) -> RegisterView:
     index = FindingIndex(register, ordered)
     entries = register.activities()
     scopes = [index.scope(entry.file, entry.path, entry.activity.id) for entry in entries]
+    importer = importer_marks(register, index.scope)
     activities = [
-        activity_view(register, entry, n, scope)
+        activity_view(register, entry, n, scope, importer)
         for n, (entry, scope) in enumerate(zip(entries, scopes, strict=True), 1)
     ]
     processor_scopes = [
@@ -125,7 +126,7 @@ def build_register_view(register: Register, report: Report) -> RegisterView:
     ]
     processor_record = "processor" in org.roles or bool(processor_items)
     transfers = [
-        transfer_view(register, t, entry.activity, f"Activity: {entry.activity.name}", scope, i)
+        transfer_view(register, t, entry.activity, f"Activity: {entry.activity.name}", scope, i, importer)
         for entry, scope in zip(entries, scopes, strict=True)
         for i, t in enumerate(entry.activity.transfers)
     ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ropa.model.activity import Activity
 from ropa.model.facts import outside_eea, transfer_outside_eea
 from ropa.model.provider import Provider
 from ropa.model.register import Register
-from ropa.model.transfer import Derogation, Mechanism, Transfer
+from ropa.model.transfer import Derogation, Mechanism, MechanismType, Transfer
 from ropa.render.text import country_label
 from ropa.render.views.marks import EMPTY, Mark, Scope
 from ropa.render.views.parties import provider_locations
@@ -45,6 +46,34 @@ class TransferView:
     mechanism_marks: list[Mark] = field(default_factory=list)
 
 
+ImporterMarks = Callable[[str, MechanismType], list[Mark]]
+"""Marks of the findings about the mechanism of one type that an importer (``provider`` or ``provider/sub``)
+relies on in its own record."""
+
+
+def importer_marks(register: Register, scope_of: Callable[[str | None], Scope]) -> ImporterMarks:
+    """:data:`ImporterMarks` over ``register``; ``scope_of`` gives the findings of a provider's file."""
+
+    def marks(ref: str, mtype: MechanismType) -> list[Mark]:
+        provider = register.provider(ref.split("/", 1)[0])
+        if provider is None:
+            return []
+        scope = scope_of(register.provider_files.get(provider.id))
+        if "/" in ref:
+            sub_id = ref.split("/", 1)[1]
+            return [
+                mark
+                for j, sub in enumerate(provider.sub_processors)
+                if sub.id == sub_id and sub.mechanism is not None and sub.mechanism.type is mtype
+                for mark in scope.at("sub_processors", j, "mechanism")
+            ]
+        return [
+            mark for i, m in enumerate(provider.mechanisms) if m.type is mtype for mark in scope.at("mechanisms", i)
+        ]
+
+    return marks
+
+
 def compelling_details(mechanism: Mechanism | None) -> list[Detail]:
     """Art. 49(6): the assessment, safeguards and conditions of a transfer on compelling legitimate interests.
 
@@ -77,8 +106,13 @@ def transfer_view(
     declared_in: str,
     scope: Scope = EMPTY,
     index: int = 0,
+    importer: ImporterMarks | None = None,
 ) -> TransferView:
-    """View of one declared transfer; ``scope`` (the entry's findings) marks its destination and mechanism."""
+    """View of one declared transfer; ``scope`` (the entry's findings) marks its destination and mechanism.
+
+    A mechanism the importer's own record also relies on may be reported once, there (``importer``
+    gives those marks), so the transfer's mechanism carries them too.
+    """
     if activity is not None and transfer.data_categories:
         names = {c.id: c.name for c in activity.data_categories}
         data = ", ".join(names.get(c, c) for c in transfer.data_categories)
@@ -98,7 +132,8 @@ def transfer_view(
         compelling=compelling_details(transfer.mechanism),
         place=place_of(transfer.country, organisation=transfer.international_organisation),
         destination_marks=scope.at("transfers", index, taken=[("mechanism",)]),
-        mechanism_marks=scope.at("transfers", index, "mechanism"),
+        mechanism_marks=scope.at("transfers", index, "mechanism")
+        + (importer(transfer.recipient, transfer.mechanism.type) if importer and transfer.mechanism else []),
     )
 
 
