@@ -231,7 +231,19 @@ def test_user_templates_are_searched_first(small_register: tuple[Register, Repor
 
 def test_templates_readme_documents_every_view_field() -> None:
     from ropa.render import annexes, figures
-    from ropa.render.views import activity, findings, measures, parties, register, summaries, transfers, wording
+    from ropa.render.views import (
+        activity,
+        findings,
+        marks,
+        measures,
+        overview,
+        parties,
+        places,
+        register,
+        summaries,
+        transfers,
+        wording,
+    )
 
     readme = (Path(__file__).resolve().parents[2] / "templates" / "README.md").read_text("utf-8")
     views: list[type] = [
@@ -253,6 +265,14 @@ def test_templates_readme_documents_every_view_field() -> None:
         activity.SubjectView,
         activity.CategoryView,
         activity.RecipientView,
+        activity.PartyView,
+        marks.Mark,
+        marks.FindingRef,
+        overview.Overview,
+        overview.OverviewRow,
+        overview.TopicCount,
+        overview.Cell,
+        places.Place,
         register.TocEntry,
         wording.Detail,
         figures.FigureView,
