@@ -11,6 +11,7 @@ silences both. The stages are announced by the pipeline and the build through
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sys
 from typing import IO
 
@@ -63,7 +64,7 @@ class Progress:
         self.title = f"ropa {self.command}: " + STAGES.get(name, name).format(total=total)
         self.total, self.done = total, 0
         if self.terminal:
-            self._write(CLEAR + self.title)
+            self._write(CLEAR + self._fit(self.title))
             self.open = True
         elif name in AFTER_SUCCESS:
             self.pending = self.title + "\n"
@@ -74,7 +75,13 @@ class Progress:
         """A document is done (rendered or taken from the cache)."""
         self.done += 1
         if self.terminal and self.open:
-            self._write(f"{CLEAR}{self.title}: {self._count()} {printable(target)}")
+            self._write(CLEAR + self._fit(f"{self.title}: {self._count()} {printable(target)}"))
+
+    @staticmethod
+    def _fit(text: str) -> str:
+        """``text`` cut to the terminal's width: a wrapped line could not be rewritten in place."""
+        width = shutil.get_terminal_size((80, 24)).columns - 1
+        return text if len(text) <= width else text[: max(width - 3, 0)] + "..."
 
     def _count(self) -> str:
         return f"{self.done}/{self.total}" if self.total else str(self.done)
@@ -87,6 +94,6 @@ class Progress:
         self.pending = ""
         if self.open:
             if self.done:
-                self._write(f"{CLEAR}{self.title}: {self._count()} done")
+                self._write(CLEAR + self._fit(f"{self.title}: {self._count()} done"))
             self._write("\n")
             self.open = False

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -49,6 +50,18 @@ def test_a_terminal_gets_one_line_per_stage_rewritten_with_the_count() -> None:
         "",
     ]
     assert f"{CLEAR}ropa build: rendering 2 document(s): 1/2 annexes/a.pdf{CLEAR}" in text
+
+
+def test_a_terminal_line_never_wraps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    screen = Terminal()
+    progress = Progress("package", quiet=False, stream=screen)
+    progress.stage("rendering", 120)
+    progress("annexes/a-provider-with-a-very-long-identifier.pdf")
+    progress.close()
+    shown = [part for line in screen.getvalue().split("\n") for part in line.split(CLEAR) if part]
+    assert shown and all(len(part) <= 39 for part in shown), shown
+    assert shown[-1] == "ropa package: rendering 120 document..."
 
 
 def test_quiet_and_closed_streams_print_nothing() -> None:
