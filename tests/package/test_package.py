@@ -116,7 +116,7 @@ def test_contents_are_the_documents_reports_and_inputs(example_package: Path) ->
         "report/validation-report.sarif",
         "source/organisation.yaml",
     }
-    expected |= {f"annexes/{p.id}.pdf" for p in register.providers}
+    expected |= {f"annexes/{p.id}{suffix}" for p in register.providers for suffix in (".pdf", ".review.pdf")}
     expected |= {f"source/{rel}" for rel in register.provider_files.values()}
     assert set(members) == expected
     assert members["register.json"] == register_json(register)
