@@ -230,7 +230,7 @@ def test_user_templates_are_searched_first(small_register: tuple[Register, Repor
 
 
 def test_templates_readme_documents_every_view_field() -> None:
-    from ropa.render import annexes, figures
+    from ropa.render import annex_subprocessors, annex_transfers, annexes, figures
     from ropa.render.views import (
         activity,
         findings,
@@ -282,11 +282,15 @@ def test_templates_readme_documents_every_view_field() -> None:
         figures.Line,
         annexes.AnnexView,
         annexes.AnnexParty,
-        annexes.SensitiveView,
-        annexes.SubProcessingView,
-        annexes.SubProcessorView,
+        annexes.MeasureRow,
         annexes.ChecklistItem,
-        annexes.TransferAnnex,
+        annex_subprocessors.SubProcessorView,
+        annex_subprocessors.AnnexIV,
+        annex_transfers.SensitiveRow,
+        annex_transfers.TransferSection,
+        annex_transfers.DestinationRow,
+        annex_transfers.SccAppendix,
+        annex_transfers.SccParty,
     ]
     missing = [
         f"{view.__name__}.{f.name}" for view in views for f in dataclasses.fields(view) if f"`{f.name}`" not in readme
