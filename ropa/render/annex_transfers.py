@@ -316,9 +316,9 @@ def _scc(legs: list[_Leg]) -> list[Mechanism]:
     return [m for leg in legs for m in leg.mechanisms if m.type is MechanismType.SCC_2021_914]
 
 
-def _signature(mechanisms: list[Mechanism], provider: Provider, importer: bool) -> str | None:
-    """Signature and date of one party: an importer's accession, the signed clauses' date, or the DPA's if the
-    DPA is built on these clauses; None when the record holds none of them."""
+def _signature(mechanisms: list[Mechanism], provider: Provider, importer: bool, dpa: bool) -> str | None:
+    """Signature and date of one party: an importer's accession, the signed clauses' date, or (``dpa``: the
+    organisation's clauses with this provider) the DPA's if it is built on these clauses; None otherwise."""
     if importer:
         for mechanism in mechanisms:
             if accession := accession_text(mechanism):
@@ -328,7 +328,7 @@ def _signature(mechanisms: list[Mechanism], provider: Provider, importer: bool) 
         if evidence is not None and evidence.date is not None:
             return f"Signed on {evidence.date.isoformat()} ({evidence.ref})"
     contract = provider.contract
-    if contract is not None and contract.based_on == "scc_2021_914" and contract.signed is not None:
+    if dpa and contract is not None and contract.based_on == "scc_2021_914" and contract.signed is not None:
         return f"Signed on {contract.signed.isoformat()} ({contract.title})"
     return None
 
@@ -394,14 +394,17 @@ def _appendix(
     entries = list({id(e.activity): e for e in entries}.values())
     activity_names = [e.activity.name for e in entries]
     importer = first.importer
+    dpa = first.exporter is None and isinstance(importer, Provider)
     if first.exporter is None:
-        exporter = _organisation_party(register, activity_names, _signature(mechanisms, provider, False))
+        exporter = _organisation_party(register, activity_names, _signature(mechanisms, provider, False, dpa))
     else:
-        exporter = _provider_party(register, first.exporter, activity_names, _signature(mechanisms, provider, False))
+        exporter = _provider_party(
+            register, first.exporter, activity_names, _signature(mechanisms, provider, False, dpa)
+        )
     if isinstance(importer, Provider):
-        imp = _provider_party(register, importer, activity_names, _signature(mechanisms, provider, True))
+        imp = _provider_party(register, importer, activity_names, _signature(mechanisms, provider, True, dpa))
     elif isinstance(importer, SubProcessor):
-        imp = _sub_party(importer, subs.get(importer.id), _signature(mechanisms, provider, True))
+        imp = _sub_party(importer, subs.get(importer.id), _signature(mechanisms, provider, True, dpa))
     else:
         imp = SccParty(1, "Not recorded", None, [], [], None, None)
     modules = sorted({m for mech in mechanisms for m in mech.modules})

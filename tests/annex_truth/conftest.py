@@ -5,7 +5,8 @@
   missing, not recorded);
 - ``ukbcr``: a UK exporter's transfer to the US on binding corporate rules (``origin_regime: UK``);
 - ``derog``: a transfer on an Art. 49(1)(a) derogation, general authorisation with a notice period;
-- ``nowhere``: no country, no authorisation, sub-processors named only by category, no location.
+- ``nowhere``: no country, no authorisation, sub-processors named only by category, no location;
+- ``fourth``: SCCs 2021/914 on Module Four only, where Clause 13 and so Annex I.C do not exist.
 """
 
 from __future__ import annotations
@@ -129,7 +130,17 @@ NOWHERE: dict[str, Any] = {
     "activities": [_activity("sms", "SMS notices", [{"recipient": "nowhere"}])],
 }
 
-PROVIDERS = (USPROC, UKBCR, DEROG, NOWHERE)
+FOURTH: dict[str, Any] = {
+    "id": "fourth",
+    "legal_name": "Fourth Module Corp.",
+    "country": "US",
+    "role": "processor",
+    "service": "Returns data to its controller",
+    "mechanisms": [{"type": "scc_2021_914", "modules": [4]}],
+    "activities": [_activity("returns", "Returns to the controller", [])],
+}
+
+PROVIDERS = (USPROC, UKBCR, DEROG, NOWHERE, FOURTH)
 
 
 def write_register(root: Path) -> Path:

@@ -122,3 +122,11 @@ def test_no_findings_in_annexes(annex_texts: dict[str, str]) -> None:
     for provider, text in annex_texts.items():
         assert flat("Findings about this provider") not in flat(text), provider
         assert flat("A30-1-g-toms") not in flat(text), provider
+
+
+def test_no_annex_ic_without_clause_13(annex_texts: dict[str, str]) -> None:
+    text = flat(annex_texts["fourth"])
+    assert flat("Module Four (processor to controller)") in text
+    assert flat("ANNEX I.A – List of parties") in text and flat("ANNEX I.B – Description of transfer") in text
+    assert flat("ANNEX I.C") not in text
+    assert flat(ANNEX_IC_LABEL) not in text
