@@ -29,7 +29,7 @@ from ropa.render.views.wording import sub_processor_name
 WIDTH = 700.0
 """Width of every part in SVG user units; printed 174 mm wide (about 0.25 mm per unit)."""
 WIDTH_MM = 174.0
-MAX_HEIGHT_FIRST = 880.0
+MAX_HEIGHT_FIRST = 840.0
 """Tallest first part: it shares its page with the section heading and introduction."""
 MAX_HEIGHT = 1000.0
 """Tallest later part, so that a part and its caption fit on one A4 page (about 249 mm)."""
@@ -476,7 +476,7 @@ def _draw_block(
         label = ", ".join(codes.of(group.categories))
         if label:
             label_lines = _texts(label, LABEL_W, "codes")
-            label_top = cy - 2.0 - LINE * len(label_lines)
+            label_top = max(top, cy - 2.0 - LINE * len(label_lines))
             for i, (text, css) in enumerate(label_lines):
                 lines.append(Line.at(LABEL_X, label_top + LINE * i, LABEL_W, text, css))
         boxes.append(Box(PROV_X, py, PROV_W, prov_h, "provider"))
@@ -526,20 +526,37 @@ def _part(number: int, blocks: list[tuple[_Block, float]]) -> FigurePart:
     return FigurePart(number, WIDTH, round(total, 1), WIDTH_MM, height_mm, boxes, paths, lines, caption, legend)
 
 
+CODES_RESERVE = 120.0
+"""Height kept free under a part that fills a page, for its list of data-category codes."""
+CODE_LINE_CHARS = 105
+"""Characters of the code list per printed line (7.5 pt across 174 mm), estimated low."""
+
+
+def codes_height(names: set[str]) -> float:
+    """Estimated height (SVG units) of the caption and the list of codes under a part naming ``names``."""
+    chars = sum(len(name) + 6 for name in names)
+    lines = 1 + (-(-chars // CODE_LINE_CHARS) if names else 0)
+    return lines * 16.0
+
+
 def build_figure(register: Register) -> FigureView:
     """Lay out the data-flow figure of ``register`` in page-sized parts of whole activities."""
     parts: list[FigurePart] = []
     batch: list[tuple[_Block, float]] = []
     used = LEGEND_H
+    names: set[str] = set()
     for whole in _blocks(register):
-        for block in _split(whole, MAX_HEIGHT_FIRST - LEGEND_H - 8.0):
+        for block in _split(whole, MAX_HEIGHT_FIRST - LEGEND_H - CODES_RESERVE):
             height = _block_height(block)
             limit = MAX_HEIGHT if parts else MAX_HEIGHT_FIRST
-            if batch and used + height + BLOCK_GAP > limit:
+            more = names | {c for g in block.groups for c in g.categories}
+            if batch and used + height + BLOCK_GAP + codes_height(more) > limit:
                 parts.append(_part(len(parts) + 1, batch))
                 batch, used = [], LEGEND_H
+                more = {c for g in block.groups for c in g.categories}
             batch.append((block, height))
             used += height + BLOCK_GAP
+            names = more
     if batch:
         parts.append(_part(len(parts) + 1, batch))
     subs = sum(len(p.sub_processors) for p in register.providers)

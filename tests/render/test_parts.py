@@ -148,8 +148,9 @@ def test_contents_links_reach_the_headings_of_other_parts(small_register_pdf: tu
     reader = PdfReader(io.BytesIO(pdf))
     texts = page_texts(pdf)
     named = reader.named_destinations
+    # Page 3 is the contents (after the cover and the overview).
     links = [
-        annot.get_object() for annot in reader.pages[1].get("/Annots", []) if annot.get_object()["/Subtype"] == "/Link"
+        annot.get_object() for annot in reader.pages[2].get("/Annots", []) if annot.get_object()["/Subtype"] == "/Link"
     ]
     assert len(links) >= 8
     targets = {}
@@ -290,16 +291,17 @@ def test_contents_over_several_parts_link_and_number_every_line(
     reader = PdfReader(io.BytesIO(pdf))
     named = reader.named_destinations
     contents_pages = -(-len(view.toc) // 4) + 1  # the cover, then one page per part of four lines
+    contents_pages += 1  # the overview follows the cover
     links = [
         annot.get_object()
-        for page in reader.pages[1:contents_pages]
+        for page in reader.pages[2:contents_pages]
         for annot in page.get("/Annots", [])
         if annot.get_object()["/Subtype"] == "/Link"
     ]
     dests = [str(link["/Dest"]) for link in links]  # a line can be more than one link box (text and leader)
     assert [d for i, d in enumerate(dests) if i == 0 or dests[i - 1] != d] == [entry.anchor for entry in view.toc]
-    contents = " ".join(" ".join(texts[1:contents_pages]).split())
-    assert "Contents" in texts[1] and contents.count("Contents") == 1
+    contents = " ".join(" ".join(texts[2:contents_pages]).split())
+    assert "Overview" in texts[1] and "Contents" in texts[2] and contents.count("Contents") == 1
     for entry in view.toc:
         target = reader.get_destination_page_number(named[entry.anchor])
         assert target >= contents_pages
