@@ -142,3 +142,26 @@ def test_register_html_is_deterministic(truth: Truth) -> None:
 
     register, report, _pdf = truth
     assert register_html(register, report) == register_html(register, report)
+
+
+def test_example_register_prints_no_placeholder_and_places_truthfully() -> None:
+    """The bundled example (whatever its content): every invalid mechanism marked, no placeholder, no
+    "outside the EEA" after an unknown location, the overview after the cover."""
+    from pathlib import Path
+
+    from ropa.pipeline import load_and_check_for_documents
+    from ropa.render.pdf import render_register_pdf
+
+    register, report = load_and_check_for_documents(Path(__file__).resolve().parents[2] / "examples" / "sms-providers")
+    pdf = render_register_pdf(register, report, None)
+    pages = pages_of(pdf)
+    text = _flat("\n".join(pages))
+    assert re.search(r"\bTBD|TODO|FIXME|verify\)", text) is None
+    assert "Not stated" not in text
+    assert re.search(r"location not recorded: a transfer cannot be excluded(\s?\u26a0\s?F\d+)*\s?outside", text) is None
+    assert re.search(r"data also in [^;]*\((?:DE|FR|NL|IE|LV)\) outside the EEA", text) is None
+    assert "Overview" in pages[1] and "Contents" in pages[2]
+    invalid = [f for f in report.findings if f.rule == "A44-invalid-mechanism"]
+    if invalid:
+        marked = re.findall(r"\(invalidated on [^)]*\)\s?" + MARK, _body(pdf))
+        assert marked and {_appendix_rule(pdf, f) for f in marked} <= {"A44-invalid-mechanism"}
