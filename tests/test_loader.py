@@ -323,3 +323,26 @@ def test_unquoted_no_as_a_country_says_to_quote_it(make_register) -> None:  # ty
         load_register(root)
     message = caught.value.diagnostics[0].render()
     assert "nor.yaml:5:" in message and 'quotes, e.g. "NO"' in message
+
+
+def test_reference_errors_come_in_the_same_run_as_schema_errors(tmp_path: Path) -> None:
+    """A mistyped provider reference is reported beside a schema error of another file, not after it is fixed;
+    a reference to a provider whose own file was refused is not judged (that file's problem is reported)."""
+    providers = {
+        "acme.yaml": (
+            "id: acme\nlegal_name: Acme\nrole: processor\nservice: SMS\nactivities:\n"
+            "  - id: otp\n    name: OTP\n    recipients: [{provider: acmee, role: processor}]\n"
+            "    transfers: [{recipient: broken, country: US}]\n"
+        ),
+        "broken.yaml": "id: broken\nlegal_name: Broken\nrole: processor\nservice: SMS\nunknown_key: 1\n",
+    }
+    errors = _errors(_register(tmp_path, providers))
+    found = sorted((e.file, e.code, e.message) for e in errors)
+    assert [code for _file, code, _m in found] == ["INPUT-reference", "INPUT-schema"], found
+    reference = found[0]
+    assert (
+        reference[0] == "reg/providers/acme.yaml"
+        and "'acmee'" in reference[2]
+        and "did you mean 'acme'" in reference[2]
+    )
+    assert found[1][0] == "reg/providers/broken.yaml" and "unknown_key" in found[1][2]

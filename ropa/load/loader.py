@@ -443,8 +443,9 @@ def _load_register(root: Path, shown: Callable[[str], str]) -> Register:
         held = models.get(shown(rel))
         if held is not None:
             activity_sets.append((rel, held.activities))
-    if organisation is None or errors:
-        raise InputError(errors)
+    if organisation is None:  # refused: the references are still checked, against an empty organisation
+        unchecked: Any = Organisation  # built without validation: only its (empty) processor records are read
+        organisation = unchecked.model_construct(processor_activities=[])
     register = Register(
         organisation=organisation,
         providers=sorted(providers, key=lambda p: p.id),
@@ -454,10 +455,14 @@ def _load_register(root: Path, shown: Callable[[str], str]) -> Register:
     )
     from ropa.load.references import check_references
 
-    problems = check_references(register)
-    if problems:
-        raise InputError(
-            Diagnostic(shown(p.file), *register.locate(p.file, p.path), p.message, p.path, "INPUT-reference")
-            for p in problems
-        )
+    # Reference problems come in the same run as the schema errors; references to a provider whose file
+    # did not load are not judged (its own problems are reported).
+    unloaded = frozenset(path.stem for path in files if path.stem not in provider_rel)
+    problems = check_references(register, unloaded)
+    errors += [
+        Diagnostic(shown(p.file), *register.locate(p.file, p.path), p.message, p.path, "INPUT-reference")
+        for p in problems
+    ]
+    if errors:
+        raise InputError(errors)
     return register

@@ -30,10 +30,18 @@ _REFERENCE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}(/[a-z0-9][a-z0-9_-]{0,62})?$
 
 
 def _provider_refs(
-    register: Register, file: str, base: KeyPath, ref: str, what: str, names_allowed: bool = False
+    register: Register,
+    file: str,
+    base: KeyPath,
+    ref: str,
+    what: str,
+    names_allowed: bool = False,
+    unloaded: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     if names_allowed and not _REFERENCE.match(ref):
         return []  # a recipient named in words ("Acme Inc."), not a reference to resolve
+    if ref.partition("/")[0] in unloaded:
+        return []  # its file did not load: the problems there are reported, this reference cannot be judged
     if "/" in ref:
         if register.sub_processor(ref) is None:
             provider_id, _, sub_id = ref.partition("/")
@@ -52,8 +60,13 @@ def _provider_refs(
     return []
 
 
-def check_references(register: Register) -> list[Problem]:
-    """Every broken reference, duplicate id and sub-processor cycle in the register."""
+def check_references(register: Register, unloaded: frozenset[str] = frozenset()) -> list[Problem]:
+    """Every broken reference, duplicate id and sub-processor cycle in the register.
+
+    Args:
+        register: The register (when files failed to load: what did load).
+        unloaded: Ids of providers whose files did not load; references to them are not judged.
+    """
     problems: list[Problem] = []
     seen_activities: dict[str, str] = {}
     for pa in register.organisation.processor_activities:
@@ -84,8 +97,13 @@ def check_references(register: Register) -> list[Problem]:
                 Problem(
                     file,
                     ("role",) if stated else ("activities",),
-                    f"provider {provider.id!r} lists activities but states no 'role'; add its role in them, or move "
-                    "them to activities/ with a role for each provider",
+                    (
+                        f"provider {provider.id!r} lists activities but its 'role' is nothing (null); give its role "
+                        "in them, or move them to activities/ with a role for each provider"
+                        if stated
+                        else f"provider {provider.id!r} lists activities but states no 'role'; add its role in them, "
+                        "or move them to activities/ with a role for each provider"
+                    ),
                 )
             )
     for entry in register.activities():
@@ -106,18 +124,25 @@ def check_references(register: Register) -> list[Problem]:
                     )
                 )
             cat_ids.add(cat.id)
-        problems.extend(_involvements(register, entry.file, base, activity, cat_ids))
+        problems.extend(_involvements(register, entry.file, base, activity, cat_ids, unloaded))
         for r_index, recipient in enumerate(activity.recipients or []):
             if recipient.provider:
                 problems.extend(
                     _provider_refs(
-                        register, file, (*base, "recipients", r_index, "provider"), recipient.provider, "recipient"
+                        register,
+                        file,
+                        (*base, "recipients", r_index, "provider"),
+                        recipient.provider,
+                        "recipient",
+                        unloaded=unloaded,
                     )
                 )
         for t_index, transfer in enumerate(activity.transfers):
             tpath = (*base, "transfers", t_index)
             problems.extend(
-                _provider_refs(register, file, (*tpath, "recipient"), transfer.recipient, "transfer recipient", True)
+                _provider_refs(
+                    register, file, (*tpath, "recipient"), transfer.recipient, "transfer recipient", True, unloaded
+                )
             )
             for d_index, cat_id in enumerate(transfer.data_categories):
                 if cat_id not in cat_ids:
@@ -131,25 +156,33 @@ def check_references(register: Register) -> list[Problem]:
     for p_index, record in enumerate(register.organisation.processor_activities):
         for s_index, ref in enumerate(record.sub_processors):
             where: KeyPath = ("processor_activities", p_index, "sub_processors", s_index)
-            problems.extend(_provider_refs(register, register.organisation_file, where, ref, "sub-processor"))
+            problems.extend(
+                _provider_refs(register, register.organisation_file, where, ref, "sub-processor", unloaded=unloaded)
+            )
     return problems
 
 
-def _involvements(register: Register, file: str, base: KeyPath, activity: Activity, cat_ids: set[str]) -> list[Problem]:
+def _involvements(
+    register: Register, file: str, base: KeyPath, activity: Activity, cat_ids: set[str], unloaded: frozenset[str]
+) -> list[Problem]:
     """The activity's ``providers`` entries: each names a provider (or sub-processor) once, its ``via`` a
     provider, its ``data_shared`` the activity's own categories."""
     problems: list[Problem] = []
     named: set[str] = set()
     for i_index, involvement in enumerate(activity.providers):
         where: KeyPath = (*base, "providers", i_index)
-        problems.extend(_provider_refs(register, file, (*where, "provider"), involvement.provider, "provider"))
+        problems.extend(
+            _provider_refs(register, file, (*where, "provider"), involvement.provider, "provider", unloaded=unloaded)
+        )
         if involvement.provider in named:
             problems.append(
                 Problem(file, (*where, "provider"), f"{involvement.provider!r} is listed twice in this activity")
             )
         named.add(involvement.provider)
         if involvement.via:
-            problems.extend(_provider_refs(register, file, (*where, "via"), involvement.via, "processor"))
+            problems.extend(
+                _provider_refs(register, file, (*where, "via"), involvement.via, "processor", unloaded=unloaded)
+            )
         for d_index, cat_id in enumerate(involvement.data_shared):
             if cat_id not in cat_ids:
                 problems.append(
