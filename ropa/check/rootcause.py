@@ -8,10 +8,10 @@ A root cause is a tuple ``(rule, file, object)``. What the object is depends on 
   clause or one authorisation covers every sub-processor of a processor (Art. 28(2), (3)(d), (4)), and one
   Art. 28 contract lists every missing point, so these rules report once per provider.
 - ``reliance``: the importer a mechanism is relied on for (a provider, ``provider/sub``, or a transfer's
-  recipient). A transfer that restates its importer's own mechanism is the same reliance as the
-  importer's record, so invalid, unnamed or undocumented mechanisms are reported there once. The file
-  is left empty: the transfer (in an activity's file) and the importer's record (in the provider's file)
-  are one reliance.
+  recipient), with the destination and the mechanism's type, modules and Art. 49 point. A transfer that
+  restates its importer's own mechanism is the same reliance as the importer's record, so invalid,
+  unnamed or undocumented mechanisms are reported there once. The file is left empty: the transfer (in
+  an activity's file) and the importer's record (in the provider's file) are one reliance.
 
 ``tests/findings_truth/`` fails when two findings of a check share a root cause, and scripts/findings.py
 counts the distinct ones.
@@ -22,6 +22,7 @@ from __future__ import annotations
 from ropa.check.findings import Finding
 from ropa.errors import KeyPath
 from ropa.model.register import Register
+from ropa.model.transfer import Mechanism, Transfer
 
 RootCause = tuple[str, str, str]
 
@@ -55,37 +56,46 @@ RELIANCE_RULES = frozenset(
 
 
 def _importer(register: Register, finding: Finding) -> str:
-    """The importer a mechanism finding is about, read from where the finding points."""
+    """The reliance a mechanism finding is about: importer, destination and the mechanism's identity,
+    read from where the finding points."""
     path: KeyPath = finding.path
-    if path[:1] == ("mechanisms",) and finding.provider:
-        return finding.provider
-    if path[:1] == ("sub_processors",) and len(path) > 1 and finding.provider:
-        provider = register.provider(finding.provider)
+    provider = register.provider(finding.provider) if finding.provider else None
+    m_index = path[1] if len(path) > 1 else None
+    mechanisms = provider.mechanisms if provider is not None and path[:1] == ("mechanisms",) else []
+    if provider is not None and isinstance(m_index, int) and m_index < len(mechanisms):
+        return _reliance(provider.id, provider.country, mechanisms[m_index])
+    if path[:1] == ("sub_processors",) and len(path) > 1 and provider is not None:
         s_index = path[1]
-        if provider is not None and isinstance(s_index, int) and s_index < len(provider.sub_processors):
-            return f"{provider.id}/{provider.sub_processors[s_index].id}"
+        if isinstance(s_index, int) and s_index < len(provider.sub_processors):
+            sub = provider.sub_processors[s_index]
+            return _reliance(f"{provider.id}/{sub.id}", sub.country, sub.mechanism)
     if "transfers" in path:
         at = path.index("transfers")
         index = path[at + 1] if at + 1 < len(path) else None
         if isinstance(index, int):
             for transfers in _transfer_lists(register, finding.file, path[:at]):
                 if index < len(transfers):
-                    return transfers[index]
+                    transfer = transfers[index]
+                    return _reliance(transfer.recipient, transfer.country, transfer.mechanism)
     return finding.file + ":" + "/".join(str(p) for p in path)
 
 
-def _transfer_lists(register: Register, file: str, owner: KeyPath) -> list[list[str]]:
-    """The recipients of the transfers held at ``owner`` in ``file`` (an activity or a processor record)."""
+def _reliance(importer: str, country: str | None, mech: Mechanism | None) -> str:
+    if mech is None:
+        return f"{importer}|{country}|none"
+    return f"{importer}|{country}|{mech.type.value}|{sorted(mech.modules)}|{mech.derogation}"
+
+
+def _transfer_lists(register: Register, file: str, owner: KeyPath) -> list[list[Transfer]]:
+    """The transfers held at ``owner`` in ``file`` (an activity or a processor record)."""
     if file == register.organisation_file and owner[:1] == ("processor_activities",) and len(owner) == 2:
         index = owner[1]
         records = register.organisation.processor_activities
         if isinstance(index, int) and index < len(records):
-            return [[t.recipient for t in records[index].transfers]]
+            return [list(records[index].transfers)]
         return []
     return [
-        [t.recipient for t in entry.activity.transfers]
-        for entry in register.activities()
-        if entry.file == file and entry.path == owner
+        list(entry.activity.transfers) for entry in register.activities() if entry.file == file and entry.path == owner
     ]
 
 

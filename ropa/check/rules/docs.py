@@ -90,7 +90,13 @@ Every rule, and every case inside a rule that raises or lowers its default, foll
   Art. 28(3)(h), its record need not hold them), per-sub-processor contracts a processor's contract
   already binds it to (Art. 28(3)(d)).
 
-`severity_overrides` in organisation.yaml can change any rule's default.
+One gap gives one finding, at the place where it is fixed, naming what it covers: one flow-down finding
+per processor, one Art. 28(3) finding per contract, one 2021/915 annex finding per contract, and a
+mechanism (invalid, unnamed, without evidence or assessment, a misused derogation) once where it is
+relied on: at the importer's own record when a transfer restates it, else at the first transfer, with
+the transfers it covers named. `ropa/check/rootcause.py` defines that place per rule, and
+`tests/findings_truth/` fails when two findings share it. `severity_overrides` in organisation.yaml can
+change any rule's default.
 """
 
 

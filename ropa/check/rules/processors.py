@@ -508,18 +508,20 @@ def scc_915_annexes(ctx: Context) -> Iterator[Hit]:
             annex_i.append("the processor's contact person (contacts or dpo with a name or position and a channel)")
         if agreement.signed is None:
             annex_i.append("the signature date (contract.signed)")
-        if annex_i:
-            yield ctx.prov(provider, "contract", message=f"Annex I of {name} lacks " + "; ".join(annex_i))
         annex_ii = _annex_ii_gaps(ctx.register, provider)
-        if annex_ii:
-            yield ctx.prov(provider, "contract", message=f"Annex II of {name} lacks " + "; ".join(annex_ii))
         annex_iii = []
         if not provider.toms:
             annex_iii.append("the processor's measures (toms)")
         if not agreement.assistance_measures:
             annex_iii.append("how the processor assists the controller (contract.assistance_measures)")
-        if annex_iii:
-            yield ctx.prov(provider, "contract", message=f"Annex III of {name} lacks " + " and ".join(annex_iii))
+        annexes = [
+            f"Annex {number} lacks " + "; ".join(gaps)
+            for number, gaps in (("I", annex_i), ("II", annex_ii), ("III", annex_iii))
+            if gaps
+        ]
+        if annexes:
+            # One finding for the contract: its annexes are filled in one go.
+            yield ctx.prov(provider, "contract", message=f"{name}: " + ". ".join(annexes))
         regime = provider.sub_processor_authorisation
         if regime is None or not regime.notice_period:
             what = "the Clause 7.7(a) option and its time period (sub_processor_authorisation: {type, notice_period})"

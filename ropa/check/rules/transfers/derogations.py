@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ropa.check.rules.base import Context, Hit, Rule, registrar
-from ropa.check.rules.helpers import at
+from ropa.check.rules.helpers import at, covering, documented, reliances
 from ropa.model.common import Severity
 from ropa.model.facts import recorded
 from ropa.model.transfer import Derogation, MechanismType
@@ -66,10 +66,13 @@ activities:
 """,
 )
 def derogation_use(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx.register):
-        if site.mtype is not MechanismType.DEROGATION or mech.derogation is Derogation.SECOND:
+    for reliance in reliances(ctx):
+        site, covered = reliance
+        mech = site.mechanism
+        if mech is None or site.mtype is not MechanismType.DEROGATION or mech.derogation is Derogation.SECOND:
             continue
-        frequency = site.transfer.frequency if site.transfer is not None else None
+        frequencies = [s.transfer.frequency for s in (site, *covered) if s.transfer is not None]
+        frequency = next((f for f in frequencies if f in ("regular", "continuous")), None)
         problems = []
         systematic = False
         if mech.derogation is None:
@@ -81,9 +84,9 @@ def derogation_use(ctx: Context) -> Iterator[Hit]:
             # A provider's or sub-processor's own mechanism covers its standing data flow, not one occasion.
             problems.append("it covers a provider's standing data flow, but derogations suit occasional transfers")
             systematic = True
-        if mech.derogation in _NEEDS_NECESSITY and not mech.justification:
+        if mech.derogation in _NEEDS_NECESSITY and not documented(reliance, "justification"):
             problems.append("it does not say why the transfer is necessary (justification)")
-        if mech.derogation is Derogation.A and mech.evidence is None:
+        if mech.derogation is Derogation.A and documented(reliance, "evidence") is None:
             problems.append("it references no explicit, informed consent to the transfer (evidence)")
         if problems:
             yield at(
@@ -91,7 +94,8 @@ def derogation_use(ctx: Context) -> Iterator[Hit]:
                 "type",
                 message=f"{site.label} relies on a derogation, but "
                 + "; ".join(problems)
-                + "; use SCCs 2021/914 for regular transfers",
+                + "; use SCCs 2021/914 for regular transfers"
+                + covering(covered),
                 severity=Severity.ERROR if systematic else None,
             )
 

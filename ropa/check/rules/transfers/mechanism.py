@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 from ropa import refdata
 from ropa.check.rules.base import Context, Hit, Rule, registrar
-from ropa.check.rules.helpers import at
+from ropa.check.rules.helpers import at, covering, reliances
 from ropa.model.common import Severity
-from ropa.model.facts import recorded, sites
+from ropa.model.facts import sites
 
 RULES: list[Rule] = []
 define = registrar(RULES)
@@ -97,9 +97,10 @@ mechanisms:
 )
 def invalid_mechanism(ctx: Context) -> Iterator[Hit]:
     invalid = refdata.invalid_mechanisms()
-    for site, mech in recorded(ctx.register):
+    for site, covered in reliances(ctx):
+        mech = site.mechanism
         entry = invalid.get(site.mtype.value) if site.mtype else None
-        if entry is None:
+        if entry is None or mech is None:
             continue
         since = entry["invalid_since"]
         since_text = since.isoformat() if isinstance(since, dt.date) else str(since)
@@ -108,6 +109,6 @@ def invalid_mechanism(ctx: Context) -> Iterator[Hit]:
             "type",
             message=(
                 f"{site.label} relies on {mech.type.value!r} ({entry['name']}), invalid since {since_text}: "
-                f"{entry['reason']} Use {entry['replace_with']} instead"
+                f"{entry['reason']} Use {entry['replace_with']} instead{covering(covered)}"
             ),
         )

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ropa.check.rules.base import Context, Hit, Rule, registrar
-from ropa.check.rules.helpers import at, organisation_party
+from ropa.check.rules.helpers import at, covering, documented, organisation_party, reliances
 from ropa.model.common import Severity
-from ropa.model.facts import recorded
 from ropa.model.transfer import ART46_TOOLS, MechanismType
 
 RULES: list[Rule] = []
@@ -58,15 +57,18 @@ mechanisms:
 """,
 )
 def mechanism_evidence(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx.register):
+    for reliance in reliances(ctx):
+        site, covered = reliance
+        mech = site.mechanism
         needed = _EVIDENCE.get(site.mtype) if site.mtype else None
-        if needed is None:
+        if needed is None or mech is None:
             continue
-        if mech.evidence is None or (mech.type is MechanismType.BCR and not mech.approving_authority):
+        evidence = documented(reliance, "evidence")
+        if evidence is None or (mech.type is MechanismType.BCR and not documented(reliance, "approving_authority")):
             yield at(
                 site,
                 "type",
-                message=f"{site.label} relies on {mech.type.value} without {needed}; add it",
+                message=f"{site.label} relies on {mech.type.value} without {needed}; add it{covering(covered)}",
             )
 
 
@@ -103,17 +105,19 @@ mechanisms:
 """,
 )
 def transfer_impact_assessment(ctx: Context) -> Iterator[Hit]:
-    for site, mech in recorded(ctx.register):
-        if site.mtype not in ART46_TOOLS or not site.outside or site.details_on_importer:
+    for reliance in reliances(ctx):
+        site, covered = reliance
+        mech = site.mechanism
+        if mech is None or site.mtype not in ART46_TOOLS or not site.outside or site.details_on_importer:
             continue
-        tia = mech.tia
+        tia = mech.tia or next((c.mechanism.tia for c in covered if c.mechanism and c.mechanism.tia), None)
         if tia is None:
             yield at(
                 site,
                 "type",
                 message=f"{site.label} relies on an Art. 46 safeguard ({mech.type.value}) with no transfer impact "
-                "assessment; add tia with ref, date and outcome",
-                severity=None if organisation_party(ctx, site) else Severity.INFO,
+                f"assessment; add tia with ref, date and outcome{covering(covered)}",
+                severity=None if any(organisation_party(ctx, s) for s in (site, *covered)) else Severity.INFO,
             )
             continue
         if tia.outcome == "suspend":

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ropa import refdata
 from ropa.check.rules.base import Context, Hit, Rule, registrar
-from ropa.check.rules.helpers import at, clause_severity, onward_subs
+from ropa.check.rules.helpers import at, clause_severity, covering, onward_subs, reliances
 from ropa.model.common import Severity
 from ropa.model.facts import scc_details, sites
 from ropa.model.labels import MODULE_LABELS
@@ -47,7 +47,7 @@ mechanisms:
 """,
 )
 def scc_version_module(ctx: Context) -> Iterator[Hit]:
-    for site in sites(ctx.register):
+    for site, covered in reliances(ctx):
         if site.mtype is MechanismType.SCC_UNSPECIFIED:
             expected = site.expected_module()
             hint = f" ({MODULE_LABELS[expected]} for the roles recorded)" if expected else ""
@@ -56,7 +56,7 @@ def scc_version_module(ctx: Context) -> Iterator[Hit]:
                 "type",
                 message=(
                     f"{site.label} relies on standard contractual clauses without naming the decision or module; "
-                    f"record type scc_2021_914 and its module(s){hint}"
+                    f"record type scc_2021_914 and its module(s){hint}{covering(covered)}"
                 ),
             )
         elif site.mtype is MechanismType.SCC_2021_914 and not site.modules and not site.details_on_importer:
@@ -65,7 +65,8 @@ def scc_version_module(ctx: Context) -> Iterator[Hit]:
             yield at(
                 site,
                 "type",
-                message=f"{site.label} relies on SCCs 2021/914 but declares no module; add 'modules'{hint}",
+                message=f"{site.label} relies on SCCs 2021/914 but declares no module; add 'modules'{hint}"
+                + covering(covered),
             )
 
 
