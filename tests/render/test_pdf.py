@@ -49,7 +49,7 @@ def test_every_activity_provider_and_section_appears(small_register_pdf: tuple[R
         "Module Two (controller to processor)",
         "Retention per data category",
         "Security measures",
-        "Data flows: providers and sub-processors",
+        "Data flows: activities, providers, sub-processors, countries",
         "深圳短信科技有限公司",
         "Appendix A. Validation findings",
         "Validation status",
