@@ -103,6 +103,9 @@ class FindingIndex:
         files = sorted(register.files(), key=len, reverse=True)
         known: dict[str, str | None] = {}
         self._by_file: dict[str, list[tuple[int, Finding]]] = {}
+        self._by_entry: dict[tuple[str, KeyPath], list[tuple[int, Finding]]] = {}
+        """Findings by file and the first two keys of their path (an entry: ``("activities", 3)``), so that
+        the scope of one activity of a large file does not walk the findings of the whole file."""
         for number, finding in self.numbered:
             if finding.file not in known:
                 known[finding.file] = next(
@@ -111,11 +114,17 @@ class FindingIndex:
             own = known[finding.file]
             if own is not None:
                 self._by_file.setdefault(own, []).append((number, finding))
+                self._by_entry.setdefault((own, finding.path[:2]), []).append((number, finding))
 
     def scope(self, file: str | None, prefix: KeyPath = (), activity: str | None = None) -> Scope:
         """The findings about ``file`` under ``prefix``, plus those naming ``activity`` elsewhere in the file."""
         items = []
-        for number, finding in self._by_file.get(file or "", []):
+        candidates = self._by_file.get(file or "", [])
+        if len(prefix) == 2:  # one entry: its own findings, and those of the file's top level naming it
+            own = self._by_entry.get((file or "", prefix), [])
+            top = self._by_entry.get((file or "", ()), [])
+            candidates = sorted(own + top, key=lambda item: item[0])
+        for number, finding in candidates:
             if _under(finding.path, prefix):
                 items.append(_Item(number, finding, finding.path[len(prefix) :]))
             elif activity is not None and finding.activity == activity and not finding.path:
