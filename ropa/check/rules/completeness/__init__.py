@@ -9,7 +9,9 @@ from __future__ import annotations
 from ropa.check.rules.base import Rule
 from ropa.check.rules.completeness import (
     controller,
+    empty,
     exemption,
+    locations,
     processing,
     processor_record,
     recipients,
@@ -25,4 +27,6 @@ RULES: list[Rule] = [
     *security.RULES,
     *processor_record.RULES,
     *exemption.RULES,
+    *locations.RULES,
+    *empty.RULES,
 ]

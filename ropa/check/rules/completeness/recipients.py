@@ -20,7 +20,7 @@ define = registrar(RULES)
     id="A30-1-d-recipients",
     name="completeness.recipients",
     severity=Severity.ERROR,
-    summary="Activities state their recipients (an empty list for none) with a category and role; providers a country.",
+    summary="Activities state their recipients (an empty list for none), each with a provider or a category and a role.",
     article="Art. 30(1)(d); Art. 4(9)",
     why=(
         "The record must give the categories of recipients; a missing list cannot be told apart from 'none' "
@@ -30,7 +30,7 @@ define = registrar(RULES)
     fix=(
         "Add 'recipients' (write 'recipients: []' when there are none); give each a provider id or a category, "
         "and a role: processor, sub_processor, controller, joint_controller, public_authority or internal. "
-        "A provider without a country is reported as a warning: add 'country'."
+        "(A provider without a country is reported by A44-unknown-location.)"
     ),
     bad="""
 activities:
@@ -47,17 +47,6 @@ activities:
 """,
 )
 def recipients(ctx: Context) -> Iterator[Hit]:
-    for provider in ctx.register.providers:
-        if provider.country is None:
-            yield ctx.prov(
-                provider,
-                "country",
-                message=(
-                    f"provider {provider.id} states no country of establishment, so the record cannot show whether "
-                    "data leaves the EEA; add 'country'"
-                ),
-                severity=Severity.WARNING,
-            )
     for entry in ctx.activities():
         activity = entry.activity
         if activity.recipients is None:
