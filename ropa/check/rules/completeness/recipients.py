@@ -20,7 +20,7 @@ define = registrar(RULES)
     id="A30-1-d-recipients",
     name="completeness.recipients",
     severity=Severity.ERROR,
-    summary="Activities state their recipients (an empty list for none), each with a provider or a category and a role.",
+    summary="Activities state their recipients (an empty list for none), each with a provider or category and a role.",
     article="Art. 30(1)(d); Art. 4(9)",
     why=(
         "The record must give the categories of recipients; a missing list cannot be told apart from 'none' "
