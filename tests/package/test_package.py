@@ -75,7 +75,8 @@ def test_every_manifest_hash_matches(example_package: Path, example_register: Pa
         assert len(members[name]) == item["size"], name
     inputs = {item["path"]: item for item in manifest["inputs"]}
     providers = {f"providers/{p.name}" for p in (example_register / "providers").glob("*.yaml")}
-    assert set(inputs) == {"organisation.yaml"} | providers
+    activities = {f"activities/{p.name}" for p in (example_register / "activities").glob("*.yaml")}
+    assert activities and set(inputs) == {"organisation.yaml"} | activities | providers
     for rel, item in inputs.items():
         data = (example_register / rel).read_bytes()
         assert item == {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
@@ -114,10 +115,10 @@ def test_contents_are_the_documents_reports_and_inputs(example_package: Path) ->
         "report/validation-report.pdf",
         "report/validation-report.json",
         "report/validation-report.sarif",
-        "source/organisation.yaml",
     }
     expected |= {f"annexes/{p.id}{suffix}" for p in register.providers for suffix in (".pdf", ".review.pdf")}
-    expected |= {f"source/{rel}" for rel in register.provider_files.values()}
+    expected |= {f"source/{rel}" for rel in register.files()}
+    assert any(rel.startswith("source/activities/") for rel in expected)
     assert set(members) == expected
     assert members["register.json"] == register_json(register)
     assert "Nordlicht" in pdf_text(members["register.pdf"], slice(0, 1))
