@@ -1,6 +1,7 @@
 """The data-flow figure: activities -> providers -> sub-processors -> countries, laid out in Python, drawn as SVG.
 
-One block per activity, in the order of chapter 2: the activity on the left, the providers that take
+One block per activity, in the order of chapter 2 (activities whose data goes the same way share
+one): the activity on the left, the providers that take
 part in it, the sub-processors each of them engages, and the countries the data is kept in. The edge
 from an activity to a provider carries the data categories it receives, as short codes (D1, D2 ...)
 listed under the figure, so no label is cut. Everything outside the EEA is drawn in the "outside"
@@ -300,11 +301,52 @@ def _blocks(register: Register) -> list[_Block]:
         if not groups:
             groups.append(_Group(f"In-house: {org.legal_name}", None, [org.country], list(names.values()), []))
         blocks.append(_Block(f"2.{number} {activity.name}", f"2.{number}", groups))
+    blocks = _merged(blocks)
     rest = [p for p in register.providers if p.id not in seen]
     if rest:
         groups = [_Group(p.legal_name, p.service, _provider_locations(p), [], _subs_of(p, [])) for p in rest]
         blocks.append(_Block("Providers in no activity", "providers in no activity", groups))
     return blocks
+
+
+MAX_TITLES = 6
+"""Activities named in full in one merged block; the others by their number only."""
+
+
+def _flow_key(block: _Block) -> tuple[object, ...]:
+    """What a block draws apart from its data categories: activities with the same key share one block."""
+    return tuple(
+        (g.name, g.service, tuple(g.locations), tuple((sub.name, tuple(sub.locations)) for sub in g.subs))
+        for g in block.groups
+    )
+
+
+def _merged(blocks: list[_Block]) -> list[_Block]:
+    """Activities whose data goes the same way (same providers, sub-processors and places) as one block.
+
+    A register of thousands of activities run through a few providers would otherwise draw the same
+    flow once per activity; the block names each activity and the edges carry the union of their data
+    categories. Blocks keep the order of their first activity.
+    """
+    found: dict[tuple[object, ...], list[_Block]] = {}
+    for block in blocks:
+        found.setdefault(_flow_key(block), []).append(block)
+    merged = []
+    for same in found.values():
+        if len(same) == 1:
+            merged.append(same[0])
+            continue
+        groups = []
+        for index, group in enumerate(same[0].groups):
+            categories: list[str] = []
+            for block in same:
+                categories += [c for c in block.groups[index].categories if c not in categories]
+            groups.append(_Group(group.name, group.service, group.locations, categories, group.subs))
+        titles = [b.title for b in same[:MAX_TITLES]]
+        if len(same) > MAX_TITLES:
+            titles.append("and " + ", ".join(b.caption for b in same[MAX_TITLES:]))
+        merged.append(_Block("; ".join(titles), ", ".join(b.caption for b in same), groups))
+    return merged
 
 
 def _transfer_groups(register: Register, activity: Activity, drawn: set[str], names: dict[str, str]) -> list[_Group]:
@@ -515,12 +557,10 @@ def _part(number: int, blocks: list[tuple[_Block, float]]) -> FigurePart:
         _draw_block(block, top, height, codes, (boxes, paths, lines))
         top += height + BLOCK_GAP
     total = top - BLOCK_GAP + 4.0
-    first, last = blocks[0][0].caption, blocks[-1][0].caption
-    caption = f"activity {first}" if first == last else f"activities {first} to {last}"
-    if first.startswith("providers"):
-        caption = first
-    elif last.startswith("providers"):
-        caption = f"activities from {first}, then the {last}"
+    shown = [block.caption for block, _height in blocks if not block.caption.startswith("providers")]
+    caption = ("activity " if len(shown) == 1 and "," not in shown[0] else "activities ") + "; ".join(shown)
+    if blocks[-1][0].caption.startswith("providers"):
+        caption = f"{caption}, then the {blocks[-1][0].caption}" if shown else blocks[-1][0].caption
     height_mm = round(total * WIDTH_MM / WIDTH, 2)
     legend = [(code, name) for name, code in codes.codes.items()]
     return FigurePart(number, WIDTH, round(total, 1), WIDTH_MM, height_mm, boxes, paths, lines, caption, legend)

@@ -54,11 +54,15 @@ relies on in its own record."""
 def importer_marks(register: Register, scope_of: Callable[[str | None], Scope]) -> ImporterMarks:
     """:data:`ImporterMarks` over ``register``; ``scope_of`` gives the findings of a provider's file."""
 
+    scopes: dict[str, Scope] = {}  # one scope per provider file, however many transfers name it
+
     def marks(ref: str, mtype: MechanismType) -> list[Mark]:
         provider = register.provider(ref.split("/", 1)[0])
         if provider is None:
             return []
-        scope = scope_of(register.provider_files.get(provider.id))
+        if provider.id not in scopes:
+            scopes[provider.id] = scope_of(register.provider_files.get(provider.id))
+        scope = scopes[provider.id]
         if "/" in ref:
             sub_id = ref.split("/", 1)[1]
             return [
