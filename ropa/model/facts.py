@@ -344,13 +344,20 @@ def sites(register: Register) -> list[Site]:
 
 
 def _build_sites(register: Register) -> Iterator[Site]:
-    """One pass over providers and activities yielding every :class:`Site`."""
+    """One pass over providers and activities yielding every :class:`Site`.
+
+    A provider's onward legs (its sub-processors' mechanisms) are judged under the regime of the provider
+    as exporter: a UK processor exports under the UK GDPR, a Swiss one under the FADP, any other under the
+    EU law that governs the EEA-origin data it received (2021/914 Clause 8.7/8.8).
+    """
     eea = refdata.eea()
     org_role = organisation_role(register)
+    regimes = {"GB": "UK", "CH": "CH"}
     for provider in register.providers:
         file = register.provider_files[provider.id]
         role = role_of(register, provider)
         provider_outside = provider.country is not None and provider.country not in eea
+        onward_regime = regimes.get(provider.country or "", "EU")
         for m_index, mech in enumerate(provider.mechanisms):
             if provider_outside:
                 country: str | None = provider.country
@@ -361,7 +368,9 @@ def _build_sites(register: Register) -> Iterator[Site]:
                 # An EEA provider's own mechanisms cover its onward transfers: it is the exporter.
                 country = next((c for c in provider.data_locations if c not in eea), None)
                 exporter, importer_role = role, None
-                acceptable = frozenset({3, 4}) if role == "processor" else frozenset({1, 2}) if role else None
+                # EEA-origin data a processor passes on is the controller's: Module 3 (processor to processor)
+                # fits, Module 4 (to a controller) does not.
+                acceptable = frozenset({3}) if role == "processor" else frozenset({1, 2}) if role else None
             yield Site(
                 kind="provider",
                 mechanism=mech,
@@ -388,7 +397,7 @@ def _build_sites(register: Register) -> Iterator[Site]:
                 mechanism=sub.mechanism,
                 country=sub.country,
                 organisation_dest=None,
-                regime="EU",
+                regime=onward_regime,
                 label=f"sub-processor {provider.id}/{sub.id}" + (f" ({sub.country})" if sub.country else ""),
                 file=file,
                 path=("sub_processors", s_index, "mechanism"),

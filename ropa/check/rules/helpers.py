@@ -18,6 +18,13 @@ def at(site: Site, *sub: str | int, message: str, severity: Severity | None = No
     return Hit(message, site.file, (*site.path, *sub), site.provider, site.activity, severity)
 
 
+UK_INSTRUMENTS = (
+    "the UK Extension to the EU-US Data Privacy Framework (certified US recipients only), the ICO's International "
+    "Data Transfer Agreement (IDTA) or the UK Addendum to SCCs 2021/914"
+)
+"""What a UK exporter's transfer can rest on instead of the EU instruments (gdpr-reference.md section 4.0)."""
+
+
 def has_contact_person(contact: Contact | Dpo | None) -> bool:
     """Whether a contact names a person or position and says how to reach them (Annex I.A, Annex III)."""
     return contact is not None and bool(contact.name or contact.position) and bool(contact.channels())

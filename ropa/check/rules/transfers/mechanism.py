@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from ropa import refdata
 from ropa.check.rules.base import Context, Hit, Rule, registrar
-from ropa.check.rules.helpers import at, covering, reliances
+from ropa.check.rules.helpers import UK_INSTRUMENTS, at, covering, reliances
 from ropa.model.common import Severity
 from ropa.model.facts import sites
 
@@ -81,7 +81,9 @@ def mechanism(ctx: Context) -> Iterator[Hit]:
     ),
     fix=(
         "Replace the mechanism: SCCs 2021/914 with the right module, or for a US recipient the EU-US Data "
-        "Privacy Framework if it is certified (type adequacy plus its 'dpf' record)."
+        "Privacy Framework if it is certified (type adequacy plus its 'dpf' record). For a UK exporter's onward "
+        "transfer (a UK processor's sub-processor) the UK instruments apply: the UK Extension to the DPF, the "
+        "ICO's IDTA or the UK Addendum to SCCs 2021/914."
     ),
     bad="""
 country: US
@@ -102,6 +104,8 @@ def invalid_mechanism(ctx: Context) -> Iterator[Hit]:
         entry = invalid.get(site.mtype.value) if site.mtype else None
         if entry is None or mech is None:
             continue
+        # A UK exporter's leg is governed by the UK GDPR, whose instruments differ from the EU's.
+        replacement = UK_INSTRUMENTS if site.regime == "UK" else entry["replace_with"]
         since = entry["invalid_since"]
         since_text = since.isoformat() if isinstance(since, dt.date) else str(since)
         yield at(
@@ -109,6 +113,6 @@ def invalid_mechanism(ctx: Context) -> Iterator[Hit]:
             "type",
             message=(
                 f"{site.label} relies on {mech.type.value!r} ({entry['name']}), invalid since {since_text}: "
-                f"{entry['reason']} Use {entry['replace_with']} instead{covering(covered)}"
+                f"{entry['reason']} Use {replacement} instead{covering(covered)}"
             ),
         )

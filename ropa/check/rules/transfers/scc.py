@@ -48,7 +48,17 @@ mechanisms:
 )
 def scc_version_module(ctx: Context) -> Iterator[Hit]:
     for site, covered in reliances(ctx):
-        if site.mtype is MechanismType.SCC_UNSPECIFIED:
+        if site.mtype is MechanismType.SCC_UNSPECIFIED and site.regime == "UK":
+            yield at(
+                site,
+                "type",
+                message=(
+                    f"{site.label} is a UK exporter's transfer on standard contractual clauses that do not say "
+                    f"which; under the UK GDPR they must be the ICO's IDTA or the UK Addendum to SCCs 2021/914 "
+                    f"(record which in scope_note){covering(covered)}"
+                ),
+            )
+        elif site.mtype is MechanismType.SCC_UNSPECIFIED:
             expected = site.expected_module()
             hint = f" ({MODULE_LABELS[expected]} for the roles recorded)" if expected else ""
             yield at(
