@@ -341,3 +341,67 @@ activities:
 )
 def waiver_unused(ctx: Context) -> Iterator[Hit]:
     yield from ()
+
+
+_MILESTONES: tuple[tuple[dt.date, str, Severity], ...] = (
+    (dt.date(2018, 5, 25), "the GDPR's application (25 May 2018): it describes the law before it", Severity.WARNING),
+    (
+        dt.date(2020, 7, 16),
+        "Schrems II (16 July 2020): its transfer statements may rest on Privacy Shield or need an assessment",
+        Severity.INFO,
+    ),
+    (
+        dt.date(2021, 6, 27),
+        "the 2021 clauses (27 June 2021): any SCCs it names are the repealed ones",
+        Severity.INFO,
+    ),
+)
+"""Dates after which a provider's document may no longer describe the law, oldest first."""
+
+
+@define(
+    id="REVIEW-document-predates",
+    name="freshness.document-predates",
+    severity=Severity.INFO,
+    summary=(
+        "A provider's document is not older than the GDPR's application (warning), Schrems II or the 2021 "
+        "clauses (info)."
+    ),
+    article="Art. 24(1); Art. 28(1); CJEU C-311/18; Decision (EU) 2021/914 Art. 4",
+    why=(
+        "The controller relies on a provider's documents for the guarantees of Art. 28(1) and its transfer "
+        "facts. A document dated before 25 May 2018 describes the law before the GDPR (a warning); one from "
+        "before 16 July 2020 or 27 June 2021 may rely on Privacy Shield or the repealed SCCs (info: check it "
+        "against the provider's current version)."
+    ),
+    fix="Ask for, or find, the provider's current document and record it with its date.",
+    bad="""
+documents:
+  - title: Privacy policy
+    date: 2017-03-01
+""",
+    good="""
+documents:
+  - title: Privacy policy
+    date: 2025-09-01
+""",
+)
+def document_predates(ctx: Context) -> Iterator[Hit]:
+    for provider in ctx.register.providers:
+        for d_index, document in enumerate(provider.documents):
+            if document.date is None:
+                continue
+            for since, what, severity in _MILESTONES:
+                if document.date < since:
+                    yield ctx.prov(
+                        provider,
+                        "documents",
+                        d_index,
+                        "date",
+                        message=(
+                            f"{provider.id}'s document {document.title!r} is dated {document.date.isoformat()}, "
+                            f"before {what}; record its current version"
+                        ),
+                        severity=severity,
+                    )
+                    break

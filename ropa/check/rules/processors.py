@@ -577,3 +577,74 @@ def _annex_iv(ctx: Context, provider: Provider, name: str) -> Iterator[Hit]:
                 s_index,
                 message=f"Annex IV of {name} lists sub-processor {sub.id!r} without its " + ", ".join(missing),
             )
+
+
+def _identity_gaps(provider: Provider) -> list[str]:
+    """What the record lacks to identify a processor and its sub-processors (2021/915 Annex I and IV)."""
+    gaps = []
+    if provider.address is None:
+        gaps.append("its address (address)")
+    if not any(has_contact_person(c) for c in (*provider.contacts, provider.dpo)):
+        gaps.append("a contact person (contacts or dpo, with a name or position and a channel)")
+    for sub in provider.sub_processors:
+        missing = [
+            label
+            for label, ok in (
+                ("legal name", sub.name),
+                ("address", sub.address),
+                ("contact", has_contact_person(sub.contact)),
+            )
+            if not ok
+        ]
+        if missing:
+            gaps.append(f"sub-processor {sub.id!r}'s " + ", ".join(missing))
+    return gaps
+
+
+@define(
+    id="A28-identity",
+    name="processors.identity",
+    severity=Severity.WARNING,
+    summary="A processor and each of its sub-processors are identified: legal entity, address and a contact.",
+    article="Art. 28(1), (2), (4); 2021/915 Annex I, Annex IV; EDPB Opinion 22/2024",
+    why=(
+        "The controller may use only processors giving sufficient guarantees (Art. 28(1)) and authorises each "
+        "sub-processor (Art. 28(2), (4)); neither can be done for an entity the record cannot name or reach. "
+        "Annex I of the 2021/915 clauses names each party with its address and contact person, Annex IV each "
+        "sub-processor with its name, address and contact. One finding per processor lists every gap; a "
+        "sub-processor known only by a category ('group entities') has no legal name."
+    ),
+    fix=(
+        "Add the processor's address and a contact person; give each sub-processor its legal name (name), its "
+        "address and a contact, as the processor's sub-processor list states them (ask for the list if the "
+        "policy gives only categories)."
+    ),
+    bad="""
+role: processor
+sub_processors:
+  - id: group
+    category: Group entities
+""",
+    good="""
+role: processor
+address: {street: Hauptstraße 2, postal_code: "10115", city: Berlin, country: DE}
+contacts:
+  - {name: Jane Roe, position: Privacy counsel, email: privacy@acme.example}
+sub_processors:
+  - id: cloud
+    name: Cloud Hosting GmbH
+    address: Ring 1, 60311 Frankfurt, DE
+    contact: {name: Privacy team, email: privacy@cloud.example}
+""",
+)
+def identity(ctx: Context) -> Iterator[Hit]:
+    for provider in processors(ctx):
+        gaps = _identity_gaps(provider)
+        if gaps:
+            yield ctx.prov(
+                provider,
+                message=(
+                    f"processor {provider.id} ({provider.legal_name}) is not fully identified: the record lacks "
+                    + "; ".join(gaps)
+                ),
+            )

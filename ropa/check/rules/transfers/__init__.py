@@ -14,7 +14,7 @@ docs/rules.md and the SARIF rule index).
 from __future__ import annotations
 
 from ropa.check.rules.base import Rule
-from ropa.check.rules.transfers import adequacy, derogations, mechanism, safeguards, scc, scc_annexes
+from ropa.check.rules.transfers import adequacy, authorities, derogations, mechanism, safeguards, scc, scc_annexes
 
 RULES: list[Rule] = [
     *mechanism.RULES,
@@ -23,4 +23,5 @@ RULES: list[Rule] = [
     *derogations.RULES,
     *scc.RULES,
     *scc_annexes.RULES,
+    *authorities.RULES,
 ]
