@@ -109,6 +109,10 @@ class Rule:
         bad: A YAML fragment that fails the rule.
         good: The same fragment, fixed.
         check: The function that yields hits.
+        known_problems: Where the rule can be wrong (a heuristic's false positives and negatives).
+        options: The settings that change what the rule reports.
+        references: Further sources as ``(title, url)``; the acts named in ``article`` are linked by the
+            documentation itself (:func:`ropa.check.rules.docs.references`).
 
     A fragment holds keys of a provider file, or of organisation.yaml when its first
     line is ``# organisation.yaml``; ``---`` separates files, and a ``# as of
@@ -126,6 +130,9 @@ class Rule:
     bad: str
     good: str
     check: Check = field(compare=False, repr=False)
+    known_problems: str = ""
+    options: str = ""
+    references: tuple[tuple[str, str], ...] = ()
 
 
 def registrar(rules: list[Rule]) -> Callable[..., Callable[[Check], Check]]:
@@ -151,9 +158,28 @@ def registrar(rules: list[Rule]) -> Callable[..., Callable[[Check], Check]]:
         fix: str,
         bad: str,
         good: str,
+        known_problems: str = "",
+        options: str = "",
+        references: tuple[tuple[str, str], ...] = (),
     ) -> Callable[[Check], Check]:
         def wrap(check: Check) -> Check:
-            rules.append(Rule(id, name, severity, summary, article, why, fix, bad.strip("\n"), good.strip("\n"), check))
+            rules.append(
+                Rule(
+                    id,
+                    name,
+                    severity,
+                    summary,
+                    article,
+                    why,
+                    fix,
+                    bad.strip("\n"),
+                    good.strip("\n"),
+                    check,
+                    known_problems,
+                    options,
+                    references,
+                )
+            )
             return check
 
         return wrap

@@ -6,6 +6,33 @@ import json
 
 from ropa.check.rules.base import Rule
 
+ACTS: tuple[tuple[str, str, str], ...] = (
+    (
+        "2021/914",
+        "Commission Implementing Decision (EU) 2021/914 (SCCs for transfers)",
+        "https://eur-lex.europa.eu/eli/dec_impl/2021/914/oj",
+    ),
+    (
+        "2021/915",
+        "Commission Implementing Decision (EU) 2021/915 (Art. 28 SCCs)",
+        "https://eur-lex.europa.eu/eli/dec_impl/2021/915/oj",
+    ),
+    ("Art.", "Regulation (EU) 2016/679 (GDPR)", "https://eur-lex.europa.eu/eli/reg/2016/679/oj"),
+)
+"""The acts a rule's ``article`` can name, the text that marks each, its title and its EUR-Lex address."""
+
+
+def references(rule: Rule) -> list[tuple[str, str]]:
+    """``(title, url)`` of each act the rule's article names (a part naming no decision is the GDPR), then the
+    rule's own further references."""
+    found: list[tuple[str, str]] = []
+    for part in rule.article.split(";"):
+        part = part.strip()
+        for marker, title, url in ACTS:
+            if marker in part and (marker != "Art." or part.startswith("Art.")) and (title, url) not in found:
+                found.append((title, url))
+    return found + [ref for ref in rule.references if ref not in found]
+
 
 def listing(rules: list[Rule], fmt: str = "text") -> str:
     """The catalogue as a table (text or markdown) or JSON."""
@@ -45,6 +72,9 @@ def explain(rule: Rule, fmt: str = "text") -> str:
                 "fix": rule.fix,
                 "bad": rule.bad,
                 "good": rule.good,
+                "known_problems": rule.known_problems,
+                "options": rule.options,
+                "references": [{"title": t, "url": u} for t, u in references(rule)],
             },
             indent=2,
         )
@@ -56,17 +86,24 @@ def explain(rule: Rule, fmt: str = "text") -> str:
         return "\n".join(part for part in (fence, body, end) if part)
 
     head = f"## {rule.id} ({rule.name})" if fmt == "markdown" else f"{rule.id}  {rule.name}"
-    return "\n\n".join(
-        [
-            head,
-            f"Severity: {rule.severity.value}    Rests on: {rule.article}",
-            f"What it checks: {rule.summary}",
-            f"Why it matters: {rule.why}",
-            f"How to fix: {rule.fix}",
-            "Fails:\n" + block(rule.bad),
-            "Passes:\n" + block(rule.good),
-        ]
-    )
+    links = references(rule)
+    if fmt == "markdown":
+        cited = "\n".join(f"- [{title}]({url})" for title, url in links)
+    else:
+        cited = "\n".join(f"  {title}: {url}" for title, url in links)
+    parts = [
+        head,
+        f"Severity: {rule.severity.value}    Rests on: {rule.article}",
+        f"What it does: {rule.summary}",
+        f"Why it matters: {rule.why}",
+        f"How to fix: {rule.fix}",
+        f"Known problems: {rule.known_problems}" if rule.known_problems else "",
+        "Example (fails):\n" + block(rule.bad),
+        "Use instead (passes):\n" + block(rule.good),
+        f"Options: {rule.options}" if rule.options else "",
+        "References:\n" + cited if links else "",
+    ]
+    return "\n\n".join(part for part in parts if part)
 
 
 SEVERITY_POLICY = """## Severity policy

@@ -167,6 +167,7 @@ def orphan(ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="Every entry was reviewed within settings.review_interval (default 12 months); a missing date is info.",
     article="Art. 5(2); Art. 24(1)",
+    options="settings.review_interval (default P12M).",
     why="The record is a living document: measures are 'reviewed and updated where necessary' (Art. 24(1)).",
     fix="Review the entry and set last_reviewed to the date; change settings.review_interval to adjust the period.",
     bad="""
@@ -219,6 +220,7 @@ def review_stale(ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="The bundled adequacy list was verified within the last 90 days when a transfer relies on adequacy.",
     article="Art. 45(3), (5)",
+    options="None; the limit is ADEQUACY_MAX_AGE_DAYS (90 days) in ropa/check/rules/freshness.py.",
     why=(
         "Adequacy decisions are reviewed, renewed, suspended and annulled; verdicts based on an old copy of the "
         "list are provisional. This finding appears over time by design: it asks for a check."

@@ -572,6 +572,11 @@ def special_category_law(ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A data category whose name suggests health, biometric, criminal ... data is flagged as such.",
     article="Art. 9(1); Art. 10",
+    known_problems=(
+        "It reads the category's name and description for tell-tale words (health, biometric, criminal ...): a "
+        "category named without them passes, and one that mentions a word in another sense ('health of the "
+        "service') is reported; waive it with a reason."
+    ),
     why=(
         "Special-category and criminal data carry extra conditions; a name like 'health status' or 'background "
         "check' not flagged as such hides them. This is a heuristic: it never flags anything by itself."

@@ -94,6 +94,11 @@ def contract(ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="The processor contract covers each Art. 28(3)(a)-(h) item, the infringement notice and the basics.",
     article="Art. 28(3) chapeau, (a)-(h) and second subparagraph; EDPB Guidelines 07/2020",
+    known_problems=(
+        "The chapeau's purpose, type of data and data subjects are read from the activities the provider "
+        "processes in, not from the contract text; the controller's obligations and rights have no field in the "
+        "model and are not checked."
+    ),
     why=(
         "Art. 28(3) lists what the contract must stipulate: in its chapeau the subject-matter, duration, nature "
         "and purpose of the processing, the type of personal data, the categories of data subjects and the "

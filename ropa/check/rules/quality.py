@@ -34,6 +34,11 @@ def _placeholder(text: str, data: bool = False) -> bool:
     severity=Severity.WARNING,
     summary="No mandatory field holds only a placeholder such as 'TBD', 'N/A', 'various', '-' or 'personal data'.",
     article="Art. 30(1)-(2); Art. 5(2)",
+    known_problems=(
+        "It compares a whole value with a list of placeholders ('TBD', 'N/A', 'various' ...); a placeholder "
+        "phrased otherwise passes (a false negative), and a real value that is exactly a listed word is reported "
+        "(a false positive)."
+    ),
     why="A placeholder fills the cell but records nothing; the record looks complete and is not.",
     fix="Replace the placeholder with the real value, or remove the entry until it is known (the gap is reported).",
     bad="""
@@ -82,6 +87,13 @@ def placeholder(ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A purpose is specific: not 'marketing' or 'improve our services', and not shorter than N words.",
     article="Art. 5(1)(b); Art. 30(1)(b); WP29 Opinion 03/2013",
+    known_problems=(
+        "It matches the phrases of a word list (ropa/check/rules/lexicons.py, whole words, case-folded), so it is"
+        " a heuristic: a specific text that uses a listed phrase is reported (a false positive; waive it with a "
+        "reason), and a vague text in words the list lacks, or in a language it does not cover, passes (a false "
+        "negative). A short purpose is judged by its word count alone."
+    ),
+    options="settings.min_purpose_words (default 4): the shortest purpose not reported as vague.",
     why=(
         "Purposes must be specified and explicit; 'marketing' or 'improving the user experience' on their own "
         "allow almost any use and cannot be checked against the data kept."
@@ -137,6 +149,12 @@ def purpose_vague(ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A recipient given only as a category says who receives the data, not just 'service providers'.",
     article="Art. 30(1)(d); Art. 13(1)(e)",
+    known_problems=(
+        "It matches the phrases of a word list (ropa/check/rules/lexicons.py, whole words, case-folded), so it is"
+        " a heuristic: a specific text that uses a listed phrase is reported (a false positive; waive it with a "
+        "reason), and a vague text in words the list lacks, or in a language it does not cover, passes (a false "
+        "negative)."
+    ),
     why=(
         "'Third parties', 'partners' or 'affiliates' could be anyone: the record cannot show who receives the "
         "data, whether they are processors, or whether a transfer follows."
@@ -215,6 +233,13 @@ def label(activity: Activity, category: DataCategory | None) -> str:
     severity=Severity.WARNING,
     summary="A retention given only in words states an actual limit, not a vague phrase, a range or a minimum.",
     article="Art. 5(1)(e); Art. 30(1)(f); Art. 13(2)(a)",
+    known_problems=(
+        "It matches the phrases of a word list (ropa/check/rules/lexicons.py, whole words, case-folded), so it is"
+        " a heuristic: a specific text that uses a listed phrase is reported (a false positive; waive it with a "
+        "reason), and a vague text in words the list lacks, or in a language it does not cover, passes (a false "
+        "negative). Ranges and minimums are found by pattern ('6-24 months', '7+ years'); other wordings of an "
+        "open limit pass."
+    ),
     why=(
         "'As long as necessary', '6–24 months' or '7+ years' cannot be applied or checked: nobody can say "
         "when the data must be erased, which is what storage limitation asks. A limit is stated, only weakly: "
@@ -430,6 +455,10 @@ def _consent_only(activity: Activity) -> bool:
         "withdrawal plus grace, or the controller's period where the processor's contract keeps data longer."
     ),
     article="Art. 5(1)(c), (e); Art. 28(3)(g)",
+    options=(
+        "settings.max_retention (maximum per purpose type, e.g. {marketing: P2Y}) and settings.retention_grace "
+        "(the grace added to statutory periods and to consent withdrawal)."
+    ),
     why=(
         "The law sets no number, so the record is held to itself: the maximum the organisation set per purpose "
         "type (settings.max_retention), the period the cited law requires (statutory_period), erasure after "
@@ -578,6 +607,11 @@ TOM_MIN_KINDS = 3
     severity=Severity.WARNING,
     summary="Security measures are concrete and cover at least 3 of the 17 Annex II measure types.",
     article="Art. 32(1); 2021/914 Annex II and 2021/915 Annex III explanatory notes",
+    known_problems=(
+        "It counts measure types and looks for generic wording; it cannot judge whether a measure is adequate to "
+        "the risk (Art. 32(1)), and measures of the organisation and of the provider are counted together, so a "
+        "provider describing none can pass on the organisation's."
+    ),
     why=(
         "'Industry-standard security' or 'appropriate measures' describe nothing; the SCC annexes require "
         "measures in specific, not generic, terms."

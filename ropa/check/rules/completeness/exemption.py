@@ -28,6 +28,10 @@ ART30_5_LIMITS: dict[str, int] = {"gdpr-2016": 250, "omnibus-iv": 750}
         "risk, regular processing, Art. 9 or Art. 10 data."
     ),
     article="Art. 30(5); WP29 position paper on Art. 30(5) (19 April 2018)",
+    options=(
+        "settings.art30_5_regime: gdpr-2016 (the text in force) or omnibus-iv (the proposed amendment), which "
+        "changes the headcount and the triggers."
+    ),
     why=(
         "The derogation for organisations under 250 does not apply to processing that is likely to result in a "
         "risk, is not occasional, or includes Art. 9 or Art. 10 data; any one of them brings the activity back "

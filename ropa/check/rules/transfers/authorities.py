@@ -28,6 +28,11 @@ define = registrar(RULES)
         "(an international agreement under Art. 48, or a Chapter V mechanism)."
     ),
     article="Art. 48; Art. 28(3)(a); 2021/914 Clause 15",
+    known_problems=(
+        "Only recipients stated with role public_authority and a country outside the EEA are seen; a provider's "
+        "statement that it discloses to authorities 'where required by law' is free text the rule cannot read, "
+        "and the processor's commitments under 2021/914 Clause 15 have no field yet."
+    ),
     why=(
         "A court judgment or an authority's decision of a third country requiring a disclosure is recognised "
         "only on an international agreement such as a mutual legal assistance treaty (Art. 48); a processor may "

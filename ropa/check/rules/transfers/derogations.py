@@ -27,6 +27,11 @@ _NEEDS_NECESSITY = frozenset({Derogation.B, Derogation.C, Derogation.D, Derogati
     severity=Severity.WARNING,
     summary="An Art. 49(1) derogation names its point, is not used for regular transfers, and is justified.",
     article="Art. 49(1); EDPB Guidelines 2/2018",
+    known_problems=(
+        "A transfer is judged systematic from its recorded frequency, or because the derogation is a provider's "
+        "or sub-processor's own standing mechanism; a regular flow recorded without a frequency on an activity's "
+        "transfer is not seen as one."
+    ),
     why=(
         "Derogations are exceptions for occasional transfers and are read restrictively; a regular flow on "
         "'contract necessity' or consent needs an Art. 46 safeguard instead. A derogation used for a regular or "

@@ -78,6 +78,10 @@ def mechanism_evidence(ctx: Context) -> Iterator[Hit]:
     severity=Severity.WARNING,
     summary="A transfer on an Art. 46 safeguard has a dated transfer impact assessment with its outcome.",
     article="CJEU C-311/18 (Schrems II); EDPB Recommendations 01/2020; 2021/914 Clause 14(b), (d)",
+    known_problems=(
+        "The 24-month age limit is fixed (TIA_MAX_AGE_DAYS); the rule checks that an assessment is recorded and "
+        "dated, not what it concludes beyond 'suspend'."
+    ),
     why=(
         "SCCs and other Art. 46 tools work only if the destination's law lets the importer comply; the exporter "
         "must assess that, document it, and repeat it. An assessment older than 24 months is stale. For a "
