@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from ropa.check.engine import load_and_check_for_documents
+from ropa.render.pdf import render_register_pdf
 from ropa.render.xlsx import render_register_xlsx
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sms-providers"
@@ -59,3 +61,28 @@ def test_a_register_without_own_processing_has_no_such_sheet(tmp_path: Path) -> 
         "utf-8",
     )
     assert "Own processing" not in _sheets(root)
+
+
+def test_the_register_pdf_prints_own_processing_apart_from_the_activities(tmp_path: Path) -> None:
+    root = tmp_path / "reg"
+    (root / "providers").mkdir(parents=True)
+    (root / "organisation.yaml").write_text(
+        "legal_name: Example GmbH\ncountry: DE\nrecord: {version: '1', date: 2026-11-01}\n", "utf-8"
+    )
+    (root / "providers" / "acme.yaml").write_text(
+        "id: acme\nlegal_name: Acme Ltd\nrole: processor\nservice: SMS\n"
+        "activities: [{id: otp, name: One-time passcodes, purposes: [{description: Send login codes by SMS}]}]\n"
+        "own_processing:\n"
+        "  - {id: ads, purpose: Profiling recipients for its advertising, uses_organisation_data: true,\n"
+        "     retention: {statement: two years}}\n",
+        "utf-8",
+    )
+    register, report = load_and_check_for_documents(root)
+    text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(render_register_pdf(register, report))).pages
+    )
+    own = text.index("Providers' own processing (not part of this record)")
+    assert "Profiling recipients for its advertising" in text[own:]
+    assert "Profiling recipients for its advertising" not in text[:own], "an own purpose printed as the organisation's"
+    assert "the provider is a controller, not the organisation's processor" in text[own:]

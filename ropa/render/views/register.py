@@ -13,6 +13,7 @@ from ropa.render.views.findings import FindingView, Status, WaivedView, finding_
 from ropa.render.views.marks import FindingIndex, Scope
 from ropa.render.views.measures import MeasureGroup, all_measures, measure_groups
 from ropa.render.views.overview import Overview, build_overview
+from ropa.render.views.own import OwnRow, own_processing_rows
 from ropa.render.views.parties import Party, party_of_organisation
 from ropa.render.views.summaries import RecipientRow, RetentionRow, recipient_rows, retention_rows
 from ropa.render.views.transfers import TransferView, importer_marks, provider_transfers, transfer_view
@@ -82,6 +83,8 @@ class RegisterView:
     overview: Overview | None = None
     vocabulary: list[Detail] = field(default_factory=list)
     """The three words for an empty value and what each means (defined on the cover)."""
+    own_processing: list[OwnRow] = field(default_factory=list)
+    """What providers do for their own purposes, printed beside the recipients, outside the record."""
 
 
 def derogation_summary(register: Register) -> str:
@@ -202,6 +205,7 @@ def build_register_view(register: Register, report: Report) -> RegisterView:
         reference_data=[Detail(title, date) for title, date in dated_titles()],
         overview=build_overview(register, index, scopes),
         vocabulary=[Detail(word, meaning) for word, meaning in GAP_VOCABULARY],
+        own_processing=own_processing_rows(register),
     )
 
 
