@@ -362,7 +362,7 @@ _MILESTONES: tuple[tuple[dt.date, str, Severity], ...] = (
 
 
 @define(
-    id="REVIEW-document-predates",
+    id="A28-1-document-predates",
     name="freshness.document-predates",
     severity=Severity.INFO,
     summary=(
