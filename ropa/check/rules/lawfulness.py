@@ -545,7 +545,12 @@ def special_category_law(ctx: Context) -> Iterator[Hit]:
         if condition is None:
             continue
         problems = []
-        if condition in LAW_CONDITIONS and not category.art9_law_ref:
+        if condition is Art9Condition.H and not category.art9_law_ref:
+            # Art. 9(2)(h) rests on Union or Member State law "or pursuant to contract with a health professional".
+            problems.append(
+                "cites neither the law nor the contract with a health professional it rests on (add art9_law_ref)"
+            )
+        elif condition in LAW_CONDITIONS and not category.art9_law_ref:
             problems.append("cites no law (add art9_law_ref)")
         if condition is Art9Condition.H and not category.professional_secrecy:
             problems.append("names no one bound by professional secrecy, Art. 9(3) (add professional_secrecy)")

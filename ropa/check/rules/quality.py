@@ -662,10 +662,14 @@ def toms_generic(ctx: Context) -> Iterator[Hit]:
             all_kinds = kinds | {t.kind for t in activity.security_measures}
             if len(all_kinds) < TOM_MIN_KINDS:
                 who = " and ".join(["activity " + repr(activity.id), *(f"provider {p.id}" for p in processors)])
+                silent = [p.id for p in processors if not p.toms]
+                # The organisation's own measures do not make up for a processor that describes none.
+                point = f"; {', '.join(silent)} describe(s) no measure of its own (Art. 28(3)(c), 32)" if silent else ""
                 yield ctx.act(
                     entry,
                     "security_measures",
                     message=(
                         f"{who} together cover {len(all_kinds)} measure type(s); describe at least {TOM_MIN_KINDS}"
+                        f"{point}"
                     ),
                 )
