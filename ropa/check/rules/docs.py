@@ -132,8 +132,10 @@ per processor, one Art. 28(3) finding per contract, one 2021/915 annex finding p
 mechanism (invalid, unnamed, without evidence or assessment, a misused derogation) once where it is
 relied on: at the importer's own record when a transfer restates it, else at the first transfer, with
 the transfers it covers named. `ropa/check/rootcause.py` defines that place per rule, and
-`tests/findings_truth/` fails when two findings share it. `severity_overrides` in organisation.yaml can
-change any rule's default.
+`tests/findings_truth/` fails when two findings share it. Stating more true facts never raises more
+errors than stating fewer: adding a valid mechanism, module or transfer impact assessment to a transfer
+never increases the error count (`tests/property/test_more_facts.py`). `severity_overrides` in
+organisation.yaml can change any rule's default.
 """
 
 
