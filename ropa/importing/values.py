@@ -233,7 +233,7 @@ _LEADS = frozenset(
     )
 )
 """Words that may come before the one period of a retention text that is read as a duration."""
-_TRIGGER = re.compile(r"^(?:from|after|following|a compter de|a partir de|apres|nach|ab)\s+(.+)$")
+_TRIGGER = re.compile(r"^(?:from|after|following|a compter d(?:e|u|es)|a partir d(?:e|u|es)|apres|nach|ab)\s+(.+)$")
 
 
 def retention(value: str | None) -> dict[str, str] | None:
@@ -255,8 +255,8 @@ def retention(value: str | None) -> dict[str, str] | None:
         trigger = _TRIGGER.match(rest)
         if trigger is None:
             return out
-        start = value.casefold().find(trigger[1][:8]) if trigger else -1
-        event = value[start:].strip(" .") if start >= 0 else trigger[1]
+        tail = value.strip(" ,.")[-len(trigger[1]) :]
+        event = tail if folded(tail) == trigger[1] else trigger[1]
         out["trigger_event"] = event
     if key[: found.start()].strip(" :") not in _LEADS:
         out.pop("trigger_event", None)
