@@ -77,3 +77,18 @@ def test_out_must_be_new_or_empty(tmp_path: Path) -> None:
     result = run("import", str(book), "--from", "ico", "--out", str(out))
     assert result.exit_code == 2 and "is not empty" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+
+
+def test_merged_data_cells_across_rows(tmp_path: Path) -> None:
+    rows = ico_rows([ROW, ROW])
+    book = workbook(tmp_path / "x.xlsx", {"Template": rows}, merges={"Template": ["D10:D11"]})
+    [line] = _fails(tmp_path, book)
+    assert line.startswith(f"{book}:Template!D10: merged cells D10:D11 across rows")
+
+
+def test_several_problems_one_line_each(tmp_path: Path) -> None:
+    rows = ico_rows([ROW, {**ROW, "Categories of individuals": "=A1", "Categories of personal data": "=B1"}])
+    book = workbook(tmp_path / "x.xlsx", {"Template": rows}, merges={"Template": ["A9:B9"]})
+    lines = _fails(tmp_path, book)
+    assert len(lines) == 3, lines
+    assert [line.split(": ", 1)[0].rsplit("!", 1)[1] for line in lines] == ["A9", "D11", "E11"]
