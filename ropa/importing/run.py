@@ -64,6 +64,10 @@ def run_import(path: Path, source: str, out: Path | None, shown: str, country: s
     book = read_book(path, shown)
     imported = _mapper(source)(book, shown)
     if country and "country" not in imported.organisation.items:
+        from ropa.importing.values import country as country_code
+
+        if country_code(country) is None or len(country) != 2:
+            raise ImportFailed([Problem(shown, "", "", f"--country {country!r} is not an ISO 3166-1 alpha-2 code")])
         imported.organisation.items["country"] = country.upper()
         imported.notes.append(f"organisation country {country.upper()} taken from --country")
     if "country" not in imported.organisation.items:

@@ -88,3 +88,17 @@ def test_dry_run_prints_and_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "--- organisation.yaml\n" in result.stdout and "--- activities/ico-template.yaml\n" in result.stdout
     assert not out.exists()
+
+
+def test_country_from_the_command_line_when_the_header_block_has_none(tmp_path: Path) -> None:
+    rows = ico_rows(ROWS[:1])
+    rows[1] = ["Address", "1 High Street, Springfield"]
+    book = workbook(tmp_path / "ico.xlsx", {"Template": rows})
+    out = tmp_path / "reg"
+    refused = run("import", str(book), "--from", "ico", "--out", str(out))
+    assert refused.exit_code == 2 and "give it with --country" in refused.stderr and not out.exists()
+    done = run("import", str(book), "--from", "ico", "--out", str(out), "--country", "ie")
+    assert done.exit_code == 0, done.output
+    assert yaml.safe_load((out / "organisation.yaml").read_text(encoding="utf-8"))["country"] == "IE"
+    wrong = run("import", str(book), "--from", "ico", "--out", str(tmp_path / "other"), "--country", "ZZ")
+    assert wrong.exit_code == 2 and "'ZZ' is not an ISO 3166-1 alpha-2 code" in wrong.stderr

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ropa.importing.yamlout import Node, dump, scalar
 
@@ -47,3 +49,13 @@ def test_plain_only_where_yaml_reads_a_string() -> None:
     assert scalar("yes") == '"yes"'
     assert scalar("2026-03-01") == '"2026-03-01"'
     assert scalar("10117") == '"10117"'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=30), max_size=8), st.text(max_size=30))
+def test_any_text_reads_back(values: list[str], note: str) -> None:
+    node = Node(notes=[note])
+    for n, value in enumerate(values):
+        node.items[f"k{n}"] = value
+    node.set("items", list(values), keep_empty=True)
+    assert yaml.safe_load(dump(node, [note])) == {**{f"k{n}": v for n, v in enumerate(values)}, "items": values}
