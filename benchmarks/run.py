@@ -31,7 +31,7 @@ register prints about two pages per activity) and the skipped rows say so.
 Usage::
 
     python benchmarks/run.py                      # sizes 10,100,1000,10000 (about 15 minutes on 2 cores)
-    python benchmarks/run.py --quick              # sizes 10,100 (about 5 minutes)
+    python benchmarks/run.py --quick              # sizes 10,100 (about 10 minutes)
     python benchmarks/run.py --sizes 1000 --render-max 1000 --skip incremental
     python benchmarks/run.py --json results.json  # also write the figures as JSON
 """
