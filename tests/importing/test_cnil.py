@@ -114,3 +114,17 @@ def test_no_fiche_is_a_located_problem(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{book}:Feuil1!A1: no fiche found")
     assert not (tmp_path / "reg").exists()
+
+
+def test_ods_merged_cells_across_rows_are_located(tmp_path: Path) -> None:
+    book = _ods(tmp_path / "registre.ods", {"Organisme": HEADER, "Paie": FICHE})
+    with zipfile.ZipFile(book) as archive:
+        content = archive.read("content.xml").decode("utf-8")
+    merged = '<table:table-cell table:number-rows-spanned="2" office:value-type="string"><text:p>Salariés'
+    content = content.replace('<table:table-cell office:value-type="string"><text:p>Salariés', merged, 1)
+    with zipfile.ZipFile(book, "w") as archive:
+        archive.writestr("content.xml", content)
+    result = run("import", str(book), "--from", "cnil", "--out", str(tmp_path / "reg"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{book}:Paie!B8: merged cells B8:B9 across rows; unmerge them"
+    assert not (tmp_path / "reg").exists()
