@@ -1,7 +1,7 @@
 """Every rule a module defines reaches the catalogue.
 
-The transfers and completeness families are packages, one module per topic, whose ``__init__`` lists the
-topic modules' rules; a topic module left out of that list would silently drop its rules.
+The transfers, completeness, lawfulness and quality families are packages, one module per topic, whose
+``__init__`` lists the topic modules' rules; a topic module left out of that list would silently drop its rules.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ def test_every_defined_rule_is_in_the_catalogue() -> None:
         "ropa.check.rules.transfers.scc",
         "ropa.check.rules.completeness.controller",
         "ropa.check.rules.quality",
+        "ropa.check.rules.quality.retention",
+        "ropa.check.rules.lawfulness.special",
     } <= set(modules)
     listed = {id(rule) for rule in catalogue().values()}
     lost = {name: ids for name, m in modules.items() if (ids := [r.id for r in m.RULES if id(r) not in listed])}

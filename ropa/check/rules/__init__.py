@@ -1,4 +1,4 @@
-"""The rule catalogue: an explicit registry, one module per family, ids never reused.
+"""The rule catalogue: an explicit registry, one package or module per family, ids never reused.
 
 Retired ids stay in :data:`RETIRED` so they are never given to a new rule.
 """
