@@ -77,6 +77,8 @@ class PackageResult:
     open_findings: list[Finding] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     """Documents taken from the build cache of the output folder instead of rendered."""
+    notes: list[str] = field(default_factory=list)
+    """Warnings for the person packaging, e.g. a record version not bumped since the ``--since`` package."""
 
 
 # ---------------------------------------------------------------- naming and zip writing
@@ -438,6 +440,24 @@ def load_since(path: Path) -> Since:
     return Since(path.name, previous.archive_sha256, previous.data)
 
 
+def unbumped(previous: Since, register: Register) -> str | None:
+    """A note when the record's version or date is the same as in the earlier package: the two packages,
+    and the change log between them, could not be told apart by an auditor."""
+    record = previous.data.get("organisation", {}).get("record", {})
+    now = register.organisation.record
+    pairs = (("version", record.get("version"), now.version), ("date", record.get("date"), now.date.isoformat()))
+    same = [(what, str(old)) for what, old, new in pairs if old == new]
+    if not same:
+        return None
+    what = " and ".join(w for w, _ in same)
+    values = ", ".join(v for _, v in same)
+    verb = "is" if len(same) == 1 else "are"
+    return (
+        f"the record {what} ({values}) {verb} the same as in {previous.name}; bump record.version and record.date "
+        "in organisation.yaml for a new version of the record"
+    )
+
+
 def build_package(
     root: Path,
     out: Path,
@@ -496,4 +516,5 @@ def build_package(
             side_tmp.write_text(f"{digest}  {name}\n", encoding="utf-8")
     clean_stale_temps(out)
     reused = sorted({t for t in cache.hits if t in documents}) if cache is not None else []  # documents, not parts
-    return PackageResult(target, digest, size, sorted(members), report, errors, reused)
+    notes = [note] if previous is not None and (note := unbumped(previous, register)) else []
+    return PackageResult(target, digest, size, sorted(members), report, errors, reused, notes)

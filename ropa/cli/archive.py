@@ -65,6 +65,8 @@ def package(
         )
     finally:
         progress.close()
+    for note in result.notes:  # shown even with --quiet: it is a warning, not progress
+        click.echo(f"{printable(str(result.path))}: warning: {printable(note)}", err=True)
     if quiet:
         click.echo(printable(str(result.path)))
         return
