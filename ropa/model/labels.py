@@ -57,6 +57,9 @@ MECHANISM_LABELS: dict[MechanismType, str] = {
     MechanismType.SAFE_HARBOR: "Safe Harbour (invalidated on 6 October 2015)",
     MechanismType.SCC_2010_87: "Standard contractual clauses 2010/87/EU (repealed)",
     MechanismType.SCC_2001_497: "Standard contractual clauses 2001/497/EC (repealed)",
+    MechanismType.SCC_2004_915: "Standard contractual clauses 2004/915/EC (repealed)",
+    MechanismType.UK_IDTA: "UK International Data Transfer Agreement (IDTA; UK GDPR Art. 46)",
+    MechanismType.UK_ADDENDUM: "UK Addendum to the standard contractual clauses 2021/914 (UK GDPR Art. 46)",
     MechanismType.SCC_UNSPECIFIED: "Standard contractual clauses (decision or module not stated)",
 }
 """Chapter V mechanisms, with the provision of the GDPR each rests on."""

@@ -30,6 +30,12 @@ class MechanismType(str, Enum):
     """Safe Harbour principles (Decision 2000/520/EC): declared invalid by the CJEU on 6 October 2015 (C-362/14)."""
     SCC_2010_87 = "scc_2010_87"
     """Old controller-to-processor SCCs, repealed 27 Sep 2021, grandfathering ended 27 Dec 2022."""
+    SCC_2004_915 = "scc_2004_915"
+    """The alternative controller-to-controller SCCs Decision 2004/915/EC added to 2001/497/EC; repealed with it."""
+    UK_IDTA = "uk_idta"
+    """The UK's International Data Transfer Agreement: an instrument of the UK GDPR, for UK exports only."""
+    UK_ADDENDUM = "uk_addendum"
+    """The UK Addendum to SCCs 2021/914: makes the EU clauses usable for UK exports; UK exports only."""
     SCC_2001_497 = "scc_2001_497"
     """Old controller-to-controller SCCs, repealed 27 Sep 2021."""
     SCC_UNSPECIFIED = "scc_unspecified"
@@ -46,6 +52,8 @@ ART46_TOOLS = frozenset(
         MechanismType.AD_HOC_CLAUSES,
         MechanismType.ADMINISTRATIVE_ARRANGEMENT,
         MechanismType.PUBLIC_INSTRUMENT,
+        MechanismType.UK_IDTA,
+        MechanismType.UK_ADDENDUM,
     }
 )
 """Art. 46 appropriate safeguards (the ones a transfer impact assessment is owed for)."""

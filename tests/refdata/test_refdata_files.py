@@ -78,7 +78,7 @@ def test_the_placeholder_check_lets_facts_pass(text: str) -> None:
 def test_every_adequacy_entry_and_mechanism_states_verification_and_source() -> None:
     entries = [*raw("adequacy")["entries"], *raw("invalid_mechanisms")["mechanisms"].values()]
     entries += raw("eea")["groups"].values()
-    assert len(entries) == 17 + 4 + 3
+    assert len(entries) == 17 + 5 + 3
     for entry in entries:
         assert entry["verified"] in {"primary", "secondary", "unverified"}, entry
         assert isinstance(entry["source"], str) and entry["source"].strip(), entry
@@ -156,6 +156,7 @@ def test_invalid_mechanisms_are_the_model_types_documented_as_invalid() -> None:
         MechanismType.PRIVACY_SHIELD.value,
         MechanismType.SAFE_HARBOR.value,
         MechanismType.SCC_2001_497.value,
+        MechanismType.SCC_2004_915.value,
         MechanismType.SCC_2010_87.value,
     }
 

@@ -9,7 +9,7 @@ from functools import cache
 
 from ropa.check.rules.base import Check, Context, Hit, Rule
 
-CATALOGUE_VERSION = "2026.12.3"
+CATALOGUE_VERSION = "2026.12.4"
 """Bumped whenever a rule is added, removed or changes meaning."""
 
 RETIRED: dict[str, str] = {}

@@ -1,5 +1,6 @@
 """Art. 44: a transfer outside the EEA names a mechanism, and not one that has been invalidated
-(Privacy Shield, Safe Harbor, the repealed SCCs of 2001 and 2010; the list is ropa/refdata).
+(Privacy Shield, Safe Harbor, the repealed SCCs of 2001, 2004 and 2010; the list is ropa/refdata), and not an
+instrument of another law than the leg's exporter's (the UK's IDTA or Addendum on an EU export).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from ropa.check.rules.base import Context, Hit, Rule, registrar
 from ropa.check.rules.helpers import UK_INSTRUMENTS, at, covering, reliances
 from ropa.model.common import Severity
 from ropa.model.facts import sites
+from ropa.model.labels import MECHANISM_LABELS
+from ropa.model.transfer import MechanismType
 
 RULES: list[Rule] = []
 define = registrar(RULES)
@@ -116,3 +119,50 @@ def invalid_mechanism(ctx: Context) -> Iterator[Hit]:
                 f"{entry['reason']} Use {replacement} instead{covering(covered)}"
             ),
         )
+
+
+UK_ONLY = frozenset({MechanismType.UK_IDTA, MechanismType.UK_ADDENDUM})
+"""Instruments of the UK GDPR: they cover exports from the UK, never an export under the EU GDPR."""
+
+
+@define(
+    id="A44-mechanism-regime",
+    name="transfers.mechanism-regime",
+    severity=Severity.ERROR,
+    summary="A UK instrument (IDTA, UK Addendum) is relied on only for a leg exported under UK law.",
+    article="Art. 44, 46; UK GDPR Art. 46",
+    why=(
+        "Each leg of a transfer is governed by the law of its exporter. The ICO's International Data Transfer "
+        "Agreement and the UK Addendum to SCCs 2021/914 are instruments of the UK GDPR: they make a UK export "
+        "lawful, but an export under the EU GDPR (by the organisation, or by a processor in the EEA) needs a "
+        "Chapter V mechanism of EU law, so such a leg has none."
+    ),
+    fix=(
+        "For an EU export, rely on an EU mechanism (SCCs 2021/914 with the module the roles call for, the EU-US "
+        "DPF for a certified US recipient, BCR ...). If the leg is in fact exported from the UK, record "
+        "origin_regime: UK on the transfer (or the UK as the exporting provider's country)."
+    ),
+    bad="""
+country: US
+mechanisms:
+  - type: uk_idta
+""",
+    good="""
+country: US
+mechanisms:
+  - type: scc_2021_914
+    modules: [2]
+""",
+)
+def mechanism_regime(ctx: Context) -> Iterator[Hit]:
+    for site, covered in reliances(ctx):
+        if site.mtype in UK_ONLY and site.regime != "UK" and site.mechanism is not None:
+            name = MECHANISM_LABELS[site.mtype]
+            yield at(
+                site,
+                "type",
+                message=(
+                    f"{site.label} relies on {name}, an instrument of UK law, but the leg is exported under "
+                    f"{site.regime} law; rely on an EU mechanism (SCCs 2021/914, the DPF, BCR ...){covering(covered)}"
+                ),
+            )
