@@ -16,8 +16,10 @@ Every part adds its pages and, so that the result stays a tagged PDF:
 * its structure elements, under one ``Document`` element;
 * its parent-tree entries, renumbered after the previous parts', with the pages'
   ``StructParents`` and the annotations' ``StructParent`` moved with them;
-* its named destinations (the contents' links in the front name headings of
-  other parts; the front holds stand-ins for them, dropped here).
+* its named destinations, less its stand-ins: a part that links to another
+  part (the contents to the headings, an activity to its findings in the
+  appendix, the appendix back to the sections) holds empty targets of the same
+  names while it is laid out, and only the real target of each name is kept.
 
 The outline is rebuilt over all parts from the bookmarks each part reported
 (levels are the headings' levels, so an activity sits under its chapter even
@@ -37,7 +39,7 @@ import re
 import zlib
 from array import array
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -226,10 +228,8 @@ class _Source:
 class _Join:
     """The joined document's own objects, and what the parts contribute to them."""
 
-    def __init__(self, out: IO[bytes], stand_ins: set[str], front: int) -> None:
+    def __init__(self, out: IO[bytes]) -> None:
         self.writer = _Writer(out)
-        self.stand_ins = stand_ins
-        self.front = front
         reserve = self.writer.reserve
         self.catalog, self.pages, self.struct_root, self.document = reserve(), reserve(), reserve(), reserve()
         self.open_q, self.close_q = reserve(), reserve()
@@ -248,8 +248,11 @@ class _Join:
         self.files = b""
         self.parts = 0
 
-    def add(self, pdf: pikepdf.Pdf, forms: Iterator[int]) -> None:
-        """Write the pages and structure of one part; ``forms`` gives each page's page-number form."""
+    def add(self, pdf: pikepdf.Pdf, forms: Iterator[int], stand_ins: Collection[str] = ()) -> None:
+        """Write the pages and structure of one part; ``forms`` gives each page's page-number form.
+
+        ``stand_ins``: the part's named destinations that only stand in for targets in other parts.
+        """
         import pikepdf
 
         source = _Source(self.writer, pdf)
@@ -297,7 +300,7 @@ class _Join:
         if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
             for name, dest in _tree(pdf.Root.Names.Dests, "/Names"):
                 key = bytes(name)
-                if self.parts < self.front and key.decode("latin-1") in self.stand_ins:
+                if key.decode("latin-1") in stand_ins:
                     continue
                 if key not in self.dests:
                     self.dests[key] = source.value(dest)
@@ -438,8 +441,7 @@ def join_parts_to(
     parts: list[PartResult],
     numbers: list[PartResult],
     carrier: PartResult | None,
-    stand_ins: set[str],
-    front: int = 1,
+    stand_ins: Sequence[Collection[str]],
 ) -> None:
     """Write one PDF from ``parts`` (front first) to ``out``, with the pages of ``numbers`` drawn over them.
 
@@ -449,20 +451,21 @@ def join_parts_to(
         numbers: The page-number documents: together one page per page of the parts.
         carrier: A document whose embedded files (``/EmbeddedFiles``, ``/AF``) the joined PDF takes over
             (None: no attachment).
-        stand_ins: Anchors the contents hold only as link targets; the real ones are in later parts.
-        front: How many of the first parts are contents (hold stand-ins).
+        stand_ins: For each part in turn, the anchors it holds only as link targets (the real ones are in
+            other parts); parts past the end of the sequence hold none.
     """
     total = sum(part.pages for part in parts)
     count = sum(n.pages for n in numbers)
     if count != total:
         raise ValueError(f"page numbers for {count} pages, but the register has {total}")
-    join = _Join(out, stand_ins, front)
+    join = _Join(out)
     forms = _page_forms(join, numbers)
     bookmarks = []
     first_page = 0
-    for part in parts:
+    held = list(stand_ins)
+    for n, part in enumerate(parts):
         with _open(part) as pdf:
-            join.add(pdf, forms)
+            join.add(pdf, forms, held[n] if n < len(held) else ())
         bookmarks += [(level, label, first_page + page, x, y, o) for level, label, page, x, y, o in part.bookmarks]
         first_page += part.pages
     for _rest in forms:  # closes the last numbers document
@@ -474,7 +477,10 @@ def join_parts_to(
 
 
 def join_parts(
-    parts: list[PartResult], numbers: list[PartResult], carrier: PartResult | None, stand_ins: set[str]
+    parts: list[PartResult],
+    numbers: list[PartResult],
+    carrier: PartResult | None,
+    stand_ins: Sequence[Collection[str]] = (),
 ) -> bytes:
     """The joined PDF as bytes (see :func:`join_parts_to`)."""
     out = io.BytesIO()

@@ -14,11 +14,17 @@ parts that start on a new page anyway (each chapter and each activity does):
 * ``processor`` and ``data-flow``: one part per chapter; ``summaries:...``: one
   per summary table; ``findings:...``: Appendix A, :data:`FINDINGS_PER_PART` findings each.
 
-Parts other than the front do not depend on page numbers, so they render in
-parallel and are cached by their HTML; a changed provider re-renders its own
-part. The contents need the page of every heading: its parts are laid out once
-with blank numbers to learn their length (:attr:`Task.layout_only`), then with
-the numbers. "page X of Y" needs the total, so it is drawn from documents of
+Parts other than the front and the appendix do not depend on page numbers, so
+they render in parallel and are cached by their HTML; a changed provider
+re-renders its own part. The contents need the page of every heading: its parts
+are laid out once with blank numbers to learn their length
+(:attr:`Task.layout_only`), then with the numbers. The appendix prints the page
+of the section each finding concerns; it comes after every section, so it is
+laid out once, with the contents, when those pages are known (its HTML, and so
+its cache entry, changes only when they do). Parts link to each other (the
+contents to headings, a section's finding markers to the appendix, the
+appendix back): each holds empty stand-ins for the anchors it links to
+(:attr:`Segment.link_targets`), which the joiner drops. "page X of Y" needs the total, so it is drawn from documents of
 empty pages (``page_numbers.html``, :data:`NUMBERS_PER_DOC` pages each) over the joined pages by
 :mod:`ropa.render.joinpdf`.
 
@@ -30,13 +36,14 @@ results, repeat until it asks for nothing, then :meth:`~RegisterPlan.join`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ropa.check.findings import Report
 from ropa.model.register import Register
 from ropa.render.jobs import PartResult, Task
+from ropa.render.views.marks import linked_anchors
 
 if TYPE_CHECKING:
     from ropa.render.views.activity import ActivityView
@@ -77,8 +84,10 @@ class Segment:
         closes_chapter: Whether this ``findings`` part ends the appendix (waivers and reference data).
         doc: Fields of the register view this part draws in place of the whole register's (the rows of
             a part of a summary table, the lines of a part of the contents).
-        link_targets: Contents only: anchors of headings in other parts (stand-ins, so contents lines are links).
-        pages: Contents only: page number of each heading by anchor (empty while the contents are measured).
+        link_targets: Anchors in other parts that this part links to, drawn as empty stand-ins so the links
+            exist while the part is laid out (the contents: headings; an activity: its findings' appendix
+            entries; the appendix: the sections its findings concern). The joiner drops them.
+        pages: Contents and appendix: page number of each heading by anchor (empty while not yet known).
     """
 
     name: str
@@ -121,7 +130,8 @@ def body_segments(register: Register, view: RegisterView) -> list[Segment]:
     def close() -> None:
         nonlocal group
         if group:
-            segments.append(Segment(name, group, opens_chapter=len(segments) == 1))
+            targets = sorted(set().union(*(linked_anchors(a) for a in group)), key=_natural)
+            segments.append(Segment(name, group, opens_chapter=len(segments) == 1, link_targets=targets))
             group = []
 
     remaining = iter(view.activities)
@@ -147,10 +157,22 @@ def body_segments(register: Register, view: RegisterView) -> list[Segment]:
     segments.append(Segment("data-flow"))
     chunks = [view.findings[i : i + FINDINGS_PER_PART] for i in range(0, len(view.findings), FINDINGS_PER_PART)] or [[]]
     segments += [
-        Segment(f"findings:{n}", findings=chunk, opens_chapter=n == 0, closes_chapter=n == len(chunks) - 1)
+        Segment(
+            f"findings:{n}",
+            findings=chunk,
+            opens_chapter=n == 0,
+            closes_chapter=n == len(chunks) - 1,
+            link_targets=sorted({f.section for f in chunk if f.section}),
+        )
         for n, chunk in enumerate(chunks)
     ]
     return segments
+
+
+def _natural(anchor: str) -> tuple[str, int]:
+    """``finding-9`` before ``finding-10``."""
+    head, _, number = anchor.rpartition("-")
+    return (head, int(number)) if number.isdigit() else (anchor, -1)
 
 
 def _summary_segments(view: RegisterView) -> list[Segment]:
@@ -181,8 +203,6 @@ def _summary_segments(view: RegisterView) -> list[Segment]:
 
 def segment_html(view: RegisterView, segment: Segment, templates: Path | None) -> str:
     """The HTML of one part."""
-    from dataclasses import replace
-
     from ropa.render.html import render
 
     return render(
@@ -206,6 +226,10 @@ def numbers_documents(total: int, templates: Path | None) -> list[str]:
     ]
 
 
+APPENDIX_ANCHOR = "findings"
+"""The anchor of Appendix A, on the first page of its first part (``partials/findings.html``)."""
+
+
 class RegisterPlan:
     """Which documents make the register PDF, round by round (see the module docstring)."""
 
@@ -216,8 +240,10 @@ class RegisterPlan:
         check_parts_templates(templates)
         self.templates = templates
         self.view = build_register_view(register, report)
-        segments = body_segments(register, self.view)
-        self.bodies = [Task.of(f"part:{s.name}", segment_html(self.view, s, templates)) for s in segments]
+        self.segments = body_segments(register, self.view)
+        self.bodies = [Task.of(f"part:{s.name}", segment_html(self.view, s, templates)) for s in self.segments]
+        """The parts after the contents, in order; those of the appendix as last asked for."""
+        self._appendix = [n for n, s in enumerate(self.segments) if s.name.startswith("findings:")]
         toc = self.view.toc
         self._chunks = [toc[i : i + CONTENTS_PER_PART] for i in range(0, len(toc), CONTENTS_PER_PART)] or [[]]
         self._targets = [entry.anchor for entry in toc]
@@ -242,7 +268,12 @@ class RegisterPlan:
         return [self.results[f"measure:front:{k}"] for k in range(len(self._chunks))]
 
     def tasks(self) -> list[Task]:
-        """What to render next; empty when :meth:`join` can run."""
+        """What to render next; empty when :meth:`join` can run.
+
+        Round 1 measures the contents and renders every part but the appendix; each later round renders the
+        contents and the appendix with the page numbers known so far (the appendix prints the page of each
+        finding's section), until the contents keep their length; then the page-number documents.
+        """
         if self._rounds == 0:
             self._rounds = 1
             probes = [
@@ -250,25 +281,31 @@ class RegisterPlan:
                 for k in range(len(self._chunks))
             ]
             carrier = Task.of("attachment", CARRIER_HTML, attach=True)
-            return [*probes, carrier, *self.bodies]
-        if self._front_tasks and all(task.name in self.results for task in self._front_tasks):
+            appendix = set(self._appendix)
+            return [*probes, carrier, *(task for n, task in enumerate(self.bodies) if n not in appendix)]
+        if self._numbers_tasks:
+            return []
+        if self._front_tasks:
             fronts = [self.results[task.name] for task in self._front_tasks]
             settled = [f.pages for f in fronts] == [m.pages for m in self._measured()]
-            if settled or self._rounds >= MAX_ROUNDS:
-                return []
             for k, result in enumerate(fronts):
                 self.results[f"measure:front:{k}"] = result
+            if settled or self._rounds >= MAX_ROUNDS:
+                self._numbers_tasks = [
+                    Task.of(f"numbers:{self._rounds}:{n}", html)
+                    for n, html in enumerate(numbers_documents(self.total_pages(), self.templates))
+                ]
+                return self._numbers_tasks
         self._rounds += 1
         pages = self._page_numbers()
         self._front_tasks = [
             Task.of(f"front:{self._rounds}:{k}", self.front_html(pages, k)) for k in range(len(self._chunks))
         ]
-        total = self.total_pages()
-        self._numbers_tasks = [
-            Task.of(f"numbers:{self._rounds}:{n}", html)
-            for n, html in enumerate(numbers_documents(total, self.templates))
-        ]
-        return [*self._front_tasks, *self._numbers_tasks]
+        for n in self._appendix:
+            known = {a: pages[a] for a in self.segments[n].link_targets if a in pages}
+            segment = replace(self.segments[n], pages=known)
+            self.bodies[n] = Task.of(f"part:{segment.name}", segment_html(self.view, segment, self.templates))
+        return [*self._front_tasks, *(self.bodies[n] for n in self._appendix)]
 
     def receive(self, name: str, result: PartResult) -> None:
         """Record a rendered task's result."""
@@ -279,7 +316,11 @@ class RegisterPlan:
         return sum(m.pages for m in self._measured()) + sum(self.results[task.name].pages for task in self.bodies)
 
     def _page_numbers(self) -> dict[str, int]:
-        """1-based page of every anchor in the joined register."""
+        """1-based page of every anchor in the joined register up to the appendix (and of the appendix).
+
+        The appendix is laid out after the other parts, with their page numbers: only its own anchor, on its
+        first page, is needed before (the contents line of Appendix A).
+        """
         pages: dict[str, int] = {}
         offset = 0
         targets = set(self._targets)
@@ -288,10 +329,15 @@ class RegisterPlan:
                 if anchor not in targets:
                     pages.setdefault(anchor, offset + page + 1)
             offset += front.pages
-        for task in self.bodies:
+        for n, task in enumerate(self.bodies):
+            if n in self._appendix:
+                pages.setdefault(APPENDIX_ANCHOR, offset + 1)
+                break
             part = self.results[task.name]
+            stand_ins = set(self.segments[n].link_targets)
             for anchor, page in part.anchors.items():
-                pages.setdefault(anchor, offset + page + 1)
+                if anchor not in stand_ins:
+                    pages.setdefault(anchor, offset + page + 1)
             offset += part.pages
         return pages
 
@@ -303,7 +349,8 @@ class RegisterPlan:
         fronts = [self.results[task.name] for task in self._front_tasks]
         parts = [*fronts, *(self.results[task.name] for task in self.bodies)]
         numbers = [self.results[task.name] for task in self._numbers_tasks]
-        join_parts_to(out, parts, numbers, self.results["attachment"], set(self._targets), front=len(fronts))
+        stand_ins = [set(self._targets)] * len(fronts) + [set(s.link_targets) for s in self.segments]
+        join_parts_to(out, parts, numbers, self.results["attachment"], stand_ins)
 
     def join(self) -> bytes:
         """The register PDF as bytes (see :meth:`join_to`)."""

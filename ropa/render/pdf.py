@@ -215,7 +215,7 @@ def render_parts_pdf(pages: Sequence[str], register: Register, templates: Path |
         release_memory()
     total = sum(part.pages for part in parts)
     numbers = [render_part(html, register, templates) for html in numbers_documents(total, templates)]
-    return join_parts(parts, numbers, None, stand_ins=set())
+    return join_parts(parts, numbers, None)
 
 
 def register_html(register: Register, report: Report, templates: Path | None = None) -> str:

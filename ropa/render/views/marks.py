@@ -10,7 +10,7 @@ activity views know their entry's file and path (:class:`~ropa.model.register.En
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from ropa.check.findings import Finding
 from ropa.errors import KeyPath, format_path
@@ -23,6 +23,8 @@ class Mark:
 
     id: str
     severity: str
+    anchor: str = ""
+    """Anchor of the finding's entry in Appendix A (the marker links to it)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class FindingRef:
     message: str
     where: str
     """The key path inside the section's entry ("" when the finding is about the entry as a whole)."""
+    anchor: str = ""
+    """Anchor of the finding's entry in Appendix A (the id links to it)."""
 
 
 def finding_id(number: int) -> str:
@@ -69,7 +73,7 @@ class Scope:
     def at(self, *prefix: str | int, taken: Sequence[KeyPath] = ()) -> list[Mark]:
         """Marks of the findings under ``prefix`` (relative to the scope), leaving out those under ``taken``."""
         return [
-            Mark(finding_id(item.number), item.finding.severity.value)
+            Mark(finding_id(item.number), item.finding.severity.value, finding_anchor(item.number))
             for item in self.items
             if item.rel is not None
             and _under(item.rel, prefix)
@@ -86,6 +90,7 @@ class Scope:
                 short=item.finding.name,
                 message=item.finding.message,
                 where=format_path(item.rel) if item.rel else "",
+                anchor=finding_anchor(item.number),
             )
             for item in self.items
         ]
@@ -130,6 +135,26 @@ class FindingIndex:
             elif activity is not None and finding.activity == activity and not finding.path:
                 items.append(_Item(number, finding, None))
         return Scope(items)
+
+
+def linked_anchors(view: object) -> set[str]:
+    """The appendix anchors a view links to: those of every :class:`Mark` and :class:`FindingRef` inside it.
+
+    A part that draws the view holds empty stand-ins for them (the entries are in the appendix, another part);
+    walking the view's fields finds every marker, wherever a template prints it.
+    """
+    found: set[str] = set()
+    todo: list[object] = [view]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Mark | FindingRef):
+            if item.anchor:
+                found.add(item.anchor)
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
+        elif is_dataclass(item) and not isinstance(item, type):
+            todo.extend(getattr(item, f.name) for f in fields(item))
+    return found
 
 
 EMPTY = Scope()
