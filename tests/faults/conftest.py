@@ -13,7 +13,7 @@ from hostile.support import ORGANISATION, PROVIDER, seed_output
 from faults.driver import stub_document
 
 DRIVER = Path(__file__).with_name("driver.py")
-BUILD_TARGETS = ("annexes/acme.pdf", "register.pdf", "register.xlsx")
+BUILD_TARGETS = ("annexes/acme.pdf", "annexes/acme.review.pdf", "register.pdf", "register.xlsx")
 
 
 @dataclass

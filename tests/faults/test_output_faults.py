@@ -172,7 +172,7 @@ def _disk_full_on(monkeypatch: pytest.MonkeyPatch, nth: int) -> None:
     monkeypatch.setattr(Path, "write_bytes", write_bytes)
 
 
-@pytest.mark.parametrize("nth", [1, 2, 3])
+@pytest.mark.parametrize("nth", [1, 2, 3, 4])
 def test_build_when_disk_fills(fs: FaultSpace, monkeypatch: pytest.MonkeyPatch, nth: int) -> None:
     previous = fs.previous()
     with monkeypatch.context() as patch:

@@ -77,6 +77,7 @@ PREVIOUS = {
     "register.pdf": b"%PDF-1.7 previous register\n",
     "register.xlsx": b"PK previous workbook\n",
     "annexes/acme.pdf": b"%PDF-1.7 previous annex\n",
+    "annexes/acme.review.pdf": b"%PDF-1.7 previous review of the provider\n",
     "report.txt": b"previous report\n",
 }
 """Files a previous run left in the output folder; a refused run must not touch them."""
