@@ -93,6 +93,7 @@ def build(
     progress: Progress,
     use_cache: bool,
     annex_findings: bool = False,
+    language: str | None = None,
 ) -> Built:
     """``ropa build``: validate as of the record's date, then render the documents of ``kinds`` into ``out``."""
     from ropa.produce.build import announce
@@ -105,7 +106,7 @@ def build(
     register, report = load_and_check_for_documents(root, display_root=display_root)
     cache = BuildCache(out)
     written = render_documents(
-        register, report, out, kinds, templates, jobs, progress, use_cache, cache, annex_findings
+        register, report, out, kinds, templates, jobs, progress, use_cache, cache, annex_findings, language
     )
     return Built(
         written,
@@ -126,6 +127,7 @@ def package(
     progress: Progress,
     use_cache: bool,
     annex_findings: bool = False,
+    language: str | None = None,
 ) -> PackageResult:
     """``ropa package``: validate, render and write the auditor package of the register into ``out``."""
     from ropa.archive.package import build_package
@@ -134,7 +136,9 @@ def package(
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is refused before anything is read or written
     announce(progress, "checking")
-    return build_package(root, out, since, allow_findings, jobs, progress, display_root, use_cache, annex_findings)
+    return build_package(
+        root, out, since, allow_findings, jobs, progress, display_root, use_cache, annex_findings, language
+    )
 
 
 def verify(path: Path, expected_sha256: str | None) -> Verification:

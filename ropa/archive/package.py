@@ -408,6 +408,7 @@ def render_documents(
     cache: Any = None,
     spill: Path | None = None,
     annex_findings: bool = False,
+    language: str | None = None,
 ) -> tuple[dict[str, Member], Member]:
     """The build's documents and the validation report PDF, rendered by the same pool.
 
@@ -422,7 +423,11 @@ def render_documents(
     """
     from ropa.produce import build
 
-    jobs = [*build.plan(register, set(build.KINDS), annex_findings), build.report_job(REPORT_PDF, tuple(allowed))]
+    lang = build.document_language(register, language)
+    jobs = [
+        *build.plan(register, set(build.KINDS), annex_findings, lang),
+        build.report_job(REPORT_PDF, tuple(allowed), lang),
+    ]
     documents = build.render_all(register, report, jobs, None, workers, progress, cache, spill)
     pdf = documents.pop(REPORT_PDF)
     return documents, pdf
@@ -468,11 +473,12 @@ def build_package(
     display_root: str | None = None,
     use_cache: bool = True,
     annex_findings: bool = False,
+    language: str | None = None,
 ) -> PackageResult:
     """Validate, render and write the package of the register at ``root`` into ``out``.
 
     Each provider's findings go to its review document beside its annex, or inside the annex with
-    ``annex_findings``.
+    ``annex_findings``. ``language`` (``--lang``) overrides ``record.language`` of the documents.
 
     Documents whose key matches an entry of the build cache in ``out`` (left by
     ``ropa build --out`` the same folder) are reused, not rendered: same key, same
@@ -505,7 +511,7 @@ def build_package(
     target = out / name
     with spill_dir(out) as spill:
         documents, report_pdf = render_documents(
-            register, report, errors, workers, progress, cache, spill, annex_findings
+            register, report, errors, workers, progress, cache, spill, annex_findings, language
         )
         _unchanged_since_loaded(root, register, inputs)
         members = contents(inputs, register, report, documents, errors, previous, name, report_pdf)

@@ -15,7 +15,14 @@ import click
 
 from ropa.cli.common import handles_errors
 from ropa.cli.group import main
-from ropa.cli.options import DIFF_FORMATS, annex_findings_option, output_option, register_argument, rendering_options
+from ropa.cli.options import (
+    DIFF_FORMATS,
+    annex_findings_option,
+    language_option,
+    output_option,
+    register_argument,
+    rendering_options,
+)
 from ropa.cli.progress import Progress
 from ropa.errors import printable
 
@@ -30,6 +37,7 @@ from ropa.errors import printable
 )
 @click.option("--allow-findings", is_flag=True, help="Package even with error-level findings, and say so inside.")
 @annex_findings_option
+@language_option
 @rendering_options("Print only the package path: no progress on stderr, no summary.")
 @handles_errors
 def package(
@@ -37,6 +45,7 @@ def package(
     since: str | None,
     allow_findings: bool,
     annex_findings: bool,
+    language: str | None,
     out: str,
     jobs: int | None,
     quiet: bool,
@@ -62,6 +71,7 @@ def package(
             progress,
             not no_cache,
             annex_findings=annex_findings,
+            language=language,
         )
     finally:
         progress.close()

@@ -8,7 +8,7 @@ import click
 
 from ropa.cli.common import handles_errors
 from ropa.cli.group import main
-from ropa.cli.options import annex_findings_option, register_argument, rendering_options
+from ropa.cli.options import annex_findings_option, language_option, register_argument, rendering_options
 from ropa.cli.progress import Progress
 from ropa.errors import printable
 
@@ -34,6 +34,7 @@ def _only(value: str | None) -> set[str] | None:
     help="Folder searched before the built-in templates, by file name.",
 )
 @annex_findings_option
+@language_option
 @rendering_options("No progress on stderr (stage and count on a terminal, one line per stage elsewhere).")
 @handles_errors
 def build(
@@ -41,6 +42,7 @@ def build(
     only: str | None,
     templates: str | None,
     annex_findings: bool,
+    language: str | None,
     out: str,
     jobs: int | None,
     quiet: bool,
@@ -62,6 +64,7 @@ def build(
             progress,
             not no_cache,
             annex_findings=annex_findings,
+            language=language,
         )
     finally:
         progress.close()

@@ -36,6 +36,15 @@ annex_findings_option = click.option(
 """``--annex-findings`` of build and package: annexes are contract documents and carry no findings unless asked."""
 
 
+language_option = click.option(
+    "--lang",
+    "language",
+    type=click.Choice(("en", "de", "fr")),
+    help="Language of the documents (default: record.language in organisation.yaml, else en); user text stays as is.",
+)
+"""``--lang`` of build and package; the choices are kept in step with ``ropa.i18n.LANGUAGES`` by a test."""
+
+
 def rendering_options(quiet_help: str) -> Callable[[F], F]:
     """``--out``, ``--jobs``, ``--quiet`` and ``--no-cache``: the options of every command that renders."""
 

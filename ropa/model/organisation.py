@@ -71,6 +71,10 @@ class RecordInfo(Strict):
     version: Text = Field(description="Version of the record, e.g. '2026.1'.")
     date: dt.date = Field(description="Date of this version (used as the date of every document).")
     title: str | None = Field(default=None, description="Title printed on the documents.")
+    language: Literal["en", "de", "fr"] | None = Field(
+        default=None,
+        description="Language of the documents (en, de or fr; English if absent); `--lang` of build and package wins.",
+    )
 
 
 class JointController(Sourced):

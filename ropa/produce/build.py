@@ -73,35 +73,50 @@ class Job:
     """The open error-level findings the validation report lists as allowed (a :data:`REPORT` job only)."""
     annex_findings: bool = False
     """An annex job: print the provider's findings inside the annex (no review document is made then)."""
+    language: str = "en"
+    """Language the document is written in (a code of :data:`ropa.i18n.LANGUAGES`); part of its cache key."""
 
 
-def report_job(target: str, allowed: tuple[Finding, ...]) -> Job:
+def report_job(target: str, allowed: tuple[Finding, ...], language: str = "en") -> Job:
     """The validation report PDF as a job of the build, written to ``target``."""
-    return Job(target, REPORT, findings=allowed)
+    return Job(target, REPORT, findings=allowed, language=language)
 
 
-def plan(register: Register, only: set[str], annex_findings: bool = False) -> list[Job]:
+def document_language(register: Register, language: str | None = None) -> str:
+    """The language of the documents: ``language`` (``--lang``), else ``record.language``, else English."""
+    return language or register.organisation.record.language or "en"
+
+
+def plan(register: Register, only: set[str], annex_findings: bool = False, language: str | None = None) -> list[Job]:
     """The documents a build of ``only`` produces, in a stable order.
 
     Annexes are contract documents: each provider's findings go to its review document
     (``annexes/<id>.review.pdf``; ids hold no dot, so it never meets an annex), or inside the
-    annex with ``annex_findings``.
+    annex with ``annex_findings``. Every job carries the :func:`document_language`.
     """
+    lang = document_language(register, language)
     jobs: list[Job] = []
     if "pdf" in only:
-        jobs.append(Job(REGISTER_PDF, "pdf"))
+        jobs.append(Job(REGISTER_PDF, "pdf", language=lang))
     if "xlsx" in only:
-        jobs.append(Job(REGISTER_XLSX, "xlsx"))
+        jobs.append(Job(REGISTER_XLSX, "xlsx", language=lang))
     if "annexes" in only:
         for p in register.providers:
-            jobs.append(Job(f"{ANNEX_DIR}/{p.id}.pdf", "annex", p.id, annex_findings=annex_findings))
+            jobs.append(Job(f"{ANNEX_DIR}/{p.id}.pdf", "annex", p.id, annex_findings=annex_findings, language=lang))
             if not annex_findings:
-                jobs.append(Job(f"{ANNEX_DIR}/{p.id}{REVIEW_SUFFIX}", REVIEW, p.id))
+                jobs.append(Job(f"{ANNEX_DIR}/{p.id}{REVIEW_SUFFIX}", REVIEW, p.id, language=lang))
     return jobs
 
 
 def render_job(job: Job, register: Register, report: Report, templates: Path | None) -> bytes:
-    """Render one document to bytes (runs in a worker process)."""
+    """Render one document to bytes in its language (runs in a worker process)."""
+    from ropa.i18n import active
+
+    with active(job.language):
+        return _render_job(job, register, report, templates)
+
+
+def _render_job(job: Job, register: Register, report: Report, templates: Path | None) -> bytes:
     if job.kind == REPORT:
         from ropa.render import report_pdf
 
@@ -217,6 +232,8 @@ class _Shared:
     cache_root: Path | None
     renderer: Renderer | None = None
     """A stand-in for :func:`render_job` (tests); None renders for real, the register in parts."""
+    language: str = "en"
+    """Language of the register PDF, whose parts are planned here and rendered by :func:`_run_task`."""
 
 
 def _renderer_name(renderer: Renderer | None) -> str:
@@ -229,8 +246,15 @@ def _run(shared: _Shared, job: Job, previous: Any) -> Rendered:
     """Render ``job``, or reuse the cached bytes when their key still matches (a job of the pool).
 
     ``previous`` is the verified :class:`ropa.produce.cache.Entry` of the target, or None. The
-    validation report is never cached.
+    validation report is never cached. The document's inputs (its HTML) are made in its language.
     """
+    from ropa.i18n import active
+
+    with active(job.language):
+        return _run_in_language(shared, job, previous)
+
+
+def _run_in_language(shared: _Shared, job: Job, previous: Any) -> Rendered:
     if job.kind == REPORT:  # rendered by ropa.render.report_pdf whatever the renderer
         return Rendered(job.target, render_job(job, shared.register, shared.report, shared.templates), None, False)
     if shared.environment is None:
@@ -240,7 +264,9 @@ def _run(shared: _Shared, job: Job, previous: Any) -> Rendered:
 
     inputs, make = _prepare(job, shared.register, shared.report, shared.templates, shared.renderer)
     looks = shared.templates_digest if job.kind != "xlsx" else ""  # the workbook uses no template
-    key = document_key(job.kind, shared.environment, looks, _renderer_name(shared.renderer), job.target, *inputs)
+    key = document_key(
+        job.kind, shared.environment, looks, _renderer_name(shared.renderer), job.target, job.language, *inputs
+    )
     if previous is not None and previous.key == key and shared.cache_root is not None:
         data = read_blob(shared.cache_root, previous)
         if data is not None:
@@ -300,6 +326,7 @@ def _task_key(shared: _Shared, task: Any) -> str | None:
     return document_key(
         "part",
         shared.environment,
+        shared.language,
         shared.templates_digest,
         "layout" if task.layout_only else "pdf",
         task.digest,
@@ -310,9 +337,11 @@ def _task_key(shared: _Shared, task: Any) -> str | None:
 
 def _run_task(shared: _Shared, task: Any) -> bytes:
     """Render one part of the register (a job of the pool); the result as a cache blob."""
+    from ropa.i18n import active
     from ropa.render.pdf import release_memory, render_task
 
-    blob = render_task(task, shared.register, shared.templates).to_bytes()
+    with active(shared.language):
+        blob = render_task(task, shared.register, shared.templates).to_bytes()
     release_memory()
     return blob
 
@@ -433,6 +462,26 @@ def render_all(
             parts; the validation report still by :mod:`ropa.render.report_pdf`); for tests that stand in
             for WeasyPrint.
     """
+    from ropa.i18n import active
+
+    language = next((job.language for job in jobs if job.kind == "pdf"), "en")
+    with active(language):
+        return _render_all(register, report, jobs, templates, workers, progress, cache, spill, renderer, language)
+
+
+def _render_all(
+    register: Register,
+    report: Report,
+    jobs: list[Job],
+    templates: Path | None,
+    workers: int | None,
+    progress: Progress | None,
+    cache: Any,
+    spill: Path | None,
+    renderer: Renderer | None,
+    language: str,
+) -> dict[str, bytes | Path]:
+    """:func:`render_all` with the register PDF's language active (its parts are planned in this process)."""
     from ropa.produce.cache import environment_digest, templates_digest
 
     shared = _Shared(
@@ -443,6 +492,7 @@ def render_all(
         templates_digest(templates) if cache is not None else "",
         cache.root if cache is not None else None,
         renderer,
+        language,
     )
     in_parts = renderer is None and any(job.kind == "pdf" for job in jobs)
     whole = [job for job in jobs if not (in_parts and job.kind == "pdf")]
@@ -555,6 +605,7 @@ def build(
     use_cache: bool = True,
     cache: Any = None,
     annex_findings: bool = False,
+    language: str | None = None,
 ) -> list[Path]:
     """Render and write the documents of ``only`` (all kinds by default) into ``out``.
 
@@ -564,12 +615,13 @@ def build(
         cache: A :class:`ropa.produce.cache.BuildCache` to use instead of opening one
             (callers read its ``hits`` and ``misses`` afterwards).
         annex_findings: Print each provider's findings inside its annex instead of in its review document.
+        language: Language of the documents (see :func:`document_language`).
     """
     from ropa.produce.cache import BuildCache
     from ropa.util.fsutil import spill_dir
 
     kinds = set(KINDS) if only is None else only
-    jobs = plan(register, kinds, annex_findings)
+    jobs = plan(register, kinds, annex_findings, language)
     store = cache if cache is not None else BuildCache(out)
     if not use_cache:
         store.clear()

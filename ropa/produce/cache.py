@@ -69,7 +69,7 @@ _KEY = re.compile(r"[0-9a-z]{64}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 _PACKAGE = Path(__file__).resolve().parent
-_CODE_SUFFIXES = (".py", ".yaml", ".html", ".css", ".svg", ".woff2", ".ttf", ".otf")
+_CODE_SUFFIXES = (".py", ".yaml", ".html", ".css", ".svg", ".woff2", ".ttf", ".otf", ".po")
 
 
 def _dist_version(name: str) -> str:
