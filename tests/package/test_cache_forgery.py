@@ -128,7 +128,7 @@ def test_an_entry_signed_with_another_secret_or_unsigned_is_not_taken(built: Bui
     del index["entries"]["annexes/zeta.pdf"]["mac"]
     write_index(built.out, index)
     result = build_package(built.root, built.out, allow_findings=True)
-    assert result.reused == ["register.pdf", "register.xlsx"]
+    assert result.reused == ["annexes/acme.review.pdf", "annexes/zeta.review.pdf", "register.pdf", "register.xlsx"]
     assert result.path.read_bytes() == built.fresh
 
 
@@ -145,7 +145,7 @@ def test_build_does_not_serve_a_forgery_either(built: Built) -> None:
     forge(built.out, "annexes/acme.pdf", FORGED)
     code, text = cli("build", str(built.root), "--out", str(built.out), "--jobs", "1")
     assert code == 0, text
-    assert "3 unchanged since the last build" in text  # the zeta annex, the workbook, the register
+    assert "5 unchanged since the last build" in text  # zeta annex, both reviews, workbook, register
     assert (built.out / "annexes" / "acme.pdf").read_bytes() != FORGED
     assert blob_path(built.out, "annexes/acme.pdf").read_bytes() == (built.out / "annexes" / "acme.pdf").read_bytes()
 
@@ -172,7 +172,14 @@ def test_a_signed_part_that_is_no_part_is_rendered_again(built: Built) -> None:
 
 
 RENDERED: list[str] = []
-TARGETS = ["annexes/acme.pdf", "annexes/zeta.pdf", "register.pdf", "register.xlsx"]
+TARGETS = [
+    "annexes/acme.pdf",
+    "annexes/acme.review.pdf",
+    "annexes/zeta.pdf",
+    "annexes/zeta.review.pdf",
+    "register.pdf",
+    "register.xlsx",
+]
 
 
 def stand_in(job: Job, register: Register, report: Report, templates: Path | None) -> bytes:

@@ -48,7 +48,14 @@ PROVIDERS: dict[str, dict[str, Any]] = {
     pid: {"id": pid, "legal_name": f"{pid.title()} Mail GmbH", "country": "DE", "role": "processor", "service": "Mail"}
     for pid in ("acme", "zeta")
 }
-DOCUMENTS = ["annexes/acme.pdf", "annexes/zeta.pdf", "register.pdf", "register.xlsx"]
+DOCUMENTS = [
+    "annexes/acme.pdf",
+    "annexes/acme.review.pdf",
+    "annexes/zeta.pdf",
+    "annexes/zeta.review.pdf",
+    "register.pdf",
+    "register.xlsx",
+]
 
 
 def cli(*args: str) -> tuple[int, str]:
@@ -101,7 +108,7 @@ def test_cli_reports_reuse_and_no_cache_renders_everything(built: Built) -> None
     index = index_bytes(built.out)
     code, text = cli("package", str(built.root), "--out", str(built.out), "--allow-findings")
     assert code == 0, text
-    assert "; 4 document(s) unchanged since the last build)" in text
+    assert "; 6 document(s) unchanged since the last build)" in text
     (path,) = built.out.glob("*.zip")
     assert path.read_bytes() == built.fresh
     path.unlink()
@@ -116,13 +123,13 @@ def test_a_damaged_or_stale_cache_entry_is_rendered_again(built: Built, tmp_path
     entries = json.loads(index_bytes(built.out))["entries"]
     (built.out / CACHE_DIR / "objects" / entries["register.xlsx"]["key"]).write_bytes(b"PK not what was rendered")
     damaged = build_package(built.root, built.out, allow_findings=True)
-    assert damaged.reused == ["annexes/acme.pdf", "annexes/zeta.pdf", "register.pdf"]
+    assert damaged.reused == [d for d in DOCUMENTS if d != "register.xlsx"]
     assert damaged.path.read_bytes() == built.fresh
 
     provider = built.root / "providers" / "zeta.yaml"
     provider.write_text(provider.read_text("utf-8").replace("Zeta Mail GmbH", "Zeta Post GmbH"), "utf-8")
     edited = build_package(built.root, built.out, allow_findings=True)
-    assert edited.reused == ["annexes/acme.pdf"]
+    assert edited.reused == ["annexes/acme.pdf", "annexes/acme.review.pdf"]
     fresh = build_package(built.root, tmp_path / "fresh", allow_findings=True, use_cache=False)
     assert edited.path.read_bytes() == fresh.path.read_bytes() != built.fresh
     with zipfile.ZipFile(edited.path) as archive:
