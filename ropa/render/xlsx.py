@@ -242,9 +242,17 @@ def _stream_table(table: Table, styles: Styles, files: ExitStack, writer: _RowWr
     its longest wrapped text (:class:`ropa.render.xlsx_print.RowHeights`), so that a
     printout shows all of it.
     """
+    from ropa.i18n import current, gettext, messages
+
     rows = iter(table.rows())
+    headers = table.headers
+    if current() != "en":  # headings and ropa's own cell words in the document's language; user text as written
+        from ropa.render.tables.vocabulary import translated_rows
+
+        rows = iter(translated_rows(rows, messages(current())))
+        headers = tuple(gettext(h) for h in headers)
     parts: list[_Part] = []
-    head = writer.row(1, table.headers, styles.header, height=RowHeights(table.widths, bold=True)(table.headers))
+    head = writer.row(1, headers, styles.header, height=RowHeights(table.widths, bold=True)(headers))
     body, date, height = styles.body, styles.date, RowHeights(table.widths)
     while True:
         scratch = files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - the stack closes it
@@ -259,7 +267,8 @@ def _stream_table(table: Table, styles: Styles, files: ExitStack, writer: _RowWr
             if count == MAX_DATA_ROWS:
                 break
         scratch.write("".join(batch).encode("ascii", "xmlcharrefreplace"))
-        parts.append(_Part(table.name if not parts else f"{table.name} ({len(parts) + 1})", scratch, count))
+        name = gettext(table.name)
+        parts.append(_Part(name if not parts else f"{name} ({len(parts) + 1})", scratch, count))
         following = next(rows, None)
         if following is None:
             return parts

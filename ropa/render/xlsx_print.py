@@ -178,12 +178,16 @@ def setup_print(ws: Any, table: Table, page: PageInfo, last_row: int) -> None:
         letter = get_column_letter(table.headers.index(key) + 1)
         ws.print_title_cols = f"{letter}:{letter}"
     ws.oddHeader.left.text = _head_text(page.organisation)
-    ws.oddHeader.right.text = f"Record of processing activities, version {_head_text(page.version)} of {page.date}"
+    from ropa.i18n import gettext
+
+    head = gettext("Record of processing activities, version {version} of {date}")
+    ws.oddHeader.right.text = head.format(version=_head_text(page.version), date=page.date)
     ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Page &P of &N"
+    ws.oddFooter.right.text = gettext("Page &P of &N")
     if last_row > 1 and table.name not in UNHIGHLIGHTED:
         cells = f"A2:{get_column_letter(len(table.headers))}{last_row}"
         gap = DifferentialStyle(font=Font(color="FF9C0006"), fill=PatternFill(bgColor="FFFFE699"))
-        found = ",".join(f'ISNUMBER(SEARCH("{words}",A2))' for words in GAPS)
+        gaps = GAPS if gettext(NOT_STATED) == NOT_STATED else (*GAPS, gettext(NOT_STATED).lower())
+        found = ",".join(f'ISNUMBER(SEARCH("{words}",A2))' for words in gaps)
         rule = Rule(type="expression", dxf=gap, formula=[f"OR({found})"])
         ws.conditional_formatting.add(cells, rule)

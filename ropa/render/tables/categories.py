@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ropa.i18n import gettext as _
 from ropa.model.activity import Activity, DataCategory, LawfulBasis, Retention
 from ropa.model.labels import END_ACTION_LABELS, SPECIAL_LABELS, sentence_case
 from ropa.model.provider import Provider
@@ -40,9 +41,9 @@ def category_items(register: Register) -> Iterator[CategoryItem]:
 
 def _origin(category: DataCategory | None, activity: Activity) -> str:
     if category is not None and category.retention is not None:
-        return "Data category"
+        return _("Data category")
     if activity.retention is not None:
-        return "Activity (applies to categories without their own)"
+        return _("Activity (applies to categories without their own)")
     return NOT_STATED
 
 

@@ -8,6 +8,7 @@ from functools import partial
 from typing import TypeVar
 
 from ropa.check.findings import Report
+from ropa.i18n import gettext as _
 from ropa.model.activity import ProcessorActivity
 from ropa.model.register import Register
 from ropa.render.tables.about import ABOUT, about_items
@@ -132,7 +133,7 @@ def build_tables(register: Register, report: Report, generated_by: str, document
     about = make_table(
         ABOUT,
         "The organisation, the record's version and the validation summary",
-        [Column[tuple[str, Value]]("Item", 34, lambda i: i[0]), Column("Value", 80, about_value)],
+        [Column[tuple[str, Value]]("Item", 34, lambda i: _(i[0])), Column("Value", 80, about_value)],
         partial(about_items, register, report, generated_by, document_date, tables),
     )
     return [about, *tables]
