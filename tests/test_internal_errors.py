@@ -97,6 +97,10 @@ CASES: dict[str, Case] = {
     ),
     "verify": Case("ropa.archive.verify:verify", lambda t: ["verify", str(t / "some.zip")]),
     "diff": Case("ropa.archive.diff:compare", lambda t: ["diff", str(t / "reg"), str(t / "reg")]),
+    "import": Case(
+        "ropa.importing.run:read_book",
+        lambda t: ["import", str(t / "book.xlsx"), "--from", "ico", "--out", str(t / "imported")],
+    ),
 }
 
 
@@ -159,7 +163,13 @@ def test_debug_flag_and_variable_show_the_traceback(command: str, space: Path, m
 
 
 def _required_arguments(command: click.Command, tmp_path: Path) -> list[str]:
-    return [str(tmp_path / f"arg-{p.name}") for p in command.params if isinstance(p, click.Argument) and p.required]
+    """Values for every required argument and option (a path, or an option's first choice)."""
+    given = [str(tmp_path / f"arg-{p.name}") for p in command.params if isinstance(p, click.Argument) and p.required]
+    for option in command.params:
+        if isinstance(option, click.Option) and option.required:
+            choices = option.type.choices if isinstance(option.type, click.Choice) else None
+            given += [option.opts[0], str(choices[0]) if choices else str(tmp_path / f"opt-{option.name}")]
+    return given
 
 
 @pytest.mark.parametrize("command", sorted(main.commands))
