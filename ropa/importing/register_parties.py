@@ -12,6 +12,7 @@ from ropa.importing.problems import Problem
 from ropa.importing.table import Row, read_table, source
 from ropa.importing.values import date as parse_date
 from ropa.importing.yamlout import Node
+from ropa.model.labels import ART28_SHORT
 
 PROVIDERS = (
     "Provider id", "Legal name", "Trading name", "Registration number", "Address", "Country", "Role", "Service",
@@ -34,16 +35,7 @@ PROCESSOR = (
     "Transfers (Art. 30(2)(c))", "Security measures (Art. 30(2)(d))", "Last reviewed", "Sources",
 )  # fmt: skip
 PROCESSOR_SHEET = "Art. 30(2) processor"
-_ART28 = {
-    "a": "instructions",
-    "b": "confidentiality",
-    "c": "security",
-    "d": "sub-processors",
-    "e": "data subject rights",
-    "f": "Arts 32-36 assistance",
-    "g": "deletion or return",
-    "h": "audits",
-}
+_ART28 = ART28_SHORT
 
 
 def _where(shown: str, row: Row, original: str | None) -> str:

@@ -35,6 +35,18 @@ ROLE_LABELS: dict[str, str] = {
 }
 """Roles of providers and recipients (Art. 4(7)-(9), Art. 26, Art. 28), by their value."""
 
+ART28_SHORT: dict[str, str] = {
+    "a": "instructions",
+    "b": "confidentiality",
+    "c": "security",
+    "d": "sub-processors",
+    "e": "data subject rights",
+    "f": "Arts 32-36 assistance",
+    "g": "deletion or return",
+    "h": "audits",
+}
+"""Short names of the Art. 28(3)(a)-(h) points, for column headings (the workbook writes, the import reads)."""
+
 DPIA_STATUS_LABELS: dict[str, str] = {
     "not_required": "Not required",
     "planned": "Planned",

@@ -8,7 +8,7 @@ from typing import Any
 
 from ropa.model.activity import Activity, Recipient
 from ropa.model.facts import involved_in, is_processor, roles_text
-from ropa.model.labels import CLAUSE1_LABELS, ROLE_LABELS
+from ropa.model.labels import ART28_SHORT, CLAUSE1_LABELS, ROLE_LABELS
 from ropa.model.provider import ART28_ITEMS, Provider, SubProcessor
 from ropa.model.register import Register
 from ropa.render.tables.cells import (
@@ -160,16 +160,7 @@ def provider_columns(register: Register) -> list[Column[Provider]]:
             return why
         return NOT_STATED if c is None or c.based_on == "scc_2021_915" else NONE_RECORDED
 
-    short = {
-        "a": "instructions",
-        "b": "confidentiality",
-        "c": "security",
-        "d": "sub-processors",
-        "e": "data subject rights",
-        "f": "Arts 32-36 assistance",
-        "g": "deletion or return",
-        "h": "audits",
-    }
+    short = ART28_SHORT
     items = [Column(f"Art. 28(3)({k}) {v}", 22, art28(k)) for k, v in short.items()]
     assert set(short) | {"notice"} == set(ART28_ITEMS)
     return [
