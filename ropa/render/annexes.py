@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ropa.check.findings import Report
+from ropa.i18n import current
 from ropa.model.activity import Activity
 from ropa.model.common import TomKind
 from ropa.model.facts import annexed, is_processor, roles_text
@@ -288,7 +289,7 @@ def build_annex_view(
             title=f"{title} \u2013 {org.legal_name}",
             author=org.legal_name,
             subject=subject,
-            language="en",
+            language=current(),
             created=document_datetime(register).strftime("%Y-%m-%dT%H:%M:%SZ"),
             keywords="GDPR, Article 28, data processing agreement, standard contractual clauses",
         ),

@@ -9,7 +9,8 @@ A template folder is text from a repository, as the register is, so it is input:
 
 * every template runs in Jinja's :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`
   (no ``_``-attributes, no ``__globals__``, no mutating lists or dicts), narrowed
-  further: the globals are ``stylesheet`` and ``NOT_STATED`` only (no ``range``,
+  further: the globals are ``stylesheet``, ``NOT_STATED`` and ``_`` (the document
+  language's message, :func:`ropa.i18n.gettext`, escaped like any value) only (no ``range``,
   ``cycler``, ``lipsum``, ``joiner``, ``namespace``, ``dict``), the filters are
   :data:`FILTERS`, methods callable on values are the few of :data:`METHODS`, and
   ``*``, ``**`` and ``%`` cannot build huge values; anything else is a
@@ -45,6 +46,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from ropa.errors import Diagnostic, InputError
+from ropa.i18n import gettext
 from ropa.read.safefiles import RefusedFile, read_regular, real_folder
 from ropa.render.text import NOT_STATED
 
@@ -124,9 +126,9 @@ def template_roots(templates: Path | None) -> list[Path]:
 
 
 def stated(value: Any) -> Markup:
-    """The value as escaped text, or a visible "Not stated" marker when it is None or empty."""
+    """The value as escaped text, or a visible "Not stated" marker (in the document's language) when it is empty."""
     if value is None or value == "" or value == []:
-        return Markup('<span class="not-stated">') + NOT_STATED + Markup("</span>")
+        return Markup('<span class="not-stated">') + gettext(NOT_STATED) + Markup("</span>")
     return escape(str(value))
 
 
@@ -299,7 +301,7 @@ def _environment(roots: tuple[str, ...]) -> jinja2.Environment:
     env.filters.update({name: builtin_filters[name] for name in FILTERS if name in builtin_filters})
     env.filters["stated"] = stated
     env.globals.clear()
-    env.globals.update(NOT_STATED=NOT_STATED, stylesheet=stylesheet)
+    env.globals.update(NOT_STATED=NOT_STATED, stylesheet=stylesheet, _=gettext)
     return env
 
 

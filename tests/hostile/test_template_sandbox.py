@@ -124,7 +124,7 @@ def test_every_environment_is_the_sandbox_with_only_the_documented_helpers(tmp_p
     for templates in (None, tmp_path):
         env = html.environment(templates)
         assert isinstance(env, jinja2.sandbox.ImmutableSandboxedEnvironment)
-        assert set(env.globals) == {"stylesheet", "NOT_STATED"}
+        assert set(env.globals) == {"stylesheet", "NOT_STATED", "_"}
         assert set(env.filters) == set(html.FILTERS)
         assert "safe" not in env.filters and "attr" not in env.filters and "format" not in env.filters
 
