@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ropa.check.findings import Report
-from ropa.i18n import current
+from ropa.i18n import current, gettext
 from ropa.model.activity import Activity
 from ropa.model.common import TomKind
 from ropa.model.facts import annexed, is_processor, roles_text
@@ -282,7 +282,7 @@ def build_annex_view(
         title = f"Review of the record for {provider.legal_name}"
         subject = f"Validation findings about {provider.legal_name} (not part of the Art. 28 agreement)"
     else:
-        title = f"Annex to the data processing agreement with {provider.legal_name}"
+        title = gettext("Annex to the data processing agreement with {provider}").format(provider=provider.legal_name)
         subject = f"Art. 28 GDPR annexes (Decision (EU) 2021/915) for {provider.legal_name}"
     return AnnexView(
         meta=DocumentMeta(
