@@ -214,7 +214,8 @@ EXPECTED_ACTIVITY_ROW: dict[str, Any] = {
     "Categories of individuals": ("Customers with an account\nMinors with a family account (includes children)"),
     # Children are concerned: age range and notice are expected, and the LIA must weigh their interests.
     "Children: ages, consent, notice (Art. 8, 12(1))": (
-        "Ages: Not recorded\nNotice for children (Art. 12(1)): Not recorded\nChildren in the LIA (Art. 6(1)(f)): Not recorded"
+        "Ages: Not recorded\nNotice for children (Art. 12(1)): Not recorded\n"
+        "Children in the LIA (Art. 6(1)(f)): Not recorded"
     ),
     "Categories of personal data": "Mobile phone number\nPharmacy order status",
     "Article 9 condition for processing special category data": (
