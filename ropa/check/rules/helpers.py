@@ -68,6 +68,13 @@ def organisation_party(ctx: Context, site: Site) -> bool:
     return site.exporter_role in (None, organisation_role(ctx.register))
 
 
+CLAUSE_SEVERITY_NOTE = (
+    " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
+    "to which the organisation is not a party); a detail stated against the clauses is an error."
+)
+"""The sentence of a clause rule's 'why' that states the severities :func:`clause_severity` gives."""
+
+
 def clause_severity(ctx: Context, site: Site, *, wrong: bool = False) -> Severity:
     """Severity of a clause-level SCC gap: a detail missing from the record is a warning, a detail stated
     and unlawful an error; one step lower for clauses the organisation is not a party to."""

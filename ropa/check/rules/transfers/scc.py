@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ropa import refdata
 from ropa.check.rules.base import Context, Hit, Rule, registrar
-from ropa.check.rules.helpers import at, clause_severity, covering, onward_subs, reliances
+from ropa.check.rules.helpers import CLAUSE_SEVERITY_NOTE, at, clause_severity, covering, onward_subs, reliances
 from ropa.model.common import Severity
 from ropa.model.facts import scc_details, sites
 from ropa.model.labels import MODULE_LABELS
@@ -190,9 +190,7 @@ def scc_scope_art3_2(ctx: Context) -> Iterator[Hit]:
     why=(
         "Clause 9 must be completed for Modules 2 and 3: either prior specific authorisation of each "
         "sub-processor, listed in Annex III, or general authorisation with a notice period in which the exporter "
-        "can object. A sub-processor used without being on Annex III is not authorised."
-        " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
-        "to which the organisation is not a party); a detail stated against the clauses is an error."
+        "can object. A sub-processor used without being on Annex III is not authorised." + CLAUSE_SEVERITY_NOTE
     ),
     fix=(
         "Set clause9_option (specific or general); for general, clause9_notice_period (e.g. P30D); for specific, "
@@ -259,8 +257,7 @@ def scc_clause_9(ctx: Context) -> Iterator[Hit]:
     article="2021/914 Clause 13(a); Annex I.C",
     why=(
         "Annex I.C must identify the supervisory authority the importer submits to; it is blank otherwise."
-        " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
-        "to which the organisation is not a party); a detail stated against the clauses is an error."
+        + CLAUSE_SEVERITY_NOTE
     ),
     fix="Set competent_authority: the exporter's authority (or, without an EU establishment, per Clause 13).",
     bad="""
@@ -297,9 +294,7 @@ def scc_competent_authority(ctx: Context) -> Iterator[Hit]:
     article="2021/914 Clauses 17, 18",
     why=(
         "Clauses 17 and 18 must be completed: for Modules 1-3 with an EU Member State whose law allows "
-        "third-party beneficiary rights, so data subjects can enforce the clauses."
-        " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
-        "to which the organisation is not a party); a detail stated against the clauses is an error."
+        "third-party beneficiary rights, so data subjects can enforce the clauses." + CLAUSE_SEVERITY_NOTE
     ),
     fix="Set governing_law and forum (ISO codes of EU Member States for Modules 1-3, e.g. IE).",
     bad="""

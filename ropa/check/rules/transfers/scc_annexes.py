@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ropa.check.rules.base import Context, Hit, Rule, registrar
-from ropa.check.rules.helpers import at, brief_list, clause_severity, has_contact_person, parents
+from ropa.check.rules.helpers import CLAUSE_SEVERITY_NOTE, at, brief_list, clause_severity, has_contact_person, parents
 from ropa.model.activity import Activity, Retention
 from ropa.model.common import Severity
 from ropa.model.facts import Site, involved_in, scc_details
@@ -154,8 +154,7 @@ def _annex_i_b_gaps(scope: _Scope, modules: frozenset[int]) -> list[str]:
         "Annex I describes who transfers what to whom; the clauses apply only to the transfers it describes. "
         "Sensitive data needs its safeguards stated, transfers to processors their subject matter, nature and "
         "duration, and a party joining through the Clause 7 docking clause signs Annex I.A on accession."
-        " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
-        "to which the organisation is not a party); a detail stated against the clauses is an error."
+        + CLAUSE_SEVERITY_NOTE
     ),
     fix=(
         "Add what the message lists: the parties' address and a contact person; the signature date "
@@ -252,9 +251,7 @@ def scc_annex_i(ctx: Context) -> Iterator[Hit]:
     article="2021/914 Annex II; Appendix explanatory note",
     why=(
         "Annex II must describe the importer's technical and organisational measures; the SCCs are incomplete "
-        "without them."
-        " A detail missing from the record is a warning (info for clauses between a processor and its sub-processor, "
-        "to which the organisation is not a party); a detail stated against the clauses is an error."
+        "without them." + CLAUSE_SEVERITY_NOTE
     ),
     fix="Add 'toms' to the importing provider, concretely and per measure type.",
     bad="""
