@@ -1,8 +1,10 @@
 """The language of the documents: message catalogues read at run time from ``ropa/locale``.
 
-Each language is one gettext catalogue, ``ropa/locale/<lang>/LC_MESSAGES/ropa.po``, read with
-Babel when first needed, so a translator adds or corrects a language by editing a ``.po`` file
-and no Python. English is the source language: its messages are the msgids themselves, so an
+Each language is a folder of gettext catalogues, ``ropa/locale/<lang>/LC_MESSAGES/*.po`` (one
+per document family: ``ropa.po`` for the workbook, ``legal.po`` for the labels taken from the acts,
+``register.po``, ``annex.po``, ``report.po``), read with Babel when first needed and merged, so a
+translator adds or corrects a language by editing ``.po`` files and no Python. A message lives in
+one catalogue of its language; the same msgid in two is refused, naming both places. English is the source language: its messages are the msgids themselves, so an
 English build never reads a catalogue and prints exactly what the code says.
 
 Rendering code calls :func:`gettext` (imported as ``_``), which translates into the language
@@ -13,6 +15,7 @@ a worker process, so the active language is per document, not global configurati
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import contextvars
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -31,8 +34,17 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar("ropa_language", 
 
 
 def catalogue_path(lang: str) -> Path:
-    """Where the catalogue of ``lang`` lives."""
+    """Where the main catalogue of ``lang`` (the workbook's) lives."""
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalogue_paths(lang: str) -> list[Path]:
+    """Every catalogue of ``lang``, in name order (their messages are merged)."""
+    return sorted(catalogue_path(lang).parent.glob("*.po"))
+
+
+class CatalogueError(ValueError):
+    """A catalogue that cannot be used: a message defined twice, named by file:line."""
 
 
 @cache
@@ -44,13 +56,23 @@ def messages(lang: str) -> dict[str, str]:
         raise ValueError(f"unknown document language {lang!r} (one of {', '.join(LANGUAGES)})")
     from babel.messages.pofile import read_po
 
-    with catalogue_path(lang).open("rb") as handle:
-        catalogue = read_po(handle, locale=lang, domain=DOMAIN)
     table: dict[str, str] = {}
-    for message in catalogue:
-        text = message.string
-        if message.id and isinstance(message.id, str) and isinstance(text, str) and text and not message.fuzzy:
-            table[message.id] = text
+    where: dict[str, str] = {}
+    for path in catalogue_paths(lang):
+        with path.open("rb") as handle:
+            catalogue = read_po(handle, locale=lang, domain=DOMAIN)
+        for message in catalogue:
+            text = message.string
+            if not (message.id and isinstance(message.id, str)):
+                continue
+            place = f"{path.relative_to(LOCALE_DIR.parent.parent)}:{message.lineno}"
+            if message.id in where:
+                raise CatalogueError(
+                    f"{place}: msgid {message.id!r} is already in {where[message.id]}; keep it in one catalogue"
+                )
+            where[message.id] = place
+            if isinstance(text, str) and text and not message.fuzzy:
+                table[message.id] = text
     return table
 
 
@@ -64,6 +86,15 @@ def gettext(message: str) -> str:
     """``message`` in the active language (see :func:`active`)."""
     lang = _current.get()
     return message if lang == SOURCE_LANGUAGE else messages(lang).get(message, message)
+
+
+DATE_PATTERN = "%Y-%m-%d"
+"""The msgid of the date format: a catalogue gives its language's ``strftime`` pattern (``%d.%m.%Y``)."""
+
+
+def format_date(value: dt.date) -> str:
+    """``value`` as the active language writes a date (ISO 8601 in English, so English output is unchanged)."""
+    return value.strftime(gettext(DATE_PATTERN))
 
 
 def current() -> str:

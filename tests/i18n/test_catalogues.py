@@ -29,12 +29,39 @@ def german_example(example_dir: Path, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("lang", ["de", "fr"])
 def test_each_catalogue_is_a_po_file_of_its_language(lang: str) -> None:
-    path = i18n.catalogue_path(lang)
-    assert path == Path(i18n.__file__).parent / "locale" / lang / "LC_MESSAGES" / "ropa.po"
-    with path.open("rb") as handle:
-        catalogue = read_po(handle)
-    assert str(catalogue.locale) == lang
-    assert all(message.string for message in catalogue if message.id), "every msgid has its translation"
+    paths = i18n.catalogue_paths(lang)
+    assert Path(i18n.__file__).parent / "locale" / lang / "LC_MESSAGES" / "ropa.po" in paths
+    for path in paths:
+        with path.open("rb") as handle:
+            catalogue = read_po(handle)
+        assert str(catalogue.locale) == lang, path
+        assert all(message.string for message in catalogue if message.id), f"{path}: every msgid is translated"
+    assert i18n.messages(lang), "the catalogues merge without a message defined twice"
+
+
+def test_a_message_defined_in_two_catalogues_is_refused_with_both_places(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    head = 'msgid ""\nmsgstr ""\n"Language: de\\n"\n\n'
+    (folder / "a.po").write_text(head + 'msgid "Yes"\nmsgstr "Ja"\n', encoding="utf-8")
+    (folder / "b.po").write_text(head + '\nmsgid "Yes"\nmsgstr "Jawohl"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.messages.cache_clear()
+    try:
+        with pytest.raises(i18n.CatalogueError, match=r"b\.po:6: msgid 'Yes' is already in .*a\.po:5"):
+            i18n.messages("de")
+    finally:
+        i18n.messages.cache_clear()
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", "2026-12-02"), ("de", "02.12.2026"), ("fr", "02/12/2026")])
+def test_dates_are_written_as_each_language_writes_them(lang: str, expected: str) -> None:
+    import datetime as dt
+
+    with i18n.active(lang):
+        assert i18n.format_date(dt.date(2026, 12, 2)) == expected
 
 
 def test_a_catalogue_is_read_at_run_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
