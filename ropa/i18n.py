@@ -4,8 +4,9 @@ Each language is a folder of gettext catalogues, ``ropa/locale/<lang>/LC_MESSAGE
 per document family: ``ropa.po`` for the workbook, ``legal.po`` for the labels taken from the acts,
 ``register.po``, ``annex.po``, ``report.po``), read with Babel when first needed and merged, so a
 translator adds or corrects a language by editing ``.po`` files and no Python. A message lives in
-one catalogue of its language; the same msgid in two is refused, naming both places. English is the source language: its messages are the msgids themselves, so an
-English build never reads a catalogue and prints exactly what the code says.
+one catalogue of its language; the same msgid in two is refused, naming both places.
+English is the source language: its messages are the msgids themselves, so an English build
+never reads a catalogue and prints exactly what the code says.
 
 Rendering code calls :func:`gettext` (imported as ``_``), which translates into the language
 made active by :func:`active` around one document's rendering (a build renders each document in
@@ -15,8 +16,8 @@ a worker process, so the active language is per document, not global configurati
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import contextvars
+import datetime as dt
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
