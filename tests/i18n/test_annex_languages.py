@@ -29,10 +29,10 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs
 
 def annex_messages(lang: str) -> dict[str, str]:
     """The annex part of the catalogue (and the gap word the annexes print), English -> translation."""
-    with i18n.catalogue_path(lang).open("rb") as handle:
+    with (i18n.catalogue_path(lang).parent / "annex.po").open("rb") as handle:
         catalogue = read_po(handle)
     found = {str(m.id): str(m.string) for m in catalogue if m.id and any("annexes" in c for c in m.auto_comments)}
-    found["Not recorded"] = str(catalogue["Not recorded"].string)
+    found["Not recorded"] = i18n.messages(lang)["Not recorded"]
     return found
 
 
