@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ropa.i18n import format_date
+from ropa.i18n import gettext as _
 from ropa.model.activity import (
     BASIS_LABELS,
     Activity,
@@ -20,11 +22,21 @@ from ropa.model.labels import DPIA_STATUS_LABELS, FREQUENCY_LABELS, RISK_LABELS,
 from ropa.model.organisation import Organisation
 from ropa.model.register import Entry, Register
 from ropa.render.text import country_label, period_text
+from ropa.render.views.findings import severity_count
 from ropa.render.views.marks import EMPTY, FindingRef, Mark, Scope
 from ropa.render.views.measures import MeasureView, measures
 from ropa.render.views.places import Place, place_of
 from ropa.render.views.transfers import ImporterMarks, TransferView, transfer_view
-from ropa.render.views.wording import Detail, document_text, recipient_name, retention_text, sources_of, yes_no
+from ropa.render.views.wording import (
+    Detail,
+    document_text,
+    joined,
+    recipient_name,
+    retention_text,
+    sources_of,
+    sub_processor_of,
+    yes_no,
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,8 @@ class PartyView:
     role: str | None
     part: str | None
     """What it does: the processing on instructions, a controller's own purpose, or the Art. 26 arrangement."""
+    role_in_line: str = ""
+    """The role as the activity head names it inside its line (lower case in English)."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +152,8 @@ class ProcessorActivityView:
     last_reviewed: str | None
     sources: list[str]
     findings: list[FindingRef] = field(default_factory=list)
+    title: str = ""
+    """The heading: ``Processing for <controller>``."""
 
 
 def purpose_view(
@@ -148,27 +164,29 @@ def purpose_view(
     ``max_retention`` is the organisation's longest retention per purpose type: shown next to the
     type, it is the yardstick a reader needs to judge the retention of the purpose's data.
     """
-    basis = BASIS_LABELS[purpose.lawful_basis] if purpose.lawful_basis else None
+    basis = _(BASIS_LABELS[purpose.lawful_basis]) if purpose.lawful_basis else None
     if basis is None and purpose.stated_basis:
-        basis = f"As stated: \u201c{purpose.stated_basis}\u201d (no Art. 6(1) point named)"
+        basis = _("As stated: \u201c{stated}\u201d (no Art. 6(1) point named)").format(stated=purpose.stated_basis)
     elif basis and purpose.stated_basis:
-        basis += f" (stated as \u201c{purpose.stated_basis}\u201d)"
+        basis = _("{basis} (stated as \u201c{stated}\u201d)").format(basis=basis, stated=purpose.stated_basis)
     details: list[Detail] = []
     basis_value = purpose.lawful_basis.value if purpose.lawful_basis is not None else ""
     if purpose.legitimate_interest or basis_value == "6.1.f":
-        details.append(Detail("Legitimate interest", purpose.legitimate_interest))
-        details.append(Detail("Legitimate interests assessment", document_text(purpose.lia)))
+        details.append(Detail(_("Legitimate interest"), purpose.legitimate_interest))
+        details.append(Detail(_("Legitimate interests assessment"), document_text(purpose.lia)))
     if purpose.consent_mechanism or basis_value == "6.1.a":
-        details.append(Detail("How consent is collected", purpose.consent_mechanism))
-        details.append(Detail("How consent is withdrawn", purpose.withdrawal_mechanism))
+        details.append(Detail(_("How consent is collected"), purpose.consent_mechanism))
+        details.append(Detail(_("How consent is withdrawn"), purpose.withdrawal_mechanism))
     if purpose.legal_provision or basis_value in ("6.1.c", "6.1.e"):
-        details.append(Detail("Legal provision", purpose.legal_provision))
+        details.append(Detail(_("Legal provision"), purpose.legal_provision))
     if purpose.archiving_research_statistics:
-        details.append(Detail("Art. 89(1)", "Archiving, research or statistics purpose"))
+        details.append(Detail(_("Art. 89(1)"), _("Archiving, research or statistics purpose")))
     if purpose.purpose_type:
         longest = (max_retention or {}).get(purpose.purpose_type)
-        kind = purpose.purpose_type + (f" (longest retention set for it: {period_text(longest)})" if longest else "")
-        details.append(Detail("Type of purpose", kind))
+        kind = purpose.purpose_type
+        if longest:
+            kind = _("{type} (longest retention set for it: {period})").format(type=kind, period=period_text(longest))
+        details.append(Detail(_("Type of purpose"), kind))
     return PurposeView(
         purpose.description,
         basis,
@@ -182,18 +200,18 @@ def category_view(category: DataCategory, activity: Activity, scope: Scope = EMP
     """A data category with its own retention, or the activity's default marked as such."""
     special = None
     if category.special is not None:
-        special = f"Special category (Art. 9): {SPECIAL_LABELS[category.special]}"
+        special = _("Special category (Art. 9): {category}").format(category=_(SPECIAL_LABELS[category.special]))
         if category.art9_condition is not None:
             point = category.art9_condition.value.removeprefix("9.2.")
-            special += f"; condition Art. 9(2)({point})"
+            special = _("{text}; condition Art. 9(2)({point})").format(text=special, point=point)
             if category.art9_law_ref:
                 special += f", {category.art9_law_ref}"
         else:
-            special += "; Art. 9(2) condition not stated"
+            special = _("{text}; Art. 9(2) condition not stated").format(text=special)
     if category.criminal:
-        special = (special + "; " if special else "") + "Criminal convictions and offences (Art. 10)"
+        special = (special + "; " if special else "") + _("Criminal convictions and offences (Art. 10)")
         if category.art10_authority:
-            special += f", under {category.art10_authority}"
+            special = _("{text}, under {authority}").format(text=special, authority=category.art10_authority)
     own = retention_text(category.retention)
     fallback = retention_text(activity.retention) if own is None else None
     return CategoryView(
@@ -211,7 +229,7 @@ def sensitive_safeguards(category: DataCategory) -> str | None:
     """The restrictions or safeguards applied to a sensitive category, with Art. 9(3) professional secrecy."""
     parts = [p for p in (category.safeguards,) if p]
     if category.professional_secrecy:
-        parts.append(f"professional secrecy (Art. 9(3)): {category.professional_secrecy}")
+        parts.append(_("professional secrecy (Art. 9(3)): {secrecy}").format(secrecy=category.professional_secrecy))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] if text else None
 
@@ -228,23 +246,23 @@ def children_details(activity: Activity) -> list[Detail]:
     if not (safeguards is not None or iss or any(s.children for s in activity.data_subjects)):
         return []
     given = safeguards or ChildSafeguards()
-    details = [Detail("Ages of the children concerned", given.age_range)]
+    details = [Detail(_("Ages of the children concerned"), given.age_range)]
     if iss is not None:
-        details.append(Detail("Information society service offered directly to children (Art. 8(1))", yes_no(iss)))
+        details.append(Detail(_("Information society service offered directly to children (Art. 8(1))"), yes_no(iss)))
     if iss or given.consent_ages:
         ages = "; ".join(f"{country_label(code)}: {age}" for code, age in sorted(given.consent_ages.items()))
-        details.append(Detail("Age from which a child consents itself, per Member State (Art. 8(1))", ages or None))
+        details.append(Detail(_("Age from which a child consents itself, per Member State (Art. 8(1))"), ages or None))
     if iss or given.parental_consent:
         details.append(
             Detail(
-                "Consent by the holder of parental responsibility and its verification (Art. 8(2))",
+                _("Consent by the holder of parental responsibility and its verification (Art. 8(2))"),
                 given.parental_consent,
             )
         )
-    details.append(Detail("Notice written for the children's age (Art. 12(1))", given.notice))
+    details.append(Detail(_("Notice written for the children's age (Art. 12(1))"), given.notice))
     if given.lia_reasoning or any(p.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS for p in activity.purposes):
         details.append(
-            Detail("Children's interests in the legitimate interests balance (Art. 6(1)(f))", given.lia_reasoning)
+            Detail(_("Children's interests in the legitimate interests balance (Art. 6(1)(f))"), given.lia_reasoning)
         )
     return details
 
@@ -258,18 +276,18 @@ def profile_details(org: Organisation, activity: Activity) -> list[Detail]:
     claimed = derogation_claimed(org, activity)
     details: list[Detail] = []
     if claimed:
-        whose = "this activity" if activity.art30_5_derogation else "the organisation, for activities without a claim"
-        details.append(Detail("Art. 30(5) derogation", f"Claimed by {whose}"))
+        if activity.art30_5_derogation:
+            whose = _("Claimed by this activity")
+        else:
+            whose = _("Claimed by the organisation, for activities without a claim")
+        details.append(Detail(_("Art. 30(5) derogation"), whose))
     elif activity.art30_5_derogation is False and org.art30_5_derogation:
-        details.append(Detail("Art. 30(5) derogation", "Not claimed: recorded in full"))
+        details.append(Detail(_("Art. 30(5) derogation"), _("Not claimed: recorded in full")))
     if claimed or activity.frequency:
-        details.append(
-            Detail(
-                "How often the processing happens", FREQUENCY_LABELS[activity.frequency] if activity.frequency else None
-            )
-        )
+        frequency = _(FREQUENCY_LABELS[activity.frequency]) if activity.frequency else None
+        details.append(Detail(_("How often the processing happens"), frequency))
     if claimed or activity.risk:
-        details.append(Detail("Risk to data subjects", RISK_LABELS[activity.risk] if activity.risk else None))
+        details.append(Detail(_("Risk to data subjects"), _(RISK_LABELS[activity.risk]) if activity.risk else None))
     return details
 
 
@@ -290,8 +308,8 @@ def recipient_view(register: Register, recipient: Recipient, scope: Scope = EMPT
         name = f"{name} \u2013 {recipient.category}" if name else recipient.category
     internal = recipient.role is not None and recipient.role.value == "internal"
     return RecipientView(
-        name=name or "Unnamed recipient",
-        role=ROLE_LABELS.get(recipient.role.value) if recipient.role else None,
+        name=name or _("Unnamed recipient"),
+        role=role_label(recipient.role.value) if recipient.role else None,
         country=country_label(country),
         outside_eea=outside_eea(country),
         data=", ".join(recipient.data_shared) or None,
@@ -300,55 +318,67 @@ def recipient_view(register: Register, recipient: Recipient, scope: Scope = EMPT
     )
 
 
+def role_label(value: str) -> str | None:
+    """The label of a role value (:data:`ROLE_LABELS`) in the document language; None for an unknown value."""
+    label = ROLE_LABELS.get(value)
+    return _(label) if label is not None else None
+
+
 def party_view(party: Party) -> PartyView:
     """One provider of an activity: its name, its role for the activity, and what it does in it."""
     name = party.provider.legal_name
     if party.sub is not None:
-        name = f"{party.sub.name or party.sub.category or party.sub.id} (sub-processor of {name})"
+        name = sub_processor_of(party.sub.name or party.sub.category or party.sub.id, name)
     involvement = party.involvement
     part = None
     if involvement is not None:
         part = involvement.processing or involvement.purpose or involvement.arrangement
         if involvement.via:
-            part = f"engaged by {involvement.via}" + (f": {part}" if part else "")
-    return PartyView(name=name, role=ROLE_LABELS.get(party.role.value) if party.role else None, part=part)
+            if part:
+                part = _("engaged by {via}: {part}").format(via=involvement.via, part=part)
+            else:
+                part = _("engaged by {via}").format(via=involvement.via)
+    label = ROLE_LABELS.get(party.role.value) if party.role else None
+    return PartyView(
+        name=name,
+        role=_(label) if label else None,
+        part=part,
+        role_in_line=_(label.lower()) if label else _("role not recorded"),
+    )
 
 
 def done_by(views: list[PartyView]) -> str:
     """The activity head's one line on who carries it out."""
     if not views:
-        return "In-house: no provider takes part"
-    return "With " + "; ".join(f"{v.name} ({v.role.lower() if v.role else 'role not recorded'})" for v in views)
+        return _("In-house: no provider takes part")
+    return _("With {parties}").format(parties="; ".join(f"{v.name} ({v.role_in_line})" for v in views))
 
 
 def record_details(activity: Activity) -> list[Detail]:
     """The optional fields regulators' templates ask for (ICO, CNIL), shown only when stated."""
+    follows = None
+    if activity.follows_retention_policy is not None:
+        deviation = activity.policy_deviation or _("reason not recorded")
+        follows = _("Yes") if activity.follows_retention_policy else _("No: {reason}").format(reason=deviation)
     found: list[tuple[str, str | None]] = [
         ("Business function", activity.business_function),
         ("Systems and applications", ", ".join(activity.systems) or None),
         ("Rights available to data subjects and how they are exercised", activity.rights),
         ("Record of consent", activity.consent_record),
         ("Retention and erasure policy", activity.retention_policy),
-        (
-            "Retention follows the policy",
-            yes_no(
-                activity.follows_retention_policy, "Yes", "No: " + (activity.policy_deviation or "reason not recorded")
-            )
-            if activity.follows_retention_policy is not None
-            else None,
-        ),
-        ("DPIA progress", DPIA_STATUS_LABELS[activity.dpia_status] if activity.dpia_status else None),
-        ("Entry created", activity.created.isoformat() if activity.created else None),
+        ("Retention follows the policy", follows),
+        ("DPIA progress", _(DPIA_STATUS_LABELS[activity.dpia_status]) if activity.dpia_status else None),
+        ("Entry created", format_date(activity.created) if activity.created else None),
     ]
     decisions = activity.automated_decisions
     if decisions is not None:
-        text = "Yes" if decisions.used else "No"
+        text = _("Yes") if decisions.used else _("No")
         if decisions.used and decisions.description:
             text += f": {decisions.description}"
         if decisions.used and decisions.exception:
             text += f" (Art. 22(2)({decisions.exception[-1]}))"
         found.append(("Automated decision-making, including profiling (Art. 22)", text))
-    return [Detail(label, value) for label, value in found if value]
+    return [Detail(_(label), value) for label, value in found if value]
 
 
 def findings_summary(refs: list[FindingRef]) -> str:
@@ -356,13 +386,10 @@ def findings_summary(refs: list[FindingRef]) -> str:
     if not refs:
         return ""
     counts = [(sum(1 for r in refs if r.severity == level), level) for level in ("error", "warning", "info")]
-    parts = [f"{n} {level}{'s' if n != 1 and level != 'info' else ''}" for n, level in counts if n]
+    parts = ", ".join(severity_count(n, level) for n, level in counts if n)
     total = len(refs)
-    return f"{total} finding{'s' if total != 1 else ''} about this activity ({', '.join(parts)})"
-
-
-def _names(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+    one, other = "{count} finding about this activity ({parts})", "{count} findings about this activity ({parts})"
+    return _(one if total == 1 else other).format(count=total, parts=parts)
 
 
 def transfer_note(register: Register, involved: list[Party], recipients: list[RecipientView]) -> str:
@@ -387,16 +414,16 @@ def transfer_note(register: Register, involved: list[Party], recipients: list[Re
             outside.append(name)
     unknown += [r.name for r in recipients if r.place is not None and r.place.unknown]
     if unknown:
-        return (
-            "No transfer outside the EEA is declared for this activity, but where "
-            f"{_names(sorted(set(unknown)))} keep the data is not recorded: a transfer cannot be excluded."
-        )
+        return _(
+            "No transfer outside the EEA is declared for this activity, but where {names} keep the data is not "
+            "recorded: a transfer cannot be excluded."
+        ).format(names=joined(sorted(set(unknown))))
     if outside:
-        return (
-            f"No transfer is declared for this activity, although {_names(sorted(set(outside)))} "
-            "keep data outside the EEA (see the summary of transfers)."
-        )
-    return "No transfer outside the EEA is recorded for this activity; every location it names is in the EEA."
+        return _(
+            "No transfer is declared for this activity, although {names} keep data outside the EEA (see the "
+            "summary of transfers)."
+        ).format(names=joined(sorted(set(outside))))
+    return _("No transfer outside the EEA is recorded for this activity; every location it names is in the EEA.")
 
 
 def activity_view(
@@ -412,7 +439,7 @@ def activity_view(
     processors = [party.provider for party in involved if party.processes and party.sub is None]
     hosts = [entry.host] if entry.host is not None else []
     docs = [
-        ", ".join(p for p in (d.title, d.date.isoformat() if d.date else None, d.url) if p)
+        ", ".join(p for p in (d.title, format_date(d.date) if d.date else None, d.url) if p)
         for provider in hosts
         for d in provider.documents
     ]
@@ -427,7 +454,7 @@ def activity_view(
         parties=views,
         purposes=[purpose_view(p, org.settings.max_retention, scope, i) for i, p in enumerate(activity.purposes)],
         data_subjects=[
-            SubjectView(s.name, "includes children" if s.children else None) for s in activity.data_subjects
+            SubjectView(s.name, _("includes children") if s.children else None) for s in activity.data_subjects
         ],
         children=children_details(activity),
         data_categories=[category_view(c, activity, scope, i) for i, c in enumerate(activity.data_categories)],
@@ -438,14 +465,14 @@ def activity_view(
             transfer_view(register, t, activity, activity.name, scope, i, importer)
             for i, t in enumerate(activity.transfers)
         ],
-        measures=measures(activity.security_measures, "this activity")
+        measures=measures(activity.security_measures, _("this activity"))
         + [m for provider in processors for m in measures(provider.toms, provider.legal_name)],
         profile=profile_details(org, activity),
         record_details=record_details(activity),
         dpia=document_text(activity.dpia),
         dpia_required=dpia_required,
         owner=activity.owner,
-        last_reviewed=activity.last_reviewed.isoformat() if activity.last_reviewed else None,
+        last_reviewed=format_date(activity.last_reviewed) if activity.last_reviewed else None,
         sources=[*sources_of(activity), *docs],
         findings=scope.refs(),
         transfer_note="" if activity.transfers else transfer_note(register, involved, recipients),
@@ -468,8 +495,9 @@ def processor_activity_view(
         controller_contact=item.controller_contact,
         categories=list(item.categories_of_processing),
         transfers=[transfer_view(register, t, None, item.id, scope, i) for i, t in enumerate(item.transfers)],
-        measures=measures(item.security_measures, "this processing"),
-        last_reviewed=item.last_reviewed.isoformat() if item.last_reviewed else None,
+        measures=measures(item.security_measures, _("this processing")),
+        last_reviewed=format_date(item.last_reviewed) if item.last_reviewed else None,
         sources=sources_of(item),
         findings=scope.refs(),
+        title=_("Processing for {controller}").format(controller=item.controller),
     )

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ropa.check.findings import Finding, Report
+from ropa.i18n import gettext as _
 from ropa.model.common import Severity
 from ropa.model.register import Register
 
@@ -71,7 +72,7 @@ def finding_view(
         provider = register.provider(finding.provider)
         about.append(provider.legal_name if provider else finding.provider)
     if finding.activity:
-        about.append(f"activity {finding.activity}")
+        about.append(_("activity {id}").format(id=finding.activity))
     return FindingView(
         severity=finding.severity.value,
         rule=finding.rule,
@@ -106,14 +107,27 @@ def status_of(report: Report, findings: list[Finding] | None = None) -> Status:
     counts = {s: sum(1 for f in chosen if f.severity is s) for s in Severity}
     errors, warnings, infos = counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]
     if errors:
-        word, level = "Findings to fix: the record has errors", "error"
+        word, level = _("Findings to fix: the record has errors"), "error"
     elif warnings:
-        word, level = "Passed with warnings", "warning"
+        word, level = _("Passed with warnings"), "warning"
     elif infos:
-        word, level = "Passed (information only)", "info"
+        word, level = _("Passed (information only)"), "info"
     else:
-        word, level = "Passed: no findings", "ok"
-    summary = (
-        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}, {infos} info"
-    )
+        word, level = _("Passed: no findings"), "ok"
+    counted = ((errors, "error"), (warnings, "warning"), (infos, "info"))
+    summary = ", ".join(severity_count(n, severity) for n, severity in counted)
     return Status(word, level, errors, warnings, infos, len(report.waived), summary, report.as_of)
+
+
+SEVERITY_COUNTS = {
+    "error": ("{count} error", "{count} errors"),
+    "warning": ("{count} warning", "{count} warnings"),
+    "info": ("{count} info", "{count} info"),
+}
+"""How a number of findings of one severity is written: (one, other) msgids."""
+
+
+def severity_count(count: int, severity: str) -> str:
+    """``1 error``, ``2 warnings``, ``3 info`` in the document language."""
+    one, other = SEVERITY_COUNTS[severity]
+    return _(one if count == 1 else other).format(count=count)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ropa.i18n import gettext as _
 from ropa.model.common import TOM_LABELS, Tom, TomKind
 from ropa.model.register import Register
 
@@ -30,15 +31,21 @@ class MeasureGroup:
 def measures(toms: Iterable[Tom], applies_to: str) -> list[MeasureView]:
     """View of ``toms`` in the Annex II kind order (stable within a kind)."""
     order = {kind: i for i, kind in enumerate(TomKind)}
-    return [MeasureView(TOM_LABELS[t.kind], t.measure, applies_to) for t in sorted(toms, key=lambda t: order[t.kind])]
+    ordered = sorted(toms, key=lambda t: order[t.kind])
+    return [MeasureView(_(TOM_LABELS[t.kind]), t.measure, applies_to) for t in ordered]
 
 
 def measure_groups(items: Iterable[tuple[Tom, str]]) -> list[MeasureGroup]:
     """All 17 kinds in order, each with its measures (possibly none)."""
     by_kind: dict[TomKind, list[MeasureView]] = {kind: [] for kind in TomKind}
     for tom, applies_to in items:
-        by_kind[tom.kind].append(MeasureView(TOM_LABELS[tom.kind], tom.measure, applies_to))
-    return [MeasureGroup(i, TOM_LABELS[kind], by_kind[kind]) for i, kind in enumerate(TomKind, start=1)]
+        by_kind[tom.kind].append(MeasureView(_(TOM_LABELS[tom.kind]), tom.measure, applies_to))
+    return [MeasureGroup(i, _(TOM_LABELS[kind]), by_kind[kind]) for i, kind in enumerate(TomKind, start=1)]
+
+
+def activity_label(name: str) -> str:
+    """``Activity: <name>``: who applies a measure or declares a transfer, when it is one activity."""
+    return _("Activity: {name}").format(name=name)
 
 
 def all_measures(register: Register) -> Iterator[tuple[Tom, str]]:
@@ -48,7 +55,7 @@ def all_measures(register: Register) -> Iterator[tuple[Tom, str]]:
             yield tom, provider.legal_name
     for entry in register.activities():
         for tom in entry.activity.security_measures:
-            yield tom, f"Activity: {entry.activity.name}"
+            yield tom, activity_label(entry.activity.name)
     for item in register.organisation.processor_activities:
         for tom in item.security_measures:
-            yield tom, f"Processing for {item.controller}"
+            yield tom, _("Processing for {controller}").format(controller=item.controller)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ropa.i18n import gettext as _
 from ropa.model.common import Severity
 from ropa.model.facts import outside_eea, parties
 from ropa.model.register import Entry, Register
@@ -19,6 +20,7 @@ from ropa.render.views.marks import FindingIndex, Scope
 MAX_ROWS = 22
 """Activities the overview table lists (one A4 page with the counts above it)."""
 TOPICS = ("Lawful basis", "Retention", "Transfers", "Contract (Art. 28)")
+"""The four topics, as English msgids (printed in the document language)."""
 
 OK, GAP, ERROR, NA = "ok", "gap", "error", "na"
 """Statuses of a cell: recorded, not recorded, recorded but with an error finding, not applicable."""
@@ -66,6 +68,10 @@ class Overview:
     left_out: int
     other_errors: int
     """Error-level findings about no activity (the organisation, providers, sub-processors)."""
+    intro: str = ""
+    """The sentence under the heading: what the page shows and how many activities have errors."""
+    left_out_note: str = ""
+    """The sentence under a table that does not list every activity ("" when it does)."""
 
 
 def _errors(scope: Scope, *prefix: str) -> int:
@@ -73,9 +79,12 @@ def _errors(scope: Scope, *prefix: str) -> int:
 
 
 def _cell(ok: bool, errors: int, recorded: str, gap: str = NOT_STATED) -> Cell:
+    """A cell whose words (English msgids, or already in the document language) are printed translated."""
+    text = _(recorded if ok else gap)
     if errors:
-        return Cell(f"{recorded if ok else gap}; {errors} error{'s' if errors != 1 else ''}", ERROR)
-    return Cell(recorded, OK) if ok else Cell(gap, GAP)
+        counted = _("{text}; {count} error" if errors == 1 else "{text}; {count} errors")
+        return Cell(counted.format(text=text, count=errors), ERROR)
+    return Cell(text, OK if ok else GAP)
 
 
 def _transfers(register: Register, entry: Entry, scope: Scope) -> Cell:
@@ -102,9 +111,10 @@ def _contract(register: Register, entry: Entry, provider_errors: int) -> Cell:
     """Whether every processor of the activity has a recorded Art. 28 contract; in-house: not applicable."""
     processors = [p.provider for p in parties(register, entry) if p.processes and p.sub is None]
     if not processors:
-        return Cell(NOT_APPLICABLE, NA)
+        return Cell(_(NOT_APPLICABLE), NA)
     missing = sum(1 for p in processors if p.contract is None)
-    return _cell(not missing, provider_errors, "Recorded", f"{NOT_STATED} ({missing} of {len(processors)})")
+    gap = _("{text} ({count} of {total})").format(text=_(NOT_STATED), count=missing, total=len(processors))
+    return _cell(not missing, provider_errors, "Recorded", gap)
 
 
 def activity_row(register: Register, entry: Entry, number: int, scope: Scope, provider_errors: int) -> OverviewRow:
@@ -147,7 +157,7 @@ def build_overview(register: Register, index: FindingIndex, scopes: list[Scope])
     for column, topic in enumerate(TOPICS):
         statuses = [row.cells[column].status for row in rows]
         counts.append(
-            TopicCount(topic, statuses.count(OK), statuses.count(GAP), statuses.count(ERROR), statuses.count(NA))
+            TopicCount(_(topic), statuses.count(OK), statuses.count(GAP), statuses.count(ERROR), statuses.count(NA))
         )
     in_activities = {n for scope in scopes for n in scope.numbers()}
     other = sum(1 for n, f in index.numbered if f.severity is Severity.ERROR and n not in in_activities)
@@ -156,11 +166,44 @@ def build_overview(register: Register, index: FindingIndex, scopes: list[Scope])
         shown = sorted(
             sorted(rows, key=lambda r: (-r.errors, -r.warnings, r.number))[:MAX_ROWS], key=lambda r: r.number
         )
+    with_errors = sum(1 for r in rows if r.errors)
     return Overview(
         counts=counts,
         rows=shown,
         activities=len(rows),
-        with_errors=sum(1 for r in rows if r.errors),
+        with_errors=with_errors,
         left_out=len(rows) - len(shown),
         other_errors=other,
+        intro=intro(len(rows), with_errors, other),
+        left_out_note=left_out_note(len(shown), len(rows) - len(shown)),
     )
+
+
+def intro(activities: int, with_errors: int, other_errors: int) -> str:
+    """The overview's opening sentences, with the counts of activities and errors."""
+    counts = _(
+        "{count} activity, {errors} of them with open errors"
+        if activities == 1
+        else "{count} activities, {errors} of them with open errors"
+    ).format(count=activities, errors=with_errors)
+    if other_errors:
+        counts = _(
+            "{text}; {count} further error concern the organisation, providers or sub-processors (Appendix A)"
+            if other_errors == 1
+            else "{text}; {count} further errors concern the organisation, providers or sub-processors (Appendix A)"
+        ).format(text=counts, count=other_errors)
+    lead = _(
+        "Where each processing activity stands on the four points an audit asks first, from the record and "
+        "its validation findings."
+    )
+    return f"{lead} {counts}."
+
+
+def left_out_note(shown: int, left_out: int) -> str:
+    """What the table of activities leaves out when there are more than :data:`MAX_ROWS` ("" for nothing)."""
+    if not left_out:
+        return ""
+    return _(
+        "The table shows the {shown} activities with the most open findings; {count} more are counted above "
+        "and listed in the contents."
+    ).format(shown=shown, count=left_out)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ropa.i18n import gettext as _
 from ropa.model.activity import BASIS_LABELS
 from ropa.model.facts import is_processor
 from ropa.model.register import Register
+from ropa.render.text import NOT_STATED
 from ropa.render.views.wording import retention_text
 
 
@@ -25,12 +27,12 @@ class OwnRow:
 
 def _uses(uses: bool | None, processor: bool) -> str:
     if uses is None:
-        return "Not recorded"
+        return _(NOT_STATED)
     if not uses:
-        return "No"
+        return _("No")
     if processor:
-        return "Yes: for this purpose the provider is a controller, not the organisation's processor (Art. 28(10))"
-    return "Yes"
+        return _("Yes: for this purpose the provider is a controller, not the organisation's processor (Art. 28(10))")
+    return _("Yes")
 
 
 def own_processing_rows(register: Register) -> list[OwnRow]:
@@ -39,7 +41,7 @@ def own_processing_rows(register: Register) -> list[OwnRow]:
     for provider in register.providers:
         processor = is_processor(register, provider)
         for own in provider.own_processing:
-            basis = BASIS_LABELS[own.lawful_basis] if own.lawful_basis is not None else own.stated_basis
+            basis = _(BASIS_LABELS[own.lawful_basis]) if own.lawful_basis is not None else own.stated_basis
             rows.append(
                 OwnRow(
                     provider=provider.legal_name,

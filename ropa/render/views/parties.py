@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ropa.i18n import gettext as _
 from ropa.model.facts import outside_eea
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider
@@ -35,12 +36,12 @@ def party_of_organisation(org: Organisation) -> Party:
             p for p in (rep.name, country_label(rep.member_state), contact_text(rep.contact)) if p
         )
     elif org.eu_establishment and not org.art3_2_applies:
-        representative = "Not applicable (established in the EU/EEA)"
+        representative = _("Not applicable (established in the EU/EEA)")
     elif org.art27_2_exemption:
-        representative = f"None designated: exempt under Art. 27(2): {org.art27_2_exemption}"
+        representative = _("None designated: exempt under Art. 27(2): {reason}").format(reason=org.art27_2_exemption)
     dpo = contact_text(org.dpo) if org.dpo is not None and org.dpo.designated is not False else None
     if org.dpo is not None and org.dpo.designated is False:
-        dpo = "No DPO designated"
+        dpo = _("No DPO designated")
     return Party(
         name=org.legal_name,
         trading_name=org.trading_name,

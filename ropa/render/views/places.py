@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ropa.i18n import gettext as _
 from ropa.model.facts import outside_eea
 from ropa.render.text import UNKNOWN_LOCATION, country_label
 
@@ -40,15 +41,15 @@ def place_of(code: str | None, prefix: str = "", organisation: str | None = None
     if code:
         return Place(country_label(code) or code, "outside" if outside_eea(code) else "eea", prefix)
     if organisation:
-        return Place(f"{organisation} (international organisation)", "outside", prefix)
-    return Place(UNKNOWN_LOCATION, "unknown", prefix)
+        return Place(_("{name} (international organisation)").format(name=organisation), "outside", prefix)
+    return Place(_(UNKNOWN_LOCATION), "unknown", prefix)
 
 
 def places_of(established: str | None, kept: Iterable[str]) -> list[Place]:
     """The establishment, then every other country the data is kept in, each with its own status."""
     others = sorted({code for code in kept if code and code != established})
-    places = [place_of(established, "" if established else "establishment: ")]
-    places += [place_of(code, "data also in " if index == 0 else "") for index, code in enumerate(others)]
+    places = [place_of(established, "" if established else _("establishment:") + " ")]
+    places += [place_of(code, _("data also in") + " " if index == 0 else "") for index, code in enumerate(others)]
     return places
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ropa.i18n import format_date
+from ropa.i18n import gettext as _
 from ropa.model.activity import RecipientRole
 from ropa.model.facts import involved_in, outside_eea, roles_text
 from ropa.model.labels import ROLE_LABELS
@@ -53,21 +55,23 @@ def recipient_rows(register: Register, index: FindingIndex | None = None) -> lis
         contract = None
         if provider.contract is not None:
             c = provider.contract
-            kept = c.data_retention and f"personal data kept at most {period_text(c.data_retention)}"
-            contract = ", ".join(
-                p for p in (c.title, c.version and f"version {c.version}", c.signed and f"signed {c.signed}", kept) if p
+            kept = c.data_retention and _("personal data kept at most {period}").format(
+                period=period_text(c.data_retention)
             )
+            version = c.version and _("version {version}").format(version=c.version)
+            signed = c.signed and _("signed {date}").format(date=format_date(c.signed))
+            contract = ", ".join(p for p in (c.title, version, signed, kept) if p)
         country = country_label(provider.country)
         rows.append(
             RecipientRow(
                 name=provider.legal_name + (f" ({provider.trading_name})" if provider.trading_name else ""),
-                role=roles_text(register, provider, ROLE_LABELS),
+                role=roles_text(register, provider, {value: _(label) for value, label in ROLE_LABELS.items()}),
                 country=country,
                 outside_eea=any(outside_eea(code) for code in provider_locations(provider)),
                 service=provider.service,
                 contract=contract,
                 activities=", ".join(e.activity.name for e in involved_in(register, provider))
-                or "No activity recorded",
+                or _("No activity recorded"),
                 places=places_of(provider.country, provider_locations(provider)),
                 place_marks=scope.at("country") + scope.at("data_locations"),
                 role_marks=scope.at("role"),
@@ -88,9 +92,9 @@ def recipient_rows(register: Register, index: FindingIndex | None = None) -> lis
                 others[key].append(activity.name)
             details.setdefault(key, view)
     no_contract = {
-        ROLE_LABELS[RecipientRole.PUBLIC_AUTHORITY.value]: "Not applicable (public authority)",
-        ROLE_LABELS[RecipientRole.SUB_PROCESSOR.value]: "Through the provider's contract (Art. 28(4))",
-        ROLE_LABELS[RecipientRole.INTERNAL.value]: "Not applicable (internal)",
+        _(ROLE_LABELS[RecipientRole.PUBLIC_AUTHORITY.value]): _("Not applicable (public authority)"),
+        _(ROLE_LABELS[RecipientRole.SUB_PROCESSOR.value]): _("Through the provider's contract (Art. 28(4))"),
+        _(ROLE_LABELS[RecipientRole.INTERNAL.value]): _("Not applicable (internal)"),
     }
     for key in sorted(others):
         view = details[key]
@@ -118,7 +122,7 @@ def retention_rows(register: Register, index: FindingIndex | None = None) -> lis
         if not activity.data_categories:
             fallback = retention_text(activity.retention)
             rows.append(
-                RetentionRow(activity.name, "No data category recorded", fallback, False, scope.at("retention"))
+                RetentionRow(activity.name, _("No data category recorded"), fallback, False, scope.at("retention"))
             )
         for i, category in enumerate(activity.data_categories):
             view = category_view(category, activity, scope, i)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ropa.i18n import format_date
+from ropa.i18n import gettext as _
 from ropa.model.activity import Activity
 from ropa.model.facts import outside_eea, transfer_outside_eea
 from ropa.model.provider import Provider
@@ -21,6 +23,7 @@ from ropa.render.views.wording import (
     modules_text,
     recipient_name,
     sub_processor_name,
+    sub_processor_of,
     tia_text,
     yes_no,
 )
@@ -91,15 +94,15 @@ def compelling_details(mechanism: Mechanism | None) -> list[Detail]:
         return []
     informed = conditions.sa_informed_on if conditions else None
     return [
-        Detail("Assessment of all the circumstances", document_text(mechanism.evidence)),
-        Detail("Suitable safeguards", mechanism.justification),
+        Detail(_("Assessment of all the circumstances"), document_text(mechanism.evidence)),
+        Detail(_("Suitable safeguards"), mechanism.justification),
         Detail(
-            "Not repetitive",
+            _("Not repetitive"),
             yes_no(conditions.non_repetitive, "Confirmed", "No: the transfer repeats") if conditions else None,
         ),
-        Detail("Limited number of data subjects", conditions.limited_data_subjects if conditions else None),
-        Detail("Supervisory authority informed on", informed.isoformat() if informed else None),
-        Detail("Data subjects informed", conditions.data_subjects_informed if conditions else None),
+        Detail(_("Limited number of data subjects"), conditions.limited_data_subjects if conditions else None),
+        Detail(_("Supervisory authority informed on"), format_date(informed) if informed else None),
+        Detail(_("Data subjects informed"), conditions.data_subjects_informed if conditions else None),
     ]
 
 
@@ -121,7 +124,7 @@ def transfer_view(
         names = {c.id: c.name for c in activity.data_categories}
         data = ", ".join(names.get(c, c) for c in transfer.data_categories)
     else:
-        data = "All data categories of the activity"
+        data = _("All data categories of the activity")
     destination = country_label(transfer.country) or transfer.international_organisation
     return TransferView(
         destination=destination,
@@ -129,7 +132,7 @@ def transfer_view(
         recipient=recipient_name(register, transfer.recipient),
         mechanism=mechanism_text(transfer.mechanism),
         modules=modules_text(transfer.mechanism),
-        frequency=transfer.frequency,
+        frequency=_(transfer.frequency) if transfer.frequency else None,
         data=data,
         tia=tia_text(transfer.mechanism),
         declared_in=declared_in,
@@ -150,7 +153,7 @@ def provider_transfers(provider: Provider, scope: Scope = EMPTY) -> list[Transfe
     rows: list[TransferView] = []
     dpf = ""
     if provider.dpf is not None:
-        dpf = "; DPF: certified" if provider.dpf.certified else "; DPF: not certified"
+        dpf = "; " + (_("DPF: certified") if provider.dpf.certified else _("DPF: not certified"))
     codes: list[str | None] = [*provider_locations(provider)] or [None]
     location_marks = scope.at("country") + scope.at("data_locations")
     for code in codes:
@@ -167,9 +170,9 @@ def provider_transfers(provider: Provider, scope: Scope = EMPTY) -> list[Transfe
                     mechanism=(text + dpf) if text and code == "US" else text,
                     modules=modules_text(mechanism),
                     frequency=None,
-                    data="Data processed for the organisation",
+                    data=_("Data processed for the organisation"),
                     tia=tia_text(mechanism),
-                    declared_in="Provider location",
+                    declared_in=_("Provider location"),
                     compelling=compelling_details(mechanism),
                     place=place_of(code),
                     destination_marks=location_marks,
@@ -183,13 +186,13 @@ def provider_transfers(provider: Provider, scope: Scope = EMPTY) -> list[Transfe
             TransferView(
                 destination=country_label(sub.country),
                 outside_eea=sub.country is not None,
-                recipient=f"{sub_processor_name(sub)} (sub-processor of {provider.legal_name})",
+                recipient=sub_processor_of(sub_processor_name(sub), provider.legal_name),
                 mechanism=mechanism_text(sub.mechanism),
                 modules=modules_text(sub.mechanism),
                 frequency=None,
-                data=sub.service or "Data processed for the provider",
+                data=sub.service or _("Data processed for the provider"),
                 tia=tia_text(sub.mechanism),
-                declared_in="Sub-processor list",
+                declared_in=_("Sub-processor list"),
                 compelling=compelling_details(sub.mechanism),
                 place=place_of(sub.country),
                 destination_marks=scope.at("sub_processors", s_index, "country"),

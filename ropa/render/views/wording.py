@@ -1,15 +1,19 @@
 """Sentences and labelled values for the PDF views: retention, contacts, documents, mechanisms.
 
 Each helper turns one model value into the text the register and the annexes print, or
-None when the register states nothing (the template then shows "Not recorded").
+None when the register states nothing (the template then shows "Not recorded"). The words are
+the document language's (:func:`ropa.i18n.gettext`); user text inside them is printed as written.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from ropa.i18n import format_date
+from ropa.i18n import gettext as _
 from ropa.model.activity import Retention
 from ropa.model.common import Contact, DocumentRef
 from ropa.model.labels import END_ACTION_LABELS, MECHANISM_LABELS, MODULE_LABELS
@@ -17,6 +21,16 @@ from ropa.model.provider import SubProcessor
 from ropa.model.register import Register
 from ropa.model.transfer import ART46_TOOLS, Mechanism, MechanismType
 from ropa.render.text import duration_label, period_text
+
+
+def date_text(value: dt.date | str | None) -> str | None:
+    """A date (or an ISO date string) as the document language writes it; other text is kept as it is."""
+    if value is None or isinstance(value, dt.date):
+        return format_date(value) if value is not None else None
+    try:
+        return format_date(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def retention_text(retention: Retention | None) -> str | None:
@@ -27,28 +41,30 @@ def retention_text(retention: Retention | None) -> str | None:
     if retention.duration:
         text = f"{duration_label(retention.duration)} ({retention.duration})"
         if retention.trigger_event:
-            text += f" from {retention.trigger_event}"
+            text = _("{period} from {event}").format(period=text, event=retention.trigger_event)
         parts.append(text)
     elif retention.trigger_event:
-        parts.append(f"until {retention.trigger_event}")
+        parts.append(_("until {event}").format(event=retention.trigger_event))
     if retention.criteria:
-        parts.append(f"criteria: {retention.criteria}")
+        parts.append(_("criteria: {criteria}").format(criteria=retention.criteria))
     if retention.legal_basis_for_period:
-        parts.append(f"required by {retention.legal_basis_for_period}")
+        parts.append(_("required by {law}").format(law=retention.legal_basis_for_period))
     if retention.statutory_period:
-        parts.append(f"statutory period {period_text(retention.statutory_period)}")
+        parts.append(_("statutory period {period}").format(period=period_text(retention.statutory_period)))
     if retention.kind == "unlimited":
-        parts.append("no time limit" + (f" ({retention.not_possible_reason})" if retention.not_possible_reason else ""))
+        reason = retention.not_possible_reason
+        parts.append(_("no time limit ({reason})").format(reason=reason) if reason else _("no time limit"))
     elif retention.not_possible_reason:
-        parts.append(f"no limit can be given: {retention.not_possible_reason}")
+        parts.append(_("no limit can be given: {reason}").format(reason=retention.not_possible_reason))
     if retention.end_action:
-        parts.append(f"then {END_ACTION_LABELS[retention.end_action]}")
+        parts.append(_("then {action}").format(action=_(END_ACTION_LABELS[retention.end_action])))
     if retention.after_withdrawal:
-        parts.append(f"after consent is withdrawn, kept for {period_text(retention.after_withdrawal)}")
+        period = period_text(retention.after_withdrawal)
+        parts.append(_("after consent is withdrawn, kept for {period}").format(period=period))
     if retention.residual_basis:
-        parts.append(f"basis for keeping it after withdrawal: {retention.residual_basis}")
+        parts.append(_("basis for keeping it after withdrawal: {basis}").format(basis=retention.residual_basis))
     if retention.statement:
-        parts.append(f"stated as \u201c{retention.statement}\u201d")
+        parts.append(_("stated as \u201c{statement}\u201d").format(statement=retention.statement))
     return "; ".join(parts) or None
 
 
@@ -67,7 +83,7 @@ def document_text(doc: DocumentRef | None) -> str | None:
         return None
     text = doc.ref
     if doc.date:
-        text += f" ({doc.date.isoformat()})"
+        text += f" ({format_date(doc.date)})"
     if doc.location:
         text += f", {doc.location}"
     return text
@@ -81,17 +97,20 @@ def tia_text(mechanism: Mechanism | None) -> str | None:
         return document_text(mechanism.tia)
     if mechanism.type in ART46_TOOLS:
         return None
-    return "Not required for this mechanism"
+    return _("Not required for this mechanism")
 
 
 def mechanism_text(mechanism: Mechanism | None) -> str | None:
     """The mechanism's label, with the Art. 49(1) point for derogations."""
     if mechanism is None:
         return None
-    label = MECHANISM_LABELS[mechanism.type]
+    label = _(MECHANISM_LABELS[mechanism.type])
     if mechanism.derogation is not None:
         point = mechanism.derogation.value.removeprefix("49.1.")
-        label += " second subparagraph" if point == "second" else f", point ({point})"
+        if point == "second":
+            label = _("{mechanism} second subparagraph").format(mechanism=label)
+        else:
+            label = _("{mechanism}, point ({point})").format(mechanism=label, point=point)
     accession = accession_text(mechanism)
     if accession:
         label += f"; {accession[0].lower()}{accession[1:]}"
@@ -106,8 +125,11 @@ def accession_text(mechanism: Mechanism | None) -> str | None:
     """
     if mechanism is None or not mechanism.acceded_via_clause7:
         return None
-    when = f"on {mechanism.acceded_on.isoformat()}" if mechanism.acceded_on else "(accession date not stated)"
-    return f"Acceded through the Clause 7 docking clause, signing Annex I.A {when}"
+    if mechanism.acceded_on is None:
+        return _("Acceded through the Clause 7 docking clause, signing Annex I.A (accession date not stated)")
+    return _("Acceded through the Clause 7 docking clause, signing Annex I.A on {date}").format(
+        date=format_date(mechanism.acceded_on)
+    )
 
 
 def modules_text(mechanism: Mechanism | None) -> str | None:
@@ -115,10 +137,10 @@ def modules_text(mechanism: Mechanism | None) -> str | None:
     if mechanism is None:
         return None
     if mechanism.type not in (MechanismType.SCC_2021_914, MechanismType.SCC_UNSPECIFIED):
-        return "Not applicable"
+        return _("Not applicable")
     if not mechanism.modules:
         return None
-    return "; ".join(MODULE_LABELS[m] for m in sorted(set(mechanism.modules)))
+    return "; ".join(_(MODULE_LABELS[m]) for m in sorted(set(mechanism.modules)))
 
 
 def sub_processor_name(sub: SubProcessor) -> str:
@@ -131,17 +153,29 @@ def recipient_name(register: Register, ref: str) -> str:
     if "/" in ref:
         found = register.sub_processor(ref)
         if found is not None:
-            return f"{sub_processor_name(found[1])} (sub-processor of {found[0].legal_name})"
+            return sub_processor_of(sub_processor_name(found[1]), found[0].legal_name)
         return ref
     provider = register.provider(ref)
     return provider.legal_name if provider is not None else ref
 
 
+def joined(items: list[str]) -> str:
+    """``a, b and c`` in the document language ("" for none)."""
+    if len(items) < 2:
+        return items[0] if items else ""
+    return _("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
+
+
+def sub_processor_of(name: str, provider: str) -> str:
+    """``name (sub-processor of provider)``: a sub-processor named with the provider that engages it."""
+    return _("{name} (sub-processor of {provider})").format(name=name, provider=provider)
+
+
 def yes_no(value: bool | None, yes: str = "Yes", no: str = "No") -> str | None:
-    """``Yes``/``No`` for a boolean, None when unknown."""
+    """``Yes``/``No`` (or the words given, English msgids) in the document language, None when unknown."""
     if value is None:
         return None
-    return yes if value else no
+    return _(yes) if value else _(no)
 
 
 def sources_of(*models: BaseModel | None) -> list[str]:
