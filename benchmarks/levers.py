@@ -1,15 +1,19 @@
 """A/B runs of rendering settings ("levers"): the same build under each variant, interleaved, in CPU seconds.
 
-A variant sets module constants of :mod:`ropa.render.pdf` before ``ropa build`` runs in a
-fresh process (forked workers inherit them), for instance ``z9=STREAM_ZLIB_LEVEL:9``. Every
+A variant sets module constants of :mod:`ropa.render.pdf`, :mod:`ropa.util.gcpolicy` or
+:mod:`ropa.produce.workers` (the first that has the name; the value is converted to the type of the
+current one) before ``ropa build`` runs in a fresh process (forked workers inherit them), for
+instance ``z9=STREAM_ZLIB_LEVEL:9`` or ``off=RENDER_GC:off``; ``import:weasyprint`` imports a module
+in the main process first, so the workers inherit it instead of importing their own. Every
 round runs each variant once, in a rotating order, so drift in the load of a shared machine
 falls on all of them; the load average is printed per round. For each variant: median and
 spread of CPU and wall time, peak memory, the size of what was written, whether its rounds
-wrote the same bytes, and whether its text per page equals the first variant's.
+wrote the same bytes, and whether its text per page and its bytes equal the first variant's.
 
 Usage::
 
     python benchmarks/levers.py --activities 100 --rounds 3 z9=STREAM_ZLIB_LEVEL:9 z6=STREAM_ZLIB_LEVEL:6
+    python benchmarks/levers.py --activities 100 --rounds 3 relaxed=RENDER_GC:relaxed off=RENDER_GC:off
     python benchmarks/levers.py --activities 300 --only all --rounds 3 z9=STREAM_ZLIB_LEVEL:9 z6=STREAM_ZLIB_LEVEL:6
 """
 
@@ -30,12 +34,17 @@ sys.path.insert(0, str(HERE))
 import run  # noqa: E402
 
 PRELUDE = """
-import sys
-import ropa.render.pdf as pdf
+import importlib, sys
+import ropa.render.pdf, ropa.util.gcpolicy, ropa.produce.workers
+modules = [ropa.render.pdf, ropa.util.gcpolicy, ropa.produce.workers]
 for pair in sys.argv[1].split(","):
     if pair:
         name, value = pair.split(":")
-        setattr(pdf, name, type(getattr(pdf, name))(int(value)))
+        if name == "import":
+            importlib.import_module(value)
+            continue
+        module = next(m for m in modules if hasattr(m, name))
+        setattr(module, name, type(getattr(module, name))(value))
 sys.argv = ["ropa", *sys.argv[2:]]
 from ropa.cli import main
 sys.exit(main())
@@ -81,7 +90,7 @@ def _spread(values: list[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the variants and print one line each."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("variants", nargs="+", help="NAME=CONST:VALUE[,CONST:VALUE...] (constants of ropa.render.pdf)")
+    parser.add_argument("variants", nargs="+", help="NAME=CONST:VALUE[,CONST:VALUE...] (see above)")
     parser.add_argument("--activities", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", default="pdf", help="the --only of ropa build ('all' for every document)")
@@ -115,12 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     base = variants[0]
     for variant in variants:
         same_text = "same" if variant.text == base.text else "DIFFERENT"
+        same_bytes = "same" if variant.digests == base.digests else "different"
         change = statistics.median(variant.cpu) / statistics.median(base.cpu) - 1
         print(
             f"{variant.name:>10}  cpu {_spread(variant.cpu)}  wall {_spread(variant.wall)}  "
             f"peak {max(variant.peak):.0f} MB  {variant.size / 1e6:.2f} MB written  "
             f"cpu {change:+.1%} vs {base.name}  rounds byte-identical: {'yes' if len(variant.digests) == 1 else 'NO'}  "
-            f"text of {len(variant.text)} pages: {same_text}"
+            f"text of {len(variant.text)} pages: {same_text}, bytes: {same_bytes}"
         )
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
+import ropa.util.gcpolicy as gcpolicy
 from ropa.produce.workers import Pool
 
 needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
@@ -94,3 +95,78 @@ def test_every_worker_asks_to_be_killed_with_the_main_process() -> None:
     with Pool(State("s"), 2) as pool:
         signals = {pool.submit(_parent_death_signal).result() for _ in range(4)}
     assert signals == {signal.SIGKILL}
+
+
+def _released(state: State) -> tuple[int, int, int, int]:
+    """In a worker: the frozen objects before and after :func:`gcpolicy.release_memory`, its collections, the pid."""
+    collections = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        before = gc.get_freeze_count()
+        gcpolicy.release_memory()
+        return before, gc.get_freeze_count(), len(collections), os.getpid()
+    finally:
+        gc.callbacks.remove(count)
+
+
+@needs_fork
+def test_workers_live_as_long_as_the_pool_by_default() -> None:
+    assert gcpolicy.jobs_per_worker() is None
+    with Pool(State("s"), 2) as pool:
+        pids = {pool.submit(_labelled, n).result()[2] for n in range(6)}
+    assert 1 <= len(pids) <= 2
+
+
+@needs_fork
+def test_recycling_gives_every_job_a_fresh_fork_with_the_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gcpolicy, "RENDER_GC", "recycle")
+    with Pool(State("register"), 2) as pool:
+        futures = [pool.submit(_labelled, n) for n in range(6)]
+        results = [f.result(timeout=60) for f in futures]
+        released = pool.submit(_released).result(timeout=60)
+    assert [(label, square) for label, square, _ in results] == [("register", n * n) for n in range(6)]
+    assert len({pid for *_, pid in results}) == 6
+    assert released[2] == 0, "a recycled worker leaves its garbage to its exit"
+    assert multiprocessing.active_children() == []
+
+
+@needs_fork
+def test_a_worker_collects_after_each_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    for policy in ("relaxed", "off"):
+        monkeypatch.setattr(gcpolicy, "RENDER_GC", policy)
+        with Pool(State("s"), 2) as pool:
+            before, after, collections, _ = pool.submit(_released).result(timeout=60)
+        assert collections == 1 and after == before, policy
+
+
+@needs_fork
+def test_frozen_freezes_what_the_first_document_left_alive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gcpolicy, "RENDER_GC", "frozen")
+    with Pool(State("s"), 2) as pool:
+        runs = [pool.submit(_released).result(timeout=60) for _ in range(5)]
+    by_worker: dict[int, list[tuple[int, int, int, int]]] = {}
+    for run in runs:
+        by_worker.setdefault(run[3], []).append(run)
+    assert max(len(worker) for worker in by_worker.values()) >= 3, "five jobs on two workers"
+    for (before, after, collections, _), *later in by_worker.values():
+        assert after > before > 0 and collections == 1, "the first document's survivors are frozen"
+        assert all(run[0] == run[1] <= after and run[2] == 1 for run in later), "and then left alone"
+
+
+def test_the_collector_while_laying_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    old = gc.get_threshold()
+    for policy, enabled, threshold in (
+        ("relaxed", True, gcpolicy.GC_THRESHOLDS),
+        ("frozen", True, gcpolicy.GC_THRESHOLDS),
+        ("off", False, old),
+        ("recycle", False, old),
+    ):
+        monkeypatch.setattr(gcpolicy, "RENDER_GC", policy)
+        with gcpolicy.laying_out():
+            assert (gc.isenabled(), gc.get_threshold()) == (enabled, threshold), policy
+        assert gc.isenabled() and gc.get_threshold() == old, policy

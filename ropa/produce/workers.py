@@ -21,6 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Generic, TypeVar
 
 from ropa.produce.lifeline import die_with_parent
+from ropa.util.gcpolicy import jobs_per_worker
 
 S = TypeVar("S")
 R = TypeVar("R")
@@ -46,6 +47,12 @@ class Pool(Generic[S]):
 
     While the pool is open the collector's objects are frozen (:func:`gc.freeze`): a forked worker's
     collector then does not touch, and so copy, the pages of the inherited register.
+
+    Under the ``recycle`` collector policy (:func:`ropa.util.gcpolicy.jobs_per_worker`) a worker exits
+    after that many jobs and the executor forks a fresh one. The executor refuses
+    ``max_tasks_per_child`` with the fork context, because the replacement is forked from its
+    manager thread (cpython#90622), so the limit is set on its attribute after construction: a
+    measured variant (``benchmarks/levers.py``), not the default.
     """
 
     def __init__(self, state: S, workers: int) -> None:
@@ -60,6 +67,8 @@ class Pool(Generic[S]):
                 initializer=_started,
                 initargs=(os.getpid(), state),
             )
+            if fork and (tasks := jobs_per_worker()) is not None:
+                self._executor._max_tasks_per_child = tasks  # type: ignore[attr-defined]
 
     @property
     def parallel(self) -> bool:
