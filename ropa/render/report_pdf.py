@@ -6,6 +6,10 @@ report. The first page says whether the register passed; a package made with
 error-level findings. The view-model is built here; the layout is
 ``templates/report.html`` (rendered with the register's Jinja environment and
 written by the register's PDF writer, so the same fetcher and date rules apply).
+
+Every heading, label, count sentence, severity word and date is in the document's language
+(:mod:`ropa.i18n`, catalogue ``report.po``); the finding messages and the rules' names and
+summaries come from the rule catalogue and stay English, which a German or French report says once.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ropa.check.findings import Finding, Report
+from ropa.i18n import current, format_date
+from ropa.i18n import gettext as _
 from ropa.model.common import Severity
 from ropa.model.register import Register
 
@@ -22,6 +28,11 @@ TEMPLATE = "report.html"
 OPEN_ON_COVER = 50
 """Rules the cover names with their count of open error-level findings; the findings themselves are listed
 once, under Errors (a report that lists each finding twice reads as twice the errors)."""
+RULES_HELP = (
+    "Each finding names the register file, line and column it comes from, and the GDPR provision the rule rests "
+    "on. The same report is in this package as JSON and SARIF; the rules are explained by {command}."
+)
+"""The cover's closing sentence; ``{command}`` is printed as code (``ropa rules RULE-ID``)."""
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 SEVERITY_TITLES = {
     Severity.ERROR: "Errors",
@@ -41,6 +52,8 @@ class FindingRow:
     location: str
     subject: str
     article: str
+    severity_label: str = ""
+    """``severity`` in the document's language (``severity`` itself picks the CSS class)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,8 @@ class WaivedRow:
     finding: FindingRow
     reason: str
     expires: str
+    expiry: str = ""
+    """``expires {date}`` in the document's language."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,7 @@ class RuleRow:
     summary: str
     result: str
     passed: bool
+    severity_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +98,8 @@ class Status:
     """``error``, ``warning``, ``info`` or ``ok``: picks the box colour."""
     word: str
     summary: str
+    headline: str = ""
+    """``Validation status: <word>`` in the document's language."""
 
 
 @dataclass(frozen=True)
@@ -107,11 +125,32 @@ class ReportView:
     """Rules with open error-level findings beyond the first :data:`OPEN_ON_COVER` (counted, not named)."""
     open_by_rule: list[tuple[str, str, int]] = field(default_factory=list)
     """(rule, name, count) of the open error-level findings a package was made with, most frequent first."""
+    language: str = "en"
+    """The document's language (``<html lang>``); a report in another language than English says that the
+    finding messages are English."""
+    description: str = ""
+    """The PDF's description (``<meta name="description">``)."""
+    open_more_text: str = ""
+    """The sentence naming :attr:`open_more` (empty when there are none)."""
+    waived_heading: str = ""
+    rules_heading: str = ""
+    rules_help: tuple[str, str] = ("", "")
+    """The sentence on where the rules are explained, before and after the command it names (printed as code)."""
 
 
 def _breakable(text: str) -> str:
     """A dotted name or file path that wraps only between its parts (zero-width spaces after dots and slashes)."""
     return text.replace(".", ".\u200b").replace("/", "/\u200b")
+
+
+def _date(iso: str) -> str:
+    """An ISO date of the report (record date, as-of date, waiver expiry) as the document's language writes it."""
+    import datetime as dt
+
+    try:
+        return format_date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def _row(finding: Finding) -> FindingRow:
@@ -124,26 +163,41 @@ def _row(finding: Finding) -> FindingRow:
         location=_breakable(f"{finding.file}:{finding.line}:{finding.column}"),
         subject=subject,
         article=finding.article,
+        severity_label=_(finding.severity.value),
     )
 
 
 def _status(report: Report, open_findings: Sequence[Finding]) -> Status:
+    """The verdict, with its headline in the document's language."""
+    status = _verdict(report, open_findings)
+    return Status(status.level, status.word, status.summary, _("Validation status: {word}").format(word=status.word))
+
+
+def _verdict(report: Report, open_findings: Sequence[Finding]) -> Status:
     summary = report.summary()
-    counts = f"{summary['error']} error, {summary['warning']} warning, {summary['info']} info"
+    counts = _("{error} error, {warning} warning, {info} info").format(**summary)
+    n = {"counts": counts}
     if open_findings:
         return Status(
             "error",
-            "Packaged with open findings",
-            f"This package was made although the register has {len(open_findings)} error-level finding(s) "
-            f"({counts}). The record is incomplete or wrong on the points listed below.",
+            _("Packaged with open findings"),
+            _(
+                "This package was made although the register has {count} error-level finding(s) "
+                "({counts}). The record is incomplete or wrong on the points listed below."
+            ).format(count=len(open_findings), counts=counts),
         )
     if summary["error"]:
-        return Status("error", "Errors found", f"The register has error-level findings ({counts}).")
+        return Status("error", _("Errors found"), _("The register has error-level findings ({counts}).").format_map(n))
     if summary["warning"]:
-        return Status("warning", "Passed with warnings", f"No error-level findings ({counts}).")
+        return Status("warning", _("Passed with warnings"), _("No error-level findings ({counts}).").format_map(n))
     if summary["info"]:
-        return Status("info", "Passed", f"No error- or warning-level findings ({counts}).")
-    return Status("ok", "Passed", "Every rule that ran passed: there are no findings.")
+        return Status("info", _("Passed"), _("No error- or warning-level findings ({counts}).").format_map(n))
+    return Status("ok", _("Passed"), _("Every rule that ran passed: there are no findings."))
+
+
+def _waived(finding: Finding, reason: str, expires: str) -> WaivedRow:
+    day = _date(expires)
+    return WaivedRow(_row(finding), reason, day, _("expires {date}").format(date=day))
 
 
 def _by_rule(findings: Sequence[Finding]) -> list[tuple[str, str, int]]:
@@ -172,9 +226,9 @@ def _rules(report: Report) -> list[RuleRow]:
             continue
         parts = []
         if found.get(rule_id):
-            parts.append(f"{found[rule_id]} finding(s)")
+            parts.append(_("{count} finding(s)").format(count=found[rule_id]))
         if waived.get(rule_id):
-            parts.append(f"{waived[rule_id]} waived")
+            parts.append(_("{count} waived").format(count=waived[rule_id]))
         rows.append(
             RuleRow(
                 rule.id,
@@ -182,8 +236,9 @@ def _rules(report: Report) -> list[RuleRow]:
                 rule.severity.value,
                 rule.article,
                 rule.summary,
-                ", ".join(parts) or "passed",
+                ", ".join(parts) or _("passed"),
                 not found.get(rule_id),
+                _(rule.severity.value),
             )
         )
     return rows
@@ -196,35 +251,49 @@ def build_report_view(register: Register, report: Report, open_findings: Sequenc
 
     org = register.organisation
     summary = report.summary()
+    by_rule = _by_rule(open_findings)
+    more = max(0, len(by_rule) - OPEN_ON_COVER)
+    before, _command, after = _(RULES_HELP).partition("{command}")
+    rules = _rules(report)
     sections = []
     for severity in SEVERITY_ORDER:
         rows = [_row(f) for f in report.findings if f.severity is severity]
         if rows:
-            sections.append(SeveritySection(severity.value, SEVERITY_TITLES[severity], rows))
+            sections.append(SeveritySection(severity.value, _(SEVERITY_TITLES[severity]), rows))
     return ReportView(
-        title="Validation report",
+        title=_("Validation report"),
         organisation=org.legal_name,
         version=org.record.version,
-        date=org.record.date.isoformat(),
+        date=format_date(org.record.date),
         created=document_datetime(register).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        as_of=report.as_of,
+        as_of=_date(report.as_of),
         catalogue_version=report.catalogue_version,
         ropa_version=__version__,
         status=_status(report, open_findings),
         open_findings=[],
-        open_by_rule=_by_rule(open_findings)[:OPEN_ON_COVER],
-        open_more=max(0, len(_by_rule(open_findings)) - OPEN_ON_COVER),
+        open_by_rule=by_rule[:OPEN_ON_COVER],
+        open_more=more,
         counts=[
-            ("Errors", summary["error"]),
-            ("Warnings", summary["warning"]),
-            ("Information", summary["info"]),
-            ("Waived", len(report.waived)),
-            ("Rules run", len(report.rules_run)),
+            (_("Errors"), summary["error"]),
+            (_("Warnings"), summary["warning"]),
+            (_("Information"), summary["info"]),
+            (_("Waived"), len(report.waived)),
+            (_("Rules run"), len(report.rules_run)),
         ],
         sections=sections,
-        waived=[WaivedRow(_row(w.finding), w.reason, w.expires) for w in report.waived],
-        rules=_rules(report),
-        reference_data=refdata.dated_titles(),
+        waived=[_waived(w.finding, w.reason, w.expires) for w in report.waived],
+        rules=rules,
+        reference_data=[(_(title), _date(day)) for title, day in refdata.dated_titles()],
+        language=current(),
+        description=_("Validation report of the record of processing activities, version {version}").format(
+            version=org.record.version
+        ),
+        open_more_text=_("… and {count} more rules; every finding is listed under Errors.").format(count=more)
+        if more
+        else "",
+        waived_heading=_("Waived findings ({count})").format(count=len(report.waived)),
+        rules_heading=_("Rules that ran ({count})").format(count=len(rules)),
+        rules_help=(before, after),
     )
 
 
