@@ -12,14 +12,17 @@ figure is split, and the chapter's introduction states it. Providers in no activ
 
 Labels wrap to as many lines as they need (never an ellipsis). No user text ever reaches an
 attribute: texts are element content, which Jinja escapes; attributes hold numbers and fixed
-class names only.
+class names only. The figure's own words (legend, role and status words, captions) are in the
+document's language and are translated before the layout, which measures them; names are
+printed as written.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from ropa.i18n import gettext as _
 from ropa.model.activity import Activity
 from ropa.model.facts import outside_eea as _outside
 from ropa.model.provider import Provider, SubProcessor
@@ -50,7 +53,8 @@ INSET = 6.0
 """Space left and right of text in a box."""
 GAP = 6.0
 """Space between boxes of one column."""
-EMPTY_H = 2 * PAD + LINE
+NO_SUBS = "No sub-processors recorded"
+"""The note in the empty sub-processor box of a provider that engages none."""
 BLOCK_GAP = 16.0
 """Space between two activities (a thin rule separates them)."""
 
@@ -115,6 +119,10 @@ class FigurePart:
     caption: str
     codes: list[tuple[str, str]] = field(default_factory=list)
     """(code, data category) of the codes on this part's edges, in code order."""
+    title: str = ""
+    """``Figure <n> of <total>: <caption>.`` in the document's language (set once every part is laid out)."""
+    codes_title: str = ""
+    """The words before the list of codes (:data:`CODES_TITLE` in the document's language)."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,11 @@ class FigureView:
     sub_processors: int
     outside: int
     summary: str
+    intro: list[str] = field(default_factory=list)
+    """The sentences of the chapter's introduction after :attr:`summary` (before it: :attr:`lead`)."""
+    lead: str = ""
+    empty: str = ""
+    """What the chapter says when there is no part (no provider)."""
 
 
 def _char_width(char: str) -> float:
@@ -208,14 +221,16 @@ def _texts(text: str, width: float, css: str) -> list[tuple[str, str]]:
 
 def _place_texts(code: str | None, width: float) -> tuple[list[tuple[str, str]], str]:
     """The lines of a country box and its box class: the country, then its status in words."""
-    from ropa.render.text import UNKNOWN_LOCATION, country_label
+    from ropa.render.countries import country_label
+    from ropa.render.text import UNKNOWN_LOCATION
 
     if not code:
-        return _texts(UNKNOWN_LOCATION[:1].upper() + UNKNOWN_LOCATION[1:], width, "unknown"), "country unknown"
+        unknown = _(UNKNOWN_LOCATION)
+        return _texts(unknown[:1].upper() + unknown[1:], width, "unknown"), "country unknown"
     name = _texts(country_label(code) or code, width, "name small")
     if _outside(code):
-        return [*name, ("outside the EEA", "country outside")], "country outside"
-    return [*name, ("EEA", "country")], "country"
+        return [*name, (_("outside the EEA"), "country outside")], "country outside"
+    return [*name, (_("EEA"), "country")], "country"
 
 
 def _height(texts: list[tuple[str, str]]) -> float:
@@ -247,6 +262,8 @@ class _Block:
     title: str
     caption: str
     groups: list[_Group]
+    rest: bool = False
+    """The providers in no activity (the last block)."""
 
 
 def _provider_locations(provider: Provider) -> list[str | None]:
@@ -299,13 +316,15 @@ def _blocks(register: Register) -> list[_Block]:
                 )
         groups += _transfer_groups(register, activity, {party.provider.id for party in involved}, names)
         if not groups:
-            groups.append(_Group(f"In-house: {org.legal_name}", None, [org.country], list(names.values()), []))
+            groups.append(
+                _Group(_("In-house: {name}").format(name=org.legal_name), None, [org.country], [*names.values()], [])
+            )
         blocks.append(_Block(f"2.{number} {activity.name}", f"2.{number}", groups))
     blocks = _merged(blocks)
     rest = [p for p in register.providers if p.id not in seen]
     if rest:
         groups = [_Group(p.legal_name, p.service, _provider_locations(p), [], _subs_of(p, [])) for p in rest]
-        blocks.append(_Block("Providers in no activity", "providers in no activity", groups))
+        blocks.append(_Block(_("Providers in no activity"), _("providers in no activity"), groups, rest=True))
     return blocks
 
 
@@ -344,7 +363,7 @@ def _merged(blocks: list[_Block]) -> list[_Block]:
             groups.append(_Group(group.name, group.service, group.locations, categories, group.subs))
         titles = [b.title for b in same[:MAX_TITLES]]
         if len(same) > MAX_TITLES:
-            titles.append("and " + ", ".join(b.caption for b in same[MAX_TITLES:]))
+            titles.append(_("and {activities}").format(activities=", ".join(b.caption for b in same[MAX_TITLES:])))
         merged.append(_Block("; ".join(titles), ", ".join(b.caption for b in same), groups))
     return merged
 
@@ -359,20 +378,37 @@ def _transfer_groups(register: Register, activity: Activity, drawn: set[str], na
         name = recipient_name(register, transfer.recipient)
         if transfer.recipient.split("/", 1)[0] in drawn:
             continue
-        group = found.setdefault(name, _Group(name, "Recipient of a declared transfer", [], [], []))
+        group = found.setdefault(name, _Group(name, _("Recipient of a declared transfer"), [], [], []))
         group.locations.append(transfer.country)
         categories = [names.get(c, c) for c in transfer.data_categories] or list(names.values())
         group.categories.extend(c for c in categories if c not in group.categories)
     return list(found.values())
 
 
+def _continued(text: str) -> str:
+    """``text`` marked as going on from the previous figure."""
+    return _("{name} (continued)").format(name=text)
+
+
 def _provider_texts(group: _Group) -> list[tuple[str, str]]:
     inner = PROV_W - 2 * INSET
-    name = group.name + (" (continued)" if group.continued else "")
+    name = _continued(group.name) if group.continued else group.name
     texts = _texts(name, inner, "name")
     if group.service:
         texts += _texts(group.service, inner, "service")
     return texts
+
+
+def _note_texts() -> list[tuple[str, str]]:
+    """The lines of :data:`NO_SUBS` in the document's language.
+
+    The English note is one line: it fits the box, though the generous width estimate says otherwise, and
+    the English figure keeps its layout; a longer translation wraps like any label.
+    """
+    note = _(NO_SUBS)
+    if text_width(note) <= text_width(NO_SUBS):
+        return [(note, "note")]
+    return _texts(note, SUB_W - 2 * INSET, "note")
 
 
 def _sub_texts(sub: _Sub) -> list[tuple[str, str]]:
@@ -382,7 +418,7 @@ def _sub_texts(sub: _Sub) -> list[tuple[str, str]]:
 def _group_height(group: _Group) -> float:
     own = _height(_provider_texts(group))
     if not group.subs:
-        return max(own, EMPTY_H)
+        return max(own, _height(_note_texts()))
     subs = sum(_height(_sub_texts(s)) for s in group.subs) + GAP * (len(group.subs) - 1)
     return max(own, subs)
 
@@ -414,8 +450,9 @@ def _split(block: _Block, limit: float) -> list[_Block]:
     def close() -> None:
         nonlocal current
         if current:
-            title = block.title + (" (continued)" if pieces else "")
-            pieces.append(_Block(title, block.caption + (" (continued)" if pieces else ""), current))
+            title = _continued(block.title) if pieces else block.title
+            caption = _continued(block.caption) if pieces else block.caption
+            pieces.append(_Block(title, caption, current, block.rest))
             current = []
 
     for group in block.groups:
@@ -451,19 +488,19 @@ class _Codes:
 def _legend(boxes: list[Box], lines: list[Line], paths: list[Path]) -> None:
     x = 4.0
     for label, css in (
-        ("Activity", "activity"),
-        ("Provider", "provider"),
-        ("Sub-processor", "sub"),
-        ("Country in the EEA", "country"),
-        ("Outside the EEA", "country outside"),
-        ("Location not recorded", "country unknown"),
+        (_("Activity"), "activity"),
+        (_("Provider"), "provider"),
+        (_("Sub-processor"), "sub"),
+        (_("Country in the EEA"), "country"),
+        (_("Outside the EEA"), "country outside"),
+        (_("Location not recorded"), "country unknown"),
     ):
         boxes.append(Box(x, 8.0, 14.0, 12.0, css))
         width = text_width(label, SCALES["legend"]) + 4
         lines.append(Line.at(x + 18.0, 7.0, width, label, "legend"))
         x += 18.0 + width + 8.0
     x = 4.0
-    edges = (("Data leaves the EEA", "edge outside"), ("Where the data goes is not recorded", "edge unknown"))
+    edges = ((_("Data leaves the EEA"), "edge outside"), (_("Where the data goes is not recorded"), "edge unknown"))
     for label, css in edges:
         paths.append(Path(f"M {x:.1f} 30.0 L {x + 22:.1f} 30.0", css))
         width = text_width(label, SCALES["legend"]) + 4
@@ -526,9 +563,10 @@ def _draw_block(
         for code in group.locations:  # where the provider itself keeps the data (drawn under the sub-processors)
             paths.append(_curve(PROV_X + PROV_W, cy, CTRY_X, place_y[code], place_css(code) + " own"))
         if not group.subs:
-            gy = y + (group_h - EMPTY_H) / 2
-            boxes.append(Box(SUB_X, gy, SUB_W, EMPTY_H, "sub empty"))
-            lines.append(Line.at(SUB_X + INSET, gy + PAD, SUB_W - 2 * INSET, "No sub-processors recorded", "note"))
+            note = _note_texts()
+            gy = y + (group_h - _height(note)) / 2
+            boxes.append(Box(SUB_X, gy, SUB_W, _height(note), "sub empty"))
+            lines.extend(_stack(SUB_X + INSET, gy, SUB_W - 2 * INSET, note))
         else:
             sy = y + (group_h - (sum(_height(_sub_texts(s)) for s in group.subs) + GAP * (len(group.subs) - 1))) / 2
             for sub in group.subs:
@@ -557,14 +595,25 @@ def _part(number: int, blocks: list[tuple[_Block, float]]) -> FigurePart:
         _draw_block(block, top, height, codes, (boxes, paths, lines))
         top += height + BLOCK_GAP
     total = top - BLOCK_GAP + 4.0
-    shown = [block.caption for block, _height in blocks if not block.caption.startswith("providers")]
-    caption = ("activity " if len(shown) == 1 and "," not in shown[0] else "activities ") + "; ".join(shown)
-    if blocks[-1][0].caption.startswith("providers"):
-        caption = f"{caption}, then the {blocks[-1][0].caption}" if shown else blocks[-1][0].caption
+    shown = [block.caption for block, _height in blocks if not block.rest]
+    one = len(shown) == 1 and "," not in shown[0]
+    caption = (_("activity {number}") if one else _("activities {numbers}")).format(
+        number="; ".join(shown), numbers="; ".join(shown)
+    )
+    last = blocks[-1][0]
+    if last.rest:
+        caption = (
+            _("{activities}, then the {rest}").format(activities=caption, rest=last.caption) if shown else last.caption
+        )
     height_mm = round(total * WIDTH_MM / WIDTH, 2)
     legend = [(code, name) for name, code in codes.codes.items()]
-    return FigurePart(number, WIDTH, round(total, 1), WIDTH_MM, height_mm, boxes, paths, lines, caption, legend)
+    return FigurePart(
+        number, WIDTH, round(total, 1), WIDTH_MM, height_mm, boxes, paths, lines, caption, legend, "", _(CODES_TITLE)
+    )
 
+
+CODES_TITLE = "Data categories on the edges:"
+"""What the list of data-category codes under each part starts with."""
 
 CODES_RESERVE = 120.0
 """Height kept free under a part that fills a page, for its list of data-category codes."""
@@ -577,6 +626,21 @@ def codes_height(names: set[str]) -> float:
     chars = sum(len(name) + 6 for name in names)
     lines = 1 + (-(-chars // CODE_LINE_CHARS) if names else 0)
     return lines * 16.0
+
+
+LEAD = (
+    "Where the data of each activity goes: the activity, the providers taking part in it (the edge names the data "
+    "categories they receive, by the codes under each figure), the sub-processors each engages, and the countries "
+    "the data is kept in."
+)
+"""The chapter's first sentence (then the :attr:`FigureView.summary`, then :data:`INTRO`)."""
+INTRO = (
+    "Red dashed boxes and edges mark data outside the EEA, amber dotted ones a location that is not recorded.",
+    "Activities whose data goes the same way share one block.",
+    "Each figure holds whole blocks in the order of chapter 2; a block too long for one page goes on in the next "
+    'figure, marked "(continued)".',
+)
+EMPTY = "No provider is recorded, so there is no data flow to draw."
 
 
 def build_figure(register: Register) -> FigureView:
@@ -604,8 +668,17 @@ def build_figure(register: Register) -> FigureView:
     outside += sum(1 for p in register.providers for s in p.sub_processors if _outside(s.country))
     unknown = sum(1 for p in register.providers if not provider_locations(p))
     unknown += sum(1 for p in register.providers for s in p.sub_processors if not s.country)
-    summary = (
-        f"{len(register.providers)} provider(s) and {subs} sub-processor(s); {outside} of them hold data outside "
-        f"the EEA and {unknown} have no recorded location, so a transfer to them cannot be excluded."
-    )
-    return FigureView(parts, len(register.providers), subs, outside, summary)
+    summary = _(
+        "{providers} provider(s) and {subs} sub-processor(s); {outside} of them hold data outside "
+        "the EEA and {unknown} have no recorded location, so a transfer to them cannot be excluded."
+    ).format(providers=len(register.providers), subs=subs, outside=outside, unknown=unknown)
+    titled = [
+        replace(
+            part,
+            title=_("Figure {number} of {total}: {caption}.").format(
+                number=part.number, total=len(parts), caption=part.caption
+            ),
+        )
+        for part in parts
+    ]
+    return FigureView(titled, len(register.providers), subs, outside, summary, [_(s) for s in INTRO], _(LEAD), _(EMPTY))
