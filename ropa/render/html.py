@@ -125,8 +125,13 @@ def template_roots(templates: Path | None) -> list[Path]:
     return roots
 
 
-def stated(value: Any) -> Markup:
-    """The value as escaped text, or a visible "Not stated" marker (in the document's language) when it is empty."""
+@jinja2.pass_context
+def stated(context: jinja2.runtime.Context, value: Any) -> Markup:
+    """The value as escaped text, or a visible "Not stated" marker (in the document's language) when it is empty.
+
+    It takes the context only so that Jinja never evaluates ``none | stated`` once, when it compiles the
+    template: the marker's language is the active one of each rendering, not that of the first.
+    """
     if value is None or value == "" or value == []:
         return Markup('<span class="not-stated">') + gettext(NOT_STATED) + Markup("</span>")
     return escape(str(value))

@@ -6,6 +6,7 @@ from the PDF view-models, so the spreadsheet does not depend on the PDF's views.
 
 from __future__ import annotations
 
+from ropa.i18n import gettext
 from ropa.model.common import DURATION_PATTERN
 
 NOT_STATED = "Not recorded"
@@ -23,7 +24,16 @@ GAP_VOCABULARY = (
 UNKNOWN_LOCATION = "location not recorded: a transfer cannot be excluded"
 """What a document says where a country the data may go to is not recorded (never "outside the EEA")."""
 
-_UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
+_UNITS = (
+    ("{count} year", "{count} years"),
+    ("{count} month", "{count} months"),
+    ("{count} week", "{count} weeks"),
+    ("{count} day", "{count} days"),
+    ("{count} hour", "{count} hours"),
+    ("{count} minute", "{count} minutes"),
+    ("{count} second", "{count} seconds"),
+)
+"""The units of a duration, (one, other) msgids, in the order of the ISO 8601 pattern."""
 
 
 def country_label(code: str | None) -> str | None:
@@ -37,15 +47,15 @@ def country_label(code: str | None) -> str | None:
 
 
 def duration_label(value: str) -> str:
-    """An ISO 8601 duration in words: ``P1Y6M`` -> ``1 year 6 months``."""
+    """An ISO 8601 duration in words of the document language: ``P1Y6M`` -> ``1 year 6 months``."""
     match = DURATION_PATTERN.match(value)
     if match is None:
         return value
     parts = []
-    for unit, amount in zip(_UNITS, match.groups(), strict=True):
+    for (one, other), amount in zip(_UNITS, match.groups(), strict=True):
         if amount:
             number = int(amount)
-            parts.append(f"{number} {unit}{'' if number == 1 else 's'}")
+            parts.append(gettext(one if number == 1 else other).format(count=number))
     return " ".join(parts) or value
 
 
