@@ -7,6 +7,7 @@ user's own text, which is never translated, is not mistaken for a leftover).
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -79,3 +80,78 @@ def test_user_text_is_printed_as_written(example_dir_module: Path, english: Path
 
 def test_the_english_workbook_is_the_default_build(example_dir_module: Path, english: Path, tmp_path: Path) -> None:
     assert build(example_dir_module, tmp_path, "--lang", "en").read_bytes() == english.read_bytes()
+
+
+def test_every_label_the_workbook_can_print_is_in_the_catalogue() -> None:
+    from ropa.render.tables import activities, cells, providers
+    from ropa.render.tables.vocabulary import vocabulary
+
+    words = set(vocabulary())
+    words |= {*cells.CLAUSE9_WORDS.values(), *cells.COVERS_WORDS.values(), *providers.AUTHORISATION_WORDS.values()}
+    words |= {w for pair in activities.COUNT_WORDS.values() for w in pair}
+    words |= {"written", "electronic", "duration", "criteria", "statutory", "until event", "unlimited"}
+    words |= {"specific", "general", "error", "warning", "info", "Open", "Waived"}
+    for lang in ("de", "fr"):
+        messages = i18n.messages(lang)
+        assert sorted(w for w in words if not messages.get(w)) == [], lang
+
+
+def pattern(message: str) -> re.Pattern[str]:
+    """A message with placeholders as a regular expression over one cell; a placeholder stands for a short text."""
+    parts = re.split(r"\{\w+\}", message)
+    return re.compile(r"[^\n]{0,200}?".join(re.escape(p) for p in parts))
+
+
+def record_texts(path: Path, findings: str) -> set[str]:
+    """The cell texts of every sheet but the Findings sheet (whose messages and articles are the rules' English)."""
+    book = load_workbook(path, read_only=True)
+    sheets = [ws for ws in book.worksheets if ws.title != findings]
+    return {v for ws in sheets for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)}
+
+
+@pytest.mark.parametrize("lang", ["de", "fr"])
+def test_composed_cells_are_in_the_language(lang: str, example_dir_module: Path, english: Path, tmp_path: Path) -> None:
+    """Cells ropa composes from its words and the register's values ("dated <date>", retention sentences)."""
+    messages = catalogue(lang)
+    composed = {m: t for m, t in messages.items() if "{" in m and len(re.sub(r"\{\w+\}", "", m).strip()) >= 9}
+    en_texts = record_texts(english, "Findings")
+    texts = record_texts(build(example_dir_module, tmp_path, "--lang", lang), messages["Findings"])
+    shown = {m for m in composed if any(pattern(m).search(t) for t in en_texts)}
+    assert len(shown) >= 10, sorted(set(composed) - shown)
+    left = {m for m in shown if any(pattern(m).search(t) for t in texts)}
+    assert left == set()
+    assert {m for m in shown if not any(pattern(composed[m]).search(t) for t in texts)} == set()
+    names = {"de": "Vereinigte Staaten (US)", "fr": "États-Unis (US)"}
+    assert names[lang] in texts and not any("United States (US)" in t for t in texts), "country names of the language"
+    day = {"de": "vom 20.03.2026", "fr": "du 20/03/2026"}
+    assert any(day[lang] in t for t in texts) and not any("dated 2026-" in t for t in texts), "dates in the language"
+
+
+def test_cells_are_composed_in_the_language() -> None:
+    """Composed cell texts the example does not print: every part in the language, the register's values as written."""
+    from ropa.model.activity import Retention
+    from ropa.model.transfer import DpfCertification, Mechanism
+    from ropa.render.tables import cells
+
+    kept = Retention.model_validate(
+        {"duration": "P6M", "trigger_event": "end of contract", "statutory_period": "P10Y", "after_withdrawal": "P1M"}
+    )
+    dpf = DpfCertification.model_validate({"certified": True, "covers": "non-hr", "checked_on": "2026-03-01"})
+    scc = Mechanism.model_validate(
+        {"type": "scc_2021_914", "modules": [2], "clause9_option": "general", "acceded_via_clause7": True}
+    )
+    with i18n.active("de"):
+        assert cells.retention(kept) == (
+            "6 Monate (P6M) ab end of contract; Gesetzliche Frist 10 Jahre (P10Y); "
+            "Nach Widerruf der Einwilligung: aufbewahrt 1 Monat (P1M)"
+        )
+        assert cells.dpf(dpf) == "Zertifiziert, umfasst andere als Personaldaten, geprüft am 01.03.2026"
+        assert cells.mechanism(scc).endswith(
+            "; Klausel 9 Buchst. a: allgemeine Genehmigung; "
+            "Datenimporteur über Klausel 7 beigetreten (Anhang I.A unterzeichnet), Datum nicht erfasst"
+        )
+    with i18n.active("fr"):
+        assert cells.dpf(dpf) == "Certifié, couvre les données autres que RH, vérifié le 01/03/2026"
+        assert cells.country("DE") == "Allemagne (DE)"
+    assert cells.dpf(dpf) == "Certified, covers non-hr data, checked 2026-03-01", "English as before"
+    assert cells.country("DE") == "Germany (DE)", "the cache keeps one name per language"

@@ -21,28 +21,33 @@ def about_items(
     """The rows of the About sheet: what the workbook is, of which record, made how."""
     org = register.organisation
     record = org.record
-    yield "Title", record.title or "Record of processing activities"
+    yield "Title", record.title or _("Record of processing activities")
     yield "Organisation (controller)", org.legal_name
     yield "Trading name", text(org.trading_name)
     yield "Registration number", text(org.registration_number)
     yield "Address", org.address.one_line() if org.address else NOT_STATED
     yield "Country of main establishment", country(org.country)
-    yield "Acts as", " and ".join(r.capitalize() if i == 0 else r for i, r in enumerate(org.roles)) or NOT_STATED
+    yield "Acts as", _(" and ".join(r.capitalize() if i == 0 else r for i, r in enumerate(org.roles))) or NOT_STATED
     yield "Privacy contact", contact(org.contact)
     yield "Data protection officer", dpo(org.dpo)
     if org.eu_representative is not None:
         rep = org.eu_representative
         yield "EU representative (Art. 27)", f"{rep.name}, {country(rep.member_state)}"
     elif org.eu_establishment and not org.art3_2_applies:
-        yield "EU representative (Art. 27)", "Not applicable (established in the EU/EEA)"
+        yield "EU representative (Art. 27)", _("Not applicable (established in the EU/EEA)")
     elif org.art27_2_exemption:
-        yield "EU representative (Art. 27)", f"None: exempt under Art. 27(2): {org.art27_2_exemption}"
+        exempt = _("None: exempt under Art. 27(2): {reason}")
+        yield "EU representative (Art. 27)", exempt.format(reason=org.art27_2_exemption)
     else:
         yield "EU representative (Art. 27)", NOT_STATED
     yield (
         "Joint controllers (Art. 26)",
         lines(
-            (f"{j.name}; arrangement: {text(j.arrangement_ref)}" for j in org.joint_controllers), empty="None recorded"
+            (
+                _("{name}; arrangement: {reference}").format(name=j.name, reference=text(j.arrangement_ref))
+                for j in org.joint_controllers
+            ),
+            empty="None recorded",
         ),
     )
     yield "Lead supervisory authority", text(org.lead_supervisory_authority)
@@ -70,7 +75,9 @@ def about_items(
 def _organisation_derogation(register: Register) -> str:
     org = register.organisation
     if org.art30_5_derogation:
-        regime = "2025 Omnibus IV proposal" if org.settings.art30_5_regime == "omnibus-iv" else "GDPR as in force"
-        return f"Claimed ({regime}) for activities that record no claim of their own"
+        regime = _("2025 Omnibus IV proposal") if org.settings.art30_5_regime == "omnibus-iv" else _("GDPR as in force")
+        return _("Claimed ({regime}) for activities that record no claim of their own").format(regime=regime)
     own = [e.activity.id for e in register.activities() if e.activity.art30_5_derogation]
-    return "Not claimed by the organisation; claimed by activities: " + ", ".join(own) if own else "Not claimed"
+    if own:
+        return _("Not claimed by the organisation; claimed by activities: {ids}").format(ids=", ".join(own))
+    return _("Not claimed")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ropa.check.findings import Report
+from ropa.i18n import gettext as _
 from ropa.model.activity import Activity, ChildSafeguards, DataCategory, LawfulBasis, ProcessorActivity, Purpose
 from ropa.model.facts import Party, derogation_claimed, parties
 from ropa.model.labels import FREQUENCY_LABELS, RISK_LABELS, ROLE_LABELS, SPECIAL_LABELS, sentence_case
@@ -61,11 +62,21 @@ def _finding_counts(report: Report) -> dict[tuple[str | None, str | None], Count
     return counts
 
 
+COUNT_WORDS = {
+    "error": ("{count} error", "{count} errors"),
+    "warning": ("{count} warning", "{count} warnings"),
+    "info": ("{count} info", "{count} info"),
+}
+"""Severity -> (one, other) msgids of a count of open findings."""
+
+
 def _count_text(counter: Counter[str] | None) -> str:
     if not counter:
-        return "None"
-    order = ("error", "warning", "info")
-    return ", ".join(f"{counter[s]} {s}{'s' if counter[s] != 1 and s != 'info' else ''}" for s in order if counter[s])
+        return _("None")
+    words = COUNT_WORDS.items()
+    return ", ".join(
+        _(one if counter[s] == 1 else other).format(count=counter[s]) for s, (one, other) in words if counter[s]
+    )
 
 
 def activity_items(register: Register, report: Report) -> Iterator[ActivityItem]:
@@ -94,13 +105,14 @@ def _per_purpose(a: Activity, get: Callable[[Purpose], str | None], empty: str =
 def _legitimate(p: Purpose) -> str | None:
     if p.lawful_basis is not LawfulBasis.LEGITIMATE_INTERESTS:
         return None
-    return f"{text(p.legitimate_interest)}; LIA: {document(p.lia)}"
+    return _("{interest}; LIA: {assessment}").format(interest=text(p.legitimate_interest), assessment=document(p.lia))
 
 
 def _consent(p: Purpose) -> str | None:
     if p.lawful_basis is not LawfulBasis.CONSENT:
         return None
-    return f"Collected: {text(p.consent_mechanism)}; withdrawn: {text(p.withdrawal_mechanism)}"
+    given, withdrawn = text(p.consent_mechanism), text(p.withdrawal_mechanism)
+    return _("Collected: {given}; withdrawn: {withdrawn}").format(given=given, withdrawn=withdrawn)
 
 
 def _provision(p: Purpose) -> str | None:
@@ -110,7 +122,8 @@ def _provision(p: Purpose) -> str | None:
 
 
 def _subjects(a: Activity) -> str:
-    return lines(f"{s.name} (includes children)" if s.children else s.name for s in a.data_subjects)
+    children = _("{name} (includes children)")
+    return lines(children.format(name=s.name) if s.children else s.name for s in a.data_subjects)
 
 
 def _purpose_type(p: Purpose) -> str | None:
@@ -120,15 +133,23 @@ def _purpose_type(p: Purpose) -> str | None:
 def _special(c: DataCategory) -> str:
     if c.special is None:
         return ""
-    condition = article_point(c.art9_condition.value, "9") if c.art9_condition else f"Art. 9(2) condition {NOT_STATED}"
+    if c.art9_condition:
+        condition = article_point(c.art9_condition.value, "9")
+    else:
+        condition = _("Art. 9(2) condition {not_recorded}").format(not_recorded=_(NOT_STATED))
     law = f", {c.art9_law_ref}" if c.art9_law_ref else ""
-    return f"{c.name}: {sentence_case(SPECIAL_LABELS[c.special])}; {condition}{law}; safeguards: {safeguards(c)}"
+    label = _(sentence_case(SPECIAL_LABELS[c.special]))
+    return _("{category}: {label}; {condition}{law}; safeguards: {safeguards}").format(
+        category=c.name, label=label, condition=condition, law=law, safeguards=safeguards(c)
+    )
 
 
 def _criminal(c: DataCategory) -> str:
     if not c.criminal:
         return ""
-    return f"{c.name}: authority {text(c.art10_authority)}; safeguards: {safeguards(c)}"
+    return _("{category}: authority {authority}; safeguards: {safeguards}").format(
+        category=c.name, authority=text(c.art10_authority), safeguards=safeguards(c)
+    )
 
 
 def children(a: Activity) -> str:
@@ -141,32 +162,32 @@ def children(a: Activity) -> str:
     given = a.child_safeguards
     iss = a.iss_offered_to_children
     if not (given is not None or iss or any(s.children for s in a.data_subjects)):
-        return "Not applicable (no children recorded)"
+        return _("Not applicable (no children recorded)")
     given = given or ChildSafeguards()
-    out = [f"Ages: {text(given.age_range)}"]
+    out = [_("Ages: {text}").format(text=text(given.age_range))]
     if iss is not None:
-        out.append(f"Service offered directly to children (Art. 8(1)): {yes_no(iss)}")
+        out.append(_("Service offered directly to children (Art. 8(1)): {answer}").format(answer=yes_no(iss)))
     if iss or given.consent_ages:
         ages = ", ".join(f"{code} {age}" for code, age in sorted(given.consent_ages.items()))
-        out.append(f"Consent ages (Art. 8(1)): {text(ages)}")
+        out.append(_("Consent ages (Art. 8(1)): {text}").format(text=text(ages)))
     if iss or given.parental_consent:
-        out.append(f"Parental consent (Art. 8(2)): {text(given.parental_consent)}")
-    out.append(f"Notice for children (Art. 12(1)): {text(given.notice)}")
+        out.append(_("Parental consent (Art. 8(2)): {text}").format(text=text(given.parental_consent)))
+    out.append(_("Notice for children (Art. 12(1)): {text}").format(text=text(given.notice)))
     if given.lia_reasoning or any(p.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS for p in a.purposes):
-        out.append(f"Children in the LIA (Art. 6(1)(f)): {text(given.lia_reasoning)}")
+        out.append(_("Children in the LIA (Art. 6(1)(f)): {text}").format(text=text(given.lia_reasoning)))
     return "\n".join(out)
 
 
 def _derogation(org: Organisation, a: Activity) -> str:
     if a.art30_5_derogation is not None:
-        return "Claimed (this activity)" if a.art30_5_derogation else "Not claimed (recorded in full)"
-    return "Claimed (the organisation's claim)" if org.art30_5_derogation else "Not claimed"
+        return _("Claimed (this activity)") if a.art30_5_derogation else _("Not claimed (recorded in full)")
+    return _("Claimed (the organisation's claim)") if org.art30_5_derogation else _("Not claimed")
 
 
 def _trigger(org: Organisation, a: Activity, value: str | None, labels: dict[str, str]) -> str:
     """Frequency or risk: expected when the Art. 30(5) derogation is claimed, else shown only when recorded."""
     if value:
-        return labels[value]
+        return _(labels[value])
     return NOT_STATED if derogation_claimed(org, a) else NONE_RECORDED
 
 
@@ -186,7 +207,11 @@ def _retention_lines(a: Activity) -> str:
 def _measures(i: ActivityItem) -> str:
     own = [tom(t) for t in i.activity.security_measures]
     many = len(i.processors) > 1
-    theirs = [f"Provider{' ' + p.id if many else ''}: {tom(t)}" for p in i.processors for t in p.toms]
+    theirs = [
+        (_("Provider {id}: {measure}") if many else _("Provider: {measure}")).format(id=p.id, measure=tom(t))
+        for p in i.processors
+        for t in p.toms
+    ]
     return lines([*own, *theirs])
 
 
@@ -196,12 +221,13 @@ IN_HOUSE = "In-house"
 
 def _party_name(party: Party) -> str:
     if party.sub is not None:
-        return f"{party.sub.name or party.sub.category or party.sub.id} (sub-processor of {party.provider.legal_name})"
+        name = party.sub.name or party.sub.category or party.sub.id
+        return _("{name} (sub-processor of {provider})").format(name=name, provider=party.provider.legal_name)
     return party.provider.legal_name
 
 
 def _party_roles(i: ActivityItem) -> str:
-    return lines((ROLE_LABELS[p.role.value] if p.role else NOT_STATED for p in i.parties), empty=IN_HOUSE)
+    return lines((_(ROLE_LABELS[p.role.value]) if p.role else _(NOT_STATED) for p in i.parties), empty=IN_HOUSE)
 
 
 def _dpia_required(a: Activity) -> str:
@@ -215,7 +241,7 @@ def activity_columns(register: Register) -> list[Column[ActivityItem]]:
     def recipients(i: ActivityItem) -> str:
         if i.activity.recipients is None:
             return NOT_STATED
-        return lines((recipient(register, r) for r in i.activity.recipients), empty="No recipients (stated)")
+        return lines((recipient(register, r) for r in i.activity.recipients), empty=_("No recipients (stated)"))
 
     return [
         Column("Provider id", 16, lambda i: lines((p.ref for p in i.parties), empty=IN_HOUSE)),
@@ -244,7 +270,9 @@ def activity_columns(register: Register) -> list[Column[ActivityItem]]:
         Column(
             "Contract with processor (Art. 28(3))",
             30,
-            lambda i: lines((contract_ref(register, p) for p in i.processors), empty="Not applicable (no processor)"),
+            lambda i: lines(
+                (contract_ref(register, p) for p in i.processors), empty=_("Not applicable (no processor)")
+            ),
         ),
         Column(
             "Transfers: country, mechanism, SCC module (Art. 30(1)(e))",

@@ -54,7 +54,7 @@ def safeguards(c: DataCategory) -> str:
     """
     parts = [x for x in (c.safeguards,) if x]
     if c.professional_secrecy:
-        parts.append(f"Professional secrecy (Art. 9(3)): {c.professional_secrecy}")
+        parts.append(_("Professional secrecy (Art. 9(3)): {text}").format(text=c.professional_secrecy))
     if parts:
         return "; ".join(parts)
     return NOT_STATED if c.special is not None or c.criminal else "Not applicable"
@@ -78,7 +78,7 @@ def category_columns() -> list[Column[CategoryItem]]:
         Column(
             "Special category (Art. 9(1))",
             22,
-            cat(lambda c: sentence_case(SPECIAL_LABELS[c.special]) if c.special else "No"),
+            cat(lambda c: _(sentence_case(SPECIAL_LABELS[c.special])) if c.special else "No"),
         ),
         Column(
             "Art. 9(2) condition",
@@ -122,7 +122,7 @@ def retention_columns() -> list[Column[CategoryItem]]:
         r = i.retention
         if r is not None and r.statutory_period:
             return duration(r.statutory_period)
-        return "As the duration" if r is not None and r.kind == "statutory" else "Not applicable"
+        return _("As the duration") if r is not None and r.kind == "statutory" else "Not applicable"
 
     def withdrawal(i: CategoryItem) -> str:
         r = i.retention
@@ -141,14 +141,16 @@ def retention_columns() -> list[Column[CategoryItem]]:
         Column("Activity id", 18, lambda i: i.activity.id),
         Column("Activity", 28, lambda i: i.activity.name),
         Column("Data category", 30, lambda i: i.category.name if i.category is not None else NOT_STATED),
-        Column("Kind", 14, ret(lambda r: r.kind.replace("_", " ") if r.kind else None)),
+        Column("Kind", 14, ret(lambda r: _(r.kind.replace("_", " ")) if r.kind else None)),
         Column("Duration", 20, ret(lambda r: duration(r.duration) if r.duration else None)),
         Column("Runs from", 24, ret(lambda r: r.trigger_event)),
         Column("Criteria", 30, ret(lambda r: r.criteria)),
         Column("Statutory basis for the period", 26, ret(lambda r: r.legal_basis_for_period)),
         Column("Statutory period", 18, statutory),
         Column(
-            "At the end", 18, ret(lambda r: END_ACTION_LABELS.get(r.end_action, r.end_action) if r.end_action else None)
+            "At the end",
+            18,
+            ret(lambda r: _(END_ACTION_LABELS.get(r.end_action, r.end_action)) if r.end_action else None),
         ),
         Column("Why no limit is possible", 26, ret(lambda r: r.not_possible_reason)),
         Column("Kept after consent is withdrawn", 20, withdrawal),

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ropa.check.findings import Finding, Report
+from ropa.i18n import gettext as _
 from ropa.render.tables.table import Column
 from ropa.render.text import NOT_STATED
 
@@ -23,15 +24,15 @@ class FindingItem:
 def finding_items(report: Report) -> Iterator[FindingItem]:
     """The open findings in report order, then the waived ones with their reason and expiry."""
     for finding in report.findings:
-        yield FindingItem(finding, "Open", "", "")
+        yield FindingItem(finding, _("Open"), "", "")
     for waived in report.waived:
-        yield FindingItem(waived.finding, "Waived", waived.reason, waived.expires)
+        yield FindingItem(waived.finding, _("Waived"), waived.reason, waived.expires)
 
 
 def finding_columns() -> list[Column[FindingItem]]:
     """The columns of the Findings sheet."""
     return [
-        Column("Severity", 10, lambda i: i.finding.severity.value),
+        Column("Severity", 10, lambda i: _(i.finding.severity.value)),
         Column("Rule", 22, lambda i: i.finding.rule),
         Column("Rule name", 24, lambda i: i.finding.name),
         Column("Message", 60, lambda i: i.finding.message),

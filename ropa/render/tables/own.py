@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ropa.i18n import gettext as _
 from ropa.model.activity import BASIS_LABELS
 from ropa.model.facts import is_processor
 from ropa.model.provider import OwnProcessing, Provider
@@ -33,7 +34,7 @@ def own_columns(register: Register) -> list[Column[OwnItem]]:
     def basis(item: OwnItem) -> str:
         own = item[1]
         if own.lawful_basis is not None:
-            return BASIS_LABELS[own.lawful_basis]
+            return _(BASIS_LABELS[own.lawful_basis])
         return text(own.stated_basis)
 
     def touches(item: OwnItem) -> str:
@@ -41,7 +42,7 @@ def own_columns(register: Register) -> list[Column[OwnItem]]:
         if uses is None:
             return "Not recorded"
         if uses and is_processor(register, item[0]):
-            return "Yes: for this purpose the provider is a controller, not a processor (Art. 28(10))"
+            return _("Yes: for this purpose the provider is a controller, not a processor (Art. 28(10))")
         return yes_no(uses, "Yes", "No")
 
     return [

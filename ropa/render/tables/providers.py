@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ropa.i18n import format_date
+from ropa.i18n import gettext as _
 from ropa.model.activity import Activity, Recipient
 from ropa.model.facts import involved_in, is_processor, roles_text
 from ropa.model.labels import ART28_SHORT, CLAUSE1_LABELS, ROLE_LABELS
@@ -39,6 +41,15 @@ class RecipientItem:
     recipient: Recipient | None
 
 
+AUTHORISATION_WORDS = {"specific": "Specific authorisation", "general": "General authorisation"}
+"""The provider's sub-processor authorisation (Art. 28(2)) in words (msgids of ``ropa.po``)."""
+
+
+def _labels(table: dict[str, str]) -> dict[str, str]:
+    """``table`` with its labels in the document's language."""
+    return {key: _(label) for key, label in table.items()}
+
+
 def recipient_items(register: Register) -> Iterator[RecipientItem]:
     """One row per recipient of each activity."""
     for entry in register.activities():
@@ -60,8 +71,11 @@ def _not_processor(register: Register, provider: Provider) -> str | None:
     """Why no Art. 28 contract is shown: the provider never processes for the organisation."""
     if is_processor(register, provider):
         return None
-    roles = roles_text(register, provider, ROLE_LABELS)
-    return f"Not applicable ({roles.lower()})" if roles else "Not applicable (no processing activity recorded)"
+    roles = roles_text(register, provider, _labels(ROLE_LABELS))
+    if not roles:
+        return _("Not applicable (no processing activity recorded)")
+    # The English text lowers the role labels ("controller"); a catalogue may use {roles} as labelled instead.
+    return _("Not applicable ({roles_lower})").format(roles_lower=roles.lower(), roles=roles)
 
 
 def contract_ref(register: Register, provider: Provider) -> str:
@@ -70,9 +84,9 @@ def contract_ref(register: Register, provider: Provider) -> str:
         return why
     c = provider.contract
     if c is None:
-        return NOT_STATED
-    out = f"{c.title} (version {c.version})" if c.version else c.title
-    return f"{out}, kept at {c.location}" if c.location else out
+        return _(NOT_STATED)
+    out = _("{title} (version {version})").format(title=c.title, version=c.version) if c.version else c.title
+    return _("{document}, kept at {place}").format(document=out, place=c.location) if c.location else out
 
 
 def recipient_columns(register: Register) -> list[Column[RecipientItem]]:
@@ -80,7 +94,7 @@ def recipient_columns(register: Register) -> list[Column[RecipientItem]]:
 
     def who(i: RecipientItem) -> str:
         if i.recipient is None:
-            return NOT_STATED if i.activity.recipients is None else "No recipients (stated)"
+            return NOT_STATED if i.activity.recipients is None else _("No recipients (stated)")
         if i.recipient.provider:
             return recipient_name(register, i.recipient.provider)
         return text(i.recipient.category)
@@ -98,8 +112,8 @@ def recipient_columns(register: Register) -> list[Column[RecipientItem]]:
         Column("Activity id", 18, lambda i: i.activity.id),
         Column("Activity", 28, lambda i: i.activity.name),
         Column("Recipient", 34, who),
-        Column("Register reference", 22, rec(lambda r: r.provider or "None (named category)")),
-        Column("Role", 16, rec(lambda r: ROLE_LABELS[r.role.value] if r.role else NOT_STATED)),
+        Column("Register reference", 22, rec(lambda r: r.provider or _("None (named category)"))),
+        Column("Role", 16, rec(lambda r: _(ROLE_LABELS[r.role.value]) if r.role else NOT_STATED)),
         Column("Country", 20, rec(lambda r: country(r.country))),
         Column("Data shared", 36, rec(lambda r: lines(r.data_shared))),
         Column("Source", 26, rec(lambda r: text(r.source))),
@@ -126,20 +140,20 @@ def provider_columns(register: Register) -> list[Column[Provider]]:
         auth = p.sub_processor_authorisation
         if auth is None:
             return NOT_STATED
-        parts = [f"{auth.type.capitalize()} authorisation"]
+        parts = [_(AUTHORISATION_WORDS[auth.type])]
         if auth.notice_period:
-            parts.append(f"notice {duration(auth.notice_period)}")
+            parts.append(_("notice {period}").format(period=duration(auth.notice_period)))
         if auth.objection_channel:
-            parts.append(f"objections: {auth.objection_channel}")
+            parts.append(_("objections: {channel}").format(channel=auth.objection_channel))
         return "; ".join(parts)
 
     def documents(p: Provider) -> str:
         return lines(
-            ", ".join(x for x in (d.title, d.date.isoformat() if d.date else None, d.url) if x) for d in p.documents
+            ", ".join(x for x in (d.title, format_date(d.date) if d.date else None, d.url) if x) for d in p.documents
         )
 
     def title(c: Any) -> str:
-        return f"{c.title} (version {c.version})" if c.version else str(c.title)
+        return _("{title} (version {version})").format(title=c.title, version=c.version) if c.version else str(c.title)
 
     def kept(p: Provider) -> str:
         if p.contract is None:
@@ -149,7 +163,7 @@ def provider_columns(register: Register) -> list[Column[Provider]]:
     def clause1(p: Provider) -> str:
         c = p.contract
         if c is not None and c.clause1_option:
-            return CLAUSE1_LABELS[c.clause1_option]
+            return _(CLAUSE1_LABELS[c.clause1_option])
         return NOT_STATED if c is not None and c.based_on == "scc_2021_915" else "Not applicable"
 
     def assistance(p: Provider) -> str:
@@ -170,7 +184,7 @@ def provider_columns(register: Register) -> list[Column[Provider]]:
         Column("Registration number", 20, lambda p: text(p.registration_number)),
         Column("Address", 30, lambda p: p.address.one_line() if p.address else NOT_STATED),
         Column("Country", 18, lambda p: country(p.country)),
-        Column("Role", 16, lambda p: roles_text(register, p, ROLE_LABELS) or NOT_STATED),
+        Column("Role", 16, lambda p: roles_text(register, p, _labels(ROLE_LABELS)) or NOT_STATED),
         Column("Service", 28, lambda p: p.service),
         Column("Contacts", 28, lambda p: lines(contact(c) for c in p.contacts)),
         Column("DPO", 24, lambda p: dpo(p.dpo)),
@@ -180,7 +194,7 @@ def provider_columns(register: Register) -> list[Column[Provider]]:
         Column("DPF certification", 22, lambda p: dpf(p.dpf)),
         Column("Contract / DPA (Art. 28(3))", 30, contract(title)),
         Column("Signed", 12, contract(lambda c: c.signed.isoformat() if c.signed else None)),
-        Column("Form (Art. 28(9))", 12, contract(lambda c: c.form)),
+        Column("Form (Art. 28(9))", 12, contract(lambda c: _(c.form) if c.form else None)),
         Column("Based on", 16, contract(lambda c: c.based_on)),
         Column("Contract kept at", 24, contract(lambda c: c.location)),
         Column("Subject-matter", 24, contract(lambda c: c.subject_matter)),
@@ -209,13 +223,15 @@ def sub_processor_columns(register: Register) -> list[Column[tuple[Provider, Sub
         Column(
             "Sub-processor",
             28,
-            lambda i: i[1].name or (f"As described: {i[1].category}" if i[1].category else NOT_STATED),
+            lambda i: (
+                i[1].name or (_("As described: {text}").format(text=i[1].category) if i[1].category else NOT_STATED)
+            ),
         ),
         Column("Country", 18, lambda i: country(i[1].country)),
         Column("Address", 28, lambda i: text(i[1].address)),
         Column("Contact person", 26, lambda i: contact(i[1].contact)),
         Column("Service", 28, lambda i: text(i[1].service)),
-        Column("Authorisation", 14, lambda i: text(i[1].authorisation)),
+        Column("Authorisation", 14, lambda i: _(i[1].authorisation) if i[1].authorisation else NOT_STATED),
         Column("Authorised on", 13, lambda i: date(i[1].authorised_on)),
         Column("Flow-down contract (Art. 28(4))", 28, lambda i: text(i[1].flow_down)),
         Column("Transfer mechanism", 34, lambda i: mechanism(i[1].mechanism)),

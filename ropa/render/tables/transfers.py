@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ropa.i18n import gettext as _
 from ropa.model.provider import Provider
 from ropa.model.register import Register
 from ropa.model.transfer import CompellingInterests, Derogation, Mechanism, Transfer
@@ -42,14 +43,14 @@ def transfer_items(register: Register) -> Iterator[TransferItem]:
         provider, activity = entry.host, entry.activity
         names = {c.id: c.name for c in activity.data_categories}
         for value in activity.transfers:
-            chosen = [names.get(c, f"{c} (unknown category)") for c in value.data_categories]
-            yield TransferItem(
-                "Art. 30(1)", provider, activity.id, activity.name, value, lines(chosen, empty="All of the activity")
-            )
+            unknown = _("{id} (unknown category)")
+            chosen = [names.get(c, unknown.format(id=c)) for c in value.data_categories]
+            every = _("All of the activity")
+            yield TransferItem(_("Art. 30(1)"), provider, activity.id, activity.name, value, lines(chosen, empty=every))
     for processing in register.organisation.processor_activities:
         for value in processing.transfers:
             yield TransferItem(
-                "Art. 30(2)", None, processing.id, processing.controller, value, lines(value.data_categories)
+                _("Art. 30(2)"), None, processing.id, processing.controller, value, lines(value.data_categories)
             )
 
 
@@ -64,9 +65,9 @@ def transfer_columns(register: Register) -> list[Column[TransferItem]]:
             return None
         parts = [document(m.tia)]
         if m.tia.outcome:
-            parts.append(f"outcome: {m.tia.outcome}")
+            parts.append(_("outcome: {text}").format(text=m.tia.outcome))
         if m.tia.supplementary_measures:
-            parts.append("measures: " + "; ".join(m.tia.supplementary_measures))
+            parts.append(_("measures: {list}").format(list="; ".join(m.tia.supplementary_measures)))
         return "\n".join(parts)
 
     def compelling(get: Callable[[CompellingInterests], str]) -> Callable[[TransferItem], str]:
@@ -109,7 +110,7 @@ def transfer_columns(register: Register) -> list[Column[TransferItem]]:
         Column(
             "Art. 49(1) 2nd subpara.: data subjects informed", 26, compelling(lambda c: text(c.data_subjects_informed))
         ),
-        Column("Frequency", 12, lambda i: text(i.transfer.frequency)),
+        Column("Frequency", 12, lambda i: _(i.transfer.frequency) if i.transfer.frequency else NOT_STATED),
         Column("Data categories", 26, lambda i: i.categories),
         Column("Source", 26, lambda i: text(i.transfer.source)),
     ]
