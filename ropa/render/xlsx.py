@@ -73,7 +73,10 @@ def cell_text(value: str) -> str:
     its underscore escaped (``_x005F_``) so it is shown as written.
     """
     if len(value) > MAX_CELL_CHARS:
-        value = value[: MAX_CELL_CHARS - len(TRUNCATED)] + TRUNCATED
+        from ropa.i18n import gettext
+
+        cut = gettext(TRUNCATED)
+        value = value[: MAX_CELL_CHARS - len(cut)] + cut
     if "_x" in value:
         value = _ESCAPE_LIKE.sub(lambda m: "_x005F" + m.group(0), value)
     return _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
@@ -314,12 +317,17 @@ def _properties(wb: Workbook, register: Register, when: dt.datetime, generated_b
     def clean(value: str) -> str:
         return _ILLEGAL.sub("", value)
 
+    from ropa.i18n import gettext as _
+
+    org = register.organisation.legal_name
     props = wb.properties
-    props.title = clean(record.title or f"Record of processing activities - {register.organisation.legal_name}")
-    props.subject = SUBJECT
+    props.title = clean(record.title or _("Record of processing activities - {organisation}").format(organisation=org))
+    props.subject = _(SUBJECT)
     props.creator = generated_by
-    props.description = clean(f"{register.organisation.legal_name}, record version {record.version}")
-    props.keywords = "GDPR; Article 30; RoPA"
+    props.description = clean(
+        _("{organisation}, record version {version}").format(organisation=org, version=record.version)
+    )
+    props.keywords = _("GDPR; Article 30; RoPA")
     props.version = clean(record.version)
     props.lastModifiedBy = generated_by
     props.created = when
