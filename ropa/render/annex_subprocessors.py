@@ -12,14 +12,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ropa.i18n import format_date
+from ropa.i18n import gettext as _
 from ropa.model.facts import outside_eea
 from ropa.model.provider import Provider, SubProcessor
-from ropa.render.annex_texts import ANNEX_IV_AUTHORISED
+from ropa.render.annex_texts import ANNEX_IV_AUTHORISED, CONTACT_LABEL
 from ropa.render.text import country_label, duration_label
 from ropa.render.views.wording import contact_text, mechanism_text
 
 UNKNOWN_LOCATION = "Location not recorded: a transfer cannot be excluded"
-"""What a missing country reads as wherever a location is printed (issue 17: never "outside the EEA")."""
+"""What a missing country reads as wherever a location is printed (issue 17: never "outside the EEA"); a msgid."""
+
+
+AUTHORISATION_WORDS: dict[str, str] = {
+    "specific": "specific written authorisation",
+    "general": "general written authorisation",
+}
+"""A sub-processor's own authorisation, by its type (Art. 28(2)), as the entry prints it."""
 
 
 @dataclass(frozen=True)
@@ -49,19 +58,19 @@ class SubProcessorView:
         fields = [
             ("Name", self.name),
             ("Address", self.address),
-            ("Contact person's name, position and contact details", self.contact),
+            (CONTACT_LABEL, self.contact),
             ("Description of the processing", self.description),
             ("Transfer mechanism", self.mechanism if self.needs_mechanism else "-"),
             ("Same obligations imposed by (Art. 28(4))", self.flow_down),
         ]
-        return [label for label, value in fields if not value]
+        return [_(label) for label, value in fields if not value]
 
     @property
     def label(self) -> str:
         """How other parts of the annex name it: its name, else its category marked as one."""
         if self.name:
             return self.name
-        return f"{self.category} (category)" if self.category else self.sub_id
+        return _("{category} (category)").format(category=self.category) if self.category else self.sub_id
 
 
 @dataclass(frozen=True)
@@ -89,9 +98,11 @@ def _sub_view(number: int, sub: SubProcessor, regime: str | None = None) -> SubP
     outside = outside_eea(country)
     authorisation = None
     if sub.authorisation and (sub.authorisation != regime or sub.authorised_on):
-        authorisation = f"{sub.authorisation} written authorisation"
+        authorisation = _(AUTHORISATION_WORDS[sub.authorisation])
     if sub.authorised_on:
-        authorisation = (authorisation or "authorised") + f" on {sub.authorised_on.isoformat()}"
+        authorisation = _("{authorisation} on {date}").format(
+            authorisation=authorisation or _("authorised"), date=format_date(sub.authorised_on)
+        )
     return SubProcessorView(
         number=number,
         sub_id=sub.id,
@@ -100,7 +111,7 @@ def _sub_view(number: int, sub: SubProcessor, regime: str | None = None) -> SubP
         address=sub.address,
         contact=contact_text(sub.contact),
         description=sub.service,
-        location=(country_label(country) or country) if country else UNKNOWN_LOCATION,
+        location=(country_label(country) or country) if country else _(UNKNOWN_LOCATION),
         location_known=bool(country),
         outside_eea=outside,
         mechanism=mechanism_text(sub.mechanism),
@@ -128,39 +139,54 @@ def build_annex_iv(provider: Provider) -> AnnexIV:
         entries = [_sub_view(n, s, "specific") for n, s in enumerate(chosen, start=1)]
         others = [_sub_view(n, s, "specific") for n, s in enumerate(rest, start=len(chosen) + 1)]
         statements = [
-            "Recorded: prior specific authorisation (Art. 28(2); Clause 7.7(a), Option 1).",
-            "The processor asks for the controller's authorisation at least "
-            + (f"{notice} before engaging a sub-processor." if notice else "[period not recorded] in advance."),
+            _("Recorded: prior specific authorisation (Art. 28(2); Clause 7.7(a), Option 1)."),
+            _(
+                "The processor asks for the controller's authorisation at least {notice} before engaging a "
+                "sub-processor."
+            ).format(notice=notice)
+            if notice
+            else _("The processor asks for the controller's authorisation at least [period not recorded] in advance."),
         ]
-        lead = ANNEX_IV_AUTHORISED if entries else "The record holds no sub-processor with a specific authorisation."
+        lead = _(ANNEX_IV_AUTHORISED if entries else "The record holds no sub-processor with a specific authorisation.")
         others_lead = (
-            "Named by the provider, with no specific authorisation recorded (not part of the list above):"
+            _("Named by the provider, with no specific authorisation recorded (not part of the list above):")
             if others
             else None
         )
         return AnnexIV("specific", statements, lead, entries, others_lead, others)
     entries = [_sub_view(n, s, auth.type if auth else None) for n, s in enumerate(subs, start=1)]
     if auth is not None:
+        period = notice or _("[period not recorded]")
+        if auth.objection_channel:
+            inform = _(
+                "The processor informs the controller in writing of any intended addition or replacement at least "
+                "{period} in advance; the controller can object by {channel}."
+            ).format(period=period, channel=auth.objection_channel)
+        else:
+            inform = _(
+                "The processor informs the controller in writing of any intended addition or replacement at least "
+                "{period} in advance; how the controller objects is not recorded."
+            ).format(period=period)
         statements = [
-            "Recorded: general written authorisation (Art. 28(2); Clause 7.7(a), Option 2). This Annex is "
-            "completed for specific authorisation; the list below is the agreed list of sub-processors.",
-            "The processor informs the controller in writing of any intended addition or replacement at least "
-            + (f"{notice} in advance" if notice else "[period not recorded] in advance")
-            + (
-                f"; the controller can object by {auth.objection_channel}."
-                if auth.objection_channel
-                else "; how the controller objects is not recorded."
+            _(
+                "Recorded: general written authorisation (Art. 28(2); Clause 7.7(a), Option 2). This Annex is "
+                "completed for specific authorisation; the list below is the agreed list of sub-processors."
             ),
+            inform,
         ]
-        lead = "Agreed list of sub-processors:" if entries else "The record names no sub-processor on the agreed list."
+        lead = _(
+            "Agreed list of sub-processors:" if entries else "The record names no sub-processor on the agreed list."
+        )
         return AnnexIV("general", statements, lead, entries, None, [])
     statements = []
     if entries:
         statements.append(
-            "Not recorded: the record holds no authorisation of sub-processors by the controller, neither specific "
-            "(Clause 7.7(a), Option 1) nor general (Option 2)."
+            _(
+                "Not recorded: the record holds no authorisation of sub-processors by the controller, neither "
+                "specific (Clause 7.7(a), Option 1) nor general (Option 2)."
+            )
         )
-    lead = (
+    lead = _(
         "Sub-processors the provider names (their authorisation is not recorded):"
         if entries
         else "The record names no sub-processor of this provider."

@@ -9,8 +9,10 @@ that could not be checked against these texts are listed in ``docs/labels-unveri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields, replace
 
+from ropa.i18n import gettext
 from ropa.model.common import TomKind
 
 D915 = "Decision (EU) 2021/915"
@@ -158,3 +160,37 @@ class Texts:
 
 
 TEXTS = Texts()
+"""The wording in English, the source language (each text is the msgid of its translation)."""
+
+
+def texts() -> Texts:
+    """The quoted wording in the active document language (the official language version of each decision)."""
+    values: dict[str, object] = {}
+    for item in fields(Texts):
+        value = getattr(TEXTS, item.name)
+        values[item.name] = tuple(gettext(v) for v in value) if isinstance(value, tuple) else gettext(value)
+    return replace(TEXTS, **values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A part of a translated sentence: literal text (``name`` "") or the value of placeholder ``name``.
+
+    A template cannot format a message (no ``str.format`` in the sandbox), and some values need markup of
+    their own (the running header's spans, the gap marker), so a sentence reaches it as pieces in the
+    translation's order.
+    """
+
+    text: str
+    name: str = ""
+
+
+def pieces(message: str, **values: str) -> list[Piece]:
+    """``message`` (translated) cut at its ``{name}`` placeholders, each filled from ``values``."""
+    out: list[Piece] = []
+    for n, part in enumerate(re.split(r"\{(\w+)\}", message)):
+        if n % 2:
+            out.append(Piece(values[part], part))
+        elif part:
+            out.append(Piece(part))
+    return out

@@ -17,19 +17,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ropa.i18n import format_date
+from ropa.i18n import gettext as _
 from ropa.model.facts import annexed, inside, organisation_role, resolve, role_of
 from ropa.model.labels import FREQUENCY_LABELS, MODULE_LABELS
 from ropa.model.provider import Provider, SubProcessor
 from ropa.model.register import Entry, Register
 from ropa.model.transfer import Mechanism, MechanismType
 from ropa.render.annex_subprocessors import UNKNOWN_LOCATION, SubProcessorView
+from ropa.render.annex_texts import Piece, pieces
 from ropa.render.text import country_label, period_text
 from ropa.render.views.wording import accession_text, contact_text, mechanism_text, retention_text
 
 Importer = Provider | SubProcessor | None
 
 _OWN = "recorded for the provider, not for one country"
-"""Where a provider-level mechanism is recorded: the record does not tie it to one destination."""
+"""Where a provider-level mechanism is recorded: the record does not tie it to one destination.
+
+The places and sources of this module are English msgids, translated where the table is printed (:func:`_row`)."""
 
 
 @dataclass
@@ -104,6 +109,12 @@ class SccAppendix:
 
     importer: str
     rows: str
+    heading: str
+    """"Standard contractual clauses (Decision (EU) 2021/914): <importer>"."""
+    rows_note: str
+    """Which rows of the destinations table the items are for."""
+    no_authority: list[Piece]
+    """What Annex I.C says when the record names no competent authority (the gap marker, then the rest)."""
     modules: str | None
     clause9: str | None
     exporters: list[SccParty]
@@ -215,31 +226,34 @@ def _collect(register: Register, provider: Provider) -> list[_Leg]:
 def _mechanism_line(mechanism: Mechanism) -> str:
     text = mechanism_text(mechanism) or ""
     if mechanism.type is MechanismType.SCC_2021_914:
-        modules = "; ".join(MODULE_LABELS[m] for m in sorted(set(mechanism.modules)))
-        text += f"; {modules}" if modules else "; module not recorded"
+        modules = "; ".join(_(MODULE_LABELS[m]) for m in sorted(set(mechanism.modules)))
+        text += f"; {modules}" if modules else "; " + _("module not recorded")
     return text
 
 
 def _party_name(party: Provider | SubProcessor | None, subs: dict[str, SubProcessorView]) -> str:
     if party is None:
-        return "Not recorded"
+        return _("Not recorded")
     if isinstance(party, Provider):
         return party.legal_name
     view = subs.get(party.id)
-    return f"sub-processor no. {view.number} in Annex IV, {view.label}" if view else party.name or party.id
+    if view is None:
+        return party.name or party.id
+    return _("sub-processor no. {number} in Annex IV, {name}").format(number=view.number, name=view.label)
 
 
 def _row(number: int, legs: list[_Leg], organisation: str, subs: dict[str, SubProcessorView]) -> DestinationRow:
     leg = legs[0]
     if leg.unknown:
-        destination = UNKNOWN_LOCATION
+        destination = _(UNKNOWN_LOCATION)
     elif leg.country:
         destination = country_label(leg.country) or leg.country
     else:
-        destination = f"International organisation: {leg.organisation_dest}"
+        destination = _("International organisation: {name}").format(name=leg.organisation_dest)
     if len(legs) > 1:
         views = [subs.get(x.importer.id) for x in legs if isinstance(x.importer, SubProcessor)]
-        importer = "sub-processors no. " + ", ".join(str(v.number) for v in views if v) + " in Annex IV"
+        numbers = ", ".join(str(v.number) for v in views if v)
+        importer = _("sub-processors no. {numbers} in Annex IV").format(numbers=numbers)
     else:
         importer = _party_name(leg.importer, subs)
     return DestinationRow(
@@ -247,12 +261,27 @@ def _row(number: int, legs: list[_Leg], organisation: str, subs: dict[str, SubPr
         destination=destination,
         outside_eea=not leg.unknown,
         unknown=leg.unknown,
-        regime=None if leg.regime == "EU" else f"Export under {leg.regime} law",
+        regime=None if leg.regime == "EU" else _("Export under {regime} law").format(regime=leg.regime),
         exporter=organisation if leg.exporter is None else leg.exporter.legal_name,
         importer=importer,
-        mechanisms=[f"{_mechanism_line(m)} ({w})" for m, w in zip(leg.mechanisms, leg.sources, strict=True)],
-        recorded_in=leg.recorded_in,
+        mechanisms=[f"{_mechanism_line(m)} ({_where(w)})" for m, w in zip(leg.mechanisms, leg.sources, strict=True)],
+        recorded_in=[_where(w) for w in leg.recorded_in],
     )
+
+
+def _where(place: str) -> str:
+    """Where a destination or mechanism is recorded, in the document's language (the activity's name as written)."""
+    for prefix, message in _ACTIVITY_PLACES:
+        if place.startswith(prefix):
+            return _(message).format(activity=place.removeprefix(prefix).removesuffix("\u201d"))
+    return _(place)
+
+
+_ACTIVITY_PLACES = (
+    ("for the transfer of activity \u201c", "for the transfer of activity \u201c{activity}\u201d"),
+    ("transfer of activity \u201c", "transfer of activity \u201c{activity}\u201d"),
+)
+"""The places that name an activity: their message, and the English text before the name."""
 
 
 def _grouped(legs: list[_Leg]) -> list[list[_Leg]]:
@@ -282,14 +311,20 @@ def build_transfer_section(
     known = [r for r in rows if not r.unknown]
     unknown = [r for r in rows if r.unknown]
     statements = [
-        "One row per destination, exporter and importer of the data processed by or through this provider, with "
-        "every transfer mechanism the record relies on for it and where that mechanism is recorded."
+        _(
+            "One row per destination, exporter and importer of the data processed by or through this provider, with "
+            "every transfer mechanism the record relies on for it and where that mechanism is recorded."
+        )
     ]
     if known:
-        statements.append(f"Destinations outside the EEA named by the record: row(s) {_numbers(known)}.")
+        statements.append(
+            _("Destinations outside the EEA named by the record: row(s) {rows}.").format(rows=_numbers(known))
+        )
     if unknown:
         statements.append(
-            f"No location recorded: row(s) {_numbers(unknown)}; a transfer outside the EEA cannot be excluded there."
+            _("No location recorded: row(s) {rows}; a transfer outside the EEA cannot be excluded there.").format(
+                rows=_numbers(unknown)
+            )
         )
     appendices = []
     groups: dict[tuple[int, int], list[tuple[int, _Leg]]] = {}
@@ -301,7 +336,7 @@ def build_transfer_section(
         appendices.append(_appendix(register, provider, pairs, subs, sensitive))
     no_scc = None
     if not appendices:
-        no_scc = (
+        no_scc = _(
             "No transfer in this table relies on the standard contractual clauses of Decision (EU) 2021/914, "
             "so their Annex I is not part of this document."
         )
@@ -326,10 +361,10 @@ def _signature(mechanisms: list[Mechanism], provider: Provider, importer: bool, 
     for mechanism in mechanisms:
         evidence = mechanism.evidence
         if evidence is not None and evidence.date is not None:
-            return f"Signed on {evidence.date.isoformat()} ({evidence.ref})"
+            return _("Signed on {date} ({document})").format(date=format_date(evidence.date), document=evidence.ref)
     contract = provider.contract
     if dpa and contract is not None and contract.based_on == "scc_2021_914" and contract.signed is not None:
-        return f"Signed on {contract.signed.isoformat()} ({contract.title})"
+        return _("Signed on {date} ({document})").format(date=format_date(contract.signed), document=contract.title)
     return None
 
 
@@ -337,9 +372,9 @@ def _organisation_party(register: Register, activities: list[str], signature: st
     org = register.organisation
     contact = [c for c in (contact_text(org.contact),) if c]
     if org.dpo is not None and org.dpo.designated is not False and contact_text(org.dpo):
-        contact.append(f"Data protection officer: {contact_text(org.dpo)}")
+        contact.append(_("Data protection officer: {contact}").format(contact=contact_text(org.dpo)))
     if org.eu_representative is not None:
-        contact.append(f"Representative in the Union: {org.eu_representative.name}")
+        contact.append(_("Representative in the Union: {name}").format(name=org.eu_representative.name))
     return SccParty(
         1,
         org.legal_name,
@@ -347,16 +382,16 @@ def _organisation_party(register: Register, activities: list[str], signature: st
         contact,
         activities,
         signature,
-        organisation_role(register),
+        _(organisation_role(register)),
     )
 
 
 def _provider_party(register: Register, provider: Provider, activities: list[str], signature: str | None) -> SccParty:
     contact = [c for c in (contact_text(c) for c in provider.contacts) if c]
     if provider.dpo is not None and contact_text(provider.dpo):
-        contact.append(f"Data protection officer: {contact_text(provider.dpo)}")
+        contact.append(_("Data protection officer: {contact}").format(contact=contact_text(provider.dpo)))
     if provider.eu_representative:
-        contact.append(f"Representative in the Union: {provider.eu_representative}")
+        contact.append(_("Representative in the Union: {name}").format(name=provider.eu_representative))
     return SccParty(
         1,
         provider.legal_name,
@@ -364,7 +399,7 @@ def _provider_party(register: Register, provider: Provider, activities: list[str
         contact,
         activities,
         signature,
-        role_of(register, provider),
+        _(role) if (role := role_of(register, provider)) else None,
     )
 
 
@@ -376,7 +411,7 @@ def _sub_party(sub: SubProcessor, view: SubProcessorView | None, signature: str 
         [c for c in (contact_text(sub.contact),) if c],
         [sub.service] if sub.service else [],
         signature,
-        "processor (sub-processor of the provider)",
+        _("processor (sub-processor of the provider)"),
     )
 
 
@@ -406,7 +441,7 @@ def _appendix(
     elif isinstance(importer, SubProcessor):
         imp = _sub_party(importer, subs.get(importer.id), _signature(mechanisms, provider, True, dpa))
     else:
-        imp = SccParty(1, "Not recorded", None, [], [], None, None)
+        imp = SccParty(1, _("Not recorded"), None, [], [], None, None)
     modules = sorted({m for mech in mechanisms for m in mech.modules})
     wanted = {c for leg in legs for c in leg.categories}
     every = any(leg.all_categories for leg in legs) or not wanted
@@ -421,20 +456,30 @@ def _appendix(
                 text = retention_text(category.retention) or retention_text(entry.activity.retention)
                 retention.append((category.name, text))
     names = set(categories)
-    frequencies = _unique([FREQUENCY_LABELS.get(f, f) for leg in legs for f in leg.frequencies])
+    frequencies = _unique([_(FREQUENCY_LABELS.get(f, f)) for leg in legs for f in leg.frequencies])
     authorities = _unique([m.competent_authority for m in mechanisms if m.competent_authority])
     contract = provider.contract
     options = _unique([m.clause9_option for m in mechanisms if m.clause9_option])
     clause9 = None
     if options:
         clause9 = "; ".join(
-            "Option 1, specific prior authorisation" if o == "specific" else "Option 2, general written authorisation"
+            _(
+                "Option 1, specific prior authorisation"
+                if o == "specific"
+                else "Option 2, general written authorisation"
+            )
             for o in options
         )
+    rows = ", ".join(str(n) for n, _leg in group)
     return SccAppendix(
         importer=imp.name,
-        rows=", ".join(str(n) for n, _leg in group),
-        modules="; ".join(MODULE_LABELS[m] for m in modules) or None,
+        rows=rows,
+        heading=_("Standard contractual clauses (Decision (EU) 2021/914): {importer}").format(importer=imp.name),
+        rows_note=_("The items of the Appendix for the transfers in row(s) {rows} of the table above.").format(
+            rows=rows
+        ),
+        no_authority=pieces(_("{marker} for these clauses."), marker=""),
+        modules="; ".join(_(MODULE_LABELS[m]) for m in modules) or None,
         clause9=clause9,
         exporters=[exporter],
         importers=[imp],
@@ -446,14 +491,16 @@ def _appendix(
         purposes=_unique([p.description for e in entries for p in e.activity.purposes]),
         retention=retention,
         data_retention=(
-            f"The processor keeps the personal data for at most {period_text(contract.data_retention)}."
+            _("The processor keeps the personal data for at most {period}.").format(
+                period=period_text(contract.data_retention)
+            )
             if contract and contract.data_retention and isinstance(importer, Provider)
             else None
         ),
         processing=_processing(provider, importer),
         clause13=not modules or any(m != 4 for m in modules),
         authority="; ".join(authorities) or None,
-        measures=(
+        measures=_(
             "Annex II of these clauses (the data importer's technical and organisational measures): the measures in "
             "Annex III of this document."
             if isinstance(importer, Provider)
@@ -461,7 +508,7 @@ def _appendix(
             "recorded for this importer."
         ),
         sub_processors=(
-            "Annex III of these clauses (list of sub-processors, Modules Two and Three): Annex IV of this document."
+            _("Annex III of these clauses (list of sub-processors, Modules Two and Three): Annex IV of this document.")
             if isinstance(importer, Provider) and any(m in (2, 3) for m in modules)
             else None
         ),
@@ -471,14 +518,16 @@ def _appendix(
 def _processing(provider: Provider, importer: Importer) -> str | None:
     """Item 8 of Annex I.B: subject matter, nature and duration of the importer's processing, as recorded."""
     if isinstance(importer, SubProcessor):
-        return f"Subject matter and nature: {importer.service}; duration: not recorded." if importer.service else None
+        if not importer.service:
+            return None
+        return _("Subject matter and nature: {service}; duration: not recorded.").format(service=importer.service)
     contract = provider.contract
     if importer is None or contract is None:
         return None
     parts = [
-        f"Subject matter: {contract.subject_matter}" if contract.subject_matter else None,
-        f"nature: {contract.nature}" if contract.nature else None,
-        f"duration: {contract.duration}" if contract.duration else None,
+        _("Subject matter: {text}").format(text=contract.subject_matter) if contract.subject_matter else None,
+        _("nature: {text}").format(text=contract.nature) if contract.nature else None,
+        _("duration: {text}").format(text=contract.duration) if contract.duration else None,
     ]
     found = [p for p in parts if p]
     return "; ".join(found) + "." if found else None

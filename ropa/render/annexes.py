@@ -14,11 +14,12 @@ a visible gap; a sentence stating a fact is printed only when the record holds i
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from ropa.check.findings import Report
-from ropa.i18n import current, gettext
+from ropa.i18n import current, format_date, gettext
 from ropa.model.activity import Activity
 from ropa.model.common import TomKind
 from ropa.model.facts import annexed, is_processor, roles_text
@@ -26,7 +27,7 @@ from ropa.model.labels import CLAUSE1_LABELS, ROLE_LABELS, SPECIAL_LABELS
 from ropa.model.provider import ART28_ITEMS, Contract, CoverageStatus, Provider
 from ropa.model.register import Register
 from ropa.render.annex_subprocessors import AnnexIV, build_annex_iv, numbered
-from ropa.render.annex_texts import EXAMPLE_MEASURES, TEXTS, Texts
+from ropa.render.annex_texts import EXAMPLE_MEASURES, Piece, Texts, pieces, texts
 from ropa.render.annex_transfers import SensitiveRow, TransferSection, build_transfer_section
 from ropa.render.text import period_text
 from ropa.render.views.activity import sensitive_safeguards
@@ -73,7 +74,13 @@ STATUS_LABELS: dict[CoverageStatus | None, str] = {
     "missing": "Missing",
     None: "Not recorded",
 }
-"""The four states of a checklist point; ``None``: the record says nothing about the point."""
+"""The four states of a checklist point; ``None``: the record says nothing about the point (English msgids)."""
+
+ROLE_WORDS: dict[str, str] = {value: label.lower() for value, label in ROLE_LABELS.items()}
+"""The roles as read inside a sentence ("... and BackTrace (processor)"): msgids of their own, since German
+keeps the capital of a noun that English and French lower."""
+
+_ = gettext
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,14 @@ class AnnexView:
     organisation: str
     provider: str
     provider_role: str
+    parties_line: list[Piece]
+    """"<organisation> (controller) and <provider> (<role>)", the organisation marked for the running header."""
+    source_line: list[Piece]
+    """"From the record ..., version <version> of <date>.", with the version and date for the running header."""
+    gap_line: list[Piece]
+    """"Facts the register does not state are marked <marker>." (the annex's header)."""
+    annex_note: str
+    """That the annex carries none of the findings (the review document's header)."""
     role_note: str | None
     version: str
     date: str
@@ -105,6 +120,8 @@ class AnnexView:
     sub_processing: str
     measures: list[MeasureRow]
     unrecorded_examples: list[str]
+    unrecorded_note: str | None
+    """The sentence naming the decision's examples with no measure recorded (None when every one has some)."""
     assistance: str | None
     assistance_clauses: list[str]
     annex_iv: AnnexIV
@@ -112,8 +129,12 @@ class AnnexView:
     checklist: list[ChecklistItem]
     findings_inside: bool
     status: Status
+    status_line: str
+    """The counts of the status and the date they were checked as of, as one sentence."""
     findings: list[FindingView]
     annex_file: str
+    version_word: str
+    """The word before the version in the running header ("version")."""
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -127,9 +148,10 @@ def _sensitive(activities: list[Activity]) -> list[SensitiveRow]:
         for category in activity.data_categories:
             kinds = []
             if category.special is not None:
-                kinds.append(f"Special category (Art. 9): {SPECIAL_LABELS[category.special]}")
+                label = _(SPECIAL_LABELS[category.special])
+                kinds.append(_("Special category (Art. 9): {label}").format(label=label))
             if category.criminal:
-                kinds.append("Criminal convictions and offences (Art. 10)")
+                kinds.append(_("Criminal convictions and offences (Art. 10)"))
             if not kinds:
                 continue
             key = (category.name, "; ".join(kinds))
@@ -139,7 +161,7 @@ def _sensitive(activities: list[Activity]) -> list[SensitiveRow]:
             if category.art9_condition is not None:
                 point = category.art9_condition.value.removeprefix("9.2.")
                 law = f", {category.art9_law_ref}" if category.art9_law_ref else ""
-                kinds.append(f"condition Art. 9(2)({point}){law}")
+                kinds.append(_("condition Art. 9(2)({point})").format(point=point) + law)
             rows.append(SensitiveRow(category.name, "; ".join(kinds), sensitive_safeguards(category)))
     return rows
 
@@ -148,16 +170,16 @@ def _checklist(provider: Provider) -> list[ChecklistItem]:
     items: list[ChecklistItem] = []
     coverage = provider.contract.art28 if provider.contract is not None else None
     for key, requirement in ART28_ITEMS.items():
-        point = "Art. 28(3), second subparagraph" if key == "notice" else f"Art. 28(3)({key})"
+        point = _("Art. 28(3), second subparagraph") if key == "notice" else _("Art. 28(3)({key})").format(key=key)
         ref = coverage.item(key) if coverage is not None else None
         status = coverage.status(key) if coverage is not None else None
         css = status or "not-recorded"
         items.append(
             ChecklistItem(
                 point,
-                requirement,
+                _(requirement),
                 css,
-                STATUS_LABELS[status],
+                _(STATUS_LABELS[status]),
                 ref.section if ref else None,
                 ref.note if ref else None,
             )
@@ -170,8 +192,8 @@ def _measures(provider: Provider) -> tuple[list[MeasureRow], list[str]]:
     by_kind: dict[TomKind, list[str]] = {kind: [] for kind in TomKind}
     for tom in provider.toms:
         by_kind[tom.kind].append(tom.measure)
-    rows = [MeasureRow(EXAMPLE_MEASURES[k], found) for k, found in by_kind.items() if found]
-    empty = [EXAMPLE_MEASURES[k] for k, found in by_kind.items() if not found]
+    rows = [MeasureRow(_(EXAMPLE_MEASURES[k]), found) for k, found in by_kind.items() if found]
+    empty = [_(EXAMPLE_MEASURES[k]) for k, found in by_kind.items() if not found]
     return rows, empty
 
 
@@ -186,15 +208,19 @@ def _assistance_clauses(contract: Contract | None) -> list[str]:
         if ref is None or status == "missing" or not (ref.section or ref.note):
             continue
         where = "; ".join(p for p in (ref.section, ref.note) if p)
-        lines.append(f"Art. 28(3)({key}), {ART28_ITEMS[key]} ({STATUS_LABELS[status].lower()}): {where}")
+        lines.append(
+            _("Art. 28(3)({key}), {requirement} ({status}): {where}").format(
+                key=key, requirement=_(ART28_ITEMS[key]), status=_(STATUS_LABELS[status].lower()), where=where
+            )
+        )
     return lines
 
 
 def _sub_processing(annex_iv: AnnexIV) -> str:
     """Annex II's last item: the sub-processors are described once, in Annex IV."""
     if not annex_iv.entries and not annex_iv.others:
-        return "Not applicable: the record names no sub-processor of this provider."
-    return (
+        return _("Not applicable: the record names no sub-processor of this provider.")
+    return _(
         "The processing by each sub-processor is described in Annex IV (Description of the processing); the "
         "duration of their processing is not recorded."
     )
@@ -205,17 +231,17 @@ def _parties(register: Register, provider: Provider) -> tuple[list[AnnexParty], 
     contract = provider.contract
     signature = None
     if contract is not None and contract.signed is not None:
-        signature = f"{contract.signed.isoformat()} ({contract.title})"
+        signature = f"{format_date(contract.signed)} ({contract.title})"
     org_contact = [c for c in (contact_text(org.contact),) if c]
     if org.dpo is not None and org.dpo.designated is not False and contact_text(org.dpo):
-        org_contact.append(f"Data protection officer: {contact_text(org.dpo)}")
+        org_contact.append(_("Data protection officer: {contact}").format(contact=contact_text(org.dpo)))
     if org.eu_representative is not None:
-        org_contact.append(f"Representative in the Union: {org.eu_representative.name}")
+        org_contact.append(_("Representative in the Union: {name}").format(name=org.eu_representative.name))
     provider_contact = [c for c in (contact_text(c) for c in provider.contacts) if c]
     if provider.dpo is not None and contact_text(provider.dpo):
-        provider_contact.append(f"Data protection officer: {contact_text(provider.dpo)}")
+        provider_contact.append(_("Data protection officer: {contact}").format(contact=contact_text(provider.dpo)))
     if provider.eu_representative:
-        provider_contact.append(f"Representative in the Union: {provider.eu_representative}")
+        provider_contact.append(_("Representative in the Union: {name}").format(name=provider.eu_representative))
     controllers = [
         AnnexParty(1, org.legal_name, org.address.one_line() if org.address else None, org_contact, signature)
     ]
@@ -236,14 +262,14 @@ def _parties(register: Register, provider: Provider) -> tuple[list[AnnexParty], 
 
 def _contract_details(contract: Contract | None) -> list[Detail]:
     return [
-        Detail("Agreement", contract.title if contract else None),
-        Detail("Version", contract.version if contract else None),
-        Detail("Signed or accepted", contract.signed.isoformat() if contract and contract.signed else None),
-        Detail("Form (Art. 28(9))", contract.form if contract else None),
-        Detail("Based on", _based_on(contract.based_on) if contract else None),
+        Detail(_("Agreement"), contract.title if contract else None),
+        Detail(_("Version"), contract.version if contract else None),
+        Detail(_("Signed or accepted"), format_date(contract.signed) if contract and contract.signed else None),
+        Detail(_("Form (Art. 28(9))"), contract.form if contract else None),
+        Detail(_("Based on"), _based_on(contract.based_on) if contract else None),
         *_clause1(contract),
-        Detail("Where the signed copy is kept", contract.location if contract else None),
-        Detail("Subject-matter of the processing", contract.subject_matter if contract else None),
+        Detail(_("Where the signed copy is kept"), contract.location if contract else None),
+        Detail(_("Subject-matter of the processing"), contract.subject_matter if contract else None),
     ]
 
 
@@ -271,19 +297,25 @@ def build_annex_view(
     measures, unrecorded = _measures(provider)
     controllers, processors = _parties(register, provider)
     role_note = None
-    roles = roles_text(register, provider, ROLE_LABELS)
+    roles = roles_text(register, provider, {value: _(word) for value, word in ROLE_WORDS.items()})
     if not is_processor(register, provider):
-        role_note = (
-            f"The register records this provider as {(roles or 'having no role').lower()}, not as a processor: "
-            "Art. 28 applies only to processing on the organisation's behalf. The annex is kept to show what is known."
-        )
+        role_note = _(
+            "The register records this provider as {roles}, not as a processor: Art. 28 applies only to processing "
+            "on the organisation's behalf. The annex is kept to show what is known."
+        ).format(roles=roles or _("having no role"))
     own = sorted_findings(f for f in report.findings if f.provider == provider.id)
+    name = provider.legal_name
     if review:
-        title = f"Review of the record for {provider.legal_name}"
-        subject = f"Validation findings about {provider.legal_name} (not part of the Art. 28 agreement)"
+        title = _("Review of the record for {provider}").format(provider=name)
+        subject = _("Validation findings about {provider} (not part of the Art. 28 agreement)").format(provider=name)
+        parties = _("{organisation} and {provider} ({role})")
     else:
-        title = gettext("Annex to the data processing agreement with {provider}").format(provider=provider.legal_name)
-        subject = f"Art. 28 GDPR annexes (Decision (EU) 2021/915) for {provider.legal_name}"
+        title = _("Annex to the data processing agreement with {provider}").format(provider=name)
+        subject = _("Art. 28 GDPR annexes (Decision (EU) 2021/915) for {provider}").format(provider=name)
+        parties = _("{organisation} (controller) and {provider} ({role})")
+    provider_role = roles or _("role not recorded")
+    date = format_date(org.record.date)
+    status = status_of(report, own)
     return AnnexView(
         meta=DocumentMeta(
             title=f"{title} \u2013 {org.legal_name}",
@@ -291,17 +323,27 @@ def build_annex_view(
             subject=subject,
             language=current(),
             created=document_datetime(register).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            keywords="GDPR, Article 28, data processing agreement, standard contractual clauses",
+            keywords=_("GDPR, Article 28, data processing agreement, standard contractual clauses"),
         ),
-        texts=TEXTS,
+        texts=texts(),
         review=review,
         title=title,
         organisation=org.legal_name,
         provider=provider.legal_name,
-        provider_role=(roles or "role not recorded").lower(),
+        provider_role=provider_role,
+        parties_line=pieces(parties, organisation=org.legal_name, provider=name, role=provider_role),
+        source_line=pieces(
+            _("From the record of processing activities, version {version} of {date}."),
+            version=org.record.version,
+            date=date,
+        ),
+        gap_line=pieces(_("Facts the register does not state are marked {marker}."), marker=""),
+        annex_note=_("The annex to the agreement ({file}) carries none of these findings.").format(
+            file=f"annexes/{provider.id}.pdf"
+        ),
         role_note=role_note,
         version=org.record.version,
-        date=org.record.date.isoformat(),
+        date=date,
         contract=_contract_details(contract),
         controllers=controllers,
         processors=processors,
@@ -312,22 +354,32 @@ def build_annex_view(
         purposes=_unique([p.description for a in activities for p in a.purposes]),
         duration=contract.duration if contract else None,
         data_retention=(
-            f"The processor keeps the personal data for at most {period_text(contract.data_retention)}."
+            _("The processor keeps the personal data for at most {period}.").format(
+                period=period_text(contract.data_retention)
+            )
             if contract and contract.data_retention
             else None
         ),
         sub_processing=_sub_processing(annex_iv),
         measures=measures,
         unrecorded_examples=unrecorded,
+        unrecorded_note=_(
+            'The decision\'s "Examples of possible measures" are examples, not a required list. Of them, the record '
+            "holds no measure under: {examples}."
+        ).format(examples="; ".join(unrecorded))
+        if unrecorded
+        else None,
         assistance=contract.assistance_measures if contract else None,
         assistance_clauses=_assistance_clauses(contract),
         annex_iv=annex_iv,
         transfer=build_transfer_section(register, provider, numbered(annex_iv), sensitive),
         checklist=_checklist(provider),
         findings_inside=findings or review,
-        status=status_of(report, own),
+        status=status,
+        status_line=_status_line(status),
         findings=[finding_view(register, f) for f in own],
         annex_file=f"annexes/{provider.id}.pdf",
+        version_word=_("version"),
     )
 
 
@@ -336,7 +388,7 @@ def _clause1(contract: Contract | None) -> list[Detail]:
     if contract is None or (contract.based_on != "scc_2021_915" and contract.clause1_option is None):
         return []
     option = CLAUSE1_LABELS[contract.clause1_option] if contract.clause1_option else None
-    return [Detail("Clause 1 option (Decision (EU) 2021/915)", option)]
+    return [Detail(_("Clause 1 option (Decision (EU) 2021/915)"), _(option) if option else None)]
 
 
 def _based_on(value: str | None) -> str | None:
@@ -345,7 +397,19 @@ def _based_on(value: str | None) -> str | None:
         "scc_2021_915": "Standard contractual clauses of Decision (EU) 2021/915 (Art. 28(7))",
         "scc_2021_914": "Standard contractual clauses of Decision (EU) 2021/914 (Art. 46(2)(c))",
     }
-    return labels.get(value) if value else None
+    label = labels.get(value) if value else None
+    return _(label) if label else None
+
+
+def _status_line(status: Status) -> str:
+    """The counts of the status line, with the date the record was checked as of when there is one."""
+    if not status.as_of:
+        return f"{status.summary}."
+    try:
+        as_of = format_date(dt.date.fromisoformat(status.as_of))
+    except ValueError:
+        as_of = status.as_of
+    return _("{summary}, checked as of {date}.").format(summary=status.summary, date=as_of)
 
 
 def annex_html(
