@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from ropa.check.findings import Report
+from ropa.i18n import format_date
 from ropa.model.register import Register
 from ropa.render.tables.table import Table, Value
 from ropa.render.tables.workbook import build_tables
@@ -352,7 +353,7 @@ def render_register_xlsx(register: Register, report: Report) -> bytes:
     tables = build_tables(register, report, generated_by, when.date())
 
     record = register.organisation.record
-    page = PageInfo(register.organisation.legal_name, record.version, record.date.isoformat())
+    page = PageInfo(register.organisation.legal_name, record.version, format_date(record.date))
     wb = Workbook(write_only=True)
     styles = _add_styles(wb)
     sheets: list[tuple[Any, _Part]] = []

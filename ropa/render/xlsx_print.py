@@ -64,6 +64,7 @@ class PageInfo:
     organisation: str
     version: str
     date: str
+    """The record date as the document's language writes it."""
 
 
 def width_mm(width: float) -> float:

@@ -70,6 +70,10 @@ def test_no_english_catalogue_word_is_left_in_the_workbook(
         core = archive.read("docProps/core.xml").decode("utf-8")
     assert messages["Record of processing activities (GDPR Art. 30)"] in core and "GDPR; Article 30" not in core
     assert messages["Page &P of &N"].replace("&", "&amp;") in sheet and "Page &amp;P of &amp;N" not in sheet
+    from ropa.load.loader import load_register
+
+    day = load_register(example_dir_module).organisation.record.date
+    assert day.strftime(messages["%Y-%m-%d"]) in sheet and day.isoformat() not in sheet, "the print header's date"
 
 
 def test_user_text_is_printed_as_written(example_dir_module: Path, english: Path, tmp_path: Path) -> None:
