@@ -265,7 +265,7 @@ def _contract_details(contract: Contract | None) -> list[Detail]:
         Detail(_("Agreement"), contract.title if contract else None),
         Detail(_("Version"), contract.version if contract else None),
         Detail(_("Signed or accepted"), format_date(contract.signed) if contract and contract.signed else None),
-        Detail(_("Form (Art. 28(9))"), contract.form if contract else None),
+        Detail(_("Form (Art. 28(9))"), _(contract.form) if contract and contract.form else None),
         Detail(_("Based on"), _based_on(contract.based_on) if contract else None),
         *_clause1(contract),
         Detail(_("Where the signed copy is kept"), contract.location if contract else None),

@@ -28,6 +28,10 @@ PROVIDERS = ("amd-telecom", "backtrace", "sendsmsgate", "symphonyroute", "tecpar
 """Every provider of the example: each has an annex and a review document."""
 DOCUMENTS = tuple(f"{p}{kind}.pdf" for p in PROVIDERS for kind in ("", ".review"))
 GAP_WORD = "Not recorded"
+ENGLISH_FINDINGS = (
+    "Finding messages and the names and summaries of the rules are in English, as the rule catalogue writes them."
+)
+"""What a German or French review document says above its findings (the message is the validation report's)."""
 FINDINGS_TABLE = "Finding"
 """The heading of the findings table's first column (partials/macros.html): the review document's messages are
 compared only above it."""
@@ -148,6 +152,8 @@ def test_every_annex_and_review_document_is_in_the_language(
     assert len(shown) >= 110, sorted(set(messages) - shown)
     review = Text(documents["backtrace.review.pdf"])
     assert review.has(messages["Findings about this provider"])
+    note = i18n.translator(lang)(ENGLISH_FINDINGS)
+    assert note != ENGLISH_FINDINGS and review.has(note) and not Text(english["backtrace.review.pdf"]).has(note)
     assert review.has(messages["Internal review · not part of the agreement with the provider"].upper())
 
 
