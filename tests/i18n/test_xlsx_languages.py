@@ -97,9 +97,35 @@ def test_every_label_the_workbook_can_print_is_in_the_catalogue() -> None:
     words |= {w for pair in activities.COUNT_WORDS.values() for w in pair}
     words |= {"written", "electronic", "duration", "criteria", "statutory", "until event", "unlimited"}
     words |= {"specific", "general", "error", "warning", "info", "Open", "Waived"}
+    words |= set(every_heading())
     for lang in ("de", "fr"):
         messages = i18n.messages(lang)
         assert sorted(w for w in words if not messages.get(w)) == [], lang
+
+
+def every_heading() -> list[str]:
+    """The column headings of every sheet the workbook can have (the Art. 30(2) sheet too), as printed."""
+    from ropa.load.loader import load_register
+    from ropa.render.tables import activities, categories, findings, own, providers, transfers
+    from ropa.render.tables.present import present
+    from tests.conftest import EXAMPLE
+
+    register = load_register(EXAMPLE)
+    sheets = {
+        "Activities": activities.activity_columns(register),
+        "Art. 30(2) processor": activities.processor_columns(register),
+        "Providers": providers.provider_columns(register),
+        "Recipients": providers.recipient_columns(register),
+        "Sub-processors": providers.sub_processor_columns(register),
+        "Transfers": transfers.transfer_columns(register),
+        "Data categories": categories.category_columns(),
+        "Retention": categories.retention_columns(),
+        "Own processing": own.own_columns(register),
+        "Findings": findings.finding_columns(),
+    }
+    headings = [column.header for sheet, columns in sheets.items() for column in present(sheet, columns)]
+    assert len(headings) > 150
+    return [*sheets, *headings]
 
 
 def pattern(message: str) -> re.Pattern[str]:
