@@ -365,18 +365,18 @@ def prepare(register: str, work: str, kinds: str, total_pages: str = "", jobs: s
         tables = [(t.name, t.headers, list(t.rows())) for t in build_tables(reg, report, f"ropa {__version__}", when)]
         (out / "cells.pkl").write_bytes(pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
     if "pdf" in kinds:
-        from ropa.render.parts import CARRIER_HTML, RegisterPlan, numbers_documents
+        from ropa.render.parts import CARRIER_HTML, RegisterPlan, numbers_html
         from ropa.render.pdf import register_attachment
 
         # Every document ropa lays out for the register, once each, in the order ropa submits them: the
-        # front (as measured), the carrier of the JSON attachment, each part, the page-number documents.
+        # front (as measured), the carrier of the JSON attachment, the sample of the page numbers, each part.
         plan = RegisterPlan(reg, report, None)
         folder = out / "register-parts"
         folder.mkdir(exist_ok=True)
         every = plan.html()
         fronts = every[: len(every) - len(plan.bodies)]
-        numbers = numbers_documents(int(total_pages), None) if total_pages else []
-        pages = [*fronts, CARRIER_HTML, *(task.html for task in plan.bodies), *numbers]
+        numbers = numbers_html(plan.page_label, None)
+        pages = [*fronts, CARRIER_HTML, numbers, *(task.html for task in plan.bodies)]
         names = []
         for n, html in enumerate(pages):
             (folder / f"{n:05d}.html").write_text(html, encoding="utf-8")

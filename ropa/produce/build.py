@@ -302,8 +302,8 @@ PART_PREFIX = f"{REGISTER_PDF}#"
 
 
 def _part_target(task_name: str) -> str:
-    """The cache slot of a task: rounds of the front and of each page-number document share one slot."""
-    if task_name.startswith(("front:", "numbers:")):
+    """The cache slot of a task: the rounds of each part of the front share one slot."""
+    if task_name.startswith("front:"):
         kind, _round, *chunk = task_name.split(":")
         task_name = ":".join([kind, *chunk])
     return PART_PREFIX + task_name

@@ -24,9 +24,10 @@ Every part adds its pages and, so that the result stays a tagged PDF:
 The outline is rebuilt over all parts from the bookmarks each part reported
 (levels are the headings' levels, so an activity sits under its chapter even
 when the chapter heading is in another part), and the page numbers ("page X
-of Y", documents of empty pages rendered from ``page_numbers.html``) are drawn
-over each page as a form XObject, inside an ``/Artifact`` marked-content
-sequence. Objects other than streams are packed into compressed object
+of Y") are drawn over each page as a small form XObject, inside an ``/Artifact``
+marked-content sequence: its text is written here, in the font, size, colour and
+place that ``page_numbers.html`` gave a sample label (:mod:`ropa.render.pagestamp`),
+so no page is laid out only to carry its number. Objects other than streams are packed into compressed object
 streams with a cross-reference stream (PDF 1.5, allowed by PDF/A-2 and -3), and
 the ``/ID`` is a hash of the bytes written: same parts, same bytes.
 """
@@ -419,15 +420,37 @@ class _Join:
         return numbers[0], numbers[-1], visible
 
 
-def _page_forms(join: _Join, numbers: list[PartResult]) -> Iterator[int]:
-    """The joined file's number of the page-number form of each page in turn (one numbers document open)."""
-    for n, part in enumerate(numbers):
-        with _open(part) as pdf:
-            _retag_fonts(pdf.pages, -1 - n)
-            source = _Source(join.writer, pdf)
-            for page in pdf.pages:
-                yield source.ref(page.as_form_xobject().objgen)
-                source.drain()
+def _page_forms(join: _Join, numbers: PartResult, pattern: str, total: int) -> Iterator[int]:
+    """The joined file's number of the page-number form of each page in turn, written as it is asked for.
+
+    ``numbers`` is ``page_numbers.html`` laid out with the sample labels of ``pattern``
+    (:mod:`ropa.render.pagestamp`): its font and resources are written once and shared by every form.
+    """
+    from ropa.render.pagestamp import Stamp
+
+    writer = join.writer
+    with _open(numbers) as pdf:
+        _retag_fonts(pdf.pages, -1)
+        stamp = Stamp(pdf, pattern)
+        source = _Source(writer, pdf)
+        if stamp.resources is None:
+            resources = writer.reserve()
+            writer.put(resources, b"<< >>")
+        elif stamp.resources.is_indirect:
+            resources = source.ref(stamp.resources.objgen)
+        else:
+            resources = writer.reserve()
+            writer.put(resources, source.value(stamp.resources))
+        source.drain()
+    head = b"<< /Type /XObject /Subtype /Form /BBox [ %s ] /Resources %d 0 R /Filter /FlateDecode" % (
+        b" ".join(_real(v) for v in stamp.box),
+        resources,
+    )
+    for page in range(1, total + 1):
+        number = writer.reserve()
+        content = stamp.content(pattern.format(page=page, pages=total))
+        writer.put_stream(number, head, zlib.compress(content, 6))
+        yield number
 
 
 def _open(part: PartResult) -> pikepdf.Pdf:
@@ -439,27 +462,27 @@ def _open(part: PartResult) -> pikepdf.Pdf:
 def join_parts_to(
     out: IO[bytes],
     parts: list[PartResult],
-    numbers: list[PartResult],
+    numbers: PartResult,
+    pattern: str,
     carrier: PartResult | None,
     stand_ins: Sequence[Collection[str]],
 ) -> None:
-    """Write one PDF from ``parts`` (front first) to ``out``, with the pages of ``numbers`` drawn over them.
+    """Write one PDF from ``parts`` (front first) to ``out``, with "page X of Y" drawn over every page.
 
     Args:
         out: Where the joined PDF goes (written front to back, never sought).
         parts: Rendered parts in document order; the first carries the catalogue.
-        numbers: The page-number documents: together one page per page of the parts.
+        numbers: ``page_numbers.html`` laid out with the sample labels of ``pattern``
+            (:func:`ropa.render.pagestamp.sample_labels`): how a page number is drawn.
+        pattern: The page label with ``{page}`` and ``{pages}`` (``page {page} of {pages}`` in English).
         carrier: A document whose embedded files (``/EmbeddedFiles``, ``/AF``) the joined PDF takes over
             (None: no attachment).
         stand_ins: For each part in turn, the anchors it holds only as link targets (the real ones are in
             other parts); parts past the end of the sequence hold none.
     """
     total = sum(part.pages for part in parts)
-    count = sum(n.pages for n in numbers)
-    if count != total:
-        raise ValueError(f"page numbers for {count} pages, but the register has {total}")
     join = _Join(out)
-    forms = _page_forms(join, numbers)
+    forms = _page_forms(join, numbers, pattern, total)
     bookmarks = []
     first_page = 0
     held = list(stand_ins)
@@ -468,8 +491,6 @@ def join_parts_to(
             join.add(pdf, forms, held[n] if n < len(held) else ())
         bookmarks += [(level, label, first_page + page, x, y, o) for level, label, page, x, y, o in part.bookmarks]
         first_page += part.pages
-    for _rest in forms:  # closes the last numbers document
-        raise ValueError("more page numbers than pages")
     if carrier is not None:
         with _open(carrier) as pdf:
             join.attach(pdf)
@@ -478,13 +499,14 @@ def join_parts_to(
 
 def join_parts(
     parts: list[PartResult],
-    numbers: list[PartResult],
+    numbers: PartResult,
+    pattern: str,
     carrier: PartResult | None,
     stand_ins: Sequence[Collection[str]] = (),
 ) -> bytes:
     """The joined PDF as bytes (see :func:`join_parts_to`)."""
     out = io.BytesIO()
-    join_parts_to(out, parts, numbers, carrier, stand_ins)
+    join_parts_to(out, parts, numbers, pattern, carrier, stand_ins)
     return out.getvalue()
 
 

@@ -24,9 +24,10 @@ laid out once, with the contents, when those pages are known (its HTML, and so
 its cache entry, changes only when they do). Parts link to each other (the
 contents to headings, a section's finding markers to the appendix, the
 appendix back): each holds empty stand-ins for the anchors it links to
-(:attr:`Segment.link_targets`), which the joiner drops. "page X of Y" needs the total, so it is drawn from documents of
-empty pages (``page_numbers.html``, :data:`NUMBERS_PER_DOC` pages each) over the joined pages by
-:mod:`ropa.render.joinpdf`.
+(:attr:`Segment.link_targets`), which the joiner drops. "page X of Y" needs the total, so the joiner
+(:mod:`ropa.render.joinpdf`) writes it over the joined pages, drawn as ``page_numbers.html`` draws two
+sample labels (task ``numbers``, rendered with the first round: it depends only on the templates and
+the language).
 
 :class:`RegisterPlan` is the protocol: ask it for :meth:`~RegisterPlan.tasks`,
 render them (in any order, anywhere), :meth:`~RegisterPlan.receive` the
@@ -41,8 +42,10 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ropa.check.findings import Report
+from ropa.i18n import gettext
 from ropa.model.register import Register
 from ropa.render.jobs import PartResult, Task
+from ropa.render.pagestamp import PAGE_LABEL
 from ropa.render.views.marks import linked_anchors
 
 if TYPE_CHECKING:
@@ -65,8 +68,6 @@ CARRIER_HTML = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></hea
 the front (whose key would otherwise change with every edit of the register) does not carry it."""
 CONTENTS_PER_PART = 500
 """Lines of the contents per part (about ten pages)."""
-NUMBERS_PER_DOC = 500
-"""Pages per page-number document (an empty page still holds about 120 kB while laid out)."""
 MAX_ROUNDS = 4
 """The front is laid out again while its length changes with its numbers (in practice once)."""
 
@@ -210,20 +211,12 @@ def segment_html(view: RegisterView, segment: Segment, templates: Path | None) -
     )
 
 
-def numbers_html(total: int, templates: Path | None, first: int = 1, last: int | None = None) -> str:
-    """A document of empty pages whose footers say "page X of ``total``", for X from ``first`` to ``last``."""
+def numbers_html(pattern: str, templates: Path | None) -> str:
+    """``page_numbers.html`` with the sample labels of ``pattern``, from which every page's number is drawn."""
     from ropa.render.html import render
+    from ropa.render.pagestamp import sample_labels
 
-    end = total if last is None else last
-    return render("page_numbers.html", templates, labels=[f"page {n} of {total}" for n in range(first, end + 1)])
-
-
-def numbers_documents(total: int, templates: Path | None) -> list[str]:
-    """The page-number documents of a ``total``-page document, :data:`NUMBERS_PER_DOC` pages each."""
-    return [
-        numbers_html(total, templates, first, min(total, first + NUMBERS_PER_DOC - 1))
-        for first in range(1, total + 1, NUMBERS_PER_DOC)
-    ]
+    return render("page_numbers.html", templates, labels=sample_labels(pattern))
 
 
 APPENDIX_ANCHOR = "findings"
@@ -248,8 +241,10 @@ class RegisterPlan:
         self._chunks = [toc[i : i + CONTENTS_PER_PART] for i in range(0, len(toc), CONTENTS_PER_PART)] or [[]]
         self._targets = [entry.anchor for entry in toc]
         self.results: dict[str, PartResult] = {}
+        self.page_label = gettext(PAGE_LABEL)
+        """The page label pattern in the document's language (``{page}`` and ``{pages}``)."""
         self._front_tasks: list[Task] = []
-        self._numbers_tasks: list[Task] = []
+        self._settled = False
         self._rounds = 0
 
     def front_html(self, pages: dict[str, int], chunk: int = 0) -> str:
@@ -270,9 +265,10 @@ class RegisterPlan:
     def tasks(self) -> list[Task]:
         """What to render next; empty when :meth:`join` can run.
 
-        Round 1 measures the contents and renders every part but the appendix; each later round renders the
-        contents and the appendix with the page numbers known so far (the appendix prints the page of each
-        finding's section), until the contents keep their length; then the page-number documents.
+        Round 1 measures the contents and renders every part but the appendix, the carrier of the
+        attachment and the sample of the page numbers; each later round renders the contents and the
+        appendix with the page numbers known so far (the appendix prints the page of each finding's
+        section), until the contents keep their length.
         """
         if self._rounds == 0:
             self._rounds = 1
@@ -281,9 +277,11 @@ class RegisterPlan:
                 for k in range(len(self._chunks))
             ]
             carrier = Task.of("attachment", CARRIER_HTML, attach=True)
+            numbers = Task.of("numbers", numbers_html(self.page_label, self.templates))
             appendix = set(self._appendix)
-            return [*probes, carrier, *(task for n, task in enumerate(self.bodies) if n not in appendix)]
-        if self._numbers_tasks:
+            bodies = [task for n, task in enumerate(self.bodies) if n not in appendix]
+            return [*probes, carrier, numbers, *bodies]
+        if self._settled:
             return []
         if self._front_tasks:
             fronts = [self.results[task.name] for task in self._front_tasks]
@@ -291,11 +289,8 @@ class RegisterPlan:
             for k, result in enumerate(fronts):
                 self.results[f"measure:front:{k}"] = result
             if settled or self._rounds >= MAX_ROUNDS:
-                self._numbers_tasks = [
-                    Task.of(f"numbers:{self._rounds}:{n}", html)
-                    for n, html in enumerate(numbers_documents(self.total_pages(), self.templates))
-                ]
-                return self._numbers_tasks
+                self._settled = True
+                return []
         self._rounds += 1
         pages = self._page_numbers()
         self._front_tasks = [
@@ -345,12 +340,11 @@ class RegisterPlan:
         """Write the register PDF to ``out``: the contents, the other parts and the page numbers as one PDF/A-3b."""
         from ropa.render.joinpdf import join_parts_to
 
-        assert self._front_tasks and self._numbers_tasks
+        assert self._settled
         fronts = [self.results[task.name] for task in self._front_tasks]
         parts = [*fronts, *(self.results[task.name] for task in self.bodies)]
-        numbers = [self.results[task.name] for task in self._numbers_tasks]
         stand_ins = [set(self._targets)] * len(fronts) + [set(s.link_targets) for s in self.segments]
-        join_parts_to(out, parts, numbers, self.results["attachment"], stand_ins)
+        join_parts_to(out, parts, self.results["numbers"], self.page_label, self.results["attachment"], stand_ins)
 
     def join(self) -> bytes:
         """The register PDF as bytes (see :meth:`join_to`)."""

@@ -205,17 +205,19 @@ def render_parts_pdf(pages: Sequence[str], register: Register, templates: Path |
     register uses :class:`~ropa.render.parts.RegisterPlan`, which also fills in
     its contents and renders its parts in parallel.
     """
+    from ropa.i18n import gettext
     from ropa.render.joinpdf import join_parts
-    from ropa.render.parts import numbers_documents
+    from ropa.render.pagestamp import PAGE_LABEL
+    from ropa.render.parts import numbers_html
 
     parts = []
     for html in pages:
         parts.append(render_part(html, register, templates))
         gc.collect()  # a laid-out part is a web of cycles: free it before the next one, not at some later threshold
         release_memory()
-    total = sum(part.pages for part in parts)
-    numbers = [render_part(html, register, templates) for html in numbers_documents(total, templates)]
-    return join_parts(parts, numbers, None)
+    pattern = gettext(PAGE_LABEL)
+    numbers = render_part(numbers_html(pattern, templates), register, templates)
+    return join_parts(parts, numbers, pattern, None)
 
 
 def register_html(register: Register, report: Report, templates: Path | None = None) -> str:
