@@ -28,6 +28,7 @@ from pypdf import PdfReader
 
 from ropa import i18n
 from ropa.cli import main
+from ropa.render.countries import country_label
 from tests.conftest import EXAMPLE
 from tests.render.conftest import load, register_files, write_register
 
@@ -212,7 +213,7 @@ def test_no_english_label_remains_in_the_pdf(
     assert missing == set()
 
 
-def test_dates_status_and_metadata_are_in_the_language(
+def test_dates_countries_status_and_metadata_are_in_the_language(
     english: tuple[tuple[str, set[str]], PdfReader], translated: tuple[str, tuple[tuple[str, set[str]], PdfReader]]
 ) -> None:
     lang, ((text, _), reader) = translated
@@ -221,9 +222,13 @@ def test_dates_status_and_metadata_are_in_the_language(
         record_date = i18n.format_date(dt.date(2026, 11, 1))
         counts = i18n.gettext("{count} errors").format(count=45)
         subject = i18n.gettext("Record of processing activities under Art. 30 GDPR, version {version}")
+        united_states = country_label("US")
+        outside = i18n.gettext("outside the EEA")
     assert "2026-11-01" in en_text and record_date in text
     assert ISO_DATE.findall(text) == []  # every date ropa writes is in the language's form
     assert "45 errors" in en_text and counts in text and "45 errors" not in text
+    assert "United States (US) outside the EEA" in en_text and f"{united_states} {outside}" in text
+    assert "United States (US)" not in text
     meta = reader.metadata
     assert meta is not None and en_reader.metadata is not None
     assert meta.subject == subject.format(version="2026.2") != en_reader.metadata.subject

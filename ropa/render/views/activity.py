@@ -21,7 +21,8 @@ from ropa.model.facts import Party, derogation_claimed, outside_eea, parties
 from ropa.model.labels import DPIA_STATUS_LABELS, FREQUENCY_LABELS, RISK_LABELS, ROLE_LABELS, SPECIAL_LABELS
 from ropa.model.organisation import Organisation
 from ropa.model.register import Entry, Register
-from ropa.render.text import country_label, period_text
+from ropa.render.countries import country_label
+from ropa.render.text import period_text
 from ropa.render.views.findings import severity_count
 from ropa.render.views.marks import EMPTY, FindingRef, Mark, Scope
 from ropa.render.views.measures import MeasureView, measures

@@ -8,7 +8,7 @@ from ropa.i18n import gettext as _
 from ropa.model.facts import outside_eea
 from ropa.model.organisation import Organisation
 from ropa.model.provider import Provider
-from ropa.render.text import country_label
+from ropa.render.countries import country_label
 from ropa.render.views.wording import contact_text
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from ropa.i18n import gettext as _
 from ropa.model.facts import outside_eea
-from ropa.render.text import UNKNOWN_LOCATION, country_label
+from ropa.render.countries import country_label
+from ropa.render.text import UNKNOWN_LOCATION
 
 
 @dataclass(frozen=True)

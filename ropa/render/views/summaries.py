@@ -10,7 +10,8 @@ from ropa.model.activity import RecipientRole
 from ropa.model.facts import involved_in, outside_eea, roles_text
 from ropa.model.labels import ROLE_LABELS
 from ropa.model.register import Register
-from ropa.render.text import country_label, period_text
+from ropa.render.countries import country_label
+from ropa.render.text import period_text
 from ropa.render.views.activity import RecipientView, category_view, recipient_view
 from ropa.render.views.marks import EMPTY, FindingIndex, Mark
 from ropa.render.views.parties import provider_locations

@@ -12,7 +12,7 @@ from ropa.model.facts import outside_eea, transfer_outside_eea
 from ropa.model.provider import Provider
 from ropa.model.register import Register
 from ropa.model.transfer import Derogation, Mechanism, MechanismType, Transfer
-from ropa.render.text import country_label
+from ropa.render.countries import country_label
 from ropa.render.views.marks import EMPTY, Mark, Scope
 from ropa.render.views.parties import provider_locations
 from ropa.render.views.places import Place, place_of
