@@ -23,7 +23,6 @@ from ropa.cli.options import (
     register_argument,
     rendering_options,
 )
-from ropa.cli.progress import Progress
 from ropa.errors import printable
 
 
@@ -57,6 +56,7 @@ def package(
     unless --allow-findings is given. Documents unchanged since 'ropa build' into the
     same OUT are taken from its cache (the zip's bytes are the same either way).
     """
+    from ropa.cli.progress import Progress  # its terminal handling is for these commands only
     from ropa.pipeline import package as run_package
 
     progress = Progress("package", quiet)

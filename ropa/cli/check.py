@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from ropa import __version__
 from ropa.cli.common import handles_errors, is_terminal
 from ropa.cli.group import main
 from ropa.cli.options import FORMAT_NAMES, SUMMARY_FORMATS, output_option, register_argument
+from ropa.util.gcpolicy import collector_paused
 
 
 def _echo_until_closed() -> Callable[[str], None]:
@@ -109,6 +112,42 @@ def validate(
     --severity and --summary change only what is printed: the exit code is 1 when any finding,
     shown or not, reaches --fail-on.
     """
+    with collector_paused():
+        _validate(register, fmt, output, fail_on, as_of, rules, severity, summary, color)
+
+
+_FROZEN_AT_EXIT: list[bool] = []
+"""Whether :func:`_skip_exit_collection` is registered already (once per process, however many runs)."""
+
+
+def _skip_exit_collection() -> None:
+    """At interpreter exit, leave the objects of the run out of the final collection (:func:`gc.freeze`).
+
+    The process is about to end and the system takes its memory back whole; the collection Python
+    makes on the way out would walk every model and finding only to free nothing that matters
+    (about 10 ms of a run on the example). Registered, not called: a run inside another program
+    (tests) keeps its collector until that program ends.
+    """
+    if not _FROZEN_AT_EXIT:
+        _FROZEN_AT_EXIT.append(True)
+        atexit.register(gc.freeze)
+
+
+def _validate(
+    register: str,
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    as_of: str | None,
+    rules: tuple[str, ...],
+    severity: str,
+    summary: bool,
+    color: bool | None,
+) -> None:
+    """The body of :func:`validate`, run with the collector paused from the first import of the models on:
+    pydantic's classes, the rules and the register are objects that stay alive to the end, so collections
+    during start-up walk them and free nothing."""
+    _skip_exit_collection()
     if summary and fmt not in SUMMARY_FORMATS:
         raise click.BadParameter(
             f"--summary works with --format {' or '.join(SUMMARY_FORMATS)}, not {fmt}", param_hint="--summary"

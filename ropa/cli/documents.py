@@ -9,7 +9,6 @@ import click
 from ropa.cli.common import handles_errors
 from ropa.cli.group import main
 from ropa.cli.options import annex_findings_option, language_option, register_argument, rendering_options
-from ropa.cli.progress import Progress
 from ropa.errors import printable
 
 
@@ -49,6 +48,7 @@ def build(
     no_cache: bool,
 ) -> None:
     """Validate REGISTER, then write the PDF/XLSX register and Art. 28 annexes into OUT."""
+    from ropa.cli.progress import Progress  # its terminal handling is for these commands only
     from ropa.pipeline import build as run_build
 
     kinds = _only(only)
