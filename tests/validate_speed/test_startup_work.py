@@ -7,8 +7,9 @@ everything already) and reports from there:
   activities/, providers/) and the reference data, with what they hold and their bases; a model of
   the package manifest, the importers or any other command built on the way is start-up time every
   validation pays for nothing;
-- the cyclic collections Python made before the report was written: none, since pydantic's classes, the rules
-  and the register stay alive to the end and a collection would only walk them.
+- the cyclic collections Python made in the command before its report was written: none, since
+  pydantic's classes, the rules and the register stay alive to the end and a collection would only
+  walk them.
 """
 
 from __future__ import annotations
@@ -36,15 +37,19 @@ from pydantic import BaseModel
 from ropa.cli import main
 
 report = sys.argv[sys.argv.index("--output") + 1]
-collections = []  # those made before the report is written (the collector resumes once the command is done)
+collections = []  # those made in the command, before its report is written (the collector resumes after)
 
 def count(phase, info):
-    if phase == "start" and not os.path.exists(report):
-        frame, where = sys._getframe(1), []
-        while frame is not None and len(where) < 4:
-            where.append(f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_code.co_name}")
-            frame = frame.f_back
-        collections.append([info["generation"], *where])
+    if phase != "start" or os.path.exists(report):
+        return
+    frame, where, in_command = sys._getframe(1), [], False
+    while frame is not None:
+        code = frame.f_code
+        where.append(f"{code.co_filename.rsplit('/', 1)[-1]}:{code.co_name}")
+        in_command = in_command or (code.co_name == "validate" and code.co_filename.endswith("check.py"))
+        frame = frame.f_back
+    if in_command:
+        collections.append([info["generation"], *where[:4]])
 
 gc.callbacks.append(count)
 code = 0
