@@ -1,10 +1,12 @@
 """The language of the documents: message catalogues read at run time from ``ropa/locale``.
 
 Each language is a folder of gettext catalogues, ``ropa/locale/<lang>/LC_MESSAGES/*.po`` (one
-per document family: ``ropa.po`` for the workbook, ``legal.po`` for the labels taken from the acts,
-``register.po``, ``annex.po``, ``report.po``), read with Babel when first needed and merged, so a
+per document family: ``ropa.po`` for the workbook and the words every document shares,
+``register.po``, ``annex.po``, ``report.po``, ``figure.po``), read with Babel when first needed and merged, so a
 translator adds or corrects a language by editing ``.po`` files and no Python. A message lives in
-one catalogue of its language; the same msgid in two is refused, naming both places.
+one catalogue of its language; the same msgid in two is refused, naming both places. A count
+is one plural message (``msgid_plural``, ``msgstr[n]``) and takes the language's plural forms
+(:func:`ngettext`).
 English is the source language: its messages are the msgids themselves, so an English build
 never reads a catalogue and prints exactly what the code says.
 
@@ -63,18 +65,51 @@ def messages(lang: str) -> dict[str, str]:
         with path.open("rb") as handle:
             catalogue = read_po(handle, locale=lang, domain=DOMAIN)
         for message in catalogue:
-            text = message.string
-            if not (message.id and isinstance(message.id, str)):
+            if not message.id:
                 continue
+            key, text = _entry(message.id, message.string)
             place = f"{path.relative_to(LOCALE_DIR.parent.parent)}:{message.lineno}"
-            if message.id in where:
-                raise CatalogueError(
-                    f"{place}: msgid {message.id!r} is already in {where[message.id]}; keep it in one catalogue"
-                )
-            where[message.id] = place
-            if isinstance(text, str) and text and not message.fuzzy:
-                table[message.id] = text
+            if key in where:
+                raise CatalogueError(f"{place}: msgid {key!r} is already in {where[key]}; keep it in one catalogue")
+            where[key] = place
+            if text and not message.fuzzy:
+                table[key] = text
     return table
+
+
+PLURAL_SEPARATOR = "\x00"
+"""Joins a plural message's msgids (singular, plural) into its key and its forms into its value."""
+
+
+def _entry(msgid: object, msgstr: object) -> tuple[str, str]:
+    """A catalogue message as table key and value; a plural one as a compiled catalogue stores it."""
+    if isinstance(msgid, tuple):
+        forms = tuple(str(form) for form in msgstr) if isinstance(msgstr, tuple | list) else ()
+        return PLURAL_SEPARATOR.join(map(str, msgid)), PLURAL_SEPARATOR.join(forms) if all(forms) else ""
+    return str(msgid), msgstr if isinstance(msgstr, str) else ""
+
+
+@cache
+def _plural_index(lang: str) -> Callable[[int], int]:
+    """Which plural form of ``lang`` a count takes (the catalogue standard's ``Plural-Forms`` rule, from Babel)."""
+    import gettext as stdlib_gettext
+
+    from babel.messages.catalog import Catalog
+
+    return stdlib_gettext.c2py(Catalog(locale=lang).plural_expr)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a message for ``count`` in the active language (English: ``singular`` for 1, else ``plural``)."""
+    lang = _current.get()
+    english = singular if count == 1 else plural
+    if lang == SOURCE_LANGUAGE:
+        return english
+    forms = messages(lang).get(singular + PLURAL_SEPARATOR + plural)
+    if forms is None:
+        return english
+    chosen = forms.split(PLURAL_SEPARATOR)
+    return chosen[min(_plural_index(lang)(count), len(chosen) - 1)]
 
 
 def translator(lang: str) -> Callable[[str], str]:

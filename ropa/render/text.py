@@ -6,7 +6,7 @@ from the PDF view-models, so the spreadsheet does not depend on the PDF's views.
 
 from __future__ import annotations
 
-from ropa.i18n import gettext
+from ropa.i18n import gettext, ngettext
 from ropa.model.common import DURATION_PATTERN
 
 NOT_STATED = "Not recorded"
@@ -62,3 +62,17 @@ def duration_label(value: str) -> str:
 def period_text(value: str | None) -> str | None:
     """An ISO 8601 duration in words with the code kept: ``6 months (P6M)``; None stays None."""
     return f"{duration_label(value)} ({value})" if value else None
+
+
+SEVERITY_COUNTS = {
+    "error": ("{count} error", "{count} errors"),
+    "warning": ("{count} warning", "{count} warnings"),
+    "info": ("{count} info", "{count} info"),
+}
+"""How a number of findings of one severity is written: (singular, plural) msgids of one plural message."""
+
+
+def severity_count(count: int, severity: str) -> str:
+    """``1 error``, ``2 warnings``, ``3 info`` in the document language and its plural forms."""
+    singular, plural = SEVERITY_COUNTS[severity]
+    return ngettext(singular, plural, count).format(count=count)

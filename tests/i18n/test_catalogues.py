@@ -119,3 +119,19 @@ def test_switching_language_renders_again_instead_of_reusing_the_cache(example_d
         )
         runs.append(built.reused)
     assert runs == [0, 1, 0, 1, 0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts"),
+    [
+        ("en", ["0 info", "1 info", "2 info", "1 warning", "2 warnings"]),
+        ("de", ["0 Hinweise", "1 Hinweis", "2 Hinweise", "1 Warnung", "2 Warnungen"]),
+        ("fr", ["0 information", "1 information", "2 informations", "1 avertissement", "2 avertissements"]),
+    ],
+)
+def test_counts_take_the_plural_forms_of_the_language(lang: str, counts: list[str]) -> None:
+    from ropa.render.text import severity_count
+
+    with i18n.active(lang):
+        got = [severity_count(n, "info") for n in (0, 1, 2)] + [severity_count(n, "warning") for n in (1, 2)]
+    assert got == counts, "French counts zero as singular, German as plural"

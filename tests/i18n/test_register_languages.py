@@ -29,6 +29,7 @@ from pypdf import PdfReader
 from ropa import i18n
 from ropa.cli import main
 from ropa.render.countries import country_label
+from ropa.render.text import severity_count
 from tests.conftest import EXAMPLE
 from tests.render.conftest import load, register_files, write_register
 
@@ -220,7 +221,7 @@ def test_dates_countries_status_and_metadata_are_in_the_language(
     (en_text, _), en_reader = english
     with i18n.active(lang):
         record_date = i18n.format_date(dt.date(2026, 11, 1))
-        counts = i18n.gettext("{count} errors").format(count=45)
+        counts = severity_count(45, "error")
         subject = i18n.gettext("Record of processing activities under Art. 30 GDPR, version {version}")
         united_states = country_label("US")
         outside = i18n.gettext("outside the EEA")

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from ropa import i18n
 from ropa.cli import main
+from ropa.render import text
 
 
 def catalogue(lang: str) -> dict[str, str]:
@@ -89,12 +90,12 @@ def test_the_english_workbook_is_the_default_build(example_dir_module: Path, eng
 
 
 def test_every_label_the_workbook_can_print_is_in_the_catalogue() -> None:
-    from ropa.render.tables import activities, cells, providers
+    from ropa.render.tables import cells, providers
     from ropa.render.tables.vocabulary import vocabulary
 
     words = set(vocabulary())
     words |= {*cells.CLAUSE9_WORDS.values(), *cells.COVERS_WORDS.values(), *providers.AUTHORISATION_WORDS.values()}
-    words |= {w for pair in activities.COUNT_WORDS.values() for w in pair}
+    words |= {i18n.PLURAL_SEPARATOR.join(pair) for pair in text.SEVERITY_COUNTS.values()}
     words |= {"written", "electronic", "duration", "criteria", "statutory", "until event", "unlimited"}
     words |= {"specific", "general", "error", "warning", "info", "Open", "Waived"}
     words |= set(every_heading())

@@ -33,7 +33,7 @@ from ropa.render.tables.cells import (
 from ropa.render.tables.providers import contract_ref
 from ropa.render.tables.sources import sources
 from ropa.render.tables.table import Column
-from ropa.render.text import NOT_STATED
+from ropa.render.text import NOT_STATED, SEVERITY_COUNTS, severity_count
 
 
 @dataclass(frozen=True)
@@ -62,21 +62,10 @@ def _finding_counts(report: Report) -> dict[tuple[str | None, str | None], Count
     return counts
 
 
-COUNT_WORDS = {
-    "error": ("{count} error", "{count} errors"),
-    "warning": ("{count} warning", "{count} warnings"),
-    "info": ("{count} info", "{count} info"),
-}
-"""Severity -> (one, other) msgids of a count of open findings."""
-
-
 def _count_text(counter: Counter[str] | None) -> str:
     if not counter:
         return _("None")
-    words = COUNT_WORDS.items()
-    return ", ".join(
-        _(one if counter[s] == 1 else other).format(count=counter[s]) for s, (one, other) in words if counter[s]
-    )
+    return ", ".join(severity_count(counter[s], s) for s in SEVERITY_COUNTS if counter[s])
 
 
 def activity_items(register: Register, report: Report) -> Iterator[ActivityItem]:

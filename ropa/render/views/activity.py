@@ -22,8 +22,7 @@ from ropa.model.labels import DPIA_STATUS_LABELS, FREQUENCY_LABELS, RISK_LABELS,
 from ropa.model.organisation import Organisation
 from ropa.model.register import Entry, Register
 from ropa.render.countries import country_label
-from ropa.render.text import period_text
-from ropa.render.views.findings import severity_count
+from ropa.render.text import period_text, severity_count
 from ropa.render.views.marks import EMPTY, FindingRef, Mark, Scope
 from ropa.render.views.measures import MeasureView, measures
 from ropa.render.views.places import Place, place_of

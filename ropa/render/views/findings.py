@@ -9,6 +9,7 @@ from ropa.check.findings import Finding, Report
 from ropa.i18n import gettext as _
 from ropa.model.common import Severity
 from ropa.model.register import Register
+from ropa.render.text import severity_count
 
 
 @dataclass(frozen=True)
@@ -117,17 +118,3 @@ def status_of(report: Report, findings: list[Finding] | None = None) -> Status:
     counted = ((errors, "error"), (warnings, "warning"), (infos, "info"))
     summary = ", ".join(severity_count(n, severity) for n, severity in counted)
     return Status(word, level, errors, warnings, infos, len(report.waived), summary, report.as_of)
-
-
-SEVERITY_COUNTS = {
-    "error": ("{count} error", "{count} errors"),
-    "warning": ("{count} warning", "{count} warnings"),
-    "info": ("{count} info", "{count} info"),
-}
-"""How a number of findings of one severity is written: (one, other) msgids."""
-
-
-def severity_count(count: int, severity: str) -> str:
-    """``1 error``, ``2 warnings``, ``3 info`` in the document language."""
-    one, other = SEVERITY_COUNTS[severity]
-    return _(one if count == 1 else other).format(count=count)
