@@ -10,6 +10,7 @@ from ropa.importing import register_cells as rc
 from ropa.importing.grid import Book
 from ropa.importing.problems import Problem
 from ropa.importing.table import Row, read_table, source
+from ropa.importing.values import Ids, slug
 from ropa.importing.values import date as parse_date
 from ropa.importing.yamlout import Node
 from ropa.model.labels import ART28_SHORT
@@ -34,6 +35,11 @@ PROCESSOR = (
     "Activity id", "Controller (Art. 30(2)(a))", "Controller contact", "Categories of processing (Art. 30(2)(b))",
     "Transfers (Art. 30(2)(c))", "Security measures (Art. 30(2)(d))", "Last reviewed", "Sources",
 )  # fmt: skip
+OWN = (
+    "Provider id", "Provider", "Purpose of the provider's own processing", "The provider's basis", "Data it uses",
+    "Uses data it processes for the organisation", "Shared with", "The provider's own retention", "Source",
+)  # fmt: skip
+OWN_SHEET = "Own processing"
 PROCESSOR_SHEET = "Art. 30(2) processor"
 _ART28 = ART28_SHORT
 
@@ -261,6 +267,7 @@ def providers(book: Book, shown: str, problems: list[Problem]) -> list[Node]:
         pid, node = row.get("Provider id"), _sub_processor(row, shown)
         if pid and node is not None:
             by_provider.setdefault(pid, []).append(node)
+    own = own_processing(book, shown, problems)
     out = []
     for row in table.rows if table else []:
         pid = row.get("Provider id")
@@ -296,8 +303,72 @@ def providers(book: Book, shown: str, problems: list[Problem]) -> list[Node]:
         node.set("toms", _measures(row.get("Security measures (Art. 32)"), where, node))
         node.set("sub_processor_authorisation", _authorisation(row.get("Sub-processor authorisation (Art. 28(2))")))
         node.set("sub_processors", by_provider.get(pid or "", []))
+        node.set("own_processing", own.get(pid or "", []))
         out.append(node)
     return out
+
+
+def own_processing(book: Book, shown: str, problems: list[Problem]) -> dict[str, list[Node]]:
+    """The Own processing sheet (absent when no provider has any): provider id -> its own purposes.
+
+    The workbook shows the provider's retention as one sentence; a single period ("7 years (P7Y) from ...")
+    comes back as duration and trigger event, anything else as the retention's statement. The retention's own
+    statement and source are not in the workbook and do not come back.
+    """
+    sheet = book.sheet(OWN_SHEET)
+    table = read_table(shown, sheet, OWN, problems, minimum=6) if sheet is not None else None
+    found: dict[str, list[Node]] = {}
+    ids: dict[str, Ids] = {}
+    for row in table.rows if table else []:
+        pid, purpose = row.get("Provider id"), rc.given(row.get("Purpose of the provider's own processing"))
+        if not pid or not purpose:
+            continue
+        node = Node()
+        node.set("id", ids.setdefault(pid, Ids()).take(slug(purpose)))
+        node.set("purpose", purpose)
+        rc.basis(row.get("The provider's basis"), node)
+        node.set("data", rc.lines(row.get("Data it uses")))
+        node.set("uses_organisation_data", _uses(row.get("Uses data it processes for the organisation")))
+        node.set("shared_with", rc.lines(row.get("Shared with")))
+        node.set("retention", _own_retention(row.get("The provider's own retention")))
+        node.set("source", _where(shown, row, row.get("Source")))
+        found.setdefault(pid, []).append(node)
+    return found
+
+
+def _uses(value: str | None) -> bool | None:
+    """'Yes', 'Yes: for this purpose the provider is a controller ...' -> True; 'No' -> False; a gap -> None."""
+    found = rc.given(value)
+    if found is None:
+        return None
+    return True if found.startswith("Yes") else False if found == "No" else None
+
+
+_PERIOD_FROM = re.compile(r".+? \((P[0-9YMWD]+)\)(?: from (.+))?")
+
+
+def _own_retention(value: str | None) -> Node | None:
+    """The inverse of the workbook's retention sentence for the parts it can be sure of; else the text as said."""
+    found = rc.given(value)
+    if found is None:
+        return None
+    node = Node()
+    unread = []
+    for part in found.split("; "):
+        period = _PERIOD_FROM.fullmatch(part)
+        if period:
+            node.set("kind", "duration")
+            node.set("duration", period[1])
+            node.set("trigger_event", period[2])
+        elif part.startswith("Then ") and rc.end_action(part.removeprefix("Then ")):
+            node.set("end_action", rc.end_action(part.removeprefix("Then ")))
+        elif part.startswith("As stated: "):
+            node.set("statement", part.removeprefix("As stated: "))
+        else:
+            unread.append(part)
+    if unread:
+        node.set("statement", found)
+    return node
 
 
 def _blocks(value: str | None) -> list[str]:

@@ -21,8 +21,10 @@ def facts(register: Register) -> dict[str, set[tuple[object, ...]]]:
     """activities, purposes, bases, categories, recipients, transfers, retention and providers as sets of tuples."""
     out: dict[str, set[tuple[object, ...]]] = {
         k: set()
-        for k in ("activities", "purposes", "bases", "categories", "recipients", "transfers", "retention", "providers")
-    }
+        for k in (
+            "activities", "purposes", "bases", "categories", "recipients", "transfers", "retention", "providers", "own",
+        )
+    }  # fmt: skip
     for entry in register.activities():
         a = entry.activity
         out["activities"].add((a.id, a.name, a.description, a.owner, a.last_reviewed))
@@ -51,6 +53,11 @@ def facts(register: Register) -> dict[str, set[tuple[object, ...]]]:
             )
     for p in register.providers:
         out["providers"].add((p.id, p.legal_name, p.country, p.service, tuple(s.id for s in p.sub_processors)))
+        for own in p.own_processing:
+            kept = own.retention
+            period = (kept.duration, kept.trigger_event) if kept else None
+            basis, uses = own.lawful_basis or own.stated_basis, own.uses_organisation_data  # the sheet shows one
+            out["own"].add((p.id, own.purpose, basis, tuple(own.data), uses, tuple(own.shared_with), period))
     return out
 
 

@@ -1,5 +1,5 @@
 """build -> import -> load gives back the same activities, purposes, bases, categories, recipients, transfers,
-retention and providers: on the example register and on a synthetic one."""
+retention, providers and the providers' own processing: on the example register and on a synthetic one."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def test_example_round_trip(tmp_path: Path) -> None:
     after, out = _round_trip(example, tmp_path)
     _same(before, after)
     assert len(after["activities"]) >= 6 and len(after["providers"]) == 5
+    assert len(after["own"]) >= 3, "the providers' own processing comes back from its sheet"
     text = next((out / "activities").glob("*.yaml")).read_text(encoding="utf-8")
     assert "register.xlsx, Activities, row " in text and "register.xlsx, Recipients, row " in text
 
