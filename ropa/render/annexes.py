@@ -135,6 +135,9 @@ class AnnexView:
     annex_file: str
     version_word: str
     """The word before the version in the running header ("version")."""
+    page_words: tuple[str, str, str] | None = None
+    """The words around the page number and the page count in the footer, in a language other than English
+    (``("Seite ", " von ", "")``); None in English, whose footer base.css writes."""
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -380,7 +383,18 @@ def build_annex_view(
         findings=[finding_view(register, f) for f in own],
         annex_file=f"annexes/{provider.id}.pdf",
         version_word=_("version"),
+        page_words=_page_words(),
     )
+
+
+def _page_words() -> tuple[str, str, str] | None:
+    """The catalogue's "page {page} of {pages}" cut at its two numbers, for the footer's CSS counters."""
+    label = _("page {page} of {pages}")
+    if current() == "en" or "{page}" not in label or "{pages}" not in label.split("{page}", 1)[1]:
+        return None
+    before, rest = label.split("{page}", 1)
+    between, after = rest.split("{pages}", 1)
+    return before, between, after
 
 
 def _clause1(contract: Contract | None) -> list[Detail]:

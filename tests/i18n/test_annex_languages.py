@@ -215,3 +215,11 @@ def test_the_english_documents_are_the_default_build(english: dict[str, bytes], 
     assert text.has("ANNEX IV – List of sub-processors")
     assert text.has("From the record of processing activities, version 2026.2 of 2026-11-01.")
     assert text.has("version 2026.2")
+
+
+def test_the_annex_footer_numbers_its_pages_in_the_language(translated: tuple[str, dict[str, bytes]]) -> None:
+    lang, documents = translated
+    footer = {"de": "Seite 1 von ", "fr": "page 1 sur "}[lang]
+    for name, pdf in documents.items():
+        text = Text(pdf).raw
+        assert footer in text and "page 1 of " not in text, name
