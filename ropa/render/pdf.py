@@ -27,6 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from ropa.check.findings import Report
 from ropa.model.register import Register
+from ropa.util.gcpolicy import GC_THRESHOLDS as GC_THRESHOLDS  # read by benchmarks/run.py
+from ropa.util.gcpolicy import laying_out
+from ropa.util.gcpolicy import release_memory as release_memory  # read by ropa/produce/build.py
 
 if TYPE_CHECKING:
     from ropa.render.jobs import PartResult, Task
@@ -35,8 +38,6 @@ PDF_VARIANT = "pdf/a-3b"
 """PDF/A-3b allows the JSON attachment; WeasyPrint 70 also tags it (pdf_tags) without complaint."""
 PDF_TAGS = True
 ATTACHMENT_NAME = "register.json"
-GC_THRESHOLDS = (200_000, 50, 1_000)
-"""Raised while WeasyPrint lays out pages: large registers render linearly instead of slightly superlinearly."""
 STREAM_ZLIB_LEVEL = 6
 """zlib level of the streams WeasyPrint writes (pages, fonts, metadata): pydyf's own 9 costs more CPU for
 about 2 % smaller files (figures in benchmarks/README.md, "Levers")."""
@@ -50,17 +51,6 @@ class AttachmentSpec:
     name: str
     description: str
     relationship: str = "Source"
-
-
-@contextlib.contextmanager
-def relaxed_gc() -> Iterator[None]:
-    """Raise the garbage collector's thresholds for the duration of a render, then restore them."""
-    old = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
 
 
 class _LevelledZlib:
@@ -101,28 +91,6 @@ def stream_compression(level: int) -> Iterator[None]:
         pydyf.zlib = original
 
 
-def release_memory() -> None:
-    """Free a finished layout now and hand the freed memory back to the system (the one use of ``malloc_trim``).
-
-    A laid-out document is a web of cycles that the collector would reach only at
-    some later threshold, and glibc keeps freed arenas for reuse; the pool's workers
-    live for the whole build, so each would keep its largest layout (figures in
-    benchmarks/README.md). Only in a worker process: in the main process a full
-    collection would walk the whole register every time.
-    """
-    import multiprocessing
-
-    if multiprocessing.parent_process() is None:
-        return
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-        import ctypes.util
-
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)  # glibc only; elsewhere the attribute is missing and nothing happens
-
-
 def html_to_pdf(
     html: str,
     register: Register,
@@ -158,7 +126,7 @@ def render_part(
     roots = template_roots(templates)
     fetcher = make_fetcher(roots)
     when = document_datetime(register)
-    with relaxed_gc():
+    with laying_out():
         document = HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher).render(
             pdf_variant=PDF_VARIANT, pdf_tags=PDF_TAGS
         )
