@@ -73,6 +73,23 @@ def _rule_hint(value: str) -> str:
     return f"; did you mean {lowered[close[0]]}?" if close else "; run 'ropa rules' for the list"
 
 
+_FROZEN_AT_EXIT: list[bool] = []
+"""Whether :func:`_skip_exit_collection` is registered already (once per process, however many runs)."""
+
+
+def _skip_exit_collection() -> None:
+    """At interpreter exit, leave the objects of the run out of the final collection (:func:`gc.freeze`).
+
+    The process is about to end and the system takes its memory back whole; the collection Python
+    makes on the way out would walk every model and finding only to free nothing that matters
+    (about 10 ms of a run on the example). Registered, not called: a run inside another program
+    (tests) keeps its collector until that program ends.
+    """
+    if not _FROZEN_AT_EXIT:
+        _FROZEN_AT_EXIT.append(True)
+        atexit.register(gc.freeze)
+
+
 @main.command()
 @register_argument
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="text", show_default=True)
@@ -96,6 +113,7 @@ def _rule_hint(value: str) -> str:
 @click.option("--summary", is_flag=True, help="Print counts by rule and severity with a total instead of the findings.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @handles_errors
+@collector_paused()
 def validate(
     register: str,
     fmt: str,
@@ -112,41 +130,8 @@ def validate(
     --severity and --summary change only what is printed: the exit code is 1 when any finding,
     shown or not, reaches --fail-on.
     """
-    with collector_paused():
-        _validate(register, fmt, output, fail_on, as_of, rules, severity, summary, color)
-
-
-_FROZEN_AT_EXIT: list[bool] = []
-"""Whether :func:`_skip_exit_collection` is registered already (once per process, however many runs)."""
-
-
-def _skip_exit_collection() -> None:
-    """At interpreter exit, leave the objects of the run out of the final collection (:func:`gc.freeze`).
-
-    The process is about to end and the system takes its memory back whole; the collection Python
-    makes on the way out would walk every model and finding only to free nothing that matters
-    (about 10 ms of a run on the example). Registered, not called: a run inside another program
-    (tests) keeps its collector until that program ends.
-    """
-    if not _FROZEN_AT_EXIT:
-        _FROZEN_AT_EXIT.append(True)
-        atexit.register(gc.freeze)
-
-
-def _validate(
-    register: str,
-    fmt: str,
-    output: str | None,
-    fail_on: str,
-    as_of: str | None,
-    rules: tuple[str, ...],
-    severity: str,
-    summary: bool,
-    color: bool | None,
-) -> None:
-    """The body of :func:`validate`, run with the collector paused from the first import of the models on:
-    pydantic's classes, the rules and the register are objects that stay alive to the end, so collections
-    during start-up walk them and free nothing."""
+    # The collector stays paused from the first import of the models on: pydantic's classes, the rules and the
+    # register stay alive to the end, so collections during start-up walk them and free nothing.
     _skip_exit_collection()
     if summary and fmt not in SUMMARY_FORMATS:
         raise click.BadParameter(
