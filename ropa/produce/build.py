@@ -28,6 +28,7 @@ making HTML cost milliseconds to seconds. Hence:
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
@@ -506,15 +507,20 @@ def _render_all(
     announce(progress, "rendering", len(jobs))
     with Pool(shared, count if parallel else 1) as pool:
         futures: dict[Future[Any], tuple[str, str]] = {}
-        if driver is not None:
-            futures.update({f: ("part", n) for f, n in driver.submit(pool).items()})
-        order = sorted(whole, key=lambda j: -_cost(j, register, report))
-        futures.update({pool.submit(_run, j, previous.get(j.target)): ("job", j.target) for j in order})
+        pending = deque(sorted(whole, key=lambda j: -_cost(j, register, report)))
+
+        def fill(limit: int) -> None:
+            """Start whole documents, longest first, while fewer than ``limit`` jobs are in flight."""
+            while pending and len(futures) < limit:
+                job = pending.popleft()
+                futures[pool.submit(_run, job, previous.get(job.target))] = ("job", job.target)
+
         register_open = driver is not None
-        while futures or register_open:
+        while futures or register_open or pending:
             if driver is not None and register_open and not driver.waiting:
                 futures.update({f: ("part", n) for f, n in driver.submit(pool).items()})
                 if not driver.waiting:
+                    fill(len(futures) + len(pending))  # the workers go on with these while the join runs here
                     if not futures:
                         pool.shutdown()  # idle workers release their memory before the join
                     outcomes[REGISTER_PDF] = driver.join()
@@ -522,6 +528,9 @@ def _render_all(
                     if progress:
                         progress(REGISTER_PDF)
                     continue
+            fill(count)  # the register's rounds go first: its last round and the join are the serial tail
+            if not futures:
+                continue
             finished, _ = wait(futures, return_when=FIRST_COMPLETED)
             for future in finished:
                 kind, name = futures.pop(future)
