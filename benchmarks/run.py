@@ -391,14 +391,17 @@ def prepare(register: str, work: str, kinds: str, total_pages: str = "", jobs: s
         }
         _floor_config(folder / "floor.json", names, names[len(fronts)], attachment, jobs)
     if "annexes" in kinds:
-        from ropa.render.annexes import annex_html
+        from ropa.render.annexes import annex_html, review_html
 
+        # Each provider's annex and its review document (the findings about it), as ropa builds both.
         folder = out / "annexes"
         folder.mkdir(exist_ok=True)
         names = []
         for p in reg.providers:
-            (folder / f"{p.id}.html").write_text(annex_html(reg, p.id, report, None), encoding="utf-8")
-            names.append(str(folder / f"{p.id}.html"))
+            documents = (("", annex_html(reg, p.id, report, None)), (".review", review_html(reg, p.id, report)))
+            for suffix, html in documents:
+                (folder / f"{p.id}{suffix}.html").write_text(html, encoding="utf-8")
+                names.append(str(folder / f"{p.id}{suffix}.html"))
         _floor_config(folder / "floor.json", names, None, None, jobs)
 
 
@@ -516,10 +519,12 @@ def run_build(size: int, register: Path, work: Path, kind: str, jobs: int | None
             note = f"{written / 1e6:.1f} MB written, {count} pages; floor: {len(pages)} documents on {workers} workers"
         else:
             annexes = list((out / "annexes").glob("*.pdf"))
+            reviews = sum(p.name.endswith(".review.pdf") for p in annexes)
             written = sum(p.stat().st_size for p in annexes)
             count = sum(_pdf_pages(p) for p in annexes)
             note = (
-                f"{written / 1e6:.1f} MB written, {count} pages in {len(annexes)} annexes; floor on {workers} workers"
+                f"{written / 1e6:.1f} MB written, {count} pages in {len(annexes) - reviews} annexes and {reviews}"
+                f" review documents; floor on {workers} workers"
             )
         extra["pages"] = count
         rows.append(Row(size, REF + "plain, 1 process", ropa, plain, "untagged, not PDF/A, default GC"))

@@ -183,6 +183,9 @@ class _Source:
         self.pdf = pdf
         self.numbers: dict[tuple[int, int], int] = {}
         self.todo: deque[tuple[int, int]] = deque()
+        self.tokens: dict[bytes, bytes] = {}
+        """Each reference rewritten so far and what it became: a reference recurs on many objects (a
+        structure element's parent, a page), so most are rewritten by one lookup."""
 
     def alias(self, obj: Any, number: int) -> None:
         """References to ``obj`` (an indirect object of this PDF) become references to ``number``."""
@@ -197,9 +200,14 @@ class _Source:
         return number
 
     def _sub(self, match: re.Match[bytes]) -> bytes:
-        if match.group(1) is None:
-            return match.group(0)
-        return b"%d 0 R" % self.ref((int(match.group(1)), int(match.group(2))))
+        token = match.group(0)
+        done = self.tokens.get(token)
+        if done is None:
+            number, generation = match.group(1, 2)
+            if number is None:  # a string: left as it is, and not kept (strings rarely recur)
+                return token
+            done = self.tokens[token] = b"%d 0 R" % self.ref((int(number), int(generation)))
+        return done
 
     def value(self, obj: Any) -> bytes:
         """``obj`` as it appears inside another object (an indirect object as a reference)."""
