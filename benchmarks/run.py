@@ -39,6 +39,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import pickle
@@ -904,7 +905,8 @@ def _run_size(
         elif kind == "build":
             step(f"{size:,} build", lambda: run_build_all(size, register, work, jobs, rows))
         else:
-            step(f"{size:,} {kind}", lambda kind=kind: run_build(size, register, work, kind, jobs, "limit" not in skip))
+            limit = "limit" not in skip
+            step(f"{size:,} {kind}", functools.partial(run_build, size, register, work, kind, jobs, limit))
 
 
 def main(argv: list[str] | None = None) -> int:
