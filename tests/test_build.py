@@ -48,15 +48,25 @@ def test_plan_lists_registers_then_one_annex_per_provider(make_register: Callabl
 
 
 def test_parallel_build_gives_the_bytes_of_the_plain_renderers(
-    make_register: Callable[..., Path], tmp_path: Path
+    make_register: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Also when the parts that no later round changes were joined in a thread while the rest was laid out."""
     from ropa.render.annexes import render_annex_pdf
     from ropa.render.pdf import render_register_pdf
     from ropa.render.xlsx import render_register_xlsx
 
+    begun: list[bool] = []
+    begin = ropa.produce.build._Register._begin_join
+
+    def counted(self: ropa.produce.build._Register) -> None:
+        begun.append(True)
+        begin(self)
+
+    monkeypatch.setattr(ropa.produce.build._Register, "_begin_join", counted)
     register, report = load(make_register(copy.deepcopy(PROVIDERS), ORGANISATION))
     out = tmp_path / "out"
     written = build(register, report, out, workers=2)
+    assert begun == [True]
     assert sorted(p.relative_to(out).as_posix() for p in written) == sorted(outputs(out))
     produced = outputs(out)
     assert produced[REGISTER_PDF] == render_register_pdf(register, report, None)

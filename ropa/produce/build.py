@@ -27,13 +27,15 @@ making HTML cost milliseconds to seconds. Hence:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ropa.check.findings import Finding, Report
 from ropa.model.facts import annexed
@@ -372,6 +374,10 @@ class _Register:
         self.used: set[str] = set()
         self.rendered: list[str] = []
         self.spilled = 0
+        self._thread: ThreadPoolExecutor | None = None
+        self._ahead: Future[None] | None = None
+        self._out: IO[bytes] | None = None
+        self._joiner: Any = None
 
     def submit(self, pool: Pool[_Shared]) -> dict[Future[bytes], str]:
         """Start the plan's next round; cached parts are taken at once. Empty when the plan is complete."""
@@ -391,7 +397,43 @@ class _Register:
                     continue
                 self.waiting.add(task.name)
                 futures[pool.submit(_run_task, task)] = task.name
+            if futures and pool.parallel and self.rendered and self._thread is None and self.plan.can_join_ahead():
+                self._begin_join()
         return futures
+
+    def _begin_join(self) -> None:
+        """Start writing the parts no later round changes into the joined register, in a thread of this
+        process, while the workers lay out the contents and the appendix (the join is otherwise a serial
+        tail). Only when a part was rendered: with every part cached, the joined register may be too."""
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="ropa-join")
+        self._ahead = self._thread.submit(self._join_ahead)
+
+    def _join_ahead(self) -> None:
+        from ropa.util.fsutil import spilling
+
+        if self.spill is None:
+            self._out = io.BytesIO()
+        else:
+            with spilling(self.spill / REGISTER_PDF) as path:
+                self._out = open(path, "wb")  # noqa: SIM115 (closed by close())
+        with self._spilling():
+            self._joiner = self.plan.joiner(self._out)
+            self.plan.join_ahead(self._joiner)
+
+    def _spilling(self) -> Any:
+        """Write errors of the joined register's file as one-line output errors (nothing to do in memory)."""
+        from ropa.util.fsutil import spilling
+
+        return spilling(self.spill / REGISTER_PDF) if self.spill is not None else contextlib.nullcontext()
+
+    def close(self) -> None:
+        """Wait for a join begun in the thread and close its file (after a failure, or a cached join)."""
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
+        if self._out is not None:
+            self._out.close()
+            self._out = None
 
     def done(self, name: str, blob: bytes) -> None:
         """A part came back from a worker."""
@@ -424,7 +466,17 @@ class _Register:
             key = document_key("joined", *(f"{name}={k}" for name, k in sorted(self.keys.items())))
             data = self.cache.get(REGISTER_PDF, key) if self.cache is not None else None
             if data is not None:
+                self.close()
                 return Rendered(REGISTER_PDF, data, key, True)
+        if self._ahead is not None:
+            self._ahead.result()  # the thread's error, if it had one
+            out = self._out
+            assert out is not None
+            with self._spilling():
+                self.plan.join_to(out, self._joiner)
+            joined: bytes | Path = self.spill / REGISTER_PDF if self.spill is not None else _written(out)
+            self.close()
+            return Rendered(REGISTER_PDF, joined, key, False)
         if self.spill is None:
             return Rendered(REGISTER_PDF, self.plan.join(), key, False)
         from ropa.util.fsutil import spilling
@@ -433,6 +485,12 @@ class _Register:
         with spilling(path), open(path, "wb") as out:
             self.plan.join_to(out)
         return Rendered(REGISTER_PDF, path, key, False)
+
+
+def _written(out: IO[bytes]) -> bytes:
+    """What was written to an in-memory file."""
+    assert isinstance(out, io.BytesIO)
+    return out.getvalue()
 
 
 def render_all(
@@ -451,6 +509,10 @@ def render_all(
     The register PDF is rendered in parts (see :mod:`ropa.render.parts`): its
     parts go to the workers first, the annexes, the workbook and the validation
     report fill the gaps, and the parts are joined here once the last one is back.
+    Whole documents are handed to the pool only as workers free up, so each later
+    round of the register (its contents and appendix, which wait for every other
+    part's pages) starts ahead of them; the parts no later round changes are joined
+    in a thread of this process while the workers lay out that round.
 
     Args:
         cache: A :class:`ropa.produce.cache.BuildCache`: documents and register parts whose
@@ -505,7 +567,9 @@ def _render_all(
     driver = _Register(shared, cache, spill) if in_parts else None
     parallel = count > 1 and len(whole) + parts_count > 1
     announce(progress, "rendering", len(jobs))
-    with Pool(shared, count if parallel else 1) as pool:
+    with Pool(shared, count if parallel else 1) as pool, contextlib.ExitStack() as stack:
+        if driver is not None:
+            stack.callback(driver.close)
         futures: dict[Future[Any], tuple[str, str]] = {}
         pending = deque(sorted(whole, key=lambda j: -_cost(j, register, report)))
 

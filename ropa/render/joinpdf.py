@@ -8,9 +8,13 @@ about 0.25 MB per page, so the join writes the file itself: each part is opened
 renumbered into the joined file's numbering, and the part is closed before the
 next opens. Memory is that of one part plus a few numbers per page.
 
-The first part (the front) gives the catalogue: XMP metadata, output intent,
-language and document information; the attached register JSON comes from a
-one-page carrier document, so that the front does not change with every edit.
+Parts may be added in any order (:class:`PartJoiner`): each is placed by its
+position in the document, and what orders the document (page tree, structure
+kids, outline, page numbers) is written at the end, so the parts that are final
+can be joined while others are still being laid out. The part at position 0 (the
+front) gives the catalogue: XMP metadata, output intent, language and document
+information; the attached register JSON comes from a one-page carrier document,
+so that the front does not change with every edit.
 Every part adds its pages and, so that the result stays a tagged PDF:
 
 * its structure elements, under one ``Document`` element;
@@ -41,6 +45,7 @@ import zlib
 from array import array
 from collections import deque
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -234,6 +239,18 @@ class _Source:
                 self.writer.put(number, _TOKENS.sub(self._sub, obj.unparse(resolved=True)))
 
 
+@dataclass
+class _Slot:
+    """What one part adds to the joined document's own objects: its pages (their objects, heights and
+    page-number forms), the kids of the ``Document`` structure element, and its named destinations."""
+
+    page_refs: list[int] = field(default_factory=list)
+    heights: list[float] = field(default_factory=list)
+    forms: list[int] = field(default_factory=list)
+    kids: list[bytes] = field(default_factory=list)
+    dests: dict[bytes, bytes] = field(default_factory=dict)
+
+
 class _Join:
     """The joined document's own objects, and what the parts contribute to them."""
 
@@ -244,28 +261,31 @@ class _Join:
         self.open_q, self.close_q = reserve(), reserve()
         self.writer.put_stream(self.open_q, b"<<", b"q\n")
         self.writer.put_stream(self.close_q, b"<<", b"\nQ /Artifact BMC q /RopaPageNumber Do Q EMC\n")
+        self.slots: dict[int, _Slot] = {}
+        """What each part added, by its place in the document (parts may be added in any order)."""
         self.page_refs: list[int] = []
         self.heights: list[float] = []
-        self.kids: list[bytes] = []
         self.entries: list[tuple[int, bytes]] = []
         self.next_key = 0
-        self.dests: dict[bytes, bytes] = {}
         self.catalog_extra = b""
         self.document_extra = b""
         self.info: int | None = None
         self.embedded = b""
         self.files = b""
-        self.parts = 0
 
-    def add(self, pdf: pikepdf.Pdf, forms: Iterator[int], stand_ins: Collection[str] = ()) -> None:
-        """Write the pages and structure of one part; ``forms`` gives each page's page-number form.
+    def add(self, pdf: pikepdf.Pdf, position: int, stand_ins: Collection[str] = ()) -> None:
+        """Write the pages and structure of the part at ``position`` (0: the front) in the document.
 
         ``stand_ins``: the part's named destinations that only stand in for targets in other parts.
+        Each page gets the number of its page-number form, written by :meth:`finish` once the pages
+        are counted.
         """
         import pikepdf
 
+        assert position not in self.slots
+        slot = self.slots[position] = _Slot()
         source = _Source(self.writer, pdf)
-        first = self.parts == 0
+        first = position == 0
         stand_in_pages = pdf.make_indirect(pikepdf.Dictionary())
         source.alias(stand_in_pages, self.pages)
         document = _document_element(pdf)
@@ -275,7 +295,7 @@ class _Join:
         source.alias(opening, self.open_q)
         source.alias(closing, self.close_q)
         offset = self.next_key
-        _retag_fonts(pdf.pages, self.parts)
+        _retag_fonts(pdf.pages, position)
         for page in pdf.pages:
             obj = page.obj
             obj.Parent = stand_in_pages
@@ -285,7 +305,8 @@ class _Join:
                 if "/StructParent" in annot:
                     annot.StructParent = int(annot.StructParent) + offset
             form = pdf.make_indirect(pikepdf.Dictionary())
-            source.alias(form, next(forms))
+            slot.forms.append(self.writer.reserve())
+            source.alias(form, slot.forms[-1])
             # Pages of a part share one resource dictionary: each page gets its own (shallow) copy.
             resources = pikepdf.Dictionary(dict(obj.get("/Resources", pikepdf.Dictionary()).items()))
             xobjects = pikepdf.Dictionary(dict(resources.get("/XObject", pikepdf.Dictionary()).items()))
@@ -296,8 +317,8 @@ class _Join:
             inner = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents else []
             obj.Contents = pikepdf.Array([opening, *inner, closing])
             box = obj.MediaBox
-            self.heights.append(float(box[3]) - float(box[1]))
-            self.page_refs.append(source.ref(obj.objgen))
+            slot.heights.append(float(box[3]) - float(box[1]))
+            slot.page_refs.append(source.ref(obj.objgen))
         struct_root = pdf.Root.StructTreeRoot
         keys = []
         for key, value in _tree(struct_root.ParentTree, "/Nums"):
@@ -305,14 +326,12 @@ class _Join:
             self.entries.append((int(key) + offset, source.value(value)))
         self.next_key = offset + max(keys, default=-1) + 1
         kids = document.K
-        self.kids.extend(source.value(kid) for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]))
+        slot.kids.extend(source.value(kid) for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]))
         if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
             for name, dest in _tree(pdf.Root.Names.Dests, "/Names"):
                 key = bytes(name)
-                if key.decode("latin-1") in stand_ins:
-                    continue
-                if key not in self.dests:
-                    self.dests[key] = source.value(dest)
+                if key.decode("latin-1") not in stand_ins:
+                    slot.dests.setdefault(key, source.value(dest))
         if first:
             skip = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Names", "/AF"}
             self.catalog_extra = b"".join(
@@ -329,7 +348,6 @@ class _Join:
             if info is not None and info.is_indirect:
                 self.info = source.ref(info.objgen)
         source.drain()
-        self.parts += 1
 
     def attach(self, pdf: pikepdf.Pdf) -> None:
         """Take over the embedded files of ``pdf`` (as WeasyPrint wrote them for PDF/A-3)."""
@@ -340,9 +358,18 @@ class _Join:
             self.files = source.value(pdf.Root.AF)
         source.drain()
 
-    def finish(self, bookmarks: list[tuple[int, str, int, float, float, bool]]) -> None:
-        """The page tree, structure root, names, outline and catalogue; then the cross-reference stream."""
+    def finish(self, bookmarks: list[tuple[int, str, int, float, float, bool]], stamp: _Stamper) -> None:
+        """The page numbers, page tree, structure root, names, outline and catalogue; then the cross-reference
+        stream. The parts are taken in document order, whatever order they were added in."""
         put, reserve = self.writer.put, self.writer.reserve
+        slots = [self.slots[n] for n in range(len(self.slots))]  # a KeyError here: a part was never added
+        self.page_refs = [ref for slot in slots for ref in slot.page_refs]
+        self.heights = [height for slot in slots for height in slot.heights]
+        stamp.write([form for slot in slots for form in slot.forms])
+        dests: dict[bytes, bytes] = {}
+        for slot in slots:
+            for key, dest in slot.dests.items():
+                dests.setdefault(key, dest)
         put(
             self.pages,
             b"<< /Type /Pages /Count %d /Kids [ %s ] >>"
@@ -359,17 +386,16 @@ class _Join:
         put(
             self.document,
             b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ]%s >>"
-            % (self.struct_root, b" ".join(self.kids), self.document_extra),
+            % (self.struct_root, b" ".join(kid for slot in slots for kid in slot.kids), self.document_extra),
         )
         names = b""
-        if self.dests:
-            dests = reserve()
+        if dests:
+            names_tree = reserve()
             put(
-                dests,
-                b"<< /Names [ %s ] >>"
-                % b" ".join(b"%s %s" % (_string(name), self.dests[name]) for name in sorted(self.dests)),
+                names_tree,
+                b"<< /Names [ %s ] >>" % b" ".join(b"%s %s" % (_string(name), dests[name]) for name in sorted(dests)),
             )
-            names += b" /Dests %d 0 R" % dests
+            names += b" /Dests %d 0 R" % names_tree
         if self.embedded:
             names += b" /EmbeddedFiles " + self.embedded
         extra = self.catalog_extra
@@ -428,43 +454,94 @@ class _Join:
         return numbers[0], numbers[-1], visible
 
 
-def _page_forms(join: _Join, numbers: PartResult, pattern: str, total: int) -> Iterator[int]:
-    """The joined file's number of the page-number form of each page in turn, written as it is asked for.
+class _Stamper:
+    """The page-number forms: ``numbers`` is ``page_numbers.html`` laid out with the sample labels of
+    ``pattern`` (:mod:`ropa.render.pagestamp`); its font and resources are written at once and shared by
+    every form, and the forms themselves once the pages are counted (:meth:`write`)."""
 
-    ``numbers`` is ``page_numbers.html`` laid out with the sample labels of ``pattern``
-    (:mod:`ropa.render.pagestamp`): its font and resources are written once and shared by every form.
-    """
-    from ropa.render.pagestamp import Stamp
+    def __init__(self, writer: _Writer, numbers: PartResult, pattern: str) -> None:
+        from ropa.render.pagestamp import Stamp
 
-    writer = join.writer
-    with _open(numbers) as pdf:
-        _retag_fonts(pdf.pages, -1)
-        stamp = Stamp(pdf, pattern)
-        source = _Source(writer, pdf)
-        if stamp.resources is None:
-            resources = writer.reserve()
-            writer.put(resources, b"<< >>")
-        elif stamp.resources.is_indirect:
-            resources = source.ref(stamp.resources.objgen)
-        else:
-            resources = writer.reserve()
-            writer.put(resources, source.value(stamp.resources))
-        source.drain()
-    head = b"<< /Type /XObject /Subtype /Form /BBox [ %s ] /Resources %d 0 R /Filter /FlateDecode" % (
-        b" ".join(_real(v) for v in stamp.box),
-        resources,
-    )
-    for page in range(1, total + 1):
-        number = writer.reserve()
-        content = stamp.content(pattern.format(page=page, pages=total))
-        writer.put_stream(number, head, zlib.compress(content, 6))
-        yield number
+        self.writer = writer
+        self.pattern = pattern
+        with _open(numbers) as pdf:
+            _retag_fonts(pdf.pages, -1)
+            self.stamp = Stamp(pdf, pattern)
+            source = _Source(writer, pdf)
+            if self.stamp.resources is None:
+                resources = writer.reserve()
+                writer.put(resources, b"<< >>")
+            elif self.stamp.resources.is_indirect:
+                resources = source.ref(self.stamp.resources.objgen)
+            else:
+                resources = writer.reserve()
+                writer.put(resources, source.value(self.stamp.resources))
+            source.drain()
+        self.head = b"<< /Type /XObject /Subtype /Form /BBox [ %s ] /Resources %d 0 R /Filter /FlateDecode" % (
+            b" ".join(_real(v) for v in self.stamp.box),
+            resources,
+        )
+
+    def write(self, forms: Sequence[int]) -> None:
+        """Write form ``forms[i]`` with the label of page ``i + 1`` of ``len(forms)``."""
+        total = len(forms)
+        for page, number in enumerate(forms, 1):
+            content = self.stamp.content(self.pattern.format(page=page, pages=total))
+            self.writer.put_stream(number, self.head, zlib.compress(content, 6))
 
 
 def _open(part: PartResult) -> pikepdf.Pdf:
     import pikepdf
 
     return pikepdf.open(part.path) if part.path else pikepdf.open(io.BytesIO(part.pdf))
+
+
+class PartJoiner:
+    """Joins parts into one PDF, written to ``out`` as they are added, in any order: each is placed by
+    its position in the document, so the parts that are final can be written while others are still
+    being laid out (see :func:`join_parts_to`). The same parts added in the same order give the same bytes.
+
+    Args:
+        out: Where the joined PDF goes (written front to back, never sought).
+        numbers: ``page_numbers.html`` laid out with the sample labels of ``pattern``
+            (:func:`ropa.render.pagestamp.sample_labels`): how a page number is drawn.
+        pattern: The page label with ``{page}`` and ``{pages}`` (``page {page} of {pages}`` in English).
+    """
+
+    def __init__(self, out: IO[bytes], numbers: PartResult, pattern: str) -> None:
+        self._join = _Join(out)
+        self._stamp = _Stamper(self._join.writer, numbers, pattern)
+        self._parts: dict[int, PartResult] = {}
+
+    def add(self, position: int, part: PartResult, stand_ins: Collection[str] = ()) -> None:
+        """Write the part at ``position`` (0: the first; the part at 0 carries the catalogue).
+
+        ``stand_ins``: the anchors the part holds only as link targets (the real ones are in other parts).
+        """
+        with _open(part) as pdf:
+            self._join.add(pdf, position, stand_ins)
+        self._parts[position] = part
+
+    def __contains__(self, position: object) -> bool:
+        """Whether the part at ``position`` has been added."""
+        return position in self._parts
+
+    def finish(self, carrier: PartResult | None) -> None:
+        """Write the rest once every position from 0 up has its part: page numbers, outline, catalogue.
+
+        ``carrier``: a document whose embedded files (``/EmbeddedFiles``, ``/AF``) the joined PDF takes
+        over (None: no attachment).
+        """
+        bookmarks = []
+        first_page = 0
+        for n in range(len(self._parts)):
+            part = self._parts[n]
+            bookmarks += [(level, label, first_page + page, x, y, o) for level, label, page, x, y, o in part.bookmarks]
+            first_page += part.pages
+        if carrier is not None:
+            with _open(carrier) as pdf:
+                self._join.attach(pdf)
+        self._join.finish(bookmarks, self._stamp)
 
 
 def join_parts_to(
@@ -475,34 +552,17 @@ def join_parts_to(
     carrier: PartResult | None,
     stand_ins: Sequence[Collection[str]],
 ) -> None:
-    """Write one PDF from ``parts`` (front first) to ``out``, with "page X of Y" drawn over every page.
+    """Write one PDF from ``parts`` (front first, added in that order) to ``out``, with "page X of Y" drawn
+    over every page (see :class:`PartJoiner` for the arguments).
 
-    Args:
-        out: Where the joined PDF goes (written front to back, never sought).
-        parts: Rendered parts in document order; the first carries the catalogue.
-        numbers: ``page_numbers.html`` laid out with the sample labels of ``pattern``
-            (:func:`ropa.render.pagestamp.sample_labels`): how a page number is drawn.
-        pattern: The page label with ``{page}`` and ``{pages}`` (``page {page} of {pages}`` in English).
-        carrier: A document whose embedded files (``/EmbeddedFiles``, ``/AF``) the joined PDF takes over
-            (None: no attachment).
-        stand_ins: For each part in turn, the anchors it holds only as link targets (the real ones are in
-            other parts); parts past the end of the sequence hold none.
+    ``stand_ins``: for each part in turn, the anchors it holds only as link targets; parts past the end of
+    the sequence hold none.
     """
-    total = sum(part.pages for part in parts)
-    join = _Join(out)
-    forms = _page_forms(join, numbers, pattern, total)
-    bookmarks = []
-    first_page = 0
+    joiner = PartJoiner(out, numbers, pattern)
     held = list(stand_ins)
     for n, part in enumerate(parts):
-        with _open(part) as pdf:
-            join.add(pdf, forms, held[n] if n < len(held) else ())
-        bookmarks += [(level, label, first_page + page, x, y, o) for level, label, page, x, y, o in part.bookmarks]
-        first_page += part.pages
-    if carrier is not None:
-        with _open(carrier) as pdf:
-            join.attach(pdf)
-    join.finish(bookmarks)
+        joiner.add(n, part, held[n] if n < len(held) else ())
+    joiner.finish(carrier)
 
 
 def join_parts(

@@ -49,6 +49,7 @@ from ropa.render.pagestamp import PAGE_LABEL
 from ropa.render.views.marks import linked_anchors
 
 if TYPE_CHECKING:
+    from ropa.render.joinpdf import PartJoiner
     from ropa.render.views.activity import ActivityView
     from ropa.render.views.findings import FindingView
     from ropa.render.views.register import RegisterView
@@ -336,15 +337,46 @@ class RegisterPlan:
             offset += part.pages
         return pages
 
-    def join_to(self, out: IO[bytes]) -> None:
-        """Write the register PDF to ``out``: the contents, the other parts and the page numbers as one PDF/A-3b."""
-        from ropa.render.joinpdf import join_parts_to
+    def joiner(self, out: IO[bytes]) -> PartJoiner:
+        """A joiner writing the register to ``out``: hand it to :meth:`join_ahead`, then to :meth:`join_to`."""
+        from ropa.render.joinpdf import PartJoiner
 
+        return PartJoiner(out, self.results["numbers"], self.page_label)
+
+    def can_join_ahead(self) -> bool:
+        """Whether the first round is back, so that :meth:`join_ahead` can run."""
+        return self._rounds >= 2 or self._settled
+
+    def join_ahead(self, joiner: PartJoiner) -> None:
+        """Write the parts that no later round changes (all but the contents and the appendix) into ``joiner``.
+
+        Possible once the first round is back (:meth:`tasks` has asked for a second); ``ropa build``
+        does it while the contents and the appendix are laid out. Parts ``joiner`` has are not added again.
+        """
+        assert self.can_join_ahead()
+        appendix = set(self._appendix)
+        base = len(self._chunks)
+        for n, task in enumerate(self.bodies):
+            if n not in appendix and base + n not in joiner:
+                joiner.add(base + n, self.results[task.name], self.segments[n].link_targets)
+
+    def join_to(self, out: IO[bytes], joiner: PartJoiner | None = None) -> None:
+        """Write the register PDF to ``out`` (through ``joiner`` if :meth:`join_ahead` has begun it): the
+        contents, the other parts and the page numbers as one PDF/A-3b.
+
+        The parts are always added in one order (those of :meth:`join_ahead`, then the contents, then the
+        appendix), so the bytes do not depend on whether the join began early.
+        """
         assert self._settled
-        fronts = [self.results[task.name] for task in self._front_tasks]
-        parts = [*fronts, *(self.results[task.name] for task in self.bodies)]
-        stand_ins = [set(self._targets)] * len(fronts) + [set(s.link_targets) for s in self.segments]
-        join_parts_to(out, parts, self.results["numbers"], self.page_label, self.results["attachment"], stand_ins)
+        joiner = joiner if joiner is not None else self.joiner(out)
+        self.join_ahead(joiner)
+        targets = set(self._targets)
+        for k, task in enumerate(self._front_tasks):
+            joiner.add(k, self.results[task.name], targets)
+        base = len(self._chunks)
+        for n in self._appendix:
+            joiner.add(base + n, self.results[self.bodies[n].name], self.segments[n].link_targets)
+        joiner.finish(self.results["attachment"])
 
     def join(self) -> bytes:
         """The register PDF as bytes (see :meth:`join_to`)."""
