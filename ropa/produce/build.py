@@ -35,12 +35,15 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ropa.check.findings import Finding, Report
 from ropa.model.facts import annexed
 from ropa.model.register import Register
 from ropa.produce.workers import Pool
+
+if TYPE_CHECKING:
+    from ropa.render.joinpdf import PartJoiner
 
 KINDS = ("pdf", "xlsx", "annexes")
 REGISTER_PDF = "register.pdf"
@@ -377,7 +380,7 @@ class _Register:
         self._thread: ThreadPoolExecutor | None = None
         self._ahead: Future[None] | None = None
         self._out: IO[bytes] | None = None
-        self._joiner: Any = None
+        self._joiner: PartJoiner | None = None
 
     def submit(self, pool: Pool[_Shared]) -> dict[Future[bytes], str]:
         """Start the plan's next round; cached parts are taken at once. Empty when the plan is complete."""
@@ -409,14 +412,9 @@ class _Register:
         self._ahead = self._thread.submit(self._join_ahead)
 
     def _join_ahead(self) -> None:
-        from ropa.util.fsutil import spilling
-
-        if self.spill is None:
-            self._out = io.BytesIO()
-        else:
-            with spilling(self.spill / REGISTER_PDF) as path:
-                self._out = open(path, "wb")  # noqa: SIM115 (closed by close())
         with self._spilling():
+            # closed by close(), after the join that runs in the main thread
+            self._out = io.BytesIO() if self.spill is None else open(self.spill / REGISTER_PDF, "wb")  # noqa: SIM115
             self._joiner = self.plan.joiner(self._out)
             self.plan.join_ahead(self._joiner)
 
