@@ -358,7 +358,7 @@ class RegisterPlan:
         base = len(self._chunks)
         for n, task in enumerate(self.bodies):
             if n not in appendix and base + n not in joiner:
-                joiner.add(base + n, self.results[task.name], self.segments[n].link_targets)
+                joiner.add(base + n, self.results[task.name], set(self.segments[n].link_targets))
 
     def join_to(self, out: IO[bytes], joiner: PartJoiner | None = None) -> None:
         """Write the register PDF to ``out`` (through ``joiner`` if :meth:`join_ahead` has begun it): the
@@ -375,7 +375,7 @@ class RegisterPlan:
             joiner.add(k, self.results[task.name], targets)
         base = len(self._chunks)
         for n in self._appendix:
-            joiner.add(base + n, self.results[self.bodies[n].name], self.segments[n].link_targets)
+            joiner.add(base + n, self.results[self.bodies[n].name], set(self.segments[n].link_targets))
         joiner.finish(self.results["attachment"])
 
     def join(self) -> bytes:
